@@ -1,0 +1,140 @@
+// The discrete-event engine: an ordinary object (no globals) holding the clock and the
+// pending events. Events at equal times run in the order they were scheduled, so a run is
+// a pure function of its inputs. Handlers are stored inline in a slab of fixed-size
+// slots, so scheduling a small callable does not allocate; larger callables fall back to
+// one heap allocation. Not thread-safe: one simulator belongs to one thread.
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "mailsim/core/time.h"
+
+namespace mailsim {
+
+// Names one scheduled event so that it can be cancelled. A default-constructed id names
+// nothing; an id whose event already ran or was cancelled is harmless to cancel again.
+class EventId {
+ public:
+  constexpr EventId() = default;
+  constexpr bool valid() const { return seq_ != 0; }
+  constexpr auto operator<=>(const EventId&) const = default;
+
+ private:
+  friend class Simulator;
+  constexpr EventId(std::uint32_t slot, std::uint64_t seq) : slot_(slot), seq_(seq) {}
+  std::uint32_t slot_ = 0;
+  std::uint64_t seq_ = 0;
+};
+
+class Simulator {
+ public:
+  Simulator();
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  Time now() const { return now_; }
+
+  // Schedules `f()` at `t`. REQUIRES: t >= now().
+  template <class F>
+  EventId schedule_at(Time t, F&& f);
+  // Schedules `f()` after `d`. REQUIRES: d >= 0.
+  template <class F>
+  EventId schedule_in(Duration d, F&& f) {
+    return schedule_at(now_ + d, std::forward<F>(f));
+  }
+
+  // Cancels a pending event: its handler is destroyed without running. Returns whether
+  // the event was still pending.
+  bool cancel(EventId id);
+  bool is_pending(EventId id) const;
+
+  // Runs the earliest pending event, advancing now() to its time. Returns false when
+  // there was none.
+  bool step();
+  // Runs every event whose time is <= t, then sets now() to t (if t is later).
+  void run_until(Time t);
+  // Runs until no event is pending or stop() is called from a handler.
+  void run();
+  // Makes run() / run_until() return after the current handler.
+  void stop() { stopped_ = true; }
+
+  std::size_t pending() const { return pending_; }
+  std::uint64_t executed() const { return executed_; }
+
+ private:
+  static constexpr std::size_t kInlineBytes = 48;
+  static constexpr std::uint32_t kChunkBits = 12;
+  static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
+  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
+
+  struct Slot {
+    alignas(std::max_align_t) unsigned char storage[kInlineBytes];
+    void (*invoke)(void*) = nullptr;  // nullptr: free or cancelled
+    void (*destroy)(void*) = nullptr;
+    std::uint64_t seq = 0;  // seq of the event held, 0 when free
+    std::uint32_t next_free = kNoSlot;
+  };
+  struct Entry {  // one pending event in the heap, ordered by (time, seq)
+    std::int64_t t;
+    std::uint64_t seq;
+    std::uint32_t slot;
+  };
+
+  template <class Fn>
+  static void store(Slot& s, Fn&& f);
+  Slot& slot(std::uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
+  const Slot& slot(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
+  std::uint32_t allocate_slot();
+  void release_slot(std::uint32_t i);
+  void push(Entry e);
+  Entry pop();
+  void run_entry(const Entry& e);
+
+  Time now_;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t executed_ = 0;
+  std::size_t pending_ = 0;
+  bool stopped_ = false;
+  std::vector<Entry> heap_;  // 4-ary min-heap
+  std::vector<std::unique_ptr<Slot[]>> chunks_;
+  std::uint32_t free_head_ = kNoSlot;
+  std::uint32_t slots_used_ = 0;
+};
+
+template <class Fn>
+void Simulator::store(Slot& s, Fn&& f) {
+  using F = std::decay_t<Fn>;
+  if constexpr (sizeof(F) <= kInlineBytes && alignof(F) <= alignof(std::max_align_t)) {
+    ::new (static_cast<void*>(s.storage)) F(std::forward<Fn>(f));
+    s.invoke = [](void* p) { (*static_cast<F*>(p))(); };
+    s.destroy = [](void* p) { static_cast<F*>(p)->~F(); };
+  } else {
+    auto* boxed = new F(std::forward<Fn>(f));
+    ::new (static_cast<void*>(s.storage)) F*(boxed);
+    s.invoke = [](void* p) { (**static_cast<F**>(p))(); };
+    s.destroy = [](void* p) { delete *static_cast<F**>(p); };
+  }
+}
+
+template <class F>
+EventId Simulator::schedule_at(Time t, F&& f) {
+  assert(t >= now_ && "cannot schedule an event in the past");
+  const std::uint32_t i = allocate_slot();
+  Slot& s = slot(i);
+  store(s, std::forward<F>(f));
+  const std::uint64_t seq = next_seq_++;
+  s.seq = seq;
+  push(Entry{t.ns(), seq, i});
+  ++pending_;
+  return EventId(i, seq);
+}
+
+}  // namespace mailsim

@@ -1,0 +1,169 @@
+#include "mailsim/core/simulator.h"
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/catch.h"
+
+using mailsim::Duration;
+using mailsim::EventId;
+using mailsim::Simulator;
+using mailsim::Time;
+
+namespace {
+Time at_ms(std::int64_t ms) { return Time::zero() + Duration::milliseconds(ms); }
+}  // namespace
+
+TEST_CASE("events run in time order and advance the clock") {
+  Simulator sim;
+  std::vector<std::pair<int, std::int64_t>> log;
+  sim.schedule_at(at_ms(30), [&] { log.emplace_back(3, sim.now().ns()); });
+  sim.schedule_at(at_ms(10), [&] { log.emplace_back(1, sim.now().ns()); });
+  sim.schedule_at(at_ms(20), [&] { log.emplace_back(2, sim.now().ns()); });
+  sim.run();
+  CHECK(log == std::vector<std::pair<int, std::int64_t>>{
+                   {1, 10'000'000}, {2, 20'000'000}, {3, 30'000'000}});
+  CHECK(sim.executed() == 3);
+  CHECK(sim.pending() == 0);
+}
+
+TEST_CASE("events at equal times run in the order they were scheduled") {
+  Simulator sim;
+  std::string order;
+  for (char c = 'a'; c <= 'j'; ++c) sim.schedule_at(at_ms(5), [&order, c] { order += c; });
+  // One scheduled from a handler at the same time goes after all those already queued.
+  sim.schedule_at(at_ms(5), [&] { sim.schedule_in(Duration{}, [&] { order += '!'; }); });
+  sim.schedule_at(at_ms(5), [&] { order += 'z'; });
+  sim.run();
+  CHECK(order == "abcdefghijz!");
+}
+
+TEST_CASE("a cancelled event does not run and reports that it was pending") {
+  Simulator sim;
+  int ran = 0;
+  const EventId keep = sim.schedule_in(Duration::seconds(1), [&] { ran += 1; });
+  const EventId drop = sim.schedule_in(Duration::seconds(2), [&] { ran += 100; });
+  CHECK(sim.pending() == 2);
+  CHECK(sim.cancel(drop));
+  CHECK_FALSE(sim.cancel(drop));
+  CHECK(sim.pending() == 1);
+  CHECK(sim.is_pending(keep));
+  sim.run();
+  CHECK(ran == 1);
+  CHECK_FALSE(sim.cancel(keep));  // already ran
+  CHECK_FALSE(sim.cancel(EventId{}));
+}
+
+TEST_CASE("an id of a finished event does not cancel a later event in the same slot") {
+  Simulator sim;
+  int ran = 0;
+  const EventId first = sim.schedule_in(Duration::seconds(1), [&] { ++ran; });
+  sim.run();
+  const EventId second = sim.schedule_in(Duration::seconds(1), [&] { ++ran; });
+  CHECK_FALSE(sim.cancel(first));
+  CHECK(sim.is_pending(second));
+  sim.run();
+  CHECK(ran == 2);
+}
+
+TEST_CASE("a handler may cancel itself and other events") {
+  Simulator sim;
+  int ran = 0;
+  EventId self;
+  EventId later = sim.schedule_at(at_ms(20), [&] { ran += 100; });
+  self = sim.schedule_at(at_ms(10), [&] {
+    ++ran;
+    CHECK_FALSE(sim.cancel(self));
+    CHECK(sim.cancel(later));
+  });
+  sim.run();
+  CHECK(ran == 1);
+}
+
+TEST_CASE("step runs exactly one event and skips cancelled ones") {
+  Simulator sim;
+  std::vector<int> seen;
+  const EventId a = sim.schedule_at(at_ms(1), [&] { seen.push_back(1); });
+  sim.schedule_at(at_ms(2), [&] { seen.push_back(2); });
+  sim.cancel(a);
+  CHECK(sim.step());
+  CHECK(seen == std::vector<int>{2});
+  CHECK(sim.now() == at_ms(2));
+  CHECK_FALSE(sim.step());
+}
+
+TEST_CASE("run_until runs events up to and including the time, then sets the clock") {
+  Simulator sim;
+  std::vector<int> seen;
+  sim.schedule_at(at_ms(10), [&] { seen.push_back(10); });
+  sim.schedule_at(at_ms(20), [&] { seen.push_back(20); });
+  sim.schedule_at(at_ms(30), [&] { seen.push_back(30); });
+  sim.run_until(at_ms(20));
+  CHECK(seen == std::vector<int>{10, 20});
+  CHECK(sim.now() == at_ms(20));
+  sim.run_until(at_ms(25));
+  CHECK(sim.now() == at_ms(25));
+  CHECK(sim.pending() == 1);
+}
+
+TEST_CASE("stop makes run return after the current handler") {
+  Simulator sim;
+  int ran = 0;
+  sim.schedule_at(at_ms(1), [&] {
+    ++ran;
+    sim.stop();
+  });
+  sim.schedule_at(at_ms(2), [&] { ++ran; });
+  sim.run();
+  CHECK(ran == 1);
+  sim.run();
+  CHECK(ran == 2);
+}
+
+TEST_CASE("large callables work and pending handlers are destroyed with the simulator") {
+  auto token = std::make_shared<int>(0);
+  {
+    Simulator sim;
+    std::array<std::int64_t, 32> big{};  // 256 bytes: stored out of line
+    big[31] = 7;
+    sim.schedule_in(Duration::seconds(1), [token, big] { *token += static_cast<int>(big[31]); });
+    sim.schedule_in(Duration::seconds(2), [token] { *token += 1; });
+    sim.schedule_in(Duration::seconds(3), [token, big] { *token += 1000; });
+    CHECK(token.use_count() == 4);
+    sim.run_until(Time::zero() + Duration::seconds(2));
+    CHECK(*token == 8);
+    CHECK(token.use_count() == 2);  // the two that ran are gone
+  }
+  CHECK(token.use_count() == 1);  // the pending one was destroyed, not run
+  CHECK(*token == 8);
+}
+
+TEST_CASE("a long hold model keeps the queue size and time order") {
+  // Many interleaved schedules exercise the 4-ary heap's reordering.
+  Simulator sim;
+  std::uint64_t x = 12345;
+  auto next_delay = [&x] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return Duration::nanoseconds(static_cast<std::int64_t>(x >> 44));
+  };
+  Time last;
+  bool ordered = true;
+  struct Hold {
+    Simulator* sim;
+    Time* last;
+    bool* ordered;
+    decltype(next_delay)* delay;
+    void operator()() const {
+      if (sim->now() < *last) *ordered = false;
+      *last = sim->now();
+      sim->schedule_in((*delay)(), *this);
+    }
+  };
+  for (int i = 0; i < 1000; ++i)
+    sim.schedule_in(next_delay(), Hold{&sim, &last, &ordered, &next_delay});
+  for (int i = 0; i < 100000; ++i) REQUIRE(sim.step());
+  CHECK(ordered);
+  CHECK(sim.pending() == 1000);
+}

@@ -1,0 +1,42 @@
+# Shared by tools/mailsim and tools/test: install missing Debian packages, then configure
+# and build one CMake configuration. Sourced, not run.
+
+mailsim_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# What building and running mailsim needs.
+mailsim_build_packages=(
+  build-essential cmake ninja-build pkg-config
+  libboost-graph-dev libboost-program-options-dev libyaml-cpp-dev libsqlite3-dev
+)
+# What the test suite adds: Catch2 and the programs tests use as independent checkers.
+mailsim_test_packages=(catch2 sqlite3 python3 diffutils)
+# The peer the engine benchmark compares against (optional for everything else).
+mailsim_bench_packages=(libns3-dev)
+
+mailsim_as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# mailsim_ensure_packages PKG...: installs the ones not installed yet.
+mailsim_ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "mailsim: installing Debian packages: ${missing[*]}" >&2
+  mailsim_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  mailsim_as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# mailsim_build DIR [CMAKE_ARGS...]: configures DIR on first use, then builds it
+# incrementally. Build output goes to stderr so that the program's own output stays clean.
+mailsim_build() {
+  local dir=$1
+  shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S "$mailsim_root" -B "$dir" -G Ninja "$@" >&2
+  fi
+  cmake --build "$dir" -j "${MAILSIM_JOBS:-2}" >&2
+}
