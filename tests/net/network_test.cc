@@ -1,0 +1,106 @@
+#include "mailsim/net/network.h"
+
+#include <string>
+#include <vector>
+
+#include "support/catch.h"
+
+using mailsim::DataRate;
+using mailsim::Duration;
+using mailsim::Simulator;
+using mailsim::Time;
+using namespace mailsim::net;
+
+namespace {
+
+// client --(10 Mbit/s, 20 ms)-- server
+struct TwoHosts {
+  Simulator sim;
+  Topology topology;
+  NodeId client = topology.add_node("client");
+  NodeId server = topology.add_node("server");
+  LinkId link = topology.add_link(client, server, DataRate::bits_per_second(10'000'000),
+                                  Duration::milliseconds(20));
+  Network network{sim, topology};
+};
+
+Time at(Duration d) { return Time::zero() + d; }
+
+}  // namespace
+
+TEST_CASE("a connection opens after one round trip and the server accepts on the ACK") {
+  TwoHosts w;
+  Time accepted;
+  w.network.listen(w.server, 25, [&](std::shared_ptr<Connection>) {
+    accepted = w.sim.now();
+    return ConnectionHandlers{};
+  });
+  ConnectResult result;
+  Time connected;
+  w.network.connect(w.client, w.server, 25, Duration::seconds(30), [&](ConnectResult r) {
+    result = r;
+    connected = w.sim.now();
+  });
+  w.sim.run();
+  CHECK(result.status == ConnectStatus::kConnected);
+  CHECK(connected == at(Duration::milliseconds(40)));
+  CHECK(accepted == at(Duration::milliseconds(60)));
+}
+
+TEST_CASE("bytes arrive after latency plus size over bandwidth, in order") {
+  TwoHosts w;
+  std::vector<std::pair<std::string, Time>> received;
+  w.network.listen(w.server, 25, [&](std::shared_ptr<Connection>) {
+    return ConnectionHandlers{[&](std::string_view b) { received.emplace_back(b, w.sim.now()); },
+                              [] {}};
+  });
+  w.network.connect(w.client, w.server, 25, Duration::seconds(30), [&](ConnectResult r) {
+    // At 40 ms: 12,500 bytes take 10 ms at 10 Mbit/s; the next 1,250 bytes queue behind.
+    r.connection->send(Side::kClient, std::string(12'500, 'a'));
+    r.connection->send(Side::kClient, std::string(1'250, 'b'));
+  });
+  w.sim.run();
+  REQUIRE(received.size() == 2);
+  CHECK(received[0].first[0] == 'a');
+  CHECK(received[0].second == at(Duration::milliseconds(40 + 10 + 20)));
+  CHECK(received[1].first[0] == 'b');
+  CHECK(received[1].second == at(Duration::milliseconds(40 + 10 + 1 + 20)));
+}
+
+TEST_CASE("a connect to a port nobody listens on is refused after one round trip") {
+  TwoHosts w;
+  ConnectResult result{ConnectStatus::kConnected, {}};
+  w.network.connect(w.client, w.server, 25, Duration::seconds(30),
+                    [&](ConnectResult r) { result = r; });
+  w.sim.run();
+  CHECK(result.status == ConnectStatus::kRefused);
+  CHECK(w.sim.now() == at(Duration::milliseconds(40)));
+}
+
+TEST_CASE("a connect to a host that is down times out after the caller's timeout") {
+  TwoHosts w;
+  w.network.listen(w.server, 25, [](std::shared_ptr<Connection>) { return ConnectionHandlers{}; });
+  w.topology.set_node_up(w.server, false);
+  ConnectResult result{ConnectStatus::kConnected, {}};
+  w.network.connect(w.client, w.server, 25, Duration::seconds(30),
+                    [&](ConnectResult r) { result = r; });
+  w.sim.run();
+  CHECK(result.status == ConnectStatus::kTimedOut);
+  CHECK(w.sim.now() == at(Duration::seconds(30)));
+}
+
+TEST_CASE("the peer sees a close after the data sent before it") {
+  TwoHosts w;
+  std::vector<std::string> events;
+  w.network.listen(w.server, 25, [&](std::shared_ptr<Connection>) {
+    return ConnectionHandlers{[&](std::string_view b) { events.emplace_back(b); },
+                              [&] { events.emplace_back("closed"); }};
+  });
+  w.network.connect(w.client, w.server, 25, Duration::seconds(30), [&](ConnectResult r) {
+    r.connection->send(Side::kClient, "QUIT\r\n");
+    r.connection->close(Side::kClient);
+    r.connection->send(Side::kClient, "ignored");
+  });
+  w.sim.run();
+  CHECK(events == std::vector<std::string>{"QUIT\r\n", "closed"});
+}
