@@ -1,0 +1,49 @@
+// Message header helpers (RFC 5322): the Date format, the Received trace field that each
+// hop prepends (RFC 5321 4.4), and reading header fields back, folded or not. Pure
+// functions over strings; no locale, no time zone database.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mailsim::smtp {
+
+// "Sat, 28 Nov 2026 22:01:01 +0000" for seconds since the Unix epoch, in UTC.
+std::string format_rfc5322_date(std::int64_t unix_seconds);
+
+struct ReceivedFields {
+  std::string helo_name;
+  std::string client_address;  // an IPv6 address is written as [IPv6:...]
+  std::string by_host;
+  std::string software = "mailsim";
+  std::string with_protocol = "ESMTP";  // "SMTP", "ESMTP", "ESMTPA"
+  std::string queue_id;
+  std::string for_rcpt;  // only when the message has this one recipient
+  std::int64_t unix_seconds = 0;
+};
+
+// The whole field with its CRLF, folded like Postfix (continuation lines start with a tab):
+//   Received: from HELO (HELO [IP])
+//   \tby HOST (mailsim) with ESMTP id QUEUEID
+//   \tfor <RCPT>; DATE
+// Without a recipient the date follows the "by" line's ";" on a line of its own.
+std::string format_received(const ReceivedFields& fields);
+
+struct MessageParts {
+  std::string_view header;  // the header fields, each with its CRLF
+  std::string_view body;    // after the empty line; empty when there is none
+};
+
+// Splits at the first empty line; data without one is all header.
+MessageParts split_message(std::string_view data);
+
+// Header field names compare case-insensitively; values are unfolded and trimmed.
+std::size_t count_header(std::string_view data, std::string_view name);
+std::optional<std::string> header_value(std::string_view data, std::string_view name);
+std::vector<std::string> header_values(std::string_view data, std::string_view name);
+
+}  // namespace mailsim::smtp

@@ -1,0 +1,36 @@
+// Splits a byte stream into lines, the framing both SMTP directions use (RFC 5321 2.3.8).
+// Lines end in CRLF; a bare LF is accepted too, as Postfix does. Bytes may arrive in any
+// split. A line longer than the caller's limit is skipped, not stored, so memory stays
+// bounded whatever the peer sends.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mailsim::smtp {
+
+struct Line {
+  std::string text;       // without the line end
+  bool too_long = false;  // the line exceeded the limit; text is then empty
+};
+
+class LineReader {
+ public:
+  void feed(std::string_view bytes);
+
+  // The next complete line, or nullopt until more bytes arrive. `max_octets` counts the
+  // line end too; it may change from call to call (commands and message data differ).
+  std::optional<Line> next(std::size_t max_octets);
+
+ private:
+  void compact();
+
+  std::string buffer_;
+  std::size_t start_ = 0;    // where the next line begins in buffer_
+  std::size_t scanned_ = 0;  // buffer_ before this holds no line end after start_
+  bool discarding_ = false;  // inside an over-long line whose end has not come yet
+};
+
+}  // namespace mailsim::smtp

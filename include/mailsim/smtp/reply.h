@@ -1,0 +1,62 @@
+// SMTP replies (RFC 5321 4.2) with their enhanced status codes (RFC 2034, RFC 3463):
+// the value type both session directions exchange, its wire form, and an incremental
+// parser for what a server sends. Pure values, no I/O.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailsim/smtp/line_reader.h"
+
+namespace mailsim::smtp {
+
+struct Reply {
+  int code = 0;                    // three digits, e.g. 250
+  std::string enhanced;            // "2.1.0", or empty when the reply has none
+  std::vector<std::string> lines;  // text of each line, without code or enhanced code
+
+  // "250-first\r\n250 2.1.0 last\r\n": the enhanced code is repeated on each line, as
+  // Postfix does.
+  std::string wire() const;
+  // One line for people and logs: "2.1.0 Ok: queued as 4F3A" (enhanced code, then the
+  // lines joined by spaces).
+  std::string text() const;
+
+  bool is_positive() const { return code / 100 == 2; }
+  bool is_intermediate() const { return code / 100 == 3; }
+  bool is_transient() const { return code / 100 == 4; }
+  bool is_permanent() const { return code / 100 == 5; }
+
+  friend bool operator==(const Reply&, const Reply&) = default;
+};
+
+// `text` is split at '\n' into lines, so one call can make a multi-line reply.
+Reply make_reply(int code, std::string enhanced, std::string_view text);
+
+// Reads replies from a server's byte stream, in any split. Once a line breaks the reply
+// syntax the parser is malformed() for good: the stream can no longer be trusted.
+class ReplyParser {
+ public:
+  void feed(std::string_view bytes);
+  // The next complete reply, or nullopt when more bytes are needed or the stream is
+  // malformed.
+  std::optional<Reply> next();
+  bool malformed() const { return malformed_; }
+  // The lines as received (without line ends) of the reply next() last returned; after
+  // malformed(), those of the broken reply, ending with the offending line.
+  const std::vector<std::string>& raw_lines() const { return raw_; }
+
+ private:
+  bool take_line(const Line& line);  // false when the line is malformed
+
+  LineReader reader_;
+  Reply partial_;
+  bool in_reply_ = false;
+  bool complete_ = false;
+  bool malformed_ = false;
+  std::vector<std::string> raw_;
+};
+
+}  // namespace mailsim::smtp

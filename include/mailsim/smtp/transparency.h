@@ -1,0 +1,19 @@
+// Message data transparency (RFC 5321 4.5.2): a client doubles a leading "." on each
+// line and ends the data with a line holding only "."; a server undoes it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mailsim::smtp {
+
+// The data as it goes on the wire after DATA, without the final ".\r\n". Every line,
+// including a last one without a line end, comes out terminated by CRLF (a bare LF is
+// turned into CRLF too).
+std::string dot_stuff(std::string_view data);
+
+// One received data line (without its line end) with a leading "." removed. Call only
+// for lines that are not the end-of-data line ".".
+std::string_view dot_unstuff_line(std::string_view line);
+
+}  // namespace mailsim::smtp

@@ -1,0 +1,77 @@
+#include "mailsim/smtp/command.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "smtp/text.h"
+
+namespace mailsim::smtp {
+namespace {
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() &&
+         equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+}
+
+// Splits "<path> rest" or "path rest" into the path (without <>) and the rest; nullopt when
+// a "<" is not closed.
+std::optional<std::pair<std::string_view, std::string_view>> split_path(std::string_view text) {
+  if (!text.empty() && text.front() == '<') {
+    const std::size_t close = text.find('>');
+    if (close == std::string_view::npos) return std::nullopt;
+    return std::pair{text.substr(1, close - 1), text.substr(close + 1)};
+  }
+  const std::size_t space = text.find_first_of(" \t");
+  if (space == std::string_view::npos) return std::pair{text, std::string_view()};
+  return std::pair{text.substr(0, space), text.substr(space)};
+}
+
+// "@a,@b:user@c" -> "user@c" (RFC 5321 4.1.2 says to accept and ignore source routes).
+std::string_view drop_source_route(std::string_view path) {
+  if (path.empty() || path.front() != '@') return path;
+  const std::size_t colon = path.find(':');
+  return colon == std::string_view::npos ? path : path.substr(colon + 1);
+}
+
+std::optional<std::vector<MailParameter>> parse_parameters(std::string_view text) {
+  std::vector<MailParameter> parameters;
+  while (!(text = trim(text)).empty()) {
+    const std::size_t end = std::min(text.find_first_of(" \t"), text.size());
+    const std::string_view word = text.substr(0, end);
+    text.remove_prefix(end);
+    const std::size_t equals = word.find('=');
+    const std::string_view keyword = word.substr(0, equals);
+    if (keyword.empty()) return std::nullopt;
+    const std::string_view value =
+        equals == std::string_view::npos ? std::string_view() : word.substr(equals + 1);
+    parameters.push_back({upper(keyword), std::string(value)});
+  }
+  return parameters;
+}
+
+}  // namespace
+
+Command parse_command(std::string_view line) {
+  line = trim(line);
+  const std::size_t space = std::min(line.find_first_of(" \t"), line.size());
+  return {upper(line.substr(0, space)), std::string(trim(line.substr(space)))};
+}
+
+std::optional<PathArgument> parse_path_argument(std::string_view argument,
+                                                std::string_view prefix) {
+  argument = trim(argument);
+  if (!starts_with_ignoring_case(argument, prefix)) return std::nullopt;
+  argument.remove_prefix(prefix.size());
+  if (argument.empty() || argument.front() != ':') return std::nullopt;
+  argument = trim(argument.substr(1));
+  if (argument.empty()) return std::nullopt;
+  const auto path = split_path(argument);
+  if (!path || (!path->second.empty() && !is_space(path->second.front()))) return std::nullopt;
+  auto parameters = parse_parameters(path->second);
+  if (!parameters) return std::nullopt;
+  const std::string_view address = drop_source_route(path->first);
+  if (address.find_first_of("<> \t") != std::string_view::npos) return std::nullopt;
+  return PathArgument{std::string(address), std::move(*parameters)};
+}
+
+}  // namespace mailsim::smtp

@@ -1,0 +1,36 @@
+// Small ASCII text helpers shared by the smtp sources (private to the layer).
+#pragma once
+
+#include <cctype>
+#include <string>
+#include <string_view>
+
+namespace mailsim::smtp {
+
+inline bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+inline std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+inline char to_upper(char c) {
+  return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+}
+
+inline std::string upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = to_upper(c);
+  return out;
+}
+
+inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_upper(a[i]) != to_upper(b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace mailsim::smtp

@@ -1,0 +1,65 @@
+#include "mailsim/smtp/command.h"
+
+#include <string>
+#include <vector>
+
+#include "support/catch.h"
+
+namespace mailsim::smtp {
+namespace {
+
+TEST_CASE("a command line splits into an upper-case verb and a trimmed argument") {
+  Command command = parse_command("mail FROM:<a@b.example>  ");
+  CHECK(command.verb == "MAIL");
+  CHECK(command.argument == "FROM:<a@b.example>");
+  command = parse_command("  noop ");
+  CHECK(command.verb == "NOOP");
+  CHECK(command.argument.empty());
+  CHECK(parse_command("").verb.empty());
+}
+
+TEST_CASE("MAIL and RCPT paths are read leniently like Postfix") {
+  struct Row {
+    const char* argument;
+    const char* address;
+  };
+  const Row rows[] = {
+      {"FROM:<alice@a.example>", "alice@a.example"},
+      {"from: <alice@a.example>", "alice@a.example"},
+      {"FROM:alice@a.example", "alice@a.example"},
+      {"FROM:<>", ""},
+      {"FROM:<@relay.example,@hop.example:alice@a.example>", "alice@a.example"},
+  };
+  for (const Row& row : rows) {
+    const std::optional<PathArgument> path = parse_path_argument(row.argument, "FROM");
+    REQUIRE(path);
+    CHECK(path->address == row.address);
+    CHECK(path->parameters.empty());
+  }
+}
+
+TEST_CASE("ESMTP parameters after the path come back with upper-case keywords") {
+  const std::optional<PathArgument> path =
+      parse_path_argument("FROM:<a@b.example> size=1000 BODY=8BITMIME SMTPUTF8", "FROM");
+  REQUIRE(path);
+  REQUIRE(path->parameters.size() == 3);
+  CHECK(path->parameters[0].keyword == "SIZE");
+  CHECK(path->parameters[0].value == "1000");
+  CHECK(path->parameters[1].keyword == "BODY");
+  CHECK(path->parameters[1].value == "8BITMIME");
+  CHECK(path->parameters[2].keyword == "SMTPUTF8");
+  CHECK(path->parameters[2].value.empty());
+}
+
+TEST_CASE("a path argument that is not prefix, colon, path and parameters is refused") {
+  const char* bad[] = {"FROM<a@b.example>", "FROM:",          "FROM:<a@b.example",
+                       "TO:<a@b.example>",  "FROM:<a@b>junk", "FROM:<a b@c.example>",
+                       "FROM:<a@b> =x",     "FROMAGE:<a@b>"};
+  for (const char* argument : bad) {
+    INFO(argument);
+    CHECK_FALSE(parse_path_argument(argument, "FROM"));
+  }
+}
+
+}  // namespace
+}  // namespace mailsim::smtp

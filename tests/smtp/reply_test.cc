@@ -1,0 +1,137 @@
+#include "mailsim/smtp/reply.h"
+
+#include <string>
+#include <vector>
+
+#include "support/catch.h"
+
+namespace mailsim::smtp {
+namespace {
+
+TEST_CASE("a one-line reply goes on the wire as code, enhanced code and text") {
+  CHECK(make_reply(250, "2.1.0", "Ok").wire() == "250 2.1.0 Ok\r\n");
+}
+
+TEST_CASE("a multi-line reply repeats code and enhanced code on every line") {
+  const Reply reply = make_reply(550, "5.1.1", "first\nlast");
+  CHECK(reply.lines == std::vector<std::string>{"first", "last"});
+  CHECK(reply.wire() == "550-5.1.1 first\r\n550 5.1.1 last\r\n");
+}
+
+TEST_CASE("a reply without enhanced code carries only code and text") {
+  CHECK(Reply{250, "", {"mx.example", "PIPELINING"}}.wire() ==
+        "250-mx.example\r\n250 PIPELINING\r\n");
+  CHECK(Reply{250, "", {}}.wire() == "250\r\n");
+  CHECK(Reply{250, "2.0.0", {}}.wire() == "250 2.0.0\r\n");
+}
+
+TEST_CASE("text is the enhanced code followed by the lines joined by spaces") {
+  CHECK(make_reply(250, "2.0.0", "Ok: queued as 4F3A").text() == "2.0.0 Ok: queued as 4F3A");
+  CHECK(make_reply(452, "4.3.1", "Insufficient\nsystem storage").text() ==
+        "4.3.1 Insufficient system storage");
+  CHECK(make_reply(220, "", "mx.example ESMTP").text() == "mx.example ESMTP");
+}
+
+TEST_CASE("the first digit of the code gives the reply class") {
+  struct Row {
+    int code;
+    bool positive, intermediate, transient, permanent;
+  };
+  const Row rows[] = {{250, true, false, false, false},
+                      {354, false, true, false, false},
+                      {421, false, false, true, false},
+                      {554, false, false, false, true}};
+  for (const Row& row : rows) {
+    const Reply reply{row.code, "", {}};
+    CHECK(reply.is_positive() == row.positive);
+    CHECK(reply.is_intermediate() == row.intermediate);
+    CHECK(reply.is_transient() == row.transient);
+    CHECK(reply.is_permanent() == row.permanent);
+  }
+}
+
+TEST_CASE("the parser separates the enhanced code from the text") {
+  ReplyParser parser;
+  parser.feed("250 2.1.5 Ok\r\n");
+  const std::optional<Reply> reply = parser.next();
+  REQUIRE(reply);
+  CHECK(*reply == Reply{250, "2.1.5", {"Ok"}});
+  CHECK(parser.raw_lines() == std::vector<std::string>{"250 2.1.5 Ok"});
+  CHECK_FALSE(parser.next());
+}
+
+TEST_CASE("the parser joins a multi-line reply and strips the repeated enhanced code") {
+  ReplyParser parser;
+  parser.feed(
+      "550-5.1.1 The email account that you tried\r\n550-5.1.1 to reach does\r\n"
+      "550 5.1.1 not exist.\r\n");
+  const std::optional<Reply> reply = parser.next();
+  REQUIRE(reply);
+  CHECK(*reply ==
+        Reply{550, "5.1.1", {"The email account that you tried", "to reach does", "not exist."}});
+  CHECK(parser.raw_lines().size() == 3);
+  CHECK(parser.raw_lines()[1] == "550-5.1.1 to reach does");
+}
+
+TEST_CASE("an EHLO reply has no enhanced code and keeps every keyword line") {
+  ReplyParser parser;
+  parser.feed(
+      "250-mx.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n250 DSN\r\n");
+  const std::optional<Reply> reply = parser.next();
+  REQUIRE(reply);
+  CHECK(reply->enhanced.empty());
+  CHECK(reply->lines ==
+        std::vector<std::string>{"mx.example", "PIPELINING", "SIZE 10240000", "8BITMIME", "DSN"});
+}
+
+TEST_CASE("a reply fed one byte at a time appears only when its last line is complete") {
+  const std::string first = "250-first\r\n250-2.0.0 middle\r\n250 last\r\n";
+  const std::string wire = first + "354 go\n";
+  ReplyParser parser;
+  std::vector<Reply> replies;
+  std::vector<std::size_t> bytes_fed;
+  for (std::size_t i = 0; i < wire.size(); ++i) {
+    parser.feed(wire.substr(i, 1));
+    while (std::optional<Reply> reply = parser.next()) {
+      replies.push_back(*reply);
+      bytes_fed.push_back(i + 1);
+    }
+  }
+  REQUIRE(replies.size() == 2);
+  CHECK(replies[0] == Reply{250, "", {"first", "2.0.0 middle", "last"}});
+  CHECK(replies[1] == Reply{354, "", {"go"}});
+  CHECK(bytes_fed == std::vector<std::size_t>{first.size(), wire.size()});
+  CHECK_FALSE(parser.malformed());
+}
+
+TEST_CASE("an enhanced code whose class differs from the reply's is plain text") {
+  ReplyParser parser;
+  parser.feed("250 5.1.1 odd\r\n250 2.1.0Ok\r\n250 2.0.0\r\n250\r\n");
+  CHECK(parser.next() == Reply{250, "", {"5.1.1 odd"}});
+  CHECK(parser.next() == Reply{250, "", {"2.1.0Ok"}});
+  CHECK(parser.next() == Reply{250, "2.0.0", {""}});
+  CHECK(parser.next() == Reply{250, "", {""}});
+}
+
+TEST_CASE("a line that breaks the reply syntax makes the parser malformed for good") {
+  const char* broken[] = {"hello\r\n",  "25\r\n",     "250x\r\n",
+                          "650 no\r\n", "2a0 no\r\n", "250-a\r\n251 b\r\n"};
+  for (const char* input : broken) {
+    ReplyParser parser;
+    parser.feed(input);
+    CHECK_FALSE(parser.next());
+    CHECK(parser.malformed());
+    parser.feed("250 Ok\r\n");
+    CHECK_FALSE(parser.next());
+  }
+}
+
+TEST_CASE("the raw lines of a malformed reply end with the offending line") {
+  ReplyParser parser;
+  parser.feed("250-a\r\nbogus\r\n");
+  CHECK_FALSE(parser.next());
+  CHECK(parser.raw_lines() == std::vector<std::string>{"250-a", "bogus"});
+}
+
+}  // namespace
+}  // namespace mailsim::smtp

@@ -1,0 +1,209 @@
+#include "mailsim/smtp/server_session.h"
+
+#include <string>
+#include <vector>
+
+#include "fake_policy.h"
+#include "support/catch.h"
+
+namespace mailsim::smtp {
+namespace {
+
+using testing::FakePolicy;
+
+ServerConfig test_config() { return {.hostname = "mx.dest.example"}; }
+
+// "250 2.1.0" for each reply in the server's output ("250" when it has no enhanced code).
+std::vector<std::string> reply_codes(const std::string& output) {
+  ReplyParser parser;
+  parser.feed(output);
+  std::vector<std::string> codes;
+  while (std::optional<Reply> reply = parser.next()) {
+    codes.push_back(std::to_string(reply->code) +
+                    (reply->enhanced.empty() ? "" : " " + reply->enhanced));
+  }
+  REQUIRE_FALSE(parser.malformed());
+  return codes;
+}
+
+// Replies to `input`, fed in one piece or one byte at a time: the two must agree.
+std::vector<std::string> converse(const std::string& input, ServerConfig config = test_config()) {
+  std::vector<std::string> results[2];
+  for (const std::size_t step : {input.size(), std::size_t{1}}) {
+    FakePolicy policy;
+    ServerSession server(config, policy);
+    server.open();
+    for (std::size_t i = 0; i < input.size(); i += step) server.receive(input.substr(i, step));
+    results[step == 1 ? 1 : 0] = reply_codes(server.take_output());
+  }
+  CHECK(results[0] == results[1]);
+  return results[0];
+}
+
+using Codes = std::vector<std::string>;
+
+TEST_CASE("the server answers each command sequence with the Postfix codes") {
+  struct Row {
+    const char* what;
+    std::string input;
+    Codes expected;
+  };
+  const Row rows[] = {
+      {"a whole transaction",
+       "EHLO c.example\r\nMAIL FROM:<a@src.example>\r\n"
+       "RCPT TO:<b@dest.example>\r\nDATA\r\nhello\r\n.\r\nQUIT\r\n",
+       {"220", "250", "250 2.1.0", "250 2.1.5", "354", "250 2.0.0", "221 2.0.0"}},
+      {"commands in any case",
+       "ehlo c.example\r\nmail from:<a@src.example>\r\nrcpt to:<b@d>\r\n",
+       {"220", "250", "250 2.1.0", "250 2.1.5"}},
+      {"MAIL before HELO", "MAIL FROM:<a@src.example>\r\n", {"220", "503 5.5.1"}},
+      {"RCPT before MAIL", "HELO c.example\r\nRCPT TO:<b@d>\r\n", {"220", "250", "503 5.5.1"}},
+      {"nested MAIL",
+       "HELO c\r\nMAIL FROM:<a@s>\r\nMAIL FROM:<a@s>\r\n",
+       {"220", "250", "250 2.1.0", "503 5.5.1"}},
+      {"DATA before MAIL", "HELO c\r\nDATA\r\n", {"220", "250", "503 5.5.1"}},
+      {"DATA with no accepted recipient",
+       "HELO c\r\nMAIL FROM:<a@s>\r\nRCPT TO:<nobody@dest.example>\r\nDATA\r\n",
+       {"220", "250", "250 2.1.0", "550 5.1.1", "554 5.5.1"}},
+      {"a deferred recipient",
+       "HELO c\r\nMAIL FROM:<a@s>\r\nRCPT TO:<grey@dest.example>\r\n",
+       {"220", "250", "250 2.1.0", "450 4.2.0"}},
+      {"a refused sender",
+       "HELO c\r\nMAIL FROM:<spammer@bad.example>\r\nRCPT TO:<b@d>\r\n",
+       {"220", "250", "553 5.7.1", "503 5.5.1"}},
+      {"the null sender", "HELO c\r\nMAIL FROM:<>\r\n", {"220", "250", "250 2.1.0"}},
+      {"RSET ends the transaction",
+       "HELO c\r\nMAIL FROM:<a@s>\r\nRSET\r\nMAIL FROM:<a@s>\r\n",
+       {"220", "250", "250 2.1.0", "250 2.0.0", "250 2.1.0"}},
+      {"EHLO ends the transaction",
+       "EHLO c\r\nMAIL FROM:<a@s>\r\nEHLO c\r\nMAIL FROM:<a@s>\r\n",
+       {"220", "250", "250 2.1.0", "250", "250 2.1.0"}},
+      {"a refused HELO name",
+       "HELO rejected.example\r\nMAIL FROM:<a@s>\r\n",
+       {"220", "550 5.7.1", "503 5.5.1"}},
+      {"NOOP, VRFY and HELP",
+       "NOOP\r\nVRFY bob\r\nHELP\r\n",
+       {"220", "250 2.0.0", "252 2.0.0", "214 2.0.0"}},
+      {"bad MAIL and RCPT syntax",
+       "HELO c\r\nMAIL TO:<a@s>\r\nMAIL FROM:<a@s>\r\nRCPT <b@d>\r\n"
+       "RCPT TO:<>\r\n",
+       {"220", "250", "501 5.5.4", "250 2.1.0", "501 5.5.4", "501 5.1.3"}},
+      {"arguments where none belong",
+       "HELO c\r\nRSET x\r\nMAIL FROM:<a@s>\r\nRCPT TO:<b@d>\r\n"
+       "DATA now\r\n",
+       {"220", "250", "501 5.5.4", "250 2.1.0", "250 2.1.5", "501 5.5.4"}},
+      {"missing arguments",
+       "EHLO\r\nHELO \r\nVRFY\r\n",
+       {"220", "501 5.5.4", "501 5.5.4", "501 5.5.4"}},
+      {"unknown and empty commands", "EXPN staff\r\n\r\n", {"220", "502 5.5.2", "500 5.5.2"}},
+      {"declared size over the limit",
+       "HELO c\r\nMAIL FROM:<a@s> SIZE=10240001\r\n",
+       {"220", "250", "552 5.3.4"}},
+      {"declared size at the limit, other parameters ignored",
+       "HELO c\r\nMAIL FROM:<a@s> SIZE=10240000 BODY=8BITMIME\r\n",
+       {"220", "250", "250 2.1.0"}},
+      {"bad size syntax", "HELO c\r\nMAIL FROM:<a@s> SIZE=big\r\n", {"220", "250", "501 5.5.4"}},
+      {"bare LF line ends", "HELO c\nMAIL FROM:<a@s>\n", {"220", "250", "250 2.1.0"}},
+      {"a 421 from the policy closes",
+       "HELO c\r\nMAIL FROM:<a@s>\r\nRCPT TO:<shutdown@dest.example>\r\n"
+       "RCPT TO:<b@d>\r\n",
+       {"220", "250", "250 2.1.0", "421 4.3.2"}},
+      {"nothing after QUIT", "QUIT\r\nNOOP\r\n", {"220", "221 2.0.0"}},
+  };
+  for (const Row& row : rows) {
+    INFO(row.what);
+    CHECK(converse(row.input) == row.expected);
+  }
+}
+
+TEST_CASE("the greeting names the host and the software") {
+  FakePolicy policy;
+  ServerSession server(test_config(), policy);
+  server.open();
+  CHECK(server.take_output() == "220 mx.dest.example ESMTP mailsim\r\n");
+}
+
+TEST_CASE("EHLO lists the extensions under the host name, HELO answers with the name only") {
+  FakePolicy policy;
+  ServerSession server(test_config(), policy);
+  server.open();
+  server.take_output();
+  server.receive("EHLO client.example\r\n");
+  CHECK(server.take_output() ==
+        "250-mx.dest.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+        "250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 DSN\r\n");
+  CHECK(server.helo_name() == "client.example");
+  CHECK(server.esmtp());
+  server.receive("HELO other.example\r\n");
+  CHECK(server.take_output() == "250 mx.dest.example\r\n");
+  CHECK(server.helo_name() == "other.example");
+  CHECK_FALSE(server.esmtp());
+}
+
+TEST_CASE("a server without a size limit advertises SIZE without a number") {
+  ServerConfig config = test_config();
+  config.max_message_size = 0;
+  FakePolicy policy;
+  ServerSession server(config, policy);
+  server.receive("EHLO c\r\n");
+  CHECK(server.take_output().find("250-SIZE\r\n") != std::string::npos);
+}
+
+TEST_CASE("recipients past the limit get 452 4.5.3 and are not added") {
+  ServerConfig config = test_config();
+  config.max_recipients = 2;
+  CHECK(converse("HELO c\r\nMAIL FROM:<a@s>\r\nRCPT TO:<r1@d>\r\nRCPT TO:<nobody@dest.example>\r\n"
+                 "RCPT TO:<r2@d>\r\nRCPT TO:<r3@d>\r\n",
+                 config) ==
+        Codes{"220", "250", "250 2.1.0", "250 2.1.5", "550 5.1.1", "250 2.1.5", "452 4.5.3"});
+}
+
+TEST_CASE("a command line over 512 octets gets 500 5.5.0 and the next line is read") {
+  const std::string at_limit = "NOOP " + std::string(505, 'x') + "\r\n";  // 512 octets
+  const std::string over = "NOOP " + std::string(506, 'x') + "\r\n";      // 513 octets
+  CHECK(converse(at_limit + over + "NOOP\r\n") ==
+        Codes{"220", "250 2.0.0", "500 5.5.0", "250 2.0.0"});
+}
+
+TEST_CASE("too many errors end the session with 421 4.7.0") {
+  ServerConfig config = test_config();
+  config.max_errors = 3;
+  FakePolicy policy;
+  ServerSession server(config, policy);
+  server.open();
+  server.receive("BAD1\r\nNOOP\r\nBAD2\r\nBAD3\r\nNOOP\r\n");
+  const std::string output = server.take_output();
+  CHECK(reply_codes(output) ==
+        Codes{"220", "502 5.5.2", "250 2.0.0", "502 5.5.2", "502 5.5.2", "421 4.7.0"});
+  CHECK(output.ends_with("421 4.7.0 mx.dest.example Error: too many errors\r\n"));
+  CHECK(server.closed());
+}
+
+TEST_CASE("QUIT says Bye and closes the session") {
+  FakePolicy policy;
+  ServerSession server(test_config(), policy);
+  server.open();
+  server.take_output();
+  CHECK_FALSE(server.closed());
+  server.receive("QUIT\r\n");
+  CHECK(server.take_output() == "221 2.0.0 Bye\r\n");
+  CHECK(server.closed());
+}
+
+TEST_CASE("pipelined commands in one read are answered in order in one write") {
+  FakePolicy policy;
+  ServerSession server(test_config(), policy);
+  server.open();
+  server.take_output();
+  server.receive(
+      "HELO c\r\nMAIL FROM:<a@s>\r\nRCPT TO:<nobody@dest.example>\r\nRCPT TO:<b@d>\r\n"
+      "DATA\r\n");
+  CHECK(server.take_output() ==
+        "250 mx.dest.example\r\n250 2.1.0 Ok\r\n"
+        "550 5.1.1 <nobody@dest.example>: Recipient address rejected: User unknown\r\n"
+        "250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n");
+  CHECK(server.in_data());
+}
+
+}  // namespace
+}  // namespace mailsim::smtp
