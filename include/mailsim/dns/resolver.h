@@ -1,0 +1,71 @@
+// DNS as mail routing sees it: MX records (with null MX, RFC 7505) and address records
+// that name network hosts, and MX selection per RFC 5321 5.1. The zone data is plain
+// configuration owned by the world; lookups are synchronous (the MTA applies the
+// resolver's delay). Not thread-safe.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailsim/core/random.h"
+#include "mailsim/core/time.h"
+#include "mailsim/net/topology.h"
+
+namespace mailsim::dns {
+
+struct MxRecord {
+  int preference = 0;
+  std::string exchange;  // "." for a null MX
+};
+
+struct ZoneData {
+  // Domain names are compared in lower case.
+  std::map<std::string, std::vector<MxRecord>, std::less<>> mx;
+  std::map<std::string, net::NodeId, std::less<>> addresses;
+  Duration lookup_delay;
+};
+
+enum class LookupStatus {
+  kOk,
+  kNotFound,          // NXDOMAIN or no usable host: permanent
+  kNullMx,            // the domain accepts no mail: permanent
+  kTemporaryFailure,  // the resolver is unavailable: defer
+};
+
+struct MailHost {
+  std::string name;
+  int preference = 0;
+  net::NodeId node = 0;
+};
+
+struct MxResult {
+  LookupStatus status = LookupStatus::kNotFound;
+  std::vector<MailHost> hosts;  // in the order to try
+};
+
+class Resolver {
+ public:
+  explicit Resolver(ZoneData zones);
+
+  // The hosts to try for mail to `domain`: MX records sorted by preference, equal
+  // preferences shuffled with `rng`; without MX records, the domain's own address
+  // (implicit MX). When `self` (the asking MTA's host name) is listed, records of its
+  // preference and higher are dropped. At most `max_hosts` are returned.
+  MxResult lookup_mx(std::string_view domain, RandomStream& rng, std::string_view self = {},
+                     std::size_t max_hosts = 5) const;
+  std::optional<net::NodeId> lookup_address(std::string_view name) const;
+
+  Duration lookup_delay() const { return zones_.lookup_delay; }
+  // A DNS outage: while unavailable, every lookup fails temporarily.
+  void set_available(bool available) { available_ = available; }
+  bool available() const { return available_; }
+
+ private:
+  ZoneData zones_;
+  bool available_ = true;
+};
+
+}  // namespace mailsim::dns
