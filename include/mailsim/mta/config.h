@@ -1,0 +1,49 @@
+// An MTA's configuration as plain data with in-class defaults (the scenario layer fills
+// it from YAML). Times follow Postfix's defaults where the reference table gives them
+// (../shared/reference/mta-behaviour.md sections 1-3).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mailsim/core/time.h"
+#include "mailsim/net/topology.h"
+
+namespace mailsim::mta {
+
+// The walking skeleton's retry law: a fixed interval between attempts. The MTA presets
+// (Postfix, Exim, sendmail, qmail, OpenSMTPD) replace it in a later step.
+struct RetryConfig {
+  Duration interval = Duration::minutes(30);
+};
+
+struct TimeoutConfig {  // Postfix's smtp_*_timeout values (reference section 3)
+  Duration connect = Duration::seconds(30);
+  Duration command = Duration::seconds(300);  // greeting, EHLO, MAIL, RCPT
+  Duration data_init = Duration::seconds(120);
+  Duration data_done = Duration::seconds(600);
+};
+
+struct MtaConfig {
+  std::string name;      // the scenario's name for this MTA
+  net::NodeId host = 0;  // the network host it runs on
+  std::string hostname;  // its DNS name, used in EHLO, greetings and Received:
+  int port = 25;
+  std::set<std::string> local_domains;  // delivered here, to mailboxes
+  std::set<std::string> mailboxes;      // local parts that exist in the local domains
+  // Domains accepted for relaying; ".example.edu" matches subdomains of example.edu.
+  std::set<std::string> relay_domains;
+  // Domain (or ".subdomain") -> next-hop host name, like Postfix transport(5).
+  std::map<std::string, std::string> transport;
+  std::string relayhost;  // smarthost for everything else; empty: MX lookup
+  RetryConfig retry;
+  Duration queue_lifetime = Duration::days(5);
+  Duration processing_delay;  // from arrival in the queue to the first delivery attempt
+  TimeoutConfig timeouts;
+  std::int64_t message_size_limit = 10'240'000;
+};
+
+}  // namespace mailsim::mta

@@ -1,0 +1,99 @@
+// What the MTA layer tells observers (the recorder, tests), as plain values emitted through
+// the Signals of one MailEvents hub shared by all MTAs of a world. Observers must not call
+// back into the models.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mailsim/core/signal.h"
+#include "mailsim/core/time.h"
+
+namespace mailsim::mta {
+
+using MessageNumber = std::uint64_t;  // the run's own number for a message, from 1
+
+enum class MessageKind { kUser, kBounce, kWarning };
+
+struct MessageCreated {
+  MessageNumber msg = 0;
+  std::string message_id;  // without <>
+  std::string sender;
+  std::vector<std::string> recipients;
+  std::int64_t size_bytes = 0;
+  std::string origin;  // the MTA it entered the system at
+  Time at;
+  MessageKind kind = MessageKind::kUser;
+};
+
+// The message entered an MTA's queue (from a client, a previous hop or a local user).
+struct MessageQueued {
+  MessageNumber msg = 0;
+  std::string node;       // the MTA's host
+  std::string queue_id;   // the MTA's own id, as in "250 2.0.0 Ok: queued as ID"
+  std::string from_node;  // the host it came from; empty for local submission
+  Time at;
+};
+
+enum class AttemptOutcome { kSent, kDeferred, kRejected, kConnRefused, kConnTimeout, kLost };
+
+enum class RecipientOutcome { kAccepted, kDeferred, kRejected };
+
+struct AttemptRecipient {
+  std::string rcpt;
+  RecipientOutcome outcome = RecipientOutcome::kDeferred;
+  int code = 0;
+  std::string enhanced;
+  std::string text;
+};
+
+struct TranscriptEntry {
+  Time at;
+  char direction = 'C';  // 'C' client to server, 'S' server to client
+  std::string line;
+};
+
+// One SMTP delivery attempt from one MTA to the next hop.
+struct AttemptFinished {
+  MessageNumber msg = 0;
+  std::string from_node;
+  std::string to_node;  // the host tried
+  Time started;
+  Time ended;
+  AttemptOutcome outcome = AttemptOutcome::kDeferred;
+  int code = 0;  // the reply that decided the attempt (0 when no reply came)
+  std::string enhanced;
+  std::string text;
+  std::int64_t bytes = 0;  // sent by the client
+  std::vector<AttemptRecipient> recipients;
+  std::vector<TranscriptEntry> transcript;
+};
+
+enum class FinalStatus { kDelivered, kBounced, kExpired };
+
+// A recipient reached its final state. For delivered copies, `headers` is the header
+// block as it sits in the mailbox (Return-Path and the Received: chain included).
+struct RecipientFinal {
+  MessageNumber msg = 0;
+  std::string rcpt;
+  FinalStatus status = FinalStatus::kDelivered;
+  std::string node;
+  Time at;
+  int code = 0;
+  std::string reply;
+  std::string headers;
+};
+
+struct MailEvents {
+  Signal<MessageCreated> message_created;
+  Signal<MessageQueued> message_queued;
+  Signal<AttemptFinished> attempt_finished;
+  Signal<RecipientFinal> recipient_final;
+};
+
+const char* to_string(AttemptOutcome o);
+const char* to_string(FinalStatus s);
+const char* to_string(MessageKind k);
+
+}  // namespace mailsim::mta

@@ -1,0 +1,69 @@
+// One mail server: it has a listener (port 25), a router, a queue manager with
+// incoming, active and deferred entries, and mailboxes for its local domains. It speaks
+// SMTP through the smtp layer's sessions over the net layer's connections and tells
+// observers what happens through MailEvents. Owned by the world; not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mailsim/core/random.h"
+#include "mailsim/core/simulator.h"
+#include "mailsim/dns/resolver.h"
+#include "mailsim/mta/config.h"
+#include "mailsim/mta/events.h"
+#include "mailsim/mta/message_catalog.h"
+#include "mailsim/net/network.h"
+#include "mailsim/smtp/envelope.h"
+
+namespace mailsim::mta {
+
+// What an MTA shares with the rest of its world. All references must outlive the MTA.
+struct MtaContext {
+  Simulator& sim;
+  net::Network& network;
+  const dns::Resolver& resolver;
+  MailEvents& events;
+  MessageCatalog& catalog;
+  std::uint64_t seed = 0;
+  std::uint64_t run = 0;
+  std::int64_t epoch_unix_seconds = 0;  // wall-clock time of simulated time 0, for headers
+};
+
+struct QueueCounts {
+  std::size_t incoming = 0;  // waiting for processing
+  std::size_t active = 0;    // being delivered
+  std::size_t deferred = 0;  // waiting for a retry
+};
+
+class Mta {
+ public:
+  Mta(MtaConfig config, MtaContext context);
+  ~Mta();
+  Mta(const Mta&) = delete;
+  Mta& operator=(const Mta&) = delete;
+
+  const MtaConfig& config() const;
+  // Starts listening; connections to the port are refused until then.
+  void start();
+  // The mail service going down (connections refused, nothing delivered, queue kept) or up.
+  void set_service_up(bool up);
+
+  // A message from a local user (the workload), queued as if received.
+  // `data`: header and body with CRLF line ends, with a Message-ID header.
+  void submit(const smtp::Envelope& envelope, std::string data);
+
+  QueueCounts queue_counts() const;
+  // Local part -> header blocks of the delivered copies, in delivery order.
+  const std::map<std::string, std::vector<std::string>>& mailboxes() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mailsim::mta

@@ -1,0 +1,39 @@
+// Who sends what, when. This step has explicit messages at given times; rates, daily
+// profiles and bursts come later. The workload composes each message (headers and a body
+// of the requested size) and hands it to a submit function; it knows nothing of MTAs.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "mailsim/core/simulator.h"
+
+namespace mailsim::workload {
+
+struct ExplicitMessage {
+  Time at;
+  std::string origin;  // the MTA the sender submits to
+  std::string sender;
+  std::vector<std::string> recipients;
+  std::int64_t size_bytes = 2048;  // of the whole message, headers included
+  std::string subject = "Hello";
+};
+
+struct ComposeInfo {
+  std::string message_id;         // without <>
+  std::int64_t unix_seconds = 0;  // for the Date: header
+};
+
+// An RFC 5322 message with CRLF line ends: From, To, Subject, Date, Message-ID, then body
+// lines of printable text filling it up to size_bytes (or just the headers when they
+// already exceed it). The text depends only on the arguments.
+std::string compose_message(const ExplicitMessage& m, const ComposeInfo& info);
+
+// Schedules each message's submission at its time. `submit` gets the message and its
+// 1-based position in `messages`.
+using Submit = std::function<void(const ExplicitMessage&, std::size_t index)>;
+void schedule_messages(Simulator& sim, const std::vector<ExplicitMessage>& messages, Submit submit);
+
+}  // namespace mailsim::workload

@@ -1,0 +1,174 @@
+#include "mta/delivery.h"
+
+#include <utility>
+
+namespace mailsim::mta {
+
+namespace {
+
+class Delivery : public std::enable_shared_from_this<Delivery> {
+ public:
+  Delivery(const DeliveryContext& context, DeliveryRequest request, DeliveryDone done)
+      : ctx_(context), request_(std::move(request)), done_(std::move(done)) {}
+
+  void try_host(std::size_t index);
+
+ private:
+  void on_connect(std::size_t index, net::ConnectResult result);
+  void pump();
+  void arm_timer();
+  void finish_session();
+  void report(AttemptOutcome outcome, const smtp::Reply& reply);
+
+  DeliveryContext ctx_;
+  DeliveryRequest request_;
+  DeliveryDone done_;
+  AttemptFinished attempt_;
+  std::unique_ptr<smtp::ClientSession> session_;
+  std::shared_ptr<net::Connection> connection_;
+  EventId timer_;
+  bool lost_ = false;
+  bool finished_ = false;
+};
+
+// The reply's text lines without code or enhanced code (those have columns of their own).
+std::string plain_text(const smtp::Reply& r) {
+  std::string out;
+  for (const std::string& line : r.lines) out += (out.empty() ? "" : " ") + line;
+  return out;
+}
+
+const std::string& node_name(const DeliveryContext& c, net::NodeId n) {
+  return c.network.topology().name(n);
+}
+
+void Delivery::try_host(std::size_t index) {
+  attempt_ = AttemptFinished{};
+  attempt_.msg = request_.msg;
+  attempt_.from_node = node_name(ctx_, ctx_.config.host);
+  attempt_.to_node = node_name(ctx_, request_.hosts[index].node);
+  attempt_.started = ctx_.sim.now();
+  ctx_.network.connect(ctx_.config.host, request_.hosts[index].node, 25,
+                       ctx_.config.timeouts.connect,
+                       [self = shared_from_this(), index](net::ConnectResult r) {
+                         self->on_connect(index, std::move(r));
+                       });
+}
+
+void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
+  if (result.status != net::ConnectStatus::kConnected) {
+    const bool refused = result.status == net::ConnectStatus::kRefused;
+    const std::string& host = request_.hosts[index].name;
+    report(refused ? AttemptOutcome::kConnRefused : AttemptOutcome::kConnTimeout,
+           smtp::make_reply(451, "4.4.1",
+                            "connect to " + host + ":25: " +
+                                (refused ? "Connection refused" : "Connection timed out")));
+    if (index + 1 < request_.hosts.size()) return try_host(index + 1);
+    finished_ = true;
+    return done_(std::move(attempt_.recipients));  // every recipient deferred
+  }
+  connection_ = std::move(result.connection);
+  session_ = std::make_unique<smtp::ClientSession>(smtp::ClientConfig{ctx_.config.hostname},
+                                                   request_.envelope, request_.data);
+  // The connection's handlers keep the delivery alive until finish_session() drops them.
+  auto self = shared_from_this();
+  connection_->set_handlers(net::Side::kClient, {[self](std::string_view bytes) {
+                                                   if (self->finished_) return;
+                                                   self->session_->receive(bytes);
+                                                   self->pump();
+                                                 },
+                                                 [self] {
+                                                   if (self->finished_) return;
+                                                   if (!self->session_->done()) self->lost_ = true;
+                                                   self->session_->connection_lost();
+                                                   self->finish_session();
+                                                 }});
+  arm_timer();
+}
+
+void Delivery::pump() {
+  std::string out = session_->take_output();
+  if (!out.empty()) {
+    attempt_.bytes += static_cast<std::int64_t>(out.size());
+    connection_->send(net::Side::kClient, std::move(out));
+  }
+  for (auto& line : session_->take_transcript()) {
+    attempt_.transcript.push_back({ctx_.sim.now(), line.direction, std::move(line.text)});
+  }
+  arm_timer();
+}
+
+void Delivery::arm_timer() {
+  ctx_.sim.cancel(timer_);
+  const TimeoutConfig& t = ctx_.config.timeouts;
+  const Duration limit = session_->stage() == smtp::ClientStage::kData       ? t.data_init
+                         : session_->stage() == smtp::ClientStage::kDataBody ? t.data_done
+                                                                             : t.command;
+  std::weak_ptr<Delivery> weak = shared_from_this();
+  timer_ = ctx_.sim.schedule_in(limit, [weak] {
+    if (auto self = weak.lock(); self && !self->finished_) {
+      if (!self->session_->done()) self->lost_ = true;
+      self->session_->timed_out();
+      self->pump();
+      self->finish_session();
+    }
+  });
+}
+
+// After QUIT the client waits for the server to close (after its 221) or for the timer.
+void Delivery::finish_session() {
+  ctx_.sim.cancel(timer_);
+  connection_->close(net::Side::kClient);
+  const smtp::ClientResult& r = session_->result();
+  for (const auto& line : session_->take_transcript()) {
+    attempt_.transcript.push_back({ctx_.sim.now(), line.direction, line.text});
+  }
+  AttemptOutcome outcome = AttemptOutcome::kRejected;
+  if (r.message_sent) {
+    outcome = AttemptOutcome::kSent;
+  } else if (lost_) {
+    outcome = AttemptOutcome::kLost;
+  } else {
+    for (const auto& rr : r.recipients) {
+      if (rr.status == smtp::RecipientStatus::kDeferred) outcome = AttemptOutcome::kDeferred;
+    }
+  }
+  for (const auto& rr : r.recipients) {
+    const RecipientOutcome o =
+        rr.status == smtp::RecipientStatus::kAccepted   ? RecipientOutcome::kAccepted
+        : rr.status == smtp::RecipientStatus::kRejected ? RecipientOutcome::kRejected
+                                                        : RecipientOutcome::kDeferred;
+    attempt_.recipients.push_back(
+        {rr.recipient, o, rr.reply.code, rr.reply.enhanced, plain_text(rr.reply)});
+  }
+  report(outcome, r.last_reply);
+  finished_ = true;
+  // Handlers may be running now: drop them (and with them this delivery) afterwards.
+  ctx_.sim.schedule_in(
+      Duration{}, [connection = connection_] { connection->set_handlers(net::Side::kClient, {}); });
+  done_(std::move(attempt_.recipients));
+}
+
+void Delivery::report(AttemptOutcome outcome, const smtp::Reply& reply) {
+  attempt_.ended = ctx_.sim.now();
+  attempt_.outcome = outcome;
+  attempt_.code = reply.code;
+  attempt_.enhanced = reply.enhanced;
+  attempt_.text = plain_text(reply);
+  if (attempt_.recipients.empty()) {
+    for (const auto& rcpt : request_.envelope.rcpt_to) {
+      attempt_.recipients.push_back(
+          {rcpt, RecipientOutcome::kDeferred, reply.code, reply.enhanced, plain_text(reply)});
+    }
+  }
+  ctx_.events.attempt_finished(attempt_);
+}
+
+}  // namespace
+
+void start_delivery(const DeliveryContext& context, DeliveryRequest request, DeliveryDone done) {
+  auto delivery = std::make_shared<Delivery>(context, std::move(request), std::move(done));
+  delivery->try_host(0);
+}
+
+}  // namespace mailsim::mta

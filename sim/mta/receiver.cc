@@ -1,0 +1,75 @@
+#include "mta/receiver.h"
+
+#include <utility>
+
+namespace mailsim::mta {
+
+namespace {
+
+class Receiver : public smtp::ServerPolicy {
+ public:
+  Receiver(Simulator& sim, smtp::ServerConfig config, const ReceiverPolicy& policy,
+           std::shared_ptr<net::Connection> connection)
+      : sim_(sim),
+        policy_(policy),
+        connection_(std::move(connection)),
+        session_(std::move(config), *this) {}
+
+  void open() {
+    session_.open();
+    flush();
+  }
+  void on_data(std::string_view bytes) {
+    session_.receive(bytes);
+    flush();
+  }
+  void on_closed() {
+    if (!closed_) connection_->close(net::Side::kServer);
+    closed_ = true;
+    release();
+  }
+
+  smtp::Reply on_helo(std::string_view) override { return smtp::make_reply(250, "", "Ok"); }
+  smtp::Reply on_mail(std::string_view) override { return smtp::make_reply(250, "2.1.0", "Ok"); }
+  smtp::Reply on_rcpt(std::string_view rcpt) override { return policy_.check_recipient(rcpt); }
+  smtp::Reply on_message(const smtp::Envelope& envelope, std::string data) override {
+    return policy_.accept_message(envelope, std::move(data), session_.helo_name(),
+                                  connection_->node(net::Side::kClient));
+  }
+
+ private:
+  void flush() {
+    if (std::string out = session_.take_output(); !out.empty()) {
+      connection_->send(net::Side::kServer, std::move(out));
+    }
+    if (session_.closed() && !closed_) {
+      closed_ = true;
+      connection_->close(net::Side::kServer);
+    }
+  }
+  // The handlers own this receiver; they are dropped after the current one returns.
+  void release() {
+    sim_.schedule_in(Duration{}, [connection = connection_] {
+      connection->set_handlers(net::Side::kServer, {});
+    });
+  }
+
+  Simulator& sim_;
+  const ReceiverPolicy& policy_;
+  std::shared_ptr<net::Connection> connection_;
+  smtp::ServerSession session_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+net::ConnectionHandlers serve_connection(Simulator& sim, smtp::ServerConfig config,
+                                         const ReceiverPolicy& policy,
+                                         std::shared_ptr<net::Connection> connection) {
+  auto receiver = std::make_shared<Receiver>(sim, std::move(config), policy, std::move(connection));
+  receiver->open();
+  return {[receiver](std::string_view bytes) { receiver->on_data(bytes); },
+          [receiver] { receiver->on_closed(); }};
+}
+
+}  // namespace mailsim::mta

@@ -1,0 +1,29 @@
+// The receiving side of one inbound SMTP connection: a server session over a net
+// connection, whose policy decisions come from the MTA (router checks for RCPT, queueing
+// for the message). Keeps itself alive until both sides have closed.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "mailsim/core/simulator.h"
+#include "mailsim/net/network.h"
+#include "mailsim/smtp/server_session.h"
+
+namespace mailsim::mta {
+
+struct ReceiverPolicy {
+  std::function<smtp::Reply(std::string_view rcpt)> check_recipient;
+  // Queues an accepted message; returns the reply to the final ".".
+  std::function<smtp::Reply(const smtp::Envelope&, std::string data, const std::string& helo,
+                            net::NodeId client)>
+      accept_message;
+};
+
+// Serves one accepted connection; returns the server side's handlers.
+net::ConnectionHandlers serve_connection(Simulator& sim, smtp::ServerConfig config,
+                                         const ReceiverPolicy& policy,
+                                         std::shared_ptr<net::Connection> connection);
+
+}  // namespace mailsim::mta

@@ -1,0 +1,47 @@
+// Where a recipient goes next, as Postfix's trivial-rewrite decides it: a local domain is
+// delivered here; otherwise the transport map, then the relayhost, then MX records give
+// the next-hop hosts. Also answers the receive-side question "may I accept this rcpt?".
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailsim/core/random.h"
+#include "mailsim/dns/resolver.h"
+#include "mailsim/mta/config.h"
+#include "mailsim/smtp/reply.h"
+
+namespace mailsim::mta {
+
+enum class RouteKind { kLocal, kRemote, kDefer, kBounce };
+
+struct RouteDecision {
+  RouteKind kind = RouteKind::kBounce;
+  std::string nexthop;               // groups recipients that share one delivery
+  std::vector<dns::MailHost> hosts;  // kRemote: in the order to try
+  smtp::Reply reply;                 // kDefer, kBounce: why
+};
+
+std::string domain_of(std::string_view address);
+std::string local_part_of(std::string_view address);
+
+class Router {
+ public:
+  Router(const MtaConfig& config, const dns::Resolver& resolver);
+
+  bool is_local(std::string_view domain) const;
+  // relay_domains: "example.edu" matches that domain, ".example.edu" its subdomains.
+  bool relays_for(std::string_view domain) const;
+  // The receive-side decision for RCPT TO (250, 550 5.1.1 unknown user, 554 5.7.1 relay).
+  smtp::Reply check_recipient(std::string_view rcpt) const;
+  RouteDecision route(std::string_view rcpt, RandomStream& rng) const;
+
+ private:
+  RouteDecision to_host(const std::string& nexthop, const std::string& host) const;
+
+  const MtaConfig& config_;
+  const dns::Resolver& resolver_;
+};
+
+}  // namespace mailsim::mta
