@@ -1,0 +1,65 @@
+// The recorder: an observer of the models' MailEvents that writes a run's results to an
+// SQLite database (schema: sim/record/schema.sql). It turns events into rows on the
+// simulation thread and hands them in batches to its own writer thread, which inserts
+// them in transactions, so that simulation and I/O overlap. Not thread-safe: call it
+// from the simulation thread only. The MailEvents it subscribes to must not emit after
+// the recorder is destroyed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "mailsim/core/time.h"
+#include "mailsim/mta/events.h"
+
+namespace mailsim::record {
+
+// What is recorded. kSummary: run, node, link, message, recipient, outage, queue_sample.
+// kAttempts: and attempt, attempt_recipient, hop, delivery. kFull: and transcript.
+enum class RecordLevel { kSummary, kAttempts, kFull };
+
+const char* to_string(RecordLevel level);
+// "summary", "attempts", "full"; anything else throws InputError.
+RecordLevel parse_record_level(const std::string& text);
+
+struct RunInfo {
+  std::string scenario;
+  std::string scenario_sha256;
+  std::uint64_t seed = 0;
+  std::string version;
+};
+
+class Recorder {
+ public:
+  // Creates the database at `path` (replacing any existing file) and writes the run row
+  // with status 'running'. Throws InputError when the file cannot be created.
+  Recorder(const std::string& path, RunInfo info, RecordLevel level);
+  // Waits for the writer. Without finish() the run stays 'running', as a killed run would.
+  ~Recorder();
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+
+  void add_node(std::string name, std::string kind);
+  void add_link(std::string a, std::string b, std::int64_t bandwidth_bps, double latency_s);
+  void add_outage(std::string target, std::string kind, double start_s, double end_s);
+  void add_queue_sample(const std::string& node, Time t, std::size_t incoming, std::size_t active,
+                        std::size_t deferred);
+
+  // Connects to all four signals. The recorder must outlive the connections.
+  void subscribe(mta::MailEvents& events);
+
+  // Writes the recipient rows (a recipient never finalized is 'queued'), marks the run
+  // 'completed' at `sim_end` and waits until everything is on disk. Call at most once;
+  // rows added afterwards are ignored. Throws std::runtime_error if the writer failed
+  // (disk full, a duplicate node name).
+  void finish(Time sim_end);
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mailsim::record

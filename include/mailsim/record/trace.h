@@ -1,0 +1,16 @@
+// One message's story, read from a results database: its recipients' fates, then each
+// hop in time order with the time the message waited in that queue, every attempt and
+// its reply, the gaps between retries, the SMTP dialogue (record level full) and the
+// header block of each delivered copy. Timestamps are simulated clock time.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+namespace mailsim::record {
+
+// `message` is the run's message number ("1") or a Message-ID, with or without <>.
+// Throws InputError when the database is missing or not ours, or the message is unknown.
+void print_trace(const std::string& db_path, const std::string& message, std::ostream& out);
+
+}  // namespace mailsim::record

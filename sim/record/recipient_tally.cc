@@ -1,0 +1,83 @@
+#include "record/recipient_tally.h"
+
+namespace mailsim::record {
+namespace {
+
+constexpr std::size_t kScanLimit = 8;
+
+}  // namespace
+
+std::string reply_with_enhanced(const std::string& enhanced, const std::string& text) {
+  if (enhanced.empty() || text.starts_with(enhanced + " ") || text == enhanced) return text;
+  if (text.empty()) return enhanced;
+  return enhanced + " " + text;
+}
+
+RecipientTally::Recipient& RecipientTally::find_or_add(mta::MessageNumber msg,
+                                                       const std::string& rcpt) {
+  Message& m = messages_[msg];
+  if (m.index.empty()) {  // few recipients: a scan is cheaper than a hash map per message
+    for (Recipient& r : m.recipients) {
+      if (r.rcpt == rcpt) return r;
+    }
+    m.recipients.push_back({.rcpt = rcpt});
+    if (m.recipients.size() > kScanLimit) {
+      for (std::size_t i = 0; i < m.recipients.size(); ++i)
+        m.index.emplace(m.recipients[i].rcpt, i);
+    }
+    return m.recipients.back();
+  }
+  const auto [it, added] = m.index.try_emplace(rcpt, m.recipients.size());
+  if (added) m.recipients.push_back({.rcpt = rcpt});
+  return m.recipients[it->second];
+}
+
+void RecipientTally::on_created(const mta::MessageCreated& e) {
+  messages_[e.msg].created = e.at;
+  for (const std::string& rcpt : e.recipients) find_or_add(e.msg, rcpt);
+}
+
+void RecipientTally::on_attempt(const mta::AttemptFinished& e) {
+  for (const mta::AttemptRecipient& ar : e.recipients) {
+    Recipient& r = find_or_add(e.msg, ar.rcpt);
+    ++r.attempts;
+    r.last_code = ar.code;
+    r.last_reply = reply_with_enhanced(ar.enhanced, ar.text);
+  }
+}
+
+void RecipientTally::on_final(const mta::RecipientFinal& e) {
+  Recipient& r = find_or_add(e.msg, e.rcpt);
+  r.status = e.status;
+  r.final_node = e.node;
+  r.final_at = e.at;
+  if (e.code != 0) {
+    r.last_code = e.code;
+    r.last_reply = e.reply;
+  }
+}
+
+std::vector<RecipientRow> RecipientTally::rows() const {
+  std::vector<RecipientRow> out;
+  for (const auto& [msg, m] : messages_) {
+    for (const Recipient& r : m.recipients) {
+      RecipientRow row{.msg = msg, .rcpt = r.rcpt, .status = "queued"};
+      row.attempts = r.attempts;
+      row.last_code = r.last_code;
+      row.last_reply = r.last_reply;
+      if (r.status) {
+        row.status = mta::to_string(*r.status);
+        row.final_node = r.final_node;
+        row.final_s = r.final_at.seconds();
+        if (*r.status == mta::FinalStatus::kDelivered) {
+          row.delivered_s = row.final_s;
+          if (m.created) row.latency_s = (r.final_at - *m.created).seconds();
+        }
+      }
+      out.push_back(std::move(row));
+    }
+  }
+  return out;
+}
+
+}  // namespace mailsim::record

@@ -1,0 +1,198 @@
+#include "mailsim/record/recorder.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include "mailsim/core/error.h"
+#include "record/recipient_tally.h"
+#include "record/schema_sql.h"
+#include "record/writer.h"
+
+namespace mailsim::record {
+namespace {
+
+// Rows per batch handed to the writer: large enough for cheap transactions, small enough
+// that the writer starts early and memory stays flat.
+constexpr std::size_t kBatchRows = 4096;
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// A fresh database with the schema and the run row, ready for the writer.
+sql::Database create_database(const std::string& path, const RunInfo& info, RecordLevel level) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+    std::filesystem::remove(path + suffix, ignored);
+  }
+  try {
+    sql::Database db = sql::Database::open_for_writing(path);
+    // The run's status column, not the journal, tells whether the file is complete; WAL
+    // keeps the file readable if the process is killed mid-run.
+    db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;");
+    db.exec(kSchemaSql);
+    sql::Statement run = db.prepare(
+        "INSERT INTO run(run_id, scenario, scenario_sha256, seed, status, version, started_at,"
+        " record_level) VALUES (1, ?, ?, ?, 'running', ?, ?, ?)");
+    run.bind_text(1, info.scenario).bind_text(2, info.scenario_sha256);
+    run.bind_int(3, static_cast<std::int64_t>(info.seed)).bind_text(4, info.version);
+    run.bind_text(5, utc_now()).bind_text(6, to_string(level)).run();
+    return db;
+  } catch (const std::runtime_error& e) {
+    throw InputError("cannot create the results database: " + std::string(e.what()),
+                     "choose an output path in a folder that exists and is writable (-o FILE.db)",
+                     SourceLocation{path, 0, 0, ""});
+  }
+}
+
+}  // namespace
+
+const char* to_string(RecordLevel level) {
+  switch (level) {
+    case RecordLevel::kSummary:
+      return "summary";
+    case RecordLevel::kAttempts:
+      return "attempts";
+    case RecordLevel::kFull:
+      return "full";
+  }
+  return "?";
+}
+
+RecordLevel parse_record_level(const std::string& text) {
+  if (text == "summary") return RecordLevel::kSummary;
+  if (text == "attempts") return RecordLevel::kAttempts;
+  if (text == "full") return RecordLevel::kFull;
+  throw InputError("unknown record level '" + text + "'", "use summary, attempts or full");
+}
+
+class Recorder::Impl {
+ public:
+  Impl(const std::string& path, const RunInfo& info, RecordLevel level)
+      : level_(level), writer_(create_database(path, info, level)) {}
+
+  ~Impl() {
+    if (!finished_) hand_over();  // what happened so far, with the run still 'running'
+  }
+
+  void on_created(const mta::MessageCreated& e) {
+    tally_.on_created(e);
+    pending_.messages.push_back({e.msg, e.message_id, e.sender, e.size_bytes, e.origin,
+                                 e.at.seconds(), mta::to_string(e.kind)});
+    added(1);
+  }
+
+  void on_queued(const mta::MessageQueued& e) {
+    if (level_ == RecordLevel::kSummary) return;
+    pending_.hops.push_back(e);
+    added(1);
+  }
+
+  void on_attempt(const mta::AttemptFinished& e) {
+    tally_.on_attempt(e);
+    if (level_ == RecordLevel::kSummary) return;
+    AttemptRow& row = pending_.attempts.emplace_back(AttemptRow{++last_attempt_id_, e});
+    if (level_ != RecordLevel::kFull) row.attempt.transcript.clear();
+    added(1 + row.attempt.recipients.size() + row.attempt.transcript.size());
+  }
+
+  void on_final(const mta::RecipientFinal& e) {
+    tally_.on_final(e);
+    if (level_ == RecordLevel::kSummary || e.status != mta::FinalStatus::kDelivered) return;
+    pending_.deliveries.push_back({e.msg, e.rcpt, e.node, e.at.seconds(), e.headers});
+    added(1);
+  }
+
+  void finish(Time sim_end) {
+    if (finished_) return;
+    finished_ = true;
+    pending_.recipients = tally_.rows();
+    pending_.run_end = RunEnd{sim_end.seconds(), utc_now()};
+    hand_over();
+    writer_.drain();
+  }
+
+  // Rows arriving after finish() are dropped: the recipient table is already written.
+  Batch* batch() { return finished_ ? nullptr : &pending_; }
+
+  void added(std::size_t rows) {
+    pending_.rows += rows;
+    if (pending_.rows >= kBatchRows) hand_over();
+  }
+
+ private:
+  void hand_over() { writer_.submit(std::exchange(pending_, Batch{})); }
+
+  RecordLevel level_;
+  RecipientTally tally_;
+  Batch pending_;
+  std::int64_t last_attempt_id_ = 0;
+  bool finished_ = false;
+  Writer writer_;  // last: joined first, after the final hand-over
+};
+
+Recorder::Recorder(const std::string& path, RunInfo info, RecordLevel level)
+    : impl_(std::make_unique<Impl>(path, info, level)) {}
+
+Recorder::~Recorder() = default;
+
+void Recorder::add_node(std::string name, std::string kind) {
+  if (Batch* b = impl_->batch()) {
+    b->nodes.push_back({std::move(name), std::move(kind)});
+    impl_->added(1);
+  }
+}
+
+void Recorder::add_link(std::string a, std::string b, std::int64_t bandwidth_bps,
+                        double latency_s) {
+  if (Batch* batch = impl_->batch()) {
+    batch->links.push_back({std::move(a), std::move(b), bandwidth_bps, latency_s});
+    impl_->added(1);
+  }
+}
+
+void Recorder::add_outage(std::string target, std::string kind, double start_s, double end_s) {
+  if (Batch* b = impl_->batch()) {
+    b->outages.push_back({std::move(target), std::move(kind), start_s, end_s});
+    impl_->added(1);
+  }
+}
+
+void Recorder::add_queue_sample(const std::string& node, Time t, std::size_t incoming,
+                                std::size_t active, std::size_t deferred) {
+  if (Batch* b = impl_->batch()) {
+    b->queue_samples.push_back({node, t.seconds(), static_cast<std::int64_t>(incoming),
+                                static_cast<std::int64_t>(active),
+                                static_cast<std::int64_t>(deferred)});
+    impl_->added(1);
+  }
+}
+
+void Recorder::subscribe(mta::MailEvents& events) {
+  Impl* impl = impl_.get();
+  events.message_created.connect([impl](const mta::MessageCreated& e) {
+    if (impl->batch()) impl->on_created(e);
+  });
+  events.message_queued.connect([impl](const mta::MessageQueued& e) {
+    if (impl->batch()) impl->on_queued(e);
+  });
+  events.attempt_finished.connect([impl](const mta::AttemptFinished& e) {
+    if (impl->batch()) impl->on_attempt(e);
+  });
+  events.recipient_final.connect([impl](const mta::RecipientFinal& e) {
+    if (impl->batch()) impl->on_final(e);
+  });
+}
+
+void Recorder::finish(Time sim_end) { impl_->finish(sim_end); }
+
+}  // namespace mailsim::record

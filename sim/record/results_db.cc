@@ -1,0 +1,42 @@
+#include "record/results_db.h"
+
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+#include "mailsim/core/error.h"
+#include "mailsim/core/time.h"
+
+namespace mailsim::record {
+namespace {
+
+[[noreturn]] void not_ours(const std::string& path, const std::string& why) {
+  throw InputError("not a mailsim results database (" + why + ")",
+                   "give the .db file that `mailsim run` wrote (-o OUT.db)",
+                   SourceLocation{path, 0, 0, ""});
+}
+
+}  // namespace
+
+sql::Database open_results(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) not_ours(path, "no such file");
+  try {
+    sql::Database db = sql::Database::open_read_only(path);
+    sql::Statement has_run =
+        db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'run'");
+    if (!has_run.step() || has_run.column_int(0) == 0) not_ours(path, "it has no run table");
+    return db;
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    not_ours(path, e.what());
+  }
+}
+
+std::string format_seconds(double seconds) {
+  const auto ms = static_cast<std::int64_t>(std::llround(seconds * 1000.0));
+  return to_string(Duration::milliseconds(ms));
+}
+
+}  // namespace mailsim::record

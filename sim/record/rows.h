@@ -1,0 +1,98 @@
+// The rows the recorder hands to its writer thread, one struct per table (attempts carry
+// their per-recipient results and transcript). Plain values, moved across threads in
+// whole batches.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mailsim/mta/events.h"
+
+namespace mailsim::record {
+
+struct NodeRow {
+  std::string name;
+  std::string kind;
+};
+
+struct LinkRow {
+  std::string a;
+  std::string b;
+  std::int64_t bandwidth_bps = 0;
+  double latency_s = 0;
+};
+
+struct MessageRow {
+  mta::MessageNumber msg = 0;
+  std::string message_id;
+  std::string sender;
+  std::int64_t size_bytes = 0;
+  std::string origin;
+  double created_s = 0;
+  std::string kind;
+};
+
+struct RecipientRow {
+  mta::MessageNumber msg = 0;
+  std::string rcpt;
+  std::string status;
+  std::string final_node{};         // empty -> NULL
+  std::optional<double> final_s{};  // when the final state was reached
+  std::optional<double> delivered_s{};
+  std::optional<double> latency_s{};
+  std::int64_t attempts = 0;
+  int last_code = 0;  // 0 -> NULL
+  std::string last_reply{};
+};
+
+struct AttemptRow {
+  std::int64_t attempt_id = 0;
+  mta::AttemptFinished attempt;  // transcript empty unless the level is full
+};
+
+struct DeliveryRow {
+  mta::MessageNumber msg = 0;
+  std::string rcpt;
+  std::string node;
+  double delivered_s = 0;
+  std::string headers;
+};
+
+struct OutageRow {
+  std::string target;
+  std::string kind;
+  double start_s = 0;
+  double end_s = 0;
+};
+
+struct QueueSampleRow {
+  std::string node;
+  double t_s = 0;
+  std::int64_t incoming = 0;
+  std::int64_t active = 0;
+  std::int64_t deferred = 0;
+};
+
+struct RunEnd {
+  double sim_end_s = 0;
+  std::string finished_at;
+};
+
+struct Batch {
+  std::vector<NodeRow> nodes;
+  std::vector<LinkRow> links;
+  std::vector<MessageRow> messages;
+  std::vector<mta::MessageQueued> hops;
+  std::vector<AttemptRow> attempts;
+  std::vector<DeliveryRow> deliveries;
+  std::vector<OutageRow> outages;
+  std::vector<QueueSampleRow> queue_samples;
+  std::vector<RecipientRow> recipients;
+  std::optional<RunEnd> run_end;  // marks the run completed, after all other rows
+  std::size_t rows = 0;           // rows added so far, for deciding when to hand it over
+};
+
+}  // namespace mailsim::record

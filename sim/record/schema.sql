@@ -1,0 +1,136 @@
+-- The mailsim results database: one run per file. Times are REAL seconds of simulated
+-- time (suffix _s); wall-clock times are ISO-8601 UTC text. This file is the one source
+-- of the schema: the record library embeds it at build time.
+-- run.status is 'running' until the run completes, so a killed run is visible as such.
+CREATE TABLE run (
+  run_id INTEGER PRIMARY KEY,
+  scenario TEXT NOT NULL,
+  scenario_sha256 TEXT,
+  seed INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+  sim_end_s REAL,
+  version TEXT,
+  started_at TEXT,
+  finished_at TEXT,
+  record_level TEXT NOT NULL CHECK (record_level IN ('summary', 'attempts', 'full'))
+);
+
+CREATE TABLE node (
+  node_id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT
+);
+
+CREATE TABLE link (
+  link_id INTEGER PRIMARY KEY,
+  a TEXT NOT NULL,
+  b TEXT NOT NULL,
+  bandwidth_bps INTEGER,
+  latency_s REAL
+);
+
+-- kind: user, bounce, warning. msg_id is the run's own message number, from 1.
+CREATE TABLE message (
+  msg_id INTEGER PRIMARY KEY,
+  message_id TEXT,
+  sender TEXT,
+  size_bytes INTEGER,
+  origin TEXT,
+  created_s REAL NOT NULL,
+  kind TEXT NOT NULL
+);
+CREATE INDEX message_by_message_id ON message (message_id);
+
+-- Every recipient of every message ends in exactly one state: delivered, bounced,
+-- expired, or queued (still in a queue when the run ended). final_s is when the final
+-- state was reached (NULL while queued); delivered_s and latency_s are set for delivered
+-- recipients only. attempts sums the delivery attempts that carried this recipient, over
+-- all hops; last_code and last_reply ("5.1.1 User unknown") are the latest reply about it.
+CREATE TABLE recipient (
+  msg_id INTEGER NOT NULL,
+  rcpt TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('delivered', 'bounced', 'expired', 'queued')),
+  final_node TEXT,
+  final_s REAL,
+  delivered_s REAL,
+  latency_s REAL,
+  attempts INTEGER NOT NULL,
+  last_code INTEGER,
+  last_reply TEXT,
+  PRIMARY KEY (msg_id, rcpt)
+);
+CREATE INDEX recipient_by_status ON recipient (status);
+
+-- One SMTP delivery attempt from one MTA to the next (record level attempts or full).
+-- outcome: sent, deferred, rejected, conn_refused, conn_timeout, lost.
+CREATE TABLE attempt (
+  attempt_id INTEGER PRIMARY KEY,
+  msg_id INTEGER NOT NULL,
+  from_node TEXT NOT NULL,
+  to_node TEXT,
+  started_s REAL NOT NULL,
+  ended_s REAL NOT NULL,
+  outcome TEXT NOT NULL,
+  reply_code INTEGER,
+  enhanced_code TEXT,
+  reply_text TEXT,
+  bytes INTEGER
+);
+CREATE INDEX attempt_by_msg ON attempt (msg_id, started_s);
+
+-- outcome: accepted, deferred, rejected.
+CREATE TABLE attempt_recipient (
+  attempt_id INTEGER NOT NULL,
+  rcpt TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reply_code INTEGER,
+  enhanced_code TEXT,
+  reply_text TEXT
+);
+CREATE INDEX attempt_recipient_by_attempt ON attempt_recipient (attempt_id);
+
+-- The message entered node's queue as queue_id; from_node is empty for local submission.
+CREATE TABLE hop (
+  msg_id INTEGER NOT NULL,
+  node TEXT NOT NULL,
+  queue_id TEXT,
+  from_node TEXT,
+  arrived_s REAL NOT NULL
+);
+CREATE INDEX hop_by_msg ON hop (msg_id, arrived_s);
+
+-- The header block of each delivered mailbox copy.
+CREATE TABLE delivery (
+  msg_id INTEGER NOT NULL,
+  rcpt TEXT NOT NULL,
+  node TEXT NOT NULL,
+  delivered_s REAL NOT NULL,
+  headers TEXT
+);
+CREATE INDEX delivery_by_msg ON delivery (msg_id);
+
+-- The SMTP dialogue of each attempt (record level full). dir: C client, S server.
+CREATE TABLE transcript (
+  attempt_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  t_s REAL NOT NULL,
+  dir TEXT NOT NULL,
+  line TEXT NOT NULL,
+  PRIMARY KEY (attempt_id, seq)
+);
+
+CREATE TABLE outage (
+  target TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  start_s REAL NOT NULL,
+  end_s REAL NOT NULL
+);
+
+CREATE TABLE queue_sample (
+  node TEXT NOT NULL,
+  t_s REAL NOT NULL,
+  incoming INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  deferred INTEGER NOT NULL
+);
+CREATE INDEX queue_sample_by_node ON queue_sample (node, t_s);

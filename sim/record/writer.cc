@@ -1,0 +1,233 @@
+#include "record/writer.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace mailsim::record {
+namespace {
+
+constexpr std::size_t kMaxQueuedBatches = 2;
+
+const char* to_string(mta::RecipientOutcome o) {
+  switch (o) {
+    case mta::RecipientOutcome::kAccepted:
+      return "accepted";
+    case mta::RecipientOutcome::kDeferred:
+      return "deferred";
+    case mta::RecipientOutcome::kRejected:
+      return "rejected";
+  }
+  return "?";
+}
+
+void bind_optional_text(sql::Statement& s, int i, const std::string& v) {
+  if (v.empty()) {
+    s.bind_null(i);
+  } else {
+    s.bind_text(i, v);
+  }
+}
+
+void bind_optional_code(sql::Statement& s, int i, int code) {
+  if (code == 0) {
+    s.bind_null(i);
+  } else {
+    s.bind_int(i, code);
+  }
+}
+
+void bind_optional_double(sql::Statement& s, int i, const std::optional<double>& v) {
+  if (v) {
+    s.bind_double(i, *v);
+  } else {
+    s.bind_null(i);
+  }
+}
+
+// The prepared INSERTs, made once per connection.
+class Inserter {
+ public:
+  explicit Inserter(sql::Database& db)
+      : db_(db),
+        node_(db.prepare("INSERT INTO node(name, kind) VALUES (?, ?)")),
+        link_(db.prepare("INSERT INTO link(a, b, bandwidth_bps, latency_s) VALUES (?, ?, ?, ?)")),
+        message_(db.prepare(
+            "INSERT INTO message(msg_id, message_id, sender, size_bytes, origin, created_s, kind)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)")),
+        hop_(db.prepare("INSERT INTO hop(msg_id, node, queue_id, from_node, arrived_s) VALUES (?, "
+                        "?, ?, ?, ?)")),
+        attempt_(db.prepare(
+            "INSERT INTO attempt(attempt_id, msg_id, from_node, to_node, started_s, ended_s,"
+            " outcome, reply_code, enhanced_code, reply_text, bytes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
+        attempt_recipient_(db.prepare(
+            "INSERT INTO attempt_recipient(attempt_id, rcpt, outcome, reply_code, enhanced_code,"
+            " reply_text) VALUES (?, ?, ?, ?, ?, ?)")),
+        transcript_(db.prepare(
+            "INSERT INTO transcript(attempt_id, seq, t_s, dir, line) VALUES (?, ?, ?, ?, ?)")),
+        delivery_(db.prepare("INSERT INTO delivery(msg_id, rcpt, node, delivered_s, headers) "
+                             "VALUES (?, ?, ?, ?, ?)")),
+        outage_(db.prepare("INSERT INTO outage(target, kind, start_s, end_s) VALUES (?, ?, ?, ?)")),
+        queue_sample_(db.prepare("INSERT INTO queue_sample(node, t_s, incoming, active, deferred) "
+                                 "VALUES (?, ?, ?, ?, ?)")),
+        recipient_(db.prepare(
+            "INSERT INTO recipient(msg_id, rcpt, status, final_node, final_s, delivered_s,"
+            " latency_s, attempts, last_code, last_reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
+        run_end_(
+            db.prepare("UPDATE run SET status = 'completed', sim_end_s = ?, finished_at = ?")) {}
+
+  void write(const Batch& b) {
+    db_.exec("BEGIN");
+    for (const NodeRow& r : b.nodes) node_.bind_text(1, r.name).bind_text(2, r.kind).run();
+    for (const LinkRow& r : b.links) {
+      link_.bind_text(1, r.a).bind_text(2, r.b).bind_int(3, r.bandwidth_bps);
+      link_.bind_double(4, r.latency_s).run();
+    }
+    for (const MessageRow& r : b.messages) write(r);
+    for (const mta::MessageQueued& r : b.hops) write(r);
+    for (const AttemptRow& r : b.attempts) write(r);
+    for (const DeliveryRow& r : b.deliveries) {
+      delivery_.bind_int(1, static_cast<std::int64_t>(r.msg)).bind_text(2, r.rcpt);
+      delivery_.bind_text(3, r.node).bind_double(4, r.delivered_s).bind_text(5, r.headers).run();
+    }
+    for (const OutageRow& r : b.outages) {
+      outage_.bind_text(1, r.target).bind_text(2, r.kind).bind_double(3, r.start_s);
+      outage_.bind_double(4, r.end_s).run();
+    }
+    for (const QueueSampleRow& r : b.queue_samples) {
+      queue_sample_.bind_text(1, r.node).bind_double(2, r.t_s).bind_int(3, r.incoming);
+      queue_sample_.bind_int(4, r.active).bind_int(5, r.deferred).run();
+    }
+    for (const RecipientRow& r : b.recipients) write(r);
+    if (b.run_end) {
+      run_end_.bind_double(1, b.run_end->sim_end_s).bind_text(2, b.run_end->finished_at).run();
+    }
+    db_.exec("COMMIT");
+  }
+
+ private:
+  void write(const MessageRow& r) {
+    message_.bind_int(1, static_cast<std::int64_t>(r.msg));
+    bind_optional_text(message_, 2, r.message_id);
+    message_.bind_text(3, r.sender).bind_int(4, r.size_bytes).bind_text(5, r.origin);
+    message_.bind_double(6, r.created_s).bind_text(7, r.kind).run();
+  }
+
+  void write(const mta::MessageQueued& r) {
+    hop_.bind_int(1, static_cast<std::int64_t>(r.msg)).bind_text(2, r.node);
+    hop_.bind_text(3, r.queue_id);
+    bind_optional_text(hop_, 4, r.from_node);
+    hop_.bind_double(5, r.at.seconds()).run();
+  }
+
+  void write(const AttemptRow& r) {
+    const mta::AttemptFinished& a = r.attempt;
+    attempt_.bind_int(1, r.attempt_id).bind_int(2, static_cast<std::int64_t>(a.msg));
+    attempt_.bind_text(3, a.from_node).bind_text(4, a.to_node);
+    attempt_.bind_double(5, a.started.seconds()).bind_double(6, a.ended.seconds());
+    attempt_.bind_text(7, mta::to_string(a.outcome));
+    bind_optional_code(attempt_, 8, a.code);
+    bind_optional_text(attempt_, 9, a.enhanced);
+    bind_optional_text(attempt_, 10, a.text);
+    attempt_.bind_int(11, a.bytes).run();
+    for (const mta::AttemptRecipient& ar : a.recipients) {
+      attempt_recipient_.bind_int(1, r.attempt_id).bind_text(2, ar.rcpt);
+      attempt_recipient_.bind_text(3, to_string(ar.outcome));
+      bind_optional_code(attempt_recipient_, 4, ar.code);
+      bind_optional_text(attempt_recipient_, 5, ar.enhanced);
+      bind_optional_text(attempt_recipient_, 6, ar.text);
+      attempt_recipient_.run();
+    }
+    std::int64_t seq = 0;
+    for (const mta::TranscriptEntry& t : a.transcript) {
+      transcript_.bind_int(1, r.attempt_id).bind_int(2, ++seq).bind_double(3, t.at.seconds());
+      transcript_.bind_text(4, std::string(1, t.direction)).bind_text(5, t.line).run();
+    }
+  }
+
+  void write(const RecipientRow& r) {
+    recipient_.bind_int(1, static_cast<std::int64_t>(r.msg)).bind_text(2, r.rcpt);
+    recipient_.bind_text(3, r.status);
+    bind_optional_text(recipient_, 4, r.final_node);
+    bind_optional_double(recipient_, 5, r.final_s);
+    bind_optional_double(recipient_, 6, r.delivered_s);
+    bind_optional_double(recipient_, 7, r.latency_s);
+    recipient_.bind_int(8, r.attempts);
+    bind_optional_code(recipient_, 9, r.last_code);
+    bind_optional_text(recipient_, 10, r.last_reply);
+    recipient_.run();
+  }
+
+  sql::Database& db_;
+  sql::Statement node_, link_, message_, hop_, attempt_, attempt_recipient_, transcript_, delivery_,
+      outage_, queue_sample_, recipient_, run_end_;
+};
+
+}  // namespace
+
+Writer::Writer(sql::Database db)
+    : thread_([this, d = std::move(db)]() mutable { run(std::move(d)); }) {}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void Writer::submit(Batch batch) {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches; });
+  queue_.push_back(std::move(batch));
+  changed_.notify_all();
+}
+
+void Writer::drain() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return queue_.empty() && !busy_; });
+  if (error_) std::rethrow_exception(error_);
+}
+
+void Writer::run(sql::Database db) {
+  {
+    std::optional<Inserter> inserter;
+    try {
+      inserter.emplace(db);
+    } catch (...) {
+      error_ = std::current_exception();  // no other thread reads it before drain()
+    }
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // stopping, with everything written
+      Batch batch = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+      changed_.notify_all();  // room in the queue
+      lock.unlock();
+      try {
+        if (!error_) inserter->write(batch);
+      } catch (...) {
+        try {
+          db.exec("ROLLBACK");
+        } catch (...) {
+        }
+        std::lock_guard relock(mutex_);
+        error_ = std::current_exception();
+      }
+      lock.lock();
+      busy_ = false;
+      changed_.notify_all();
+    }
+  }
+  // One self-contained file at the end, whether or not the run completed.
+  try {
+    db.exec("PRAGMA journal_mode = DELETE");
+  } catch (...) {
+  }
+}
+
+}  // namespace mailsim::record

@@ -1,0 +1,41 @@
+// The recorder's writer thread: owns the database connection, takes whole batches of
+// rows and inserts each batch in one transaction with prepared statements. The
+// simulation thread blocks in submit() only when the writer is two batches behind.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "record/rows.h"
+#include "record/sqlite.h"
+
+namespace mailsim::record {
+
+class Writer {
+ public:
+  explicit Writer(sql::Database db);
+  // Writes what was submitted, then closes the database.
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void submit(Batch batch);
+  // Waits until every submitted batch is written. Rethrows the writer's first error.
+  void drain();
+
+ private:
+  void run(sql::Database db);
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Batch> queue_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+}  // namespace mailsim::record

@@ -1,0 +1,222 @@
+#include "mailsim/record/recorder.h"
+
+#include <fstream>
+
+#include "mailsim/core/error.h"
+#include "sample_run.h"
+#include "support/catch.h"
+
+namespace mailsim::record {
+namespace {
+
+using test::at_seconds;
+using test::query_double;
+using test::query_int;
+using test::query_text;
+
+const RunInfo kInfo{"sample", "abc123", 7, "0.1.0"};
+
+void record_sample(const std::string& path, RecordLevel level) {
+  Recorder recorder(path, kInfo, level);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  test::emit_sample_run(events);
+  recorder.finish(at_seconds(86400));
+}
+
+TEST_CASE("a finished run is marked completed with its end time") {
+  test::TempDb db;
+  record_sample(db.path(), RecordLevel::kAttempts);
+  CHECK(query_text(db.path(), "SELECT status FROM run") == "completed");
+  CHECK(query_double(db.path(), "SELECT sim_end_s FROM run") == 86400.0);
+  CHECK(query_int(db.path(), "SELECT seed FROM run") == 7);
+  CHECK(query_text(db.path(), "SELECT record_level FROM run") == "attempts");
+  CHECK(query_text(db.path(), "SELECT finished_at FROM run").ends_with("Z"));
+}
+
+TEST_CASE("recipient rows carry final state, attempts over all hops and latency") {
+  test::TempDb db;
+  record_sample(db.path(), RecordLevel::kAttempts);
+  const std::string bob = " FROM recipient WHERE msg_id = 1 AND rcpt = 'bob@b.example'";
+  const std::string eve = " FROM recipient WHERE msg_id = 1 AND rcpt = 'eve@b.example'";
+  CHECK(query_int(db.path(), "SELECT count(*) FROM recipient") == 2);
+
+  CHECK(query_text(db.path(), "SELECT status" + bob) == "delivered");
+  CHECK(query_text(db.path(), "SELECT final_node" + bob) == "b");
+  CHECK(query_int(db.path(), "SELECT attempts" + bob) == 2);
+  CHECK(query_double(db.path(), "SELECT delivered_s" + bob) == Approx(7200.5));
+  // Created at 10 s, delivered at 7200.5 s.
+  CHECK(query_double(db.path(), "SELECT latency_s" + bob) == Approx(7190.5));
+  CHECK(query_int(db.path(), "SELECT last_code" + bob) == 250);
+
+  CHECK(query_text(db.path(), "SELECT status" + eve) == "bounced");
+  CHECK(query_int(db.path(), "SELECT attempts" + eve) == 2);
+  CHECK(query_int(db.path(), "SELECT latency_s IS NULL AND delivered_s IS NULL" + eve) == 1);
+  CHECK(query_double(db.path(), "SELECT final_s" + eve) == Approx(1801.2));
+  CHECK(query_int(db.path(), "SELECT last_code" + eve) == 550);
+  CHECK(query_text(db.path(), "SELECT last_reply" + eve) == "5.1.1 <eve@b.example>: User unknown");
+}
+
+TEST_CASE("attempts, hops and delivered copies are recorded at level attempts") {
+  test::TempDb db;
+  record_sample(db.path(), RecordLevel::kAttempts);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM message") == 1);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM attempt") == 2);
+  CHECK(query_text(db.path(), "SELECT outcome FROM attempt WHERE attempt_id = 1") ==
+        "conn_timeout");
+  CHECK(query_int(db.path(), "SELECT bytes FROM attempt WHERE attempt_id = 2") == 26112);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM attempt_recipient") == 4);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM hop") == 2);
+  CHECK(query_text(db.path(), "SELECT from_node FROM hop WHERE node = 'b'") == "a");
+  CHECK(query_int(db.path(), "SELECT count(*) FROM delivery") == 1);
+  CHECK(query_text(db.path(), "SELECT headers FROM delivery").starts_with("Return-Path: <carol"));
+  CHECK(query_int(db.path(), "SELECT count(*) FROM transcript") == 0);
+}
+
+TEST_CASE("the SMTP dialogue is recorded only at level full") {
+  test::TempDb db;
+  record_sample(db.path(), RecordLevel::kFull);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM transcript WHERE attempt_id = 2") == 4);
+  CHECK(query_text(db.path(), "SELECT dir || ' ' || line FROM transcript WHERE seq = 2") ==
+        "C EHLO a");
+}
+
+TEST_CASE("level summary keeps recipients and attempt counts but no attempt rows") {
+  test::TempDb db;
+  record_sample(db.path(), RecordLevel::kSummary);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM attempt") == 0);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM hop") == 0);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM delivery") == 0);
+  CHECK(query_int(db.path(), "SELECT sum(attempts) FROM recipient") == 4);
+}
+
+TEST_CASE("a recorder destroyed without finish leaves the run running") {
+  test::TempDb db;
+  {
+    Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
+    mta::MailEvents events;
+    recorder.subscribe(events);
+    test::emit_sample_run(events);
+  }
+  CHECK(query_text(db.path(), "SELECT status FROM run") == "running");
+  CHECK(query_int(db.path(), "SELECT sim_end_s IS NULL FROM run") == 1);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM attempt") == 2);  // what was seen is kept
+  CHECK(query_int(db.path(), "SELECT count(*) FROM recipient") == 0);
+}
+
+TEST_CASE("a recipient never finalized ends the run queued with its last reply") {
+  test::TempDb db;
+  Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  events.message_created({1, "x@a", "s@a", {"r@b"}, 100, "a", at_seconds(0)});
+  mta::AttemptFinished deferred = test::make_attempt(
+      1, "a", "b", 1, 2, mta::AttemptOutcome::kDeferred, 451, "4.7.1", "try later");
+  deferred.recipients = {{"r@b", mta::RecipientOutcome::kDeferred, 451, "4.7.1", "try later"}};
+  events.attempt_finished(deferred);
+  recorder.finish(at_seconds(60));
+  CHECK(query_text(db.path(), "SELECT status FROM recipient") == "queued");
+  CHECK(query_int(db.path(), "SELECT attempts FROM recipient") == 1);
+  CHECK(query_text(db.path(), "SELECT last_code || ' ' || last_reply FROM recipient") ==
+        "451 4.7.1 try later");
+  CHECK(query_int(db.path(), "SELECT final_node IS NULL AND final_s IS NULL FROM recipient") == 1);
+}
+
+TEST_CASE("attempts are counted per recipient on messages with many recipients") {
+  test::TempDb db;
+  Recorder recorder(db.path(), kInfo, RecordLevel::kSummary);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  mta::MessageCreated list{1, "list@a", "s@a", {}, 100, "a", at_seconds(0)};
+  for (int i = 0; i < 20; ++i) list.recipients.push_back("r" + std::to_string(i) + "@b");
+  events.message_created(list);
+  mta::AttemptFinished a =
+      test::make_attempt(1, "a", "b", 1, 2, mta::AttemptOutcome::kSent, 250, "2.0.0", "Ok");
+  for (int i = 19; i >= 0; i -= 2) {  // every other recipient, twice
+    a.recipients.push_back(
+        {"r" + std::to_string(i) + "@b", mta::RecipientOutcome::kAccepted, 250, "2.1.5", "Ok"});
+  }
+  events.attempt_finished(a);
+  events.attempt_finished(a);
+  recorder.finish(at_seconds(60));
+  CHECK(query_int(db.path(), "SELECT count(*) FROM recipient") == 20);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM recipient WHERE attempts = 2") == 10);
+  CHECK(query_int(db.path(), "SELECT attempts FROM recipient WHERE rcpt = 'r1@b'") == 2);
+  CHECK(query_int(db.path(), "SELECT attempts FROM recipient WHERE rcpt = 'r0@b'") == 0);
+  // Recipient rows keep the order the message listed them in.
+  CHECK(query_text(db.path(), "SELECT rcpt FROM recipient ORDER BY rowid LIMIT 1 OFFSET 12") ==
+        "r12@b");
+}
+
+TEST_CASE("a final state for a recipient never created still gets a row") {
+  test::TempDb db;
+  Recorder recorder(db.path(), kInfo, RecordLevel::kSummary);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  events.recipient_final(
+      {9, "ghost@b", mta::FinalStatus::kExpired, "a", at_seconds(5), 451, "4.4.7 expired", ""});
+  recorder.finish(at_seconds(60));
+  CHECK(query_text(db.path(), "SELECT status FROM recipient WHERE msg_id = 9") == "expired");
+  CHECK(query_int(db.path(), "SELECT latency_s IS NULL FROM recipient") == 1);
+}
+
+TEST_CASE("topology, outages and queue samples are written as given") {
+  test::TempDb db;
+  Recorder recorder(db.path(), kInfo, RecordLevel::kSummary);
+  recorder.add_node("a", "mta");
+  recorder.add_node("b", "mta");
+  recorder.add_link("a", "b", 10'000'000, 0.03);
+  recorder.add_outage("b", "host_down", 3600, 14400);
+  recorder.add_queue_sample("a", at_seconds(60), 1, 2, 3);
+  recorder.finish(at_seconds(86400));
+  CHECK(query_int(db.path(), "SELECT count(*) FROM node") == 2);
+  CHECK(query_int(db.path(), "SELECT bandwidth_bps FROM link") == 10'000'000);
+  CHECK(query_double(db.path(), "SELECT latency_s FROM link") == Approx(0.03));
+  CHECK(query_double(db.path(), "SELECT end_s - start_s FROM outage") == Approx(10800));
+  CHECK(query_int(db.path(), "SELECT incoming * 100 + active * 10 + deferred FROM queue_sample") ==
+        123);
+}
+
+TEST_CASE("many events are written across several batches without loss") {
+  test::TempDb db;
+  constexpr int kMessages = 10'000;
+  Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  for (int i = 1; i <= kMessages; ++i) {
+    const auto msg = static_cast<mta::MessageNumber>(i);
+    events.message_created(
+        {msg, std::to_string(i) + "@a", "s@a", {"r@b"}, 100, "a", at_seconds(i)});
+    events.message_queued({msg, "a", "Q" + std::to_string(i), "", at_seconds(i)});
+    events.recipient_final({msg, "r@b", mta::FinalStatus::kDelivered, "a", at_seconds(i + 1.5), 250,
+                            "2.0.0 delivered", "Subject: x\r\n"});
+  }
+  recorder.finish(at_seconds(kMessages + 10));
+  CHECK(query_int(db.path(), "SELECT count(*) FROM message") == kMessages);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM hop") == kMessages);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM delivery") == kMessages);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM recipient WHERE latency_s = 1.5") == kMessages);
+  // Rows in event order: message numbers ascend with rowid.
+  CHECK(query_int(db.path(), "SELECT max(msg_id) FROM hop WHERE rowid = 1") == 1);
+}
+
+TEST_CASE("an existing file at the output path is replaced") {
+  test::TempDb db;
+  std::ofstream(db.path()) << "not a database";
+  record_sample(db.path(), RecordLevel::kSummary);
+  CHECK(query_text(db.path(), "SELECT status FROM run") == "completed");
+}
+
+TEST_CASE("an output path that cannot be created is an input error") {
+  CHECK_THROWS_AS(Recorder("/nonexistent-mailsim-dir/out.db", kInfo, RecordLevel::kSummary),
+                  InputError);
+}
+
+TEST_CASE("record levels are parsed from their names") {
+  CHECK(parse_record_level("full") == RecordLevel::kFull);
+  CHECK(std::string(to_string(RecordLevel::kAttempts)) == "attempts");
+  CHECK_THROWS_AS(parse_record_level("everything"), InputError);
+}
+
+}  // namespace
+}  // namespace mailsim::record

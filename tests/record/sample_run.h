@@ -1,0 +1,46 @@
+// Test support for the record layer: a temporary database path, SQL queries on it, and a
+// hand-built run of events (one message, two recipients, two hops) whose rows the tests
+// know by heart.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "mailsim/mta/events.h"
+
+namespace mailsim::record::test {
+
+// A unique path under the system's temp folder; removes the file (and SQLite's side
+// files) when it goes out of scope.
+class TempDb {
+ public:
+  TempDb();
+  ~TempDb();
+  TempDb(const TempDb&) = delete;
+  TempDb& operator=(const TempDb&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The first column of the first row of `sql` as text ("" for NULL or no row).
+std::string query_text(const std::string& db_path, const std::string& sql);
+std::int64_t query_int(const std::string& db_path, const std::string& sql);
+double query_double(const std::string& db_path, const std::string& sql);
+
+// Message 1 <1.a@a.example> from carol@a.example, 25KiB, created at 10 s at node a for
+// bob@b.example and eve@b.example. Queued at a as Q1 at 10 s; attempt 1 a->b 10..40 s
+// conn_timeout 451; attempt 2 a->b 1800..1801 s sent (4 transcript lines, 26112 bytes);
+// queued at b as Q2 at 1801 s; eve bounced at 1801.2 s with 550 5.1.1; bob delivered at
+// 7200.5 s with a header block.
+void emit_sample_run(mta::MailEvents& events);
+
+Time at_seconds(double s);
+
+// An attempt of message `msg` from `from` to `to` with the deciding reply; no recipients.
+mta::AttemptFinished make_attempt(mta::MessageNumber msg, std::string from, std::string to,
+                                  double started_s, double ended_s, mta::AttemptOutcome outcome,
+                                  int code, std::string enhanced, std::string text);
+
+}  // namespace mailsim::record::test

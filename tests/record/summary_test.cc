@@ -1,0 +1,121 @@
+#include "mailsim/record/summary.h"
+
+#include <sqlite3.h>
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "mailsim/core/error.h"
+#include "mailsim/record/recorder.h"
+#include "sample_run.h"
+#include "support/catch.h"
+
+namespace mailsim::record {
+namespace {
+
+using test::at_seconds;
+
+// Twelve one-recipient messages created at 100 s: ten delivered with one attempt each,
+// one bounced after two attempts, one still queued after one attempt.
+void record_latency_run(const std::string& path) {
+  Recorder recorder(path, {"latencies", "", 42, "0.1.0"}, RecordLevel::kSummary);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  const std::vector<double> latencies = {60, 0.5, 3600, 12, 45, 7200, 30, 900, 1.25, 86400};
+  auto attempt = [&](mta::MessageNumber msg, mta::RecipientOutcome outcome, int code) {
+    mta::AttemptFinished a =
+        test::make_attempt(msg, "a", "b", 100, 101, mta::AttemptOutcome::kSent, code, "", "reply");
+    a.recipients = {{"r@b", outcome, code, "", "reply"}};
+    events.attempt_finished(a);
+  };
+  for (mta::MessageNumber msg = 1; msg <= 12; ++msg) {
+    events.message_created({msg, "", "s@a", {"r@b"}, 100, "a", at_seconds(100)});
+  }
+  for (mta::MessageNumber msg = 1; msg <= 10; ++msg) {
+    attempt(msg, mta::RecipientOutcome::kAccepted, 250);
+    events.recipient_final({msg, "r@b", mta::FinalStatus::kDelivered, "b",
+                            at_seconds(100 + latencies[msg - 1]), 250, "2.0.0 ok", ""});
+  }
+  attempt(11, mta::RecipientOutcome::kDeferred, 451);
+  attempt(11, mta::RecipientOutcome::kRejected, 550);
+  events.recipient_final(
+      {11, "r@b", mta::FinalStatus::kBounced, "a", at_seconds(200), 550, "5.1.1 unknown", ""});
+  attempt(12, mta::RecipientOutcome::kDeferred, 451);
+  recorder.finish(at_seconds(86400 * 2));
+}
+
+TEST_CASE("the summary counts final states and takes nearest-rank latency percentiles") {
+  test::TempDb db;
+  record_latency_run(db.path());
+  const Summary s = read_summary(db.path());
+  CHECK(s.scenario == "latencies");
+  CHECK(s.status == "completed");
+  CHECK(s.seed == 42);
+  CHECK(s.sim_end_s == Approx(172800));
+  CHECK(s.messages == 12);
+  CHECK(s.recipients == 12);
+  CHECK(s.delivered == 10);
+  CHECK(s.bounced == 1);
+  CHECK(s.expired == 0);
+  CHECK(s.queued == 1);
+  // Sorted latencies: 0.5 1.25 12 30 45 60 900 3600 7200 86400. Nearest rank of p over n=10
+  // is ceil(p/100 * 10): p50 -> rank 5 = 45 s, p90 -> rank 9 = 7200 s; max 86400 s.
+  CHECK(s.latency_p50_s == Approx(45));
+  CHECK(s.latency_p90_s == Approx(7200));
+  CHECK(s.latency_max_s == Approx(86400));
+  // 10 delivered x 1 + bounced 2 + queued 1 = 13 over 12 recipients.
+  CHECK(s.attempts == 13);
+  CHECK(s.attempts_per_recipient == Approx(13.0 / 12.0));
+}
+
+TEST_CASE("the printed summary is a short stable table") {
+  test::TempDb db;
+  record_latency_run(db.path());
+  std::ostringstream out;
+  print_summary(read_summary(db.path()), out);
+  CHECK(out.str() ==
+        "scenario    latencies (seed 42), simulated 2d\n"
+        "messages    12\n"
+        "recipients  12: delivered 10, bounced 1, expired 0, still queued 1\n"
+        "latency     p50 45s  p90 2h  max 1d\n"
+        "attempts    13 (1.08 per recipient)\n");
+}
+
+TEST_CASE("the summary of a run that did not finish says so") {
+  test::TempDb db;
+  { Recorder recorder(db.path(), {"killed", "", 1, "0.1.0"}, RecordLevel::kSummary); }
+  const Summary s = read_summary(db.path());
+  CHECK(s.status == "running");
+  std::ostringstream out;
+  print_summary(s, out);
+  CHECK(
+      out.str().starts_with("scenario    killed (seed 1), run running: results are incomplete\n"));
+  CHECK(out.str().find("latency     (nothing delivered)\n") != std::string::npos);
+}
+
+TEST_CASE("reading a missing file or a database that is not ours is an input error") {
+  test::TempDb db;
+  SECTION("missing") { CHECK_THROWS_AS(read_summary(db.path()), InputError); }
+  SECTION("not SQLite") {
+    std::ofstream(db.path()) << "hello, this is text and not a database at all\n";
+    CHECK_THROWS_AS(read_summary(db.path()), InputError);
+  }
+  SECTION("SQLite without a run table") {
+    sqlite3* raw = nullptr;
+    sqlite3_open(db.path().c_str(), &raw);
+    sqlite3_exec(raw, "CREATE TABLE other(x)", nullptr, nullptr, nullptr);
+    sqlite3_close(raw);
+    try {
+      read_summary(db.path());
+      FAIL("expected InputError");
+    } catch (const InputError& e) {
+      CHECK(e.problem().starts_with("not a mailsim results database"));
+      CHECK(e.where().file == db.path());
+      CHECK(!e.hint().empty());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mailsim::record
