@@ -5,7 +5,7 @@ mailsim_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # What building and running mailsim needs.
 mailsim_build_packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config libssl-dev
   libboost-graph-dev libboost-program-options-dev libyaml-cpp-dev libsqlite3-dev
 )
 # What the test suite adds: Catch2 and the programs tests use as independent checkers.

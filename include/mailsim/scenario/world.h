@@ -1,0 +1,50 @@
+// A scenario built into models: the simulator, topology, network, DNS, MTAs, and the
+// scheduled workload and faults. Observers subscribe to events() before run(). One World
+// per run; it owns everything it built.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "mailsim/core/simulator.h"
+#include "mailsim/dns/resolver.h"
+#include "mailsim/mta/events.h"
+#include "mailsim/mta/message_catalog.h"
+#include "mailsim/mta/mta.h"
+#include "mailsim/net/network.h"
+#include "mailsim/net/topology.h"
+#include "mailsim/scenario/config.h"
+
+namespace mailsim::scenario {
+
+class World {
+ public:
+  // `run` numbers replications; the random streams depend on (config.seed, run, name).
+  explicit World(const ScenarioConfig& config, std::uint64_t run = 0);
+
+  Simulator& simulator() { return sim_; }
+  net::Topology& topology() { return topology_; }
+  mta::MailEvents& events() { return events_; }
+  const std::vector<std::unique_ptr<mta::Mta>>& mtas() const { return mtas_; }
+  mta::Mta* find_mta(std::string_view name) const;
+
+  // Starts the MTAs and schedules the workload and faults; then drive simulator().
+  void start();
+  // start(), then runs until `until`.
+  void run(Time until);
+
+ private:
+  void apply_outage(const faults::Outage& outage, bool down);
+
+  const ScenarioConfig& config_;
+  std::uint64_t run_;
+  Simulator sim_;
+  net::Topology topology_;
+  net::Network network_{sim_, topology_};
+  std::unique_ptr<dns::Resolver> resolver_;
+  mta::MailEvents events_;
+  mta::MessageCatalog catalog_;
+  std::vector<std::unique_ptr<mta::Mta>> mtas_;
+};
+
+}  // namespace mailsim::scenario

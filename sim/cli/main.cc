@@ -1,0 +1,60 @@
+// mailsim: the command-line entry point. Dispatches to the verbs; the only place that
+// catches InputError (exit 2) and unexpected exceptions (exit 1).
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "cli/commands.h"
+#include "mailsim/core/error.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: mailsim VERB [ARGS...]
+
+verbs:
+  run SCENARIO.yaml [-o OUT.db] [--seed N] [--until DURATION] [--record LEVEL] [--quiet]
+                            simulate and write the results database
+  validate SCENARIO.yaml    check a scenario without running it
+  report OUT.db             summarise a results database
+  trace OUT.db MESSAGE      one message's story across hops (number or Message-ID)
+  bench engine              the event-engine benchmark (hold model), with ns-3 as peer
+
+Each verb takes --help. mailsim --version prints the version.
+)";
+
+int dispatch(int argc, char** argv) {
+  using namespace mailsim::cli;
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string verb = argv[1];
+  if (verb == "--version") {
+    std::cout << "mailsim " << MAILSIM_VERSION << "\n";
+    return 0;
+  }
+  const Args args(argv + 2, argv + argc);
+  if (verb == "run") return run_command(args);
+  if (verb == "validate") return validate_command(args);
+  if (verb == "report") return report_command(args);
+  if (verb == "trace") return trace_command(args);
+  if (verb == "bench") return bench_command(args);
+  throw mailsim::InputError("unknown verb '" + verb + "'",
+                            "use one of: run, validate, report, trace, bench (mailsim --help)",
+                            {"command line", 0, 0, ""});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const mailsim::InputError& e) {
+    std::cerr << "mailsim: " << e.format() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "mailsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,18 @@
+// Boost.Program_options glue shared by the verbs: parsing with errors turned into
+// InputError, and --help text.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+namespace mailsim::cli {
+
+namespace po = boost::program_options;
+
+// Parses `args` for `verb`. Returns false when --help was asked for and printed.
+bool parse_options(const std::string& verb, const std::string& usage,
+                   const std::vector<std::string>& args, po::options_description& options,
+                   const po::positional_options_description& positional, po::variables_map& vm);
+
+}  // namespace mailsim::cli

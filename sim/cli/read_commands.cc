@@ -1,0 +1,58 @@
+// mailsim report / trace / bench: the verbs that read results or measure.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "mailsim/bench/engine_bench.h"
+#include "mailsim/core/error.h"
+#include "mailsim/record/summary.h"
+#include "mailsim/record/trace.h"
+
+namespace mailsim::cli {
+
+int report_command(const Args& args) {
+  po::options_description options("options");
+  std::string db;
+  options.add_options()("database", po::value(&db)->required(), "a results database");
+  po::positional_options_description positional;
+  positional.add("database", 1);
+  po::variables_map vm;
+  if (!parse_options("report", "OUT.db", args, options, positional, vm)) return 0;
+  record::print_summary(record::read_summary(db), std::cout);
+  return 0;
+}
+
+int trace_command(const Args& args) {
+  po::options_description options("options");
+  std::string db, message;
+  options.add_options()("database", po::value(&db)->required(), "a results database")(
+      "message", po::value(&message)->required(), "the message's number or Message-ID");
+  po::positional_options_description positional;
+  positional.add("database", 1).add("message", 1);
+  po::variables_map vm;
+  if (!parse_options("trace", "OUT.db MESSAGE", args, options, positional, vm)) return 0;
+  record::print_trace(db, message, std::cout);
+  return 0;
+}
+
+int bench_command(const Args& args) {
+  po::options_description options("options");
+  std::string what;
+  std::vector<std::size_t> sizes;
+  options.add_options()("what", po::value(&what)->required(), "what to measure: engine")(
+      "sizes", po::value(&sizes)->multitoken(),
+      "pending-event counts N (default 100 10000 1000000)");
+  po::positional_options_description positional;
+  positional.add("what", 1);
+  po::variables_map vm;
+  if (!parse_options("bench", "engine [--sizes N...]", args, options, positional, vm)) return 0;
+  if (what != "engine") {
+    throw InputError("unknown benchmark '" + what + "'", "use: mailsim bench engine",
+                     {"command line", 0, 0, ""});
+  }
+  bench::EngineBenchOptions o;
+  if (!sizes.empty()) o.sizes = sizes;
+  return bench::run_engine_bench(o, std::cout);
+}
+
+}  // namespace mailsim::cli

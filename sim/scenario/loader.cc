@@ -1,0 +1,297 @@
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "mailsim/scenario/config.h"
+#include "scenario/yaml_reader.h"
+
+namespace mailsim::scenario {
+
+namespace {
+
+// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+std::int64_t read_epoch(const Yaml& y) {
+  const std::string s = y.as_string();
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  char z = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &year, &month, &day, &hour, &minute,
+                  &second, &z) != 7 ||
+      z != 'Z' || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+      second > 60) {
+    y.fail("'" + s + "' is not a UTC time", "write it as 2026-11-02T09:00:00Z");
+  }
+  return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+         hour * 3600 + minute * 60 + second;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+void read_hosts(const Yaml& list, ScenarioConfig& c) {
+  list.expect_sequence();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Yaml h = list.at(i).expect_map();
+    h.allow_only({"name", "kind"});
+    if (!h.has("name")) h.fail("a host needs a name", "add name: <host name>");
+    HostConfig host{h["name"].as_string(), false};
+    if (h.has("kind")) {
+      const std::string kind = h["kind"].as_string();
+      if (kind != "host" && kind != "router")
+        h["kind"].fail("unknown kind '" + kind + "'", "use host or router");
+      host.router = kind == "router";
+    }
+    for (const HostConfig& other : c.hosts) {
+      if (other.name == host.name) h["name"].fail("host '" + host.name + "' is defined twice");
+    }
+    c.hosts.push_back(std::move(host));
+  }
+}
+
+void check_host(const ScenarioConfig& c, const Yaml& y, const std::string& name) {
+  for (const HostConfig& h : c.hosts) {
+    if (h.name == name) return;
+  }
+  y.fail("no host named '" + name + "'", "define it under hosts:");
+}
+
+void read_links(const Yaml& list, ScenarioConfig& c) {
+  list.expect_sequence();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Yaml l = list.at(i).expect_map();
+    l.allow_only({"between", "bandwidth", "latency"});
+    for (const char* key : {"between", "bandwidth", "latency"}) {
+      if (!l.has(key))
+        l.fail(std::string("a link needs ") + key,
+               "for example: {between: [a, b], bandwidth: 10Mbps, latency: 5ms}");
+    }
+    const std::vector<std::string> ends = l["between"].as_string_list();
+    if (ends.size() != 2 || ends[0] == ends[1])
+      l["between"].fail("a link joins two different hosts", "write between: [a, b]");
+    for (const auto& end : ends) check_host(c, l["between"], end);
+    c.links.push_back(
+        {ends[0], ends[1], l["bandwidth"].as_data_rate(), l["latency"].as_duration()});
+  }
+}
+
+void read_dns(const Yaml& d, ScenarioConfig& c) {
+  d.expect_map().allow_only({"lookup_delay", "mx", "addresses"});
+  if (d.has("lookup_delay")) c.dns.lookup_delay = d["lookup_delay"].as_duration();
+  if (d.has("mx")) {
+    for (const auto& [key, value] : d["mx"].expect_map().entries()) {
+      for (const std::string& record : value.as_string_list()) {
+        int preference = -1;
+        char exchange[256] = {};
+        if (std::sscanf(record.c_str(), "%d %255s", &preference, exchange) != 2 || preference < 0 ||
+            preference > 65535) {
+          value.fail("'" + record + "' is not an MX record",
+                     "write \"10 mx.example.edu\" (preference, host), or \"0 .\" for a null MX");
+        }
+        c.dns.mx.push_back({lower(key.as_string()), preference, lower(exchange)});
+      }
+    }
+  }
+  if (d.has("addresses")) {
+    for (const auto& [key, value] : d["addresses"].expect_map().entries()) {
+      check_host(c, value, value.as_string());
+      c.dns.addresses.emplace_back(lower(key.as_string()), value.as_string());
+    }
+  }
+}
+
+// The settings an MTA may take from defaults:.
+void read_mta_settings(const Yaml& m, mta::MtaConfig& cfg) {
+  if (m.has("retry")) {
+    const Yaml r = m["retry"].expect_map();
+    r.allow_only({"interval"});
+    if (r.has("interval")) cfg.retry.interval = r["interval"].as_duration();
+    if (cfg.retry.interval <= Duration{}) r["interval"].fail("the retry interval must be positive");
+  }
+  if (m.has("queue_lifetime")) cfg.queue_lifetime = m["queue_lifetime"].as_duration();
+  if (m.has("processing_delay")) cfg.processing_delay = m["processing_delay"].as_duration();
+  if (m.has("message_size_limit")) cfg.message_size_limit = m["message_size_limit"].as_size();
+  if (m.has("timeouts")) {
+    const Yaml t = m["timeouts"].expect_map();
+    t.allow_only({"connect", "command", "data_init", "data_done"});
+    if (t.has("connect")) cfg.timeouts.connect = t["connect"].as_duration();
+    if (t.has("command")) cfg.timeouts.command = t["command"].as_duration();
+    if (t.has("data_init")) cfg.timeouts.data_init = t["data_init"].as_duration();
+    if (t.has("data_done")) cfg.timeouts.data_done = t["data_done"].as_duration();
+  }
+}
+
+#define MAILSIM_MTA_SETTING_KEYS \
+  "retry", "queue_lifetime", "processing_delay", "message_size_limit", "timeouts"
+
+std::set<std::string> lowered_set(const Yaml& y) {
+  std::set<std::string> out;
+  for (const auto& s : y.as_string_list()) out.insert(lower(s));
+  return out;
+}
+
+void read_mtas(const Yaml& list, const mta::MtaConfig& defaults, ScenarioConfig& c) {
+  list.expect_sequence();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Yaml m = list.at(i).expect_map();
+    m.allow_only({"name", "host", "hostname", "local_domains", "mailboxes", "relay_domains",
+                  "transport", "relayhost", MAILSIM_MTA_SETTING_KEYS});
+    for (const char* key : {"name", "host", "hostname"}) {
+      if (!m.has(key))
+        m.fail(std::string("an MTA needs ") + key,
+               "for example: {name: college, host: college, hostname: mail.college.example.edu}");
+    }
+    MtaEntry e{m["host"].as_string(), defaults};
+    check_host(c, m["host"], e.host);
+    e.mta.name = m["name"].as_string();
+    for (const MtaEntry& other : c.mtas) {
+      if (other.mta.name == e.mta.name) m["name"].fail("MTA '" + e.mta.name + "' is defined twice");
+      if (other.host == e.host)
+        m["host"].fail("host '" + e.host + "' already runs MTA '" + other.mta.name + "'");
+    }
+    e.mta.hostname = lower(m["hostname"].as_string());
+    if (m.has("local_domains")) e.mta.local_domains = lowered_set(m["local_domains"]);
+    if (m.has("mailboxes")) e.mta.mailboxes = lowered_set(m["mailboxes"]);
+    if (m.has("relay_domains")) e.mta.relay_domains = lowered_set(m["relay_domains"]);
+    if (m.has("transport")) {
+      for (const auto& [key, value] : m["transport"].expect_map().entries()) {
+        e.mta.transport[lower(key.as_string())] = lower(value.as_string());
+      }
+    }
+    if (m.has("relayhost")) e.mta.relayhost = lower(m["relayhost"].as_string());
+    read_mta_settings(m, e.mta);
+    c.mtas.push_back(std::move(e));
+  }
+}
+
+void check_address(const Yaml& y, const std::string& address) {
+  const auto at = address.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == address.size()) {
+    y.fail("'" + address + "' is not a mail address", "write it as user@domain");
+  }
+}
+
+void read_traffic(const Yaml& t, ScenarioConfig& c) {
+  t.expect_map().allow_only({"messages"});
+  if (!t.has("messages")) return;
+  const Yaml list = t["messages"].expect_sequence();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Yaml m = list.at(i).expect_map();
+    m.allow_only({"at", "origin", "from", "to", "size", "subject"});
+    for (const char* key : {"at", "origin", "from", "to"}) {
+      if (!m.has(key))
+        m.fail(std::string("a message needs ") + key,
+               "for example: {at: 0s, origin: outside, from: a@example.org, to: b@example.edu}");
+    }
+    workload::ExplicitMessage msg;
+    msg.at = Time::zero() + m["at"].as_duration();
+    msg.origin = m["origin"].as_string();
+    if (std::none_of(c.mtas.begin(), c.mtas.end(),
+                     [&](const MtaEntry& e) { return e.mta.name == msg.origin; })) {
+      m["origin"].fail("no MTA named '" + msg.origin + "'", "name one of the MTAs under mtas:");
+    }
+    msg.sender = m["from"].as_string();
+    check_address(m["from"], msg.sender);
+    msg.recipients = m["to"].as_string_list();
+    for (const auto& r : msg.recipients) check_address(m["to"], r);
+    if (m.has("size")) msg.size_bytes = m["size"].as_size();
+    if (m.has("subject")) msg.subject = m["subject"].as_string();
+    c.messages.push_back(std::move(msg));
+  }
+  std::stable_sort(c.messages.begin(), c.messages.end(),
+                   [](const auto& a, const auto& b) { return a.at < b.at; });
+}
+
+void read_faults(const Yaml& list, ScenarioConfig& c) {
+  list.expect_sequence();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Yaml f = list.at(i).expect_map();
+    f.allow_only({"type", "target", "between", "start", "duration"});
+    if (!f.has("type") || !f.has("start") || !f.has("duration")) {
+      f.fail("a fault needs type, start and duration",
+             "for example: {type: host_down, target: department, start: 0s, duration: 2h}");
+    }
+    faults::Outage o;
+    const std::string type = f["type"].as_string();
+    if (type == "host_down")
+      o.kind = faults::OutageKind::kHostDown;
+    else if (type == "mta_down")
+      o.kind = faults::OutageKind::kMtaDown;
+    else if (type == "link_down")
+      o.kind = faults::OutageKind::kLinkDown;
+    else
+      f["type"].fail("unknown fault type '" + type + "'", "use host_down, mta_down or link_down");
+    if (o.kind == faults::OutageKind::kLinkDown) {
+      if (!f.has("between")) f.fail("a link_down fault names its link", "write between: [a, b]");
+      const auto ends = f["between"].as_string_list();
+      const bool found =
+          ends.size() == 2 && std::any_of(c.links.begin(), c.links.end(), [&](const LinkConfig& l) {
+            return (l.a == ends[0] && l.b == ends[1]) || (l.a == ends[1] && l.b == ends[0]);
+          });
+      if (!found)
+        f["between"].fail("no link between these hosts",
+                          "name the two ends of a link under links:");
+      o.target = ends[0] + "--" + ends[1];
+    } else {
+      if (!f.has("target")) f.fail("a " + type + " fault needs a target");
+      o.target = f["target"].as_string();
+      if (o.kind == faults::OutageKind::kHostDown) check_host(c, f["target"], o.target);
+      if (o.kind == faults::OutageKind::kMtaDown &&
+          std::none_of(c.mtas.begin(), c.mtas.end(),
+                       [&](const MtaEntry& e) { return e.mta.name == o.target; })) {
+        f["target"].fail("no MTA named '" + o.target + "'");
+      }
+    }
+    o.start = Time::zero() + f["start"].as_duration();
+    o.duration = f["duration"].as_duration();
+    c.outages.push_back(std::move(o));
+  }
+}
+
+}  // namespace
+
+ScenarioConfig load_scenario(const std::string& path) {
+  const Yaml root = Yaml::load_file(path);
+  root.allow_only({"name", "description", "seed", "duration", "epoch", "hosts", "links", "dns",
+                   "defaults", "mtas", "traffic", "faults"});
+  ScenarioConfig c;
+  c.file = path;
+  if (!root.has("name"))
+    root.fail("a scenario needs a name", "add name: <short name>; it names the results file");
+  c.name = root["name"].as_string();
+  if (root.has("description")) c.description = root["description"].as_string();
+  if (root.has("seed")) c.seed = static_cast<std::uint64_t>(root["seed"].as_int(0, INT64_MAX));
+  if (root.has("duration")) c.duration = root["duration"].as_duration();
+  if (c.duration <= Duration{}) root["duration"].fail("the duration must be positive");
+  c.epoch_unix_seconds = 1'767'254'400;  // 2026-01-01T08:00:00Z
+  if (root.has("epoch")) c.epoch_unix_seconds = read_epoch(root["epoch"]);
+  if (!root.has("hosts"))
+    root.fail("a scenario needs hosts", "list the network hosts under hosts:");
+  read_hosts(root["hosts"], c);
+  if (root.has("links")) read_links(root["links"], c);
+  if (root.has("dns")) read_dns(root["dns"], c);
+  mta::MtaConfig defaults;
+  if (root.has("defaults")) {
+    const Yaml d = root["defaults"].expect_map();
+    d.allow_only({MAILSIM_MTA_SETTING_KEYS});
+    read_mta_settings(d, defaults);
+  }
+  if (!root.has("mtas")) root.fail("a scenario needs mtas", "list the mail servers under mtas:");
+  read_mtas(root["mtas"], defaults, c);
+  if (root.has("traffic")) read_traffic(root["traffic"], c);
+  if (root.has("faults")) read_faults(root["faults"], c);
+  return c;
+}
+
+}  // namespace mailsim::scenario

@@ -1,0 +1,84 @@
+#include "mailsim/scenario/world.h"
+
+#include <cassert>
+
+namespace mailsim::scenario {
+
+World::World(const ScenarioConfig& config, std::uint64_t run) : config_(config), run_(run) {
+  for (const HostConfig& h : config.hosts) {
+    topology_.add_node(h.name, h.router ? net::NodeKind::kRouter : net::NodeKind::kHost);
+  }
+  for (const LinkConfig& l : config.links) {
+    topology_.add_link(*topology_.find(l.a), *topology_.find(l.b), l.bandwidth, l.latency);
+  }
+  dns::ZoneData zones;
+  zones.lookup_delay = config.dns.lookup_delay;
+  for (const MxConfig& mx : config.dns.mx)
+    zones.mx[mx.domain].push_back({mx.preference, mx.exchange});
+  for (const auto& [name, host] : config.dns.addresses)
+    zones.addresses[name] = *topology_.find(host);
+  // Every MTA's own hostname resolves to its host unless the scenario says otherwise.
+  for (const MtaEntry& e : config.mtas)
+    zones.addresses.try_emplace(e.mta.hostname, *topology_.find(e.host));
+  resolver_ = std::make_unique<dns::Resolver>(std::move(zones));
+
+  for (const MtaEntry& e : config.mtas) {
+    mta::MtaConfig c = e.mta;
+    c.host = *topology_.find(e.host);
+    mtas_.push_back(std::make_unique<mta::Mta>(
+        std::move(c), mta::MtaContext{sim_, network_, *resolver_, events_, catalog_, config.seed,
+                                      run, config.epoch_unix_seconds}));
+  }
+}
+
+mta::Mta* World::find_mta(std::string_view name) const {
+  for (const auto& m : mtas_) {
+    if (m->config().name == name) return m.get();
+  }
+  return nullptr;
+}
+
+void World::apply_outage(const faults::Outage& o, bool down) {
+  switch (o.kind) {
+    case faults::OutageKind::kHostDown:
+      topology_.set_node_up(*topology_.find(o.target), !down);
+      break;
+    case faults::OutageKind::kMtaDown:
+      find_mta(o.target)->set_service_up(!down);
+      break;
+    case faults::OutageKind::kLinkDown: {
+      const auto sep = o.target.find("--");
+      const auto a = *topology_.find(o.target.substr(0, sep));
+      const auto b = *topology_.find(o.target.substr(sep + 2));
+      for (net::LinkId l = 0; l < topology_.link_count(); ++l) {
+        const net::Link& link = topology_.link(l);
+        if ((link.a == a && link.b == b) || (link.a == b && link.b == a))
+          topology_.set_link_up(l, !down);
+      }
+      break;
+    }
+  }
+}
+
+void World::start() {
+  for (const auto& m : mtas_) m->start();
+  workload::schedule_messages(
+      sim_, config_.messages, [this](const workload::ExplicitMessage& m, std::size_t i) {
+        mta::Mta* origin = find_mta(m.origin);
+        assert(origin != nullptr);
+        const std::string id = std::to_string(i) + "." + std::to_string(config_.seed) + "." +
+                               std::to_string(run_) + "@" + origin->config().hostname;
+        const std::int64_t unix_seconds =
+            config_.epoch_unix_seconds + sim_.now().ns() / 1'000'000'000;
+        origin->submit({m.sender, m.recipients}, workload::compose_message(m, {id, unix_seconds}));
+      });
+  faults::schedule_outages(sim_, config_.outages,
+                           [this](const faults::Outage& o, bool down) { apply_outage(o, down); });
+}
+
+void World::run(Time until) {
+  start();
+  sim_.run_until(until);
+}
+
+}  // namespace mailsim::scenario

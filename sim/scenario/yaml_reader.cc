@@ -1,0 +1,166 @@
+#include "scenario/yaml_reader.h"
+
+#include <algorithm>
+#include <fstream>
+#include <utility>
+
+namespace mailsim::scenario {
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+Yaml::Yaml(YAML::Node node, std::string file, std::string path)
+    : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
+
+Yaml Yaml::load_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw InputError("cannot open scenario file", "check the path; scenarios live in scenarios/",
+                     {path, 0, 0, ""});
+  }
+  try {
+    YAML::Node root = YAML::Load(in);
+    if (!root.IsMap()) {
+      throw InputError("a scenario must be a YAML mapping of keys (name:, hosts:, mtas:, ...)",
+                       "see scenarios/README.md", {path, 1, 1, ""});
+    }
+    return Yaml(root, path, "");
+  } catch (const YAML::ParserException& e) {
+    throw InputError("YAML syntax error: " + e.msg, "fix the YAML at that place",
+                     {path, e.mark.line + 1, e.mark.column + 1, ""});
+  }
+}
+
+SourceLocation Yaml::location() const {
+  const YAML::Mark m = node_.Mark();
+  return {file_, m.line + 1, m.column + 1, path_};
+}
+
+void Yaml::fail(const std::string& problem, const std::string& hint) const {
+  throw InputError(problem, hint, location());
+}
+
+void Yaml::allow_only(std::initializer_list<std::string_view> allowed) const {
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.as<std::string>();
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string known;
+    std::string_view closest;
+    std::size_t best = 3;  // suggest only near misses
+    for (const auto k : allowed) {
+      known += (known.empty() ? "" : ", ") + std::string(k);
+      if (const std::size_t d = edit_distance(key, k); d < best) best = d, closest = k;
+    }
+    const std::string here = path_.empty() ? key : path_ + "." + key;
+    const YAML::Mark m = kv.first.Mark();
+    throw InputError("unknown key '" + key + "'",
+                     (closest.empty() ? "" : "did you mean '" + std::string(closest) + "'? ") +
+                         "known keys here: " + known,
+                     {file_, m.line + 1, m.column + 1, here});
+  }
+}
+
+bool Yaml::has(std::string_view key) const { return node_[std::string(key)].IsDefined(); }
+
+Yaml Yaml::operator[](std::string_view key) const {
+  const std::string k(key);
+  return Yaml(node_[k], file_, path_.empty() ? k : path_ + "." + k);
+}
+
+Yaml Yaml::at(std::size_t i) const {
+  return Yaml(node_[i], file_, path_ + "[" + std::to_string(i) + "]");
+}
+
+std::vector<std::pair<Yaml, Yaml>> Yaml::entries() const {
+  std::vector<std::pair<Yaml, Yaml>> out;
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.Scalar();
+    const std::string p = path_.empty() ? key : path_ + "." + key;
+    out.emplace_back(Yaml(kv.first, file_, p), Yaml(kv.second, file_, p));
+  }
+  return out;
+}
+
+Yaml Yaml::expect_map() const {
+  if (!node_.IsMap()) fail("expected a mapping (key: value lines)");
+  return *this;
+}
+
+Yaml Yaml::expect_sequence() const {
+  if (!node_.IsSequence()) fail("expected a list (lines starting with '- ')");
+  return *this;
+}
+
+std::string Yaml::as_string() const {
+  if (!node_.IsScalar()) fail("expected a single value, not a list or mapping");
+  return node_.Scalar();
+}
+
+std::int64_t Yaml::as_int(std::int64_t min, std::int64_t max) const {
+  const std::string s = as_string();
+  std::size_t used = 0;
+  long long v = 0;
+  try {
+    v = std::stoll(s, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != s.size() || used == 0) fail("'" + s + "' is not a whole number");
+  if (v < min || v > max) {
+    fail("'" + s + "' is out of range",
+         "use a number from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return v;
+}
+
+bool Yaml::as_bool() const {
+  const std::string s = as_string();
+  if (s == "true" || s == "yes" || s == "on") return true;
+  if (s == "false" || s == "no" || s == "off") return false;
+  fail("'" + s + "' is not true or false");
+}
+
+template <class F>
+auto with_location(const Yaml& y, F parse) {
+  try {
+    return parse(y.as_string());
+  } catch (const InputError& e) {
+    throw e.at(y.location());
+  }
+}
+
+Duration Yaml::as_duration() const {
+  return with_location(*this, [](const std::string& s) { return parse_duration(s); });
+}
+DataRate Yaml::as_data_rate() const {
+  return with_location(*this, [](const std::string& s) { return parse_data_rate(s); });
+}
+std::int64_t Yaml::as_size() const {
+  return with_location(*this, [](const std::string& s) { return parse_size(s); });
+}
+
+std::vector<std::string> Yaml::as_string_list() const {
+  if (node_.IsScalar()) return {node_.Scalar()};
+  expect_sequence();
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < size(); ++i) out.push_back(at(i).as_string());
+  return out;
+}
+
+}  // namespace mailsim::scenario

@@ -1,0 +1,61 @@
+// Reading YAML with errors that point at the place: every accessor knows the file, the
+// node's line and column and the key path ("mtas[1].retry.interval"), and throws an
+// InputError saying what would be right. Wraps yaml-cpp so that nothing else sees it.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailsim/core/error.h"
+#include "mailsim/core/time.h"
+#include "mailsim/core/units.h"
+
+namespace mailsim::scenario {
+
+// A YAML node with where it came from.
+class Yaml {
+ public:
+  Yaml(YAML::Node node, std::string file, std::string path);
+
+  static Yaml load_file(const std::string& path);
+
+  const std::string& path() const { return path_; }
+  bool is_map() const { return node_.IsMap(); }
+  bool is_sequence() const { return node_.IsSequence(); }
+  bool is_scalar() const { return node_.IsScalar(); }
+
+  // REQUIRES: is_map(). Throws for a key not in `allowed`, suggesting the closest one.
+  void allow_only(std::initializer_list<std::string_view> allowed) const;
+  bool has(std::string_view key) const;
+  Yaml operator[](std::string_view key) const;  // REQUIRES: has(key)
+  Yaml at(std::size_t i) const;                 // REQUIRES: is_sequence()
+  std::size_t size() const { return node_.size(); }
+  std::vector<std::pair<Yaml, Yaml>> entries() const;  // of a map: (key, value)
+
+  // Typed reads of this node; each throws with the location on a wrong type or unit.
+  Yaml expect_map() const;
+  Yaml expect_sequence() const;
+  std::string as_string() const;
+  std::int64_t as_int(std::int64_t min, std::int64_t max) const;
+  bool as_bool() const;
+  Duration as_duration() const;
+  DataRate as_data_rate() const;
+  std::int64_t as_size() const;
+  // A scalar or a sequence of scalars, as a list.
+  std::vector<std::string> as_string_list() const;
+
+  [[noreturn]] void fail(const std::string& problem, const std::string& hint = {}) const;
+  SourceLocation location() const;
+
+ private:
+  YAML::Node node_;
+  std::string file_;
+  std::string path_;
+};
+
+}  // namespace mailsim::scenario
