@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "mailsim/core/event_heap.h"
 #include "mailsim/core/time.h"
 
 namespace mailsim {
@@ -77,25 +78,33 @@ class Simulator {
 
   struct Slot {
     alignas(std::max_align_t) unsigned char storage[kInlineBytes];
-    void (*invoke)(void*) = nullptr;  // nullptr: free or cancelled
+    void (*run)(void*) = nullptr;  // invokes then destroys; nullptr: free or cancelled
     void (*destroy)(void*) = nullptr;
     std::uint64_t seq = 0;  // seq of the event held, 0 when free
     std::uint32_t next_free = kNoSlot;
   };
-  struct Entry {  // one pending event in the heap, ordered by (time, seq)
-    std::int64_t t;
-    std::uint64_t seq;
-    std::uint32_t slot;
-  };
+  using Entry = EventHeap::Entry;
 
   template <class Fn>
   static void store(Slot& s, Fn&& f);
   Slot& slot(std::uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
   const Slot& slot(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
-  std::uint32_t allocate_slot();
-  void release_slot(std::uint32_t i);
-  void push(Entry e);
-  Entry pop();
+  std::uint32_t allocate_slot() {
+    if (free_head_ != kNoSlot) {
+      const std::uint32_t i = free_head_;
+      free_head_ = slot(i).next_free;
+      return i;
+    }
+    return new_slot();
+  }
+  std::uint32_t new_slot();
+  void release_slot(std::uint32_t i) {
+    Slot& s = slot(i);
+    s.run = nullptr;
+    s.seq = 0;
+    s.next_free = free_head_;
+    free_head_ = i;
+  }
   void run_entry(const Entry& e);
 
   Time now_;
@@ -103,7 +112,7 @@ class Simulator {
   std::uint64_t executed_ = 0;
   std::size_t pending_ = 0;
   bool stopped_ = false;
-  std::vector<Entry> heap_;  // 4-ary min-heap
+  EventHeap heap_;
   std::vector<std::unique_ptr<Slot[]>> chunks_;
   std::uint32_t free_head_ = kNoSlot;
   std::uint32_t slots_used_ = 0;
@@ -114,12 +123,20 @@ void Simulator::store(Slot& s, Fn&& f) {
   using F = std::decay_t<Fn>;
   if constexpr (sizeof(F) <= kInlineBytes && alignof(F) <= alignof(std::max_align_t)) {
     ::new (static_cast<void*>(s.storage)) F(std::forward<Fn>(f));
-    s.invoke = [](void* p) { (*static_cast<F*>(p))(); };
+    s.run = [](void* p) {
+      F& handler = *static_cast<F*>(p);
+      handler();
+      handler.~F();
+    };
     s.destroy = [](void* p) { static_cast<F*>(p)->~F(); };
   } else {
     auto* boxed = new F(std::forward<Fn>(f));
     ::new (static_cast<void*>(s.storage)) F*(boxed);
-    s.invoke = [](void* p) { (**static_cast<F**>(p))(); };
+    s.run = [](void* p) {
+      F* handler = *static_cast<F**>(p);
+      (*handler)();
+      delete handler;
+    };
     s.destroy = [](void* p) { delete *static_cast<F**>(p); };
   }
 }
@@ -131,8 +148,9 @@ EventId Simulator::schedule_at(Time t, F&& f) {
   Slot& s = slot(i);
   store(s, std::forward<F>(f));
   const std::uint64_t seq = next_seq_++;
+  assert(seq < (std::uint64_t{1} << (64 - EventHeap::kSlotBits)) && "2^40 events scheduled");
   s.seq = seq;
-  push(Entry{t.ns(), seq, i});
+  heap_.push(Entry{static_cast<std::uint64_t>(t.ns()), seq << EventHeap::kSlotBits | i});
   ++pending_;
   return EventId(i, seq);
 }
