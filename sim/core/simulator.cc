@@ -5,14 +5,14 @@ namespace mailsim {
 Simulator::Simulator() = default;
 
 Simulator::~Simulator() {
-  for (std::size_t k = 0; k < heap_.size(); ++k) {
-    Slot& s = slot(EventHeap::slot_of(heap_[k]));
+  queue_.for_each([this](const Entry& e) {
+    Slot& s = slot(EventQueue::slot_of(e));
     if (s.run != nullptr) s.destroy(s.storage);
-  }
+  });
 }
 
 std::uint32_t Simulator::new_slot() {
-  assert(slots_used_ <= EventHeap::kSlotMask && "more than 2^24 pending events");
+  assert(slots_used_ <= EventQueue::kSlotMask && "more than 2^24 pending events");
   if ((slots_used_ & (kChunkSize - 1)) == 0)
     chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
   return slots_used_++;
@@ -34,7 +34,7 @@ bool Simulator::is_pending(EventId id) const {
 }
 
 void Simulator::run_entry(const Entry& e) {
-  const auto index = EventHeap::slot_of(e);
+  const auto index = EventQueue::slot_of(e);
   Slot& s = slot(index);
   if (s.run == nullptr) {  // cancelled
     release_slot(index);
@@ -53,9 +53,9 @@ void Simulator::run_entry(const Entry& e) {
 }
 
 bool Simulator::step() {
-  while (!heap_.empty()) {
-    const Entry e = heap_.pop();
-    const bool live = slot(EventHeap::slot_of(e)).run != nullptr;
+  while (!queue_.empty()) {
+    const Entry e = queue_.pop();
+    const bool live = slot(EventQueue::slot_of(e)).run != nullptr;
     run_entry(e);
     if (live) return true;
   }
@@ -64,14 +64,14 @@ bool Simulator::step() {
 
 void Simulator::run_until(Time t) {
   stopped_ = false;
-  while (!stopped_ && !heap_.empty() && heap_.top().t <= static_cast<std::uint64_t>(t.ns()))
-    run_entry(heap_.pop());
+  while (!stopped_ && !queue_.empty() && queue_.top().t <= static_cast<std::uint64_t>(t.ns()))
+    run_entry(queue_.pop());
   if (!stopped_ && t > now_) now_ = t;
 }
 
 void Simulator::run() {
   stopped_ = false;
-  while (!stopped_ && !heap_.empty()) run_entry(heap_.pop());
+  while (!stopped_ && !queue_.empty()) run_entry(queue_.pop());
 }
 
 }  // namespace mailsim

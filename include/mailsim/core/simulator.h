@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "mailsim/core/event_heap.h"
+#include "mailsim/core/event_queue.h"
 #include "mailsim/core/time.h"
 
 namespace mailsim {
@@ -83,7 +83,7 @@ class Simulator {
     std::uint64_t seq = 0;  // seq of the event held, 0 when free
     std::uint32_t next_free = kNoSlot;
   };
-  using Entry = EventHeap::Entry;
+  using Entry = EventQueue::Entry;
 
   template <class Fn>
   static void store(Slot& s, Fn&& f);
@@ -112,7 +112,7 @@ class Simulator {
   std::uint64_t executed_ = 0;
   std::size_t pending_ = 0;
   bool stopped_ = false;
-  EventHeap heap_;
+  EventQueue queue_;
   std::vector<std::unique_ptr<Slot[]>> chunks_;
   std::uint32_t free_head_ = kNoSlot;
   std::uint32_t slots_used_ = 0;
@@ -148,9 +148,9 @@ EventId Simulator::schedule_at(Time t, F&& f) {
   Slot& s = slot(i);
   store(s, std::forward<F>(f));
   const std::uint64_t seq = next_seq_++;
-  assert(seq < (std::uint64_t{1} << (64 - EventHeap::kSlotBits)) && "2^40 events scheduled");
+  assert(seq < (std::uint64_t{1} << (64 - EventQueue::kSlotBits)) && "2^40 events scheduled");
   s.seq = seq;
-  heap_.push(Entry{static_cast<std::uint64_t>(t.ns()), seq << EventHeap::kSlotBits | i});
+  queue_.push(Entry{static_cast<std::uint64_t>(t.ns()), seq << EventQueue::kSlotBits | i});
   ++pending_;
   return EventId(i, seq);
 }
