@@ -1,18 +1,35 @@
 #include "mailsim/core/simulator.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace mailsim {
 
 Simulator::Simulator() = default;
 
 Simulator::~Simulator() {
+  // A handler's destructor may cancel other pending events (or its own): each slot is
+  // marked dead before its handler is destroyed.
   queue_.for_each([this](const Entry& e) {
     Slot& s = slot(EventQueue::slot_of(e));
-    if (s.run != nullptr) s.destroy(s.storage);
+    if (s.run != nullptr) discard(s);
   });
 }
 
+void Simulator::discard(Slot& s) {
+  void (*destroy)(void*) = s.destroy;
+  s.run = nullptr;
+  s.seq = 0;
+  destroy(s.storage);
+}
+
+void Simulator::fail(const char* what) {
+  std::fprintf(stderr, "mailsim: engine limit exceeded: %s\n", what);
+  std::abort();
+}
+
 std::uint32_t Simulator::new_slot() {
-  assert(slots_used_ <= EventQueue::kSlotMask && "more than 2^24 pending events");
+  if (slots_used_ > EventQueue::kSlotMask) fail("more than 2^24 pending events");
   if ((slots_used_ & (kChunkSize - 1)) == 0)
     chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
   return slots_used_++;
@@ -20,10 +37,8 @@ std::uint32_t Simulator::new_slot() {
 
 bool Simulator::cancel(EventId id) {
   if (!is_pending(id)) return false;
-  Slot& s = slot(id.slot_);
-  s.destroy(s.storage);
-  s.run = nullptr;  // the heap entry stays; the slot is released when it is popped
   --pending_;
+  discard(slot(id.slot_));  // the queue entry stays; the slot is released when it is popped
   return true;
 }
 
@@ -48,7 +63,13 @@ void Simulator::run_entry(const Entry& e) {
   // that a handler cancelling its own id is harmless.
   void (*invoke_and_destroy)(void*) = s.run;
   s.seq = 0;
-  invoke_and_destroy(s.storage);
+  try {
+    invoke_and_destroy(s.storage);
+  } catch (...) {  // the handler threw before destroying itself
+    s.destroy(s.storage);
+    release_slot(index);
+    throw;
+  }
   release_slot(index);
 }
 
@@ -64,6 +85,7 @@ bool Simulator::step() {
 
 void Simulator::run_until(Time t) {
   stopped_ = false;
+  if (t < now_) return;
   while (!stopped_ && !queue_.empty() && queue_.top().t <= static_cast<std::uint64_t>(t.ns()))
     run_entry(queue_.pop());
   if (!stopped_ && t > now_) now_ = t;

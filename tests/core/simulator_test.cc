@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -222,4 +223,62 @@ TEST_CASE("random schedules, cancels and partial runs follow (time, scheduling o
   std::sort(live.begin(), live.end());
   CHECK(ran == live);
   CHECK(sim.pending() == 0);
+}
+
+namespace {
+// Cancels its own timer when destroyed, as an RAII owner of a timeout would.
+struct TimerOwner {
+  TimerOwner(Simulator* s, int* d) : sim(s), destroyed(d) {}
+  TimerOwner(const TimerOwner&) = delete;
+  Simulator* sim;
+  EventId timer;
+  int* destroyed;
+  ~TimerOwner() {
+    sim->cancel(timer);
+    ++*destroyed;
+  }
+};
+}  // namespace
+
+TEST_CASE("a handler whose destruction cancels its own event is destroyed once") {
+  int destroyed = 0;
+  SECTION("when cancelled") {
+    Simulator sim;
+    auto owner = std::make_shared<TimerOwner>(&sim, &destroyed);
+    owner->timer = sim.schedule_in(Duration::seconds(1), [o = owner] {});
+    const EventId id = owner->timer;
+    owner.reset();  // the handler now holds the last reference
+    CHECK(sim.cancel(id));
+    CHECK(destroyed == 1);
+    CHECK(sim.pending() == 0);
+  }
+  SECTION("when the simulator is destroyed with it pending") {
+    {
+      Simulator sim;
+      auto owner = std::make_shared<TimerOwner>(&sim, &destroyed);
+      owner->timer = sim.schedule_in(Duration::seconds(1), [o = owner] {});
+    }
+    CHECK(destroyed == 1);
+  }
+}
+
+TEST_CASE("a handler that throws is destroyed and the engine stays usable") {
+  Simulator sim;
+  auto token = std::make_shared<int>(0);
+  sim.schedule_in(Duration::seconds(1), [token] { throw std::runtime_error("boom"); });
+  sim.schedule_in(Duration::seconds(2), [token] { ++*token; });
+  CHECK_THROWS_AS(sim.run(), std::runtime_error);
+  CHECK(token.use_count() == 2);  // the thrower's copy is gone
+  sim.run();
+  CHECK(*token == 1);
+}
+
+TEST_CASE("run_until an earlier time than now does nothing") {
+  Simulator sim;
+  int ran = 0;
+  sim.schedule_at(at_ms(50), [&] { ++ran; });
+  sim.run_until(at_ms(20));
+  sim.run_until(at_ms(10));
+  CHECK(sim.now() == at_ms(20));
+  CHECK(ran == 0);
 }

@@ -2,7 +2,9 @@
 // pending events. Events at equal times run in the order they were scheduled, so a run is
 // a pure function of its inputs. Handlers are stored inline in a slab of fixed-size
 // slots, so scheduling a small callable does not allocate; larger callables fall back to
-// one heap allocation. Not thread-safe: one simulator belongs to one thread.
+// one heap allocation. Limits: 2^24 events pending at once and 2^40 scheduled in one run
+// (exceeding either aborts with a message). Not thread-safe: one simulator belongs to one
+// thread.
 #pragma once
 
 #include <cassert>
@@ -43,7 +45,8 @@ class Simulator {
 
   Time now() const { return now_; }
 
-  // Schedules `f()` at `t`. REQUIRES: t >= now().
+  // Schedules `f()` at `t`. REQUIRES: t >= now(). A handler that throws is destroyed and
+  // the exception leaves step()/run(). Handlers' destructors must not schedule events.
   template <class F>
   EventId schedule_at(Time t, F&& f);
   // Schedules `f()` after `d`. REQUIRES: d >= 0.
@@ -60,7 +63,7 @@ class Simulator {
   // Runs the earliest pending event, advancing now() to its time. Returns false when
   // there was none.
   bool step();
-  // Runs every event whose time is <= t, then sets now() to t (if t is later).
+  // Runs every event whose time is <= t, then sets now() to t. Does nothing if t < now().
   void run_until(Time t);
   // Runs until no event is pending or stop() is called from a handler.
   void run();
@@ -106,6 +109,9 @@ class Simulator {
     free_head_ = i;
   }
   void run_entry(const Entry& e);
+  // Marks a slot dead, then destroys its handler (which may cancel other events).
+  void discard(Slot& s);
+  [[noreturn]] static void fail(const char* what);
 
   Time now_;
   std::uint64_t next_seq_ = 1;
@@ -148,7 +154,9 @@ EventId Simulator::schedule_at(Time t, F&& f) {
   Slot& s = slot(i);
   store(s, std::forward<F>(f));
   const std::uint64_t seq = next_seq_++;
-  assert(seq < (std::uint64_t{1} << (64 - EventQueue::kSlotBits)) && "2^40 events scheduled");
+  if ((seq >> (64 - EventQueue::kSlotBits)) != 0) [[unlikely]] {
+    fail("more than 2^40 events scheduled in one run");
+  }
   s.seq = seq;
   queue_.push(Entry{static_cast<std::uint64_t>(t.ns()), seq << EventQueue::kSlotBits | i});
   ++pending_;
