@@ -131,10 +131,9 @@ void Mta::Impl::activate(const std::string& queue_id) {
   const auto it = queue.find(queue_id);
   if (it == queue.end()) return;
   QueueEntry& entry = it->second;
-  if (!service_up) {  // the service is down: look again after the retry interval
-    entry.state = EntryState::kDeferred;
-    ctx.sim.schedule_in(config.retry.interval, [this, queue_id] { activate(queue_id); });
-    return;
+  if (!service_up || !ctx.network.topology().node_up(config.host)) {
+    // The service or its host is down: nothing is delivered; look again later.
+    return settle(entry);
   }
   entry.state = EntryState::kActive;
   const Duration delay = ctx.resolver.lookup_delay();

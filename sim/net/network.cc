@@ -25,10 +25,10 @@ Time Connection::arrival_time(Side from, std::int64_t bytes) {
 }
 
 void Connection::send(Side from, std::string bytes) {
-  if (dir(from).closed || bytes.empty()) return;
+  if (dir(from).closed || broken_ || bytes.empty()) return;
   const Time at = arrival_time(from, static_cast<std::int64_t>(bytes.size()));
   sim_.schedule_at(at, [self = shared_from_this(), to = other(from), data = std::move(bytes)] {
-    if (auto& h = self->handlers(to); h.on_data) h.on_data(data);
+    if (auto& h = self->handlers(to); h.on_data && !self->broken_) h.on_data(data);
   });
 }
 
@@ -37,11 +37,38 @@ void Connection::close(Side from) {
   dir(from).closed = true;
   const Time at = std::max(sim_.now(), dir(from).busy_until) + route_.latency;
   sim_.schedule_at(at, [self = shared_from_this(), to = other(from)] {
-    if (auto& h = self->handlers(to); h.on_closed) h.on_closed();
+    if (auto& h = self->handlers(to); h.on_closed && !self->broken_) h.on_closed();
   });
 }
 
 Network::Network(Simulator& sim, Topology& topology) : sim_(sim), topology_(topology) {}
+
+Network::~Network() {
+  for (const auto& weak : connections_) {
+    if (const auto c = weak.lock()) {
+      c->set_handlers(Side::kClient, {});
+      c->set_handlers(Side::kServer, {});
+    }
+  }
+}
+
+bool Network::path_up(const Connection& c) const {
+  if (!topology_.node_up(c.node(Side::kClient)) || !topology_.node_up(c.node(Side::kServer))) {
+    return false;
+  }
+  for (const LinkId l : c.route().links) {
+    const Link& link = topology_.link(l);
+    if (!link.up || !topology_.node_up(link.a) || !topology_.node_up(link.b)) return false;
+  }
+  return true;
+}
+
+void Network::break_failed_connections() {
+  std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
+  for (const auto& weak : connections_) {
+    if (const auto c = weak.lock(); c && !c->broken() && !path_up(*c)) c->break_off();
+  }
+}
 
 void Network::listen(NodeId host, int port, AcceptHandler on_accept) {
   listeners_[{host, port}] = std::move(on_accept);
@@ -74,6 +101,10 @@ void Network::connect(NodeId from, NodeId to, int port, Duration timeout, Connec
       return;
     }
     auto connection = std::make_shared<Connection>(sim_, std::move(route), from, to);
+    if (connections_.size() >= 64 && connections_.size() % 64 == 0) {
+      std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
+    }
+    connections_.push_back(connection);
     AcceptHandler accept = it->second;
     sim_.schedule_in(rtt, [connection, accept = std::move(accept)] {
       connection->set_handlers(Side::kServer, accept(connection));

@@ -1,10 +1,13 @@
 #include "mailsim/scenario/world.h"
 
 #include <cassert>
+#include <utility>
 
 namespace mailsim::scenario {
 
-World::World(const ScenarioConfig& config, std::uint64_t run) : config_(config), run_(run) {
+World::World(ScenarioConfig config_in, std::uint64_t run)
+    : config_(std::move(config_in)), run_(run) {
+  const ScenarioConfig& config = config_;
   for (const HostConfig& h : config.hosts) {
     topology_.add_node(h.name, h.router ? net::NodeKind::kRouter : net::NodeKind::kHost);
   }
@@ -39,6 +42,11 @@ mta::Mta* World::find_mta(std::string_view name) const {
 }
 
 void World::apply_outage(const faults::Outage& o, bool down) {
+  // Overlapping outages of one target: it is down from the first start to the last end.
+  const std::string key = std::string(faults::to_string(o.kind)) + ":" + o.target;
+  int& in_force = outages_in_force_[key];
+  in_force += down ? 1 : -1;
+  if (in_force != (down ? 1 : 0)) return;
   switch (o.kind) {
     case faults::OutageKind::kHostDown:
       topology_.set_node_up(*topology_.find(o.target), !down);
@@ -58,6 +66,7 @@ void World::apply_outage(const faults::Outage& o, bool down) {
       break;
     }
   }
+  network_.break_failed_connections();
 }
 
 void World::start() {

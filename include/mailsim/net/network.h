@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "mailsim/core/simulator.h"
 #include "mailsim/net/topology.h"
@@ -41,6 +42,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void set_handlers(Side side, ConnectionHandlers handlers);
 
   NodeId node(Side side) const { return side == Side::kClient ? client_ : server_; }
+  // The path failed (a host or link on it went down): bytes in flight and bytes sent from
+  // now on are lost, and neither side is told; each finds out by its own timeout, as over
+  // a real cut cable or crashed host.
+  void break_off() { broken_ = true; }
+  bool broken() const { return broken_; }
   const Route& route() const { return route_; }
   std::int64_t bytes_sent(Side from) const { return dir(from).bytes; }
 
@@ -61,6 +67,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   NodeId server_;
   Direction dirs_[2];
   ConnectionHandlers handlers_[2];
+  bool broken_ = false;
 };
 
 enum class ConnectStatus { kConnected, kRefused, kTimedOut };
@@ -78,6 +85,10 @@ class Network {
   using ConnectHandler = std::function<void(ConnectResult)>;
 
   Network(Simulator& sim, Topology& topology);
+  // Drops the handlers of connections still open, so that what they own is freed.
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
 
   Topology& topology() { return topology_; }
   Simulator& simulator() { return sim_; }
@@ -90,10 +101,17 @@ class Network {
   // one round trip, or timed out after `timeout`.
   void connect(NodeId from, NodeId to, int port, Duration timeout, ConnectHandler done);
 
+  // Breaks every open connection whose path has a node or link that is down. Call after
+  // changing the topology's up/down state.
+  void break_failed_connections();
+
  private:
+  bool path_up(const Connection& c) const;
+
   Simulator& sim_;
   Topology& topology_;
   std::map<std::pair<NodeId, int>, AcceptHandler> listeners_;
+  std::vector<std::weak_ptr<Connection>> connections_;  // pruned as they close
 };
 
 }  // namespace mailsim::net

@@ -3,7 +3,9 @@
 // per run; it owns everything it built.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "mailsim/core/simulator.h"
@@ -20,7 +22,8 @@ namespace mailsim::scenario {
 class World {
  public:
   // `run` numbers replications; the random streams depend on (config.seed, run, name).
-  explicit World(const ScenarioConfig& config, std::uint64_t run = 0);
+  // The world keeps its own copy of the configuration.
+  explicit World(ScenarioConfig config, std::uint64_t run = 0);
 
   Simulator& simulator() { return sim_; }
   net::Topology& topology() { return topology_; }
@@ -36,7 +39,8 @@ class World {
  private:
   void apply_outage(const faults::Outage& outage, bool down);
 
-  const ScenarioConfig& config_;
+  const ScenarioConfig config_;
+  std::map<std::string, int> outages_in_force_;  // target -> overlapping outages now
   std::uint64_t run_;
   Simulator sim_;
   net::Topology topology_;
