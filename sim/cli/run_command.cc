@@ -2,6 +2,7 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -35,12 +36,16 @@ std::string sha256_of_file(const std::string& path) {
   return hex;
 }
 
-record::RecordLevel parse_level(const std::string& s) {
-  if (s == "summary") return record::RecordLevel::kSummary;
-  if (s == "attempts") return record::RecordLevel::kAttempts;
-  if (s == "full") return record::RecordLevel::kFull;
-  throw InputError("unknown record level '" + s + "'", "use summary, attempts or full",
-                   {"command line", 0, 0, "--record"});
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t seed = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, seed);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    throw InputError("'" + text + "' is not a seed",
+                     "give a whole number from 0 to 18446744073709551615",
+                     {"command line", 0, 0, "--seed"});
+  }
+  return seed;
 }
 
 // Runs the simulation in steps so that a terminal shows progress.
@@ -61,11 +66,10 @@ void simulate(scenario::World& world, Time until, bool progress) {
 
 int run_command(const Args& args) {
   po::options_description options("options");
-  std::string scenario_path, out, until_text, level_text;
-  std::uint64_t seed = 0;
+  std::string scenario_path, out, until_text, level_text, seed_text;
   options.add_options()("scenario", po::value(&scenario_path)->required(), "the scenario file")(
       "output,o", po::value(&out), "results database (default: <scenario name>.db here)")(
-      "seed", po::value(&seed), "override the scenario's seed")(
+      "seed", po::value(&seed_text), "override the scenario's seed")(
       "until", po::value(&until_text), "simulate this long (default: the scenario's duration)")(
       "record", po::value(&level_text)->default_value("full"),
       "summary, attempts or full (with SMTP transcripts)")("quiet,q", "no progress and no summary");
@@ -75,7 +79,7 @@ int run_command(const Args& args) {
   if (!parse_options("run", "SCENARIO.yaml [options]", args, options, positional, vm)) return 0;
 
   scenario::ScenarioConfig config = scenario::load_scenario(scenario_path);
-  if (vm.count("seed") != 0) config.seed = seed;
+  if (vm.count("seed") != 0) config.seed = parse_seed(seed_text);
   Duration until = config.duration;
   if (!until_text.empty()) {
     try {
@@ -84,7 +88,12 @@ int run_command(const Args& args) {
       throw e.at({"command line", 0, 0, "--until"});
     }
   }
-  const record::RecordLevel level = parse_level(level_text);
+  record::RecordLevel level = record::RecordLevel::kFull;
+  try {
+    level = record::parse_record_level(level_text);
+  } catch (const InputError& e) {
+    throw e.at({"command line", 0, 0, "--record"});
+  }
   if (out.empty()) out = config.name + ".db";
   const bool quiet = vm.count("quiet") != 0;
 

@@ -42,7 +42,7 @@ std::string format_clock(Time t) {
   std::int64_t ns = t.ns();
   const char* sign = ns < 0 ? "-" : "";
   if (ns < 0) ns = -ns;
-  const std::int64_t ms = ns / 1'000'000;
+  const std::int64_t ms = (ns + 500'000) / 1'000'000;  // to the nearest millisecond
   const std::int64_t s = ms / 1000;
   const std::int64_t days = s / 86'400;
   char buf[64];

@@ -70,8 +70,8 @@ bool parse_decimal(std::string_view s, std::size_t& pos, Wide& digits, int& deci
       seen_point = true;
     } else {
       if (digits > static_cast<Wide>(INT64_MAX)) return false;
+      if (seen_point && ++decimals > 18) return false;  // below a nanosecond, bit or byte
       digits = digits * 10 + (s[pos] - '0');
-      if (seen_point) ++decimals;
     }
     ++pos;
   }

@@ -9,6 +9,7 @@
 
 #include "mailsim/core/error.h"
 #include "record/recipient_tally.h"
+#include "record/results_db.h"
 #include "record/schema_sql.h"
 #include "record/writer.h"
 
@@ -30,7 +31,18 @@ std::string utc_now() {
 
 // A fresh database with the schema and the run row, ready for the writer.
 sql::Database create_database(const std::string& path, const RunInfo& info, RecordLevel level) {
+  // Replace an earlier results file, but never anything else that happens to be there.
   std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    throw InputError("the output path is a folder", "give a file name, for example -o results.db",
+                     SourceLocation{path, 0, 0, ""});
+  }
+  if (std::filesystem::exists(path, ignored) && !is_results_database(path)) {
+    throw InputError(
+        "the output file exists and is not a mailsim results database; not overwriting it",
+        "choose another output path (-o FILE.db) or remove the file",
+        SourceLocation{path, 0, 0, ""});
+  }
   for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
     std::filesystem::remove(path + suffix, ignored);
   }

@@ -8,24 +8,35 @@
 #include "mailsim/core/time.h"
 
 namespace mailsim::record {
-namespace {
 
-[[noreturn]] void not_ours(const std::string& path, const std::string& why) {
+void not_ours(const std::string& path, const std::string& why) {
   throw InputError("not a mailsim results database (" + why + ")",
                    "give the .db file that `mailsim run` wrote (-o OUT.db)",
                    SourceLocation{path, 0, 0, ""});
 }
 
+namespace {
+std::int64_t application_id(sql::Database& db) {
+  sql::Statement id = db.prepare("PRAGMA application_id");
+  return id.step() ? id.column_int(0) : 0;
+}
 }  // namespace
+
+bool is_results_database(const std::string& path) {
+  try {
+    sql::Database db = sql::Database::open_read_only(path);
+    return application_id(db) == kApplicationId;
+  } catch (const std::runtime_error&) {
+    return false;
+  }
+}
 
 sql::Database open_results(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) not_ours(path, "no such file");
   try {
     sql::Database db = sql::Database::open_read_only(path);
-    sql::Statement has_run =
-        db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'run'");
-    if (!has_run.step() || has_run.column_int(0) == 0) not_ours(path, "it has no run table");
+    if (application_id(db) != kApplicationId) not_ours(path, "it was not written by mailsim run");
     return db;
   } catch (const InputError&) {
     throw;

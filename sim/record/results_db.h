@@ -1,15 +1,38 @@
 // Opening a results database for the report verbs: read-only, and only if it is ours.
 #pragma once
 
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 
+#include "mailsim/core/error.h"
 #include "record/sqlite.h"
 
 namespace mailsim::record {
 
+// The application_id (PRAGMA application_id) that marks a mailsim results database.
+inline constexpr std::int64_t kApplicationId = 1835100524;  // 'mail'
+
 // Throws InputError "not a mailsim results database" when `path` is missing, is not an
-// SQLite file, or has no run table.
+// SQLite file, or is not marked as ours.
 sql::Database open_results(const std::string& path);
+bool is_results_database(const std::string& path);
+
+// Throws InputError "not a mailsim results database (why)" for `path`.
+[[noreturn]] void not_ours(const std::string& path, const std::string& why);
+
+// Runs a reader over the database at `path`, turning SQLite errors (a damaged file, a
+// file that only looks like ours) into InputError.
+template <class F>
+auto read_results(const std::string& path, F read) {
+  try {
+    return read(open_results(path));
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    not_ours(path, e.what());
+  }
+}
 
 // Milliseconds-rounded duration text ("2h0m31.87s" style), stable across platforms.
 std::string format_seconds(double seconds);

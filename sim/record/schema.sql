@@ -2,6 +2,9 @@
 -- time (suffix _s); wall-clock times are ISO-8601 UTC text. This file is the one source
 -- of the schema: the record library embeds it at build time.
 -- run.status is 'running' until the run completes, so a killed run is visible as such.
+-- application_id marks the file as ours ('mail' in ASCII), so that the readers and the
+-- writer can tell a mailsim database from any other file.
+PRAGMA application_id = 1835100524;
 CREATE TABLE run (
   run_id INTEGER PRIMARY KEY,
   scenario TEXT NOT NULL,

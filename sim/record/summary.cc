@@ -53,10 +53,7 @@ void read_recipients(sql::Database& db, Summary& s) {
   s.latency_max_s = latencies.empty() ? 0 : latencies.back();
 }
 
-}  // namespace
-
-Summary read_summary(const std::string& db_path) {
-  sql::Database db = open_results(db_path);
+Summary read_summary_from(sql::Database& db) {
   Summary s;
   read_run(db, s);
   sql::Statement messages = db.prepare("SELECT count(*) FROM message");
@@ -64,6 +61,12 @@ Summary read_summary(const std::string& db_path) {
   s.messages = messages.column_int(0);
   read_recipients(db, s);
   return s;
+}
+
+}  // namespace
+
+Summary read_summary(const std::string& db_path) {
+  return read_results(db_path, [](sql::Database db) { return read_summary_from(db); });
 }
 
 void print_summary(const Summary& s, std::ostream& out) {

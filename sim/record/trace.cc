@@ -321,10 +321,8 @@ std::string record_level(sql::Database& db) {
   return s.step() ? optional_text(s, 0) : std::string();
 }
 
-}  // namespace
-
-void print_trace(const std::string& db_path, const std::string& message, std::ostream& out) {
-  sql::Database db = open_results(db_path);
+void print_trace_from(sql::Database& db, const std::string& db_path, const std::string& message,
+                      std::ostream& out) {
   const std::int64_t msg = resolve_message(db, db_path, message);
   const std::vector<RecipientInfo> recipients = read_recipients(db, msg);
   print_message(read_message(db, msg), recipients, out);
@@ -344,6 +342,12 @@ void print_trace(const std::string& db_path, const std::string& message, std::os
     out << "\ndelivered copy on " << d.node << " (" << d.rcpt << "):\n";
     print_headers(d.headers, out);
   }
+}
+
+}  // namespace
+
+void print_trace(const std::string& db_path, const std::string& message, std::ostream& out) {
+  read_results(db_path, [&](sql::Database db) { print_trace_from(db, db_path, message, out); });
 }
 
 }  // namespace mailsim::record

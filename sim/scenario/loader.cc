@@ -10,6 +10,8 @@ namespace mailsim::scenario {
 
 namespace {
 
+constexpr std::int64_t kMaxMessageSize = std::int64_t{1} << 30;
+
 // Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
@@ -92,10 +94,15 @@ void read_dns(const Yaml& d, ScenarioConfig& c) {
   if (d.has("mx")) {
     for (const auto& [key, value] : d["mx"].expect_map().entries()) {
       for (const std::string& record : value.as_string_list()) {
-        int preference = -1;
-        char exchange[256] = {};
-        if (std::sscanf(record.c_str(), "%d %255s", &preference, exchange) != 2 || preference < 0 ||
-            preference > 65535) {
+        const auto space = record.find(' ');
+        const std::string number = record.substr(0, space);
+        const std::string exchange = space == std::string::npos ? "" : record.substr(space + 1);
+        const bool digits = !number.empty() && number.size() <= 5 &&
+                            std::all_of(number.begin(), number.end(),
+                                        [](char ch) { return ch >= '0' && ch <= '9'; });
+        const int preference = digits ? std::stoi(number) : -1;
+        if (preference < 0 || preference > 65535 || exchange.empty() ||
+            exchange.find_first_of(" \t") != std::string::npos) {
           value.fail("'" + record + "' is not an MX record",
                      "write \"10 mx.example.edu\" (preference, host), or \"0 .\" for a null MX");
         }
@@ -204,8 +211,14 @@ void read_traffic(const Yaml& t, ScenarioConfig& c) {
     msg.sender = m["from"].as_string();
     check_address(m["from"], msg.sender);
     msg.recipients = m["to"].as_string_list();
+    if (msg.recipients.empty()) m["to"].fail("a message needs at least one recipient");
     for (const auto& r : msg.recipients) check_address(m["to"], r);
     if (m.has("size")) msg.size_bytes = m["size"].as_size();
+    if (msg.size_bytes > kMaxMessageSize) {
+      m["size"].fail(
+          "a message of " + format_size(msg.size_bytes) + " is too large to simulate",
+          "give at most 1GiB; to test a size limit, set message_size_limit below the size");
+    }
     if (m.has("subject")) msg.subject = m["subject"].as_string();
     c.messages.push_back(std::move(msg));
   }
@@ -270,6 +283,13 @@ ScenarioConfig load_scenario(const std::string& path) {
   if (!root.has("name"))
     root.fail("a scenario needs a name", "add name: <short name>; it names the results file");
   c.name = root["name"].as_string();
+  const bool plain = !c.name.empty() && std::all_of(c.name.begin(), c.name.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+  }) && c.name.front() != '.';
+  if (!plain) {
+    root["name"].fail("'" + c.name + "' cannot name a results file",
+                      "use letters, digits, '-', '_' and '.', for example university-greylisting");
+  }
   if (root.has("description")) c.description = root["description"].as_string();
   if (root.has("seed")) c.seed = static_cast<std::uint64_t>(root["seed"].as_int(0, INT64_MAX));
   if (root.has("duration")) c.duration = root["duration"].as_duration();

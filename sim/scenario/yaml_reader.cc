@@ -1,6 +1,7 @@
 #include "scenario/yaml_reader.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <utility>
 
@@ -29,6 +30,11 @@ Yaml::Yaml(YAML::Node node, std::string file, std::string path)
     : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
 
 Yaml Yaml::load_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError("this is a folder, not a scenario file",
+                     "give a .yaml file, for example scenarios/university.yaml", {path, 0, 0, ""});
+  }
   std::ifstream in(path);
   if (!in) {
     throw InputError("cannot open scenario file", "check the path; scenarios live in scenarios/",
@@ -58,7 +64,12 @@ void Yaml::fail(const std::string& problem, const std::string& hint) const {
 
 void Yaml::allow_only(std::initializer_list<std::string_view> allowed) const {
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    if (!kv.first.IsScalar()) {
+      const YAML::Mark m = kv.first.Mark();
+      throw InputError("a key must be a plain name, not a list or mapping", "write key: value",
+                       {file_, m.line + 1, m.column + 1, path_});
+    }
+    const std::string key = kv.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string known;
     std::string_view closest;
@@ -90,6 +101,8 @@ Yaml Yaml::at(std::size_t i) const {
 std::vector<std::pair<Yaml, Yaml>> Yaml::entries() const {
   std::vector<std::pair<Yaml, Yaml>> out;
   for (const auto& kv : node_) {
+    if (!kv.first.IsScalar())
+      Yaml(kv.first, file_, path_).fail("a key must be a plain name, not a list or mapping");
     const std::string key = kv.first.Scalar();
     const std::string p = path_.empty() ? key : path_ + "." + key;
     out.emplace_back(Yaml(kv.first, file_, p), Yaml(kv.second, file_, p));

@@ -111,4 +111,7 @@ TEST_CASE("the simulated clock prints as hours, minutes, seconds and millisecond
         "02:00:31.250");
   CHECK(mailsim::format_clock(Time::zero() + Duration::days(1) + Duration::hours(3)) ==
         "1+03:00:00.000");
+  // Rounded to the nearest millisecond, as durations are printed.
+  CHECK(mailsim::format_clock(Time::zero() + Duration::microseconds(1'999'600)) == "00:00:02.000");
+  CHECK(mailsim::format_clock(Time::zero() + Duration::microseconds(1'999'400)) == "00:00:01.999");
 }

@@ -1,6 +1,8 @@
 #include "mailsim/record/recorder.h"
 
+#include <filesystem>
 #include <fstream>
+#include <string>
 
 #include "mailsim/core/error.h"
 #include "sample_run.h"
@@ -200,11 +202,28 @@ TEST_CASE("many events are written across several batches without loss") {
   CHECK(query_int(db.path(), "SELECT max(msg_id) FROM hop WHERE rowid = 1") == 1);
 }
 
-TEST_CASE("an existing file at the output path is replaced") {
+TEST_CASE("an earlier results database at the output path is replaced") {
   test::TempDb db;
-  std::ofstream(db.path()) << "not a database";
+  record_sample(db.path(), RecordLevel::kFull);
   record_sample(db.path(), RecordLevel::kSummary);
   CHECK(query_text(db.path(), "SELECT status FROM run") == "completed");
+  CHECK(query_text(db.path(), "SELECT record_level FROM run") == "summary");
+}
+
+TEST_CASE("a file that is not a results database is never overwritten") {
+  test::TempDb db;
+  std::ofstream(db.path()) << "my scenario, not a database";
+  CHECK_THROWS_AS(Recorder(db.path(), kInfo, RecordLevel::kSummary), InputError);
+  std::ifstream in(db.path());
+  std::string content;
+  std::getline(in, content);
+  CHECK(content == "my scenario, not a database");
+}
+
+TEST_CASE("a folder at the output path is an input error") {
+  CHECK_THROWS_AS(
+      Recorder(std::filesystem::temp_directory_path().string(), kInfo, RecordLevel::kSummary),
+      InputError);
 }
 
 TEST_CASE("an output path that cannot be created is an input error") {

@@ -35,5 +35,26 @@ expect 2 "unknown_host\.yaml:[0-9]+:[0-9]+: mtas\[0\]\.host: no host named 'nowh
 expect 2 "unknown verb 'frobnicate'" -- frobnicate
 expect 2 "--until: unknown unit" -- run "$bad/../../../scenarios/university.yaml" --until 3parsecs
 expect 2 "not a mailsim results database|cannot open" -- trace missing.db 1
+expect 2 "bad: this is a folder, not a scenario file" -- run "$bad"
+expect 2 "empty\.yaml:1:1: a scenario must be a YAML mapping" -- run "$bad/empty.yaml"
+expect 2 "list_for_value\.yaml:6:15: mtas\[0\]\.hostname: expected a single value" -- run "$bad/list_for_value.yaml"
+expect 2 "long_decimal\.yaml:4:.*links\[0\]\.latency: .* is not a duration" -- run "$bad/long_decimal.yaml"
+expect 2 "complex_key\.yaml:3:[0-9]+: a key must be a plain name" -- run "$bad/complex_key.yaml"
+expect 2 "no_recipients\.yaml:6:[0-9]+: traffic\.messages\[0\]\.to: a message needs at least one recipient" -- run "$bad/no_recipients.yaml"
+expect 2 "path_name\.yaml:1:7: name: '\.\./elsewhere' cannot name a results file" -- run "$bad/path_name.yaml"
+expect 2 "--seed: '-1' is not a seed" -- run "$bad/../../../scenarios/university.yaml" --seed -1
+expect 2 "--record: unknown record level|--record: .*everything" -- run "$bad/../../../scenarios/university.yaml" --record everything
+
+# An output path that holds something else is never overwritten.
+cp "$bad/../../../scenarios/university.yaml" mine.yaml
+expect 2 "mine\.yaml: the output file exists and is not a mailsim results database" -- run mine.yaml -o mine.yaml
+grep -q '^name: university' mine.yaml || { echo "FAIL: the scenario was overwritten" >&2; failures=$((failures + 1)); }
+mkdir out.d
+expect 2 "out\.d: the output path is a folder" -- run mine.yaml -o out.d
+# A database that is not ours, even with a table called run, is refused by the readers.
+sqlite3 foreign.sqlite "CREATE TABLE run(x); INSERT INTO run VALUES (1);"
+expect 2 "foreign\.sqlite: not a mailsim results database" -- report foreign.sqlite
+expect 2 "foreign\.sqlite: not a mailsim results database" -- trace foreign.sqlite 1
+rm -f foreign.sqlite
 echo "bad-input cases failed: $failures"
 [ "$failures" -eq 0 ]

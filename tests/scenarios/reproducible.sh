@@ -22,3 +22,5 @@ dump "$work/b.db" >"$work/b.txt"
 [ "$(wc -l <"$work/a.txt")" -gt 20 ] || { echo "suspiciously small dump" >&2; exit 1; }
 diff -u "$work/a.txt" "$work/b.txt"
 [ "$(sqlite3 "$work/a.db" "SELECT status FROM run")" = completed ]
+"$mailsim" run "$scenario" -o "$work/c.db" --quiet --seed 2
+[ "$(sqlite3 "$work/c.db" "SELECT status || ' ' || seed FROM run")" = "completed 2" ]
