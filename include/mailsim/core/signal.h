@@ -1,5 +1,6 @@
 // A small signal/observer: models emit, observers (the recorder, tests) subscribe.
-// Observers run synchronously, in subscription order, on the emitting thread. A signal
+// Observers run synchronously, in subscription order, on the emitting thread, and must
+// not connect or disconnect observers of the same signal while it is emitting. A signal
 // with no observers costs one branch to emit.
 #pragma once
 
