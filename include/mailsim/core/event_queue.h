@@ -2,10 +2,10 @@
 // 1990) over 128-bit keys (time, order), where order packs the scheduling sequence
 // number (high 40 bits: the FIFO tie-break) and the handler's slot (low 24 bits).
 // Simulated time never goes back, so keys leave in increasing order and a radix heap
-// applies: a push is an append to the bucket of the highest bit in which the key differs
-// from the last key taken out; a pop takes the smallest key of the lowest non-empty
-// bucket and spreads that bucket over lower ones. Every pass is sequential, so it stays
-// fast when the queue outgrows the caches. Buckets keep their capacity: no allocation per
+// applies, here with 4-bit digits: a push is an append to the bucket of the highest digit
+// in which the key differs from the last key taken out; a pop takes the smallest key of
+// the lowest non-empty bucket and spreads that bucket over lower ones. Every pass is sequential, so
+// it stays fast when the queue outgrows the caches. Buckets keep their capacity: no allocation per
 // event once warm. Limits: 2^24 pending events and 2^40 events per run (asserted by
 // Simulator). Internal to Simulator.
 #pragma once
@@ -51,6 +51,7 @@ class EventQueue {
   Entry pop() {
     const Entry e = top();
     buckets_[0].pop_back();
+    if (buckets_[0].empty()) occupied_[0] &= ~std::uint64_t{1};
     --size_;
     return e;
   }
@@ -63,28 +64,39 @@ class EventQueue {
   }
 
  private:
-  static constexpr std::size_t kBuckets = 129;  // 0: equal to last_; b: highest differing bit b
+  // Bucket 0 holds keys equal to last_. Otherwise a key's bucket is given by the highest
+  // 4-bit digit in which it differs from last_ (position p, 0..31, counted over the
+  // 128-bit key) and its own value v of that digit: 1 + 16p + v. Buckets in increasing
+  // index hold increasing keys, and a bucket spread over lower ones moves each key down
+  // at least one digit, so a key moves at most 32 times and in practice once or twice.
+  static constexpr std::size_t kBuckets = 1 + 32 * 16;
+  static constexpr std::size_t kWords = (kBuckets + 63) / 64;
 
   static bool less(const Entry& a, const Entry& b) {
     return a.t < b.t || (a.t == b.t && a.order < b.order);
   }
   std::size_t bucket_of(const Entry& e) const {
     if (const std::uint64_t dt = e.t ^ last_.t; dt != 0) {
-      return 128 - static_cast<std::size_t>(std::countl_zero(dt));
+      const unsigned digit = static_cast<unsigned>(63 - std::countl_zero(dt)) / 4;
+      return 1 + 16 * (16 + digit) + ((e.t >> (4 * digit)) & 15);
     }
-    return 64 - static_cast<std::size_t>(std::countl_zero(e.order ^ last_.order));
+    const std::uint64_t d = e.order ^ last_.order;
+    if (d == 0) return 0;
+    const unsigned digit = static_cast<unsigned>(63 - std::countl_zero(d)) / 4;
+    return 1 + 16 * digit + ((e.order >> (4 * digit)) & 15);
   }
   void place(const Entry& e) {
     const std::size_t b = bucket_of(e);
     buckets_[b].push_back(e);
-    if (b != 0) occupied_[(b - 1) >> 6] |= std::uint64_t{1} << ((b - 1) & 63);
+    occupied_[b >> 6] |= std::uint64_t{1} << (b & 63);
   }
   // Makes the smallest key last_ and moves it to bucket 0. REQUIRES: bucket 0 empty, !empty().
   void refill() {
-    const std::size_t b = occupied_[0] != 0 ? 1 + std::countr_zero(occupied_[0])
-                                            : 65 + std::countr_zero(occupied_[1]);
+    std::size_t w = 0;
+    while (occupied_[w] == 0) ++w;
+    const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(occupied_[w]));
     std::vector<Entry>& from = buckets_[b];
-    occupied_[(b - 1) >> 6] &= ~(std::uint64_t{1} << ((b - 1) & 63));
+    occupied_[w] &= occupied_[w] - 1;
     last_ = *std::min_element(from.begin(), from.end(), less);
     for (const Entry& e : from) place(e);  // all land in buckets below b
     from.clear();
@@ -98,13 +110,13 @@ class EventQueue {
       all.insert(all.end(), bucket.begin(), bucket.end());
       bucket.clear();
     }
-    occupied_ = {0, 0};
+    occupied_ = {};
     last_ = e;
     for (const Entry& x : all) place(x);
   }
 
   std::array<std::vector<Entry>, kBuckets> buckets_;
-  std::array<std::uint64_t, 2> occupied_ = {0, 0};  // buckets 1..64, 65..128
+  std::array<std::uint64_t, kWords> occupied_ = {};  // bit b: bucket b is not empty
   Entry last_ = {0, 0};
   std::size_t size_ = 0;
 };
