@@ -10,6 +10,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <type_traits>
@@ -74,18 +75,25 @@ class Simulator {
   std::uint64_t executed() const { return executed_; }
 
  private:
-  static constexpr std::size_t kInlineBytes = 48;
+  static constexpr std::size_t kInlineBytes = 40;
   static constexpr std::uint32_t kChunkBits = 12;
   static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
 
-  struct Slot {
+  // One cache line. A free slot keeps the next free slot's index in its storage.
+  struct alignas(64) Slot {
     alignas(std::max_align_t) unsigned char storage[kInlineBytes];
     void (*run)(void*) = nullptr;  // invokes then destroys; nullptr: free or cancelled
     void (*destroy)(void*) = nullptr;
     std::uint64_t seq = 0;  // seq of the event held, 0 when free
-    std::uint32_t next_free = kNoSlot;
+    std::uint32_t next_free() const {
+      std::uint32_t n;
+      std::memcpy(&n, storage, sizeof n);
+      return n;
+    }
+    void set_next_free(std::uint32_t n) { std::memcpy(storage, &n, sizeof n); }
   };
+  static_assert(sizeof(Slot) == 64);
   using Entry = EventQueue::Entry;
 
   template <class Fn>
@@ -95,7 +103,7 @@ class Simulator {
   std::uint32_t allocate_slot() {
     if (free_head_ != kNoSlot) {
       const std::uint32_t i = free_head_;
-      free_head_ = slot(i).next_free;
+      free_head_ = slot(i).next_free();
       return i;
     }
     return new_slot();
@@ -105,7 +113,7 @@ class Simulator {
     Slot& s = slot(i);
     s.run = nullptr;
     s.seq = 0;
-    s.next_free = free_head_;
+    s.set_next_free(free_head_);
     free_head_ = i;
   }
   void run_entry(const Entry& e);
