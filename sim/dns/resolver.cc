@@ -3,21 +3,16 @@
 #include <algorithm>
 #include <utility>
 
+#include "mailsim/core/text.h"
+
 namespace mailsim::dns {
 
-namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-}  // namespace
+namespace {}  // namespace
 
 Resolver::Resolver(ZoneData zones) : zones_(std::move(zones)) {}
 
 std::optional<net::NodeId> Resolver::lookup_address(std::string_view name) const {
-  const auto it = zones_.addresses.find(lower(name));
+  const auto it = zones_.addresses.find(ascii_lower(name));
   if (it == zones_.addresses.end()) return std::nullopt;
   return it->second;
 }
@@ -25,11 +20,11 @@ std::optional<net::NodeId> Resolver::lookup_address(std::string_view name) const
 MxResult Resolver::lookup_mx(std::string_view domain, RandomStream& rng, std::string_view self,
                              std::size_t max_hosts) const {
   if (!available_) return {LookupStatus::kTemporaryFailure, {}};
-  const auto it = zones_.mx.find(lower(domain));
+  const auto it = zones_.mx.find(ascii_lower(domain));
   if (it == zones_.mx.end()) {  // implicit MX: the domain's own address
     const auto node = lookup_address(domain);
     if (!node) return {LookupStatus::kNotFound, {}};
-    return {LookupStatus::kOk, {MailHost{lower(domain), 0, *node}}};
+    return {LookupStatus::kOk, {MailHost{ascii_lower(domain), 0, *node}}};
   }
   std::vector<MxRecord> records = it->second;
   if (records.size() == 1 && records[0].exchange == ".") return {LookupStatus::kNullMx, {}};
@@ -44,9 +39,10 @@ MxResult Resolver::lookup_mx(std::string_view domain, RandomStream& rng, std::st
     }
     start = end;
   }
-  const std::string me = lower(self);
-  const auto listed = std::find_if(records.begin(), records.end(),
-                                   [&](const MxRecord& r) { return lower(r.exchange) == me; });
+  const std::string me = ascii_lower(self);
+  const auto listed = std::find_if(records.begin(), records.end(), [&](const MxRecord& r) {
+    return ascii_lower(r.exchange) == me;
+  });
   if (!me.empty() && listed != records.end()) {
     const int own = listed->preference;
     std::erase_if(records, [own](const MxRecord& r) { return r.preference >= own; });
@@ -55,7 +51,7 @@ MxResult Resolver::lookup_mx(std::string_view domain, RandomStream& rng, std::st
   for (const MxRecord& r : records) {
     if (result.hosts.size() == max_hosts) break;
     if (const auto node = lookup_address(r.exchange)) {
-      result.hosts.push_back({lower(r.exchange), r.preference, *node});
+      result.hosts.push_back({ascii_lower(r.exchange), r.preference, *node});
     }
   }
   if (result.hosts.empty()) result.status = LookupStatus::kNotFound;

@@ -2,16 +2,11 @@
 
 #include <algorithm>
 
+#include "mailsim/core/text.h"
+
 namespace mailsim::mta {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // Looks `domain` up as itself, then as ".parent" for each parent domain.
 template <class Map>
@@ -28,23 +23,23 @@ auto find_domain(const Map& map, const std::string& domain) {
 
 std::string domain_of(std::string_view address) {
   const auto at = address.rfind('@');
-  return at == std::string_view::npos ? std::string() : lower(address.substr(at + 1));
+  return at == std::string_view::npos ? std::string() : ascii_lower(address.substr(at + 1));
 }
 
 std::string local_part_of(std::string_view address) {
   const auto at = address.rfind('@');
-  return lower(at == std::string_view::npos ? address : address.substr(0, at));
+  return ascii_lower(at == std::string_view::npos ? address : address.substr(0, at));
 }
 
 Router::Router(const MtaConfig& config, const dns::Resolver& resolver)
     : config_(config), resolver_(resolver) {}
 
 bool Router::is_local(std::string_view domain) const {
-  return config_.local_domains.contains(lower(domain));
+  return config_.local_domains.contains(ascii_lower(domain));
 }
 
 bool Router::relays_for(std::string_view domain) const {
-  return find_domain(config_.relay_domains, lower(domain)) != config_.relay_domains.end();
+  return find_domain(config_.relay_domains, ascii_lower(domain)) != config_.relay_domains.end();
 }
 
 smtp::Reply Router::check_recipient(std::string_view rcpt) const {

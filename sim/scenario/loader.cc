@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "mailsim/core/text.h"
 #include "mailsim/scenario/config.h"
 #include "scenario/yaml_reader.h"
 
@@ -34,12 +35,6 @@ std::int64_t read_epoch(const Yaml& y) {
   }
   return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
          hour * 3600 + minute * 60 + second;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 void read_hosts(const Yaml& list, ScenarioConfig& c) {
@@ -106,14 +101,14 @@ void read_dns(const Yaml& d, ScenarioConfig& c) {
           value.fail("'" + record + "' is not an MX record",
                      "write \"10 mx.example.edu\" (preference, host), or \"0 .\" for a null MX");
         }
-        c.dns.mx.push_back({lower(key.as_string()), preference, lower(exchange)});
+        c.dns.mx.push_back({ascii_lower(key.as_string()), preference, ascii_lower(exchange)});
       }
     }
   }
   if (d.has("addresses")) {
     for (const auto& [key, value] : d["addresses"].expect_map().entries()) {
       check_host(c, value, value.as_string());
-      c.dns.addresses.emplace_back(lower(key.as_string()), value.as_string());
+      c.dns.addresses.emplace_back(ascii_lower(key.as_string()), value.as_string());
     }
   }
 }
@@ -144,7 +139,7 @@ void read_mta_settings(const Yaml& m, mta::MtaConfig& cfg) {
 
 std::set<std::string> lowered_set(const Yaml& y) {
   std::set<std::string> out;
-  for (const auto& s : y.as_string_list()) out.insert(lower(s));
+  for (const auto& s : y.as_string_list()) out.insert(ascii_lower(s));
   return out;
 }
 
@@ -167,16 +162,16 @@ void read_mtas(const Yaml& list, const mta::MtaConfig& defaults, ScenarioConfig&
       if (other.host == e.host)
         m["host"].fail("host '" + e.host + "' already runs MTA '" + other.mta.name + "'");
     }
-    e.mta.hostname = lower(m["hostname"].as_string());
+    e.mta.hostname = ascii_lower(m["hostname"].as_string());
     if (m.has("local_domains")) e.mta.local_domains = lowered_set(m["local_domains"]);
     if (m.has("mailboxes")) e.mta.mailboxes = lowered_set(m["mailboxes"]);
     if (m.has("relay_domains")) e.mta.relay_domains = lowered_set(m["relay_domains"]);
     if (m.has("transport")) {
       for (const auto& [key, value] : m["transport"].expect_map().entries()) {
-        e.mta.transport[lower(key.as_string())] = lower(value.as_string());
+        e.mta.transport[ascii_lower(key.as_string())] = ascii_lower(value.as_string());
       }
     }
-    if (m.has("relayhost")) e.mta.relayhost = lower(m["relayhost"].as_string());
+    if (m.has("relayhost")) e.mta.relayhost = ascii_lower(m["relayhost"].as_string());
     read_mta_settings(m, e.mta);
     c.mtas.push_back(std::move(e));
   }
