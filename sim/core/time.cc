@@ -17,25 +17,31 @@ std::string to_string(Duration d) {
     out = "-";
     ns = -ns;
   }
-  // Whole units from days down to seconds, then the sub-second rest in the largest exact unit.
-  struct Unit {
-    std::int64_t ns;
-    const char* name;
-  };
-  static constexpr Unit kUnits[] = {{86'400'000'000'000, "d"},
-                                    {3'600'000'000'000, "h"},
-                                    {60'000'000'000, "m"},
-                                    {1'000'000'000, "s"}};
-  for (const Unit& u : kUnits) {
-    if (ns >= u.ns) {
-      out += std::to_string(ns / u.ns) + u.name;
-      ns %= u.ns;
-    }
+  if (ns < 1'000'000'000) {  // under a second: the largest exact unit
+    if (ns % 1'000'000 == 0) return out + std::to_string(ns / 1'000'000) + "ms";
+    if (ns % 1'000 == 0) return out + std::to_string(ns / 1'000) + "us";
+    return out + std::to_string(ns) + "ns";
   }
+  // Days, hours and minutes from the first non-zero one to the last, then seconds with a
+  // decimal fraction: "5d", "2h30m", "2h0m31.87s".
+  const std::int64_t parts[] = {ns / 86'400'000'000'000, ns / 3'600'000'000'000 % 24,
+                                ns / 60'000'000'000 % 60};
+  static constexpr const char* kNames[] = {"d", "h", "m"};
+  ns %= 60'000'000'000;
+  int first = 0;
+  while (first < 3 && parts[first] == 0) ++first;
+  int last = 2;
+  while (last >= first && parts[last] == 0 && ns == 0) --last;
+  for (int i = first; i <= last; ++i) out += std::to_string(parts[i]) + kNames[i];
   if (ns == 0) return out;
-  if (ns % 1'000'000 == 0) return out + std::to_string(ns / 1'000'000) + "ms";
-  if (ns % 1'000 == 0) return out + std::to_string(ns / 1'000) + "us";
-  return out + std::to_string(ns) + "ns";
+  out += std::to_string(ns / 1'000'000'000);
+  if (const std::int64_t fraction = ns % 1'000'000'000; fraction != 0) {
+    std::string digits = std::to_string(fraction);
+    digits.insert(0, 9 - digits.size(), '0');
+    while (digits.back() == '0') digits.pop_back();
+    out += "." + digits;
+  }
+  return out + "s";
 }
 
 std::string format_clock(Time t) {

@@ -86,7 +86,8 @@ TEST_CASE("an error placed in a file names file, line, column and key") {
 }
 
 TEST_CASE("durations, rates and sizes print in a form that parses back") {
-  for (const char* text : {"0s", "2h30m", "45s", "1ms", "1s500ms", "5d", "250ns", "3us"}) {
+  for (const char* text : {"0s", "2h30m", "45s", "1ms", "1.5s", "5d", "250ns", "3us", "2h0m31.87s",
+                           "1d0h0m1s", "1d2h", "59.000000001s"}) {
     INFO(text);
     CHECK(mailsim::to_string(mailsim::parse_duration(text)) == text);
   }

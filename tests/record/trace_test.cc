@@ -35,7 +35,7 @@ TEST_CASE("a trace opens with the message and each recipient's fate") {
       "message 1  <1.a@a.example>  from carol@a.example  25KiB, created 00:00:10.000 at a\n"));
   CHECK(has_line(t,
                  "  to bob@b.example: delivered at 02:00:00.500 on b "
-                 "(latency 1h59m50s500ms, 2 attempts)"));
+                 "(latency 1h59m50.5s, 2 attempts)"));
   CHECK(has_line(t,
                  "  to eve@b.example: bounced at 00:30:01.200 on b (2 attempts): "
                  "550 5.1.1 <eve@b.example>: User unknown"));
