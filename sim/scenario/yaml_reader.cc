@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <utility>
 
 namespace mailsim::scenario {
@@ -41,7 +42,15 @@ Yaml Yaml::load_file(const std::string& path) {
                      {path, 0, 0, ""});
   }
   try {
-    YAML::Node root = YAML::Load(in);
+    const std::vector<YAML::Node> documents = YAML::LoadAll(in);
+    if (documents.size() > 1) {
+      const YAML::Mark m = documents[1].Mark();
+      throw InputError("a scenario file holds one YAML document, this one has " +
+                           std::to_string(documents.size()),
+                       "remove the '---' line and what follows, or split the file",
+                       {path, m.line + 1, m.column + 1, ""});
+    }
+    const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
     if (!root.IsMap()) {
       throw InputError("a scenario must be a YAML mapping of keys (name:, hosts:, mtas:, ...)",
                        "see scenarios/README.md", {path, 1, 1, ""});
@@ -62,13 +71,25 @@ void Yaml::fail(const std::string& problem, const std::string& hint) const {
   throw InputError(problem, hint, location());
 }
 
-void Yaml::allow_only(std::initializer_list<std::string_view> allowed) const {
+void Yaml::check_keys() const {
+  std::set<std::string, std::less<>> seen;
   for (const auto& kv : node_) {
+    const YAML::Mark m = kv.first.Mark();
     if (!kv.first.IsScalar()) {
-      const YAML::Mark m = kv.first.Mark();
       throw InputError("a key must be a plain name, not a list or mapping", "write key: value",
                        {file_, m.line + 1, m.column + 1, path_});
     }
+    if (!seen.insert(kv.first.Scalar()).second) {
+      const std::string here = path_.empty() ? kv.first.Scalar() : path_ + "." + kv.first.Scalar();
+      throw InputError("key '" + kv.first.Scalar() + "' appears twice in this mapping",
+                       "keep one of them", {file_, m.line + 1, m.column + 1, here});
+    }
+  }
+}
+
+void Yaml::allow_only(std::initializer_list<std::string_view> allowed) const {
+  check_keys();
+  for (const auto& kv : node_) {
     const std::string key = kv.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string known;
@@ -99,10 +120,9 @@ Yaml Yaml::at(std::size_t i) const {
 }
 
 std::vector<std::pair<Yaml, Yaml>> Yaml::entries() const {
+  check_keys();
   std::vector<std::pair<Yaml, Yaml>> out;
   for (const auto& kv : node_) {
-    if (!kv.first.IsScalar())
-      Yaml(kv.first, file_, path_).fail("a key must be a plain name, not a list or mapping");
     const std::string key = kv.first.Scalar();
     const std::string p = path_.empty() ? key : path_ + "." + key;
     out.emplace_back(Yaml(kv.first, file_, p), Yaml(kv.second, file_, p));

@@ -50,6 +50,8 @@ class Yaml {
   std::vector<std::string> as_string_list() const;
 
   [[noreturn]] void fail(const std::string& problem, const std::string& hint = {}) const;
+  // Throws for a key that is not a plain scalar or that appears twice (yaml-cpp keeps both).
+  void check_keys() const;
   SourceLocation location() const;
 
  private:
