@@ -108,7 +108,12 @@ int run_command(const Args& args) {
                         (o.start + o.duration).seconds());
   }
   recorder.subscribe(world.events());
-  simulate(world, Time::zero() + until, !quiet && isatty(STDERR_FILENO) != 0);
+  try {
+    simulate(world, Time::zero() + until, !quiet && isatty(STDERR_FILENO) != 0);
+  } catch (...) {
+    recorder.fail(world.simulator().now());
+    throw;
+  }
   recorder.finish(world.simulator().now());
   if (!quiet) {
     record::print_summary(record::read_summary(out), std::cout);

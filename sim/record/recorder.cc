@@ -124,11 +124,11 @@ class Recorder::Impl {
     added(1);
   }
 
-  void finish(Time sim_end) {
+  void finish(Time sim_end, const char* status) {
     if (finished_) return;
     finished_ = true;
     pending_.recipients = tally_.rows();
-    pending_.run_end = RunEnd{sim_end.seconds(), utc_now()};
+    pending_.run_end = RunEnd{status, sim_end.seconds(), utc_now()};
     hand_over();
     writer_.drain();
   }
@@ -205,6 +205,8 @@ void Recorder::subscribe(mta::MailEvents& events) {
   });
 }
 
-void Recorder::finish(Time sim_end) { impl_->finish(sim_end); }
+void Recorder::finish(Time sim_end) { impl_->finish(sim_end, "completed"); }
+
+void Recorder::fail(Time sim_end) { impl_->finish(sim_end, "failed"); }
 
 }  // namespace mailsim::record

@@ -77,6 +77,7 @@ struct QueueSampleRow {
 };
 
 struct RunEnd {
+  std::string status;  // completed or failed
   double sim_end_s = 0;
   std::string finished_at;
 };
@@ -91,7 +92,7 @@ struct Batch {
   std::vector<OutageRow> outages;
   std::vector<QueueSampleRow> queue_samples;
   std::vector<RecipientRow> recipients;
-  std::optional<RunEnd> run_end;  // marks the run completed, after all other rows
+  std::optional<RunEnd> run_end;  // marks the run completed or failed, after all other rows
   std::size_t rows = 0;           // rows added so far, for deciding when to hand it over
 };
 

@@ -74,8 +74,7 @@ class Inserter {
         recipient_(db.prepare(
             "INSERT INTO recipient(msg_id, rcpt, status, final_node, final_s, delivered_s,"
             " latency_s, attempts, last_code, last_reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
-        run_end_(
-            db.prepare("UPDATE run SET status = 'completed', sim_end_s = ?, finished_at = ?")) {}
+        run_end_(db.prepare("UPDATE run SET status = ?, sim_end_s = ?, finished_at = ?")) {}
 
   void write(const Batch& b) {
     db_.exec("BEGIN");
@@ -101,7 +100,8 @@ class Inserter {
     }
     for (const RecipientRow& r : b.recipients) write(r);
     if (b.run_end) {
-      run_end_.bind_double(1, b.run_end->sim_end_s).bind_text(2, b.run_end->finished_at).run();
+      run_end_.bind_text(1, b.run_end->status).bind_double(2, b.run_end->sim_end_s);
+      run_end_.bind_text(3, b.run_end->finished_at).run();
     }
     db_.exec("COMMIT");
   }

@@ -92,6 +92,20 @@ TEST_CASE("level summary keeps recipients and attempt counts but no attempt rows
   CHECK(query_int(db.path(), "SELECT sum(attempts) FROM recipient") == 4);
 }
 
+TEST_CASE("a run stopped by an error is marked failed and keeps what it recorded") {
+  test::TempDb db;
+  {
+    Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
+    mta::MailEvents events;
+    recorder.subscribe(events);
+    test::emit_sample_run(events);
+    recorder.fail(at_seconds(5000));
+  }
+  CHECK(query_text(db.path(), "SELECT status FROM run") == "failed");
+  CHECK(query_int(db.path(), "SELECT sim_end_s FROM run") == 5000);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM attempt") == 2);
+}
+
 TEST_CASE("a recorder destroyed without finish leaves the run running") {
   test::TempDb db;
   {

@@ -55,6 +55,9 @@ class Recorder {
   // rows added afterwards are ignored. Throws std::runtime_error if the writer failed
   // (disk full, a duplicate node name).
   void finish(Time sim_end);
+  // Like finish(), but marks the run 'failed': the simulation stopped on an error at
+  // `sim_end`, and the rows say what happened until then.
+  void fail(Time sim_end);
 
   class Impl;
 
