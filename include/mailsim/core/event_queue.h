@@ -4,7 +4,8 @@
 // Simulated time never goes back, so keys leave in increasing order and a radix heap
 // applies, here with 4-bit digits: a push is an append to the bucket of the highest digit
 // in which the key differs from the last key taken out; a pop takes the smallest key of
-// the lowest non-empty bucket and spreads that bucket over lower ones. Every pass is sequential, so
+// the lowest non-empty bucket and spreads that bucket over lower ones, or, when that
+// bucket is small, sorts it into a short front list that pops serve directly. Every pass is sequential, so
 // it stays fast when the queue outgrows the caches. Buckets keep their capacity: no allocation per
 // event once warm. Limits: 2^24 pending events and 2^40 events per run (asserted by
 // Simulator). Internal to Simulator.
@@ -36,35 +37,39 @@ class EventQueue {
   std::size_t size() const { return size_; }
 
   void push(const Entry& e) {
-    if (less(e, last_)) rebase(e);  // only after top() looked past a key later pushed
-    place(e);
     ++size_;
+    if (less(e, last_)) return rebase(e);  // only after top() looked past a key later pushed
+    if (!front_.empty() && less(e, front_.front())) return insert_front(e);
+    place(e);
   }
 
   // The smallest entry. REQUIRES: !empty().
   const Entry& top() {
-    if (buckets_[0].empty()) refill();
-    return buckets_[0].back();
+    if (front_.empty()) refill();
+    return front_.back();
   }
 
   // Removes and returns the smallest entry. REQUIRES: !empty().
   Entry pop() {
     const Entry e = top();
-    buckets_[0].pop_back();
-    if (buckets_[0].empty()) occupied_[0] &= ~std::uint64_t{1};
+    front_.pop_back();
     --size_;
     return e;
   }
 
   template <class F>
   void for_each(F f) const {
+    for (const Entry& e : front_) f(e);
     for (const auto& bucket : buckets_) {
       for (const Entry& e : bucket) f(e);
     }
   }
 
  private:
-  // Bucket 0 holds keys equal to last_. Otherwise a key's bucket is given by the highest
+  // The smallest keys wait in front_, sorted in decreasing order so that the next one is at
+  // the back: every key there is smaller than every key in a bucket. When front_ runs out,
+  // the lowest bucket moves there whole if it is small, and is spread over lower buckets
+  // otherwise. Bucket 0 holds keys equal to last_. Otherwise a key's bucket is given by the highest
   // 4-bit digit in which it differs from last_ (position p, 0..31, counted over the
   // 128-bit key) and its own value v of that digit: 1 + 16p + v. Buckets in increasing
   // index hold increasing keys, and a bucket spread over lower ones moves each key down
@@ -90,31 +95,49 @@ class EventQueue {
     buckets_[b].push_back(e);
     occupied_[b >> 6] |= std::uint64_t{1} << (b & 63);
   }
-  // Makes the smallest key last_ and moves it to bucket 0. REQUIRES: bucket 0 empty, !empty().
+  static constexpr std::size_t kFrontMax = 16;  // a lowest bucket this small is sorted whole
+
+  // Fills front_ with the smallest keys. REQUIRES: front_ empty, !empty().
   void refill() {
-    std::size_t w = 0;
-    while (occupied_[w] == 0) ++w;
-    const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(occupied_[w]));
-    std::vector<Entry>& from = buckets_[b];
-    occupied_[w] &= occupied_[w] - 1;
-    last_ = *std::min_element(from.begin(), from.end(), less);
-    for (const Entry& e : from) place(e);  // all land in buckets below b
-    from.clear();
+    for (;;) {
+      std::size_t w = 0;
+      while (occupied_[w] == 0) ++w;
+      const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(occupied_[w]));
+      std::vector<Entry>& from = buckets_[b];
+      occupied_[w] &= occupied_[w] - 1;
+      if (from.size() <= kFrontMax) {
+        front_.swap(from);  // both keep their capacity
+        std::sort(front_.begin(), front_.end(),
+                  [](const Entry& x, const Entry& y) { return less(y, x); });
+        return;
+      }
+      last_ = *std::min_element(from.begin(), from.end(), less);
+      for (const Entry& e : from) place(e);  // all land in buckets below b
+      from.clear();
+    }
+  }
+  void insert_front(const Entry& e) {  // keeps front_ in decreasing order
+    auto at = front_.end();
+    while (at != front_.begin() && less(*(at - 1), e)) --at;
+    front_.insert(at, e);
   }
   // A key below last_: possible when top() made a later key last_ and the clock then
   // stopped before it (run_until). Rebuilds the buckets around the new smallest key.
   void rebase(const Entry& e) {
-    std::vector<Entry> all;
+    std::vector<Entry> all(front_.begin(), front_.end());
     all.reserve(size_);
+    front_.clear();
     for (auto& bucket : buckets_) {
       all.insert(all.end(), bucket.begin(), bucket.end());
       bucket.clear();
     }
     occupied_ = {};
     last_ = e;
+    all.push_back(e);
     for (const Entry& x : all) place(x);
   }
 
+  std::vector<Entry> front_;
   std::array<std::vector<Entry>, kBuckets> buckets_;
   std::array<std::uint64_t, kWords> occupied_ = {};  // bit b: bucket b is not empty
   Entry last_ = {0, 0};
