@@ -5,10 +5,10 @@
 // applies, here with 4-bit digits: a push is an append to the bucket of the highest digit
 // in which the key differs from the last key taken out; a pop takes the smallest key of
 // the lowest non-empty bucket and spreads that bucket over lower ones, or, when that
-// bucket is small, sorts it into a short front list that pops serve directly. Every pass is sequential, so
-// it stays fast when the queue outgrows the caches. Buckets keep their capacity: no allocation per
-// event once warm. Limits: 2^24 pending events and 2^40 events per run (asserted by
-// Simulator). Internal to Simulator.
+// bucket is small, sorts it into a short front list that pops serve directly. Every pass
+// is sequential, so it stays fast when the queue outgrows the caches, and buckets keep
+// their capacity: no allocation per event once warm. Limits: 2^24 pending events and 2^40
+// events per run (checked by Simulator). Internal to Simulator.
 #pragma once
 
 #include <algorithm>
