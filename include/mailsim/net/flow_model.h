@@ -1,0 +1,66 @@
+// Bandwidth shared flow by flow, as SimGrid's flow models do: every transfer in progress is
+// a flow along its route, and concurrent flows get max-min fair rates (progressive
+// filling over the links they cross, each flow also bounded by its own cap, which the
+// connection uses for TCP slow start). Rates are recomputed when a flow starts, ends or
+// changes its cap, only for the flows that share a link with it, directly or through
+// others. A flow is done when its last byte has left the sender; the caller adds the
+// path's latency. Owned by the Network; not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "mailsim/core/simulator.h"
+#include "mailsim/net/topology.h"
+
+namespace mailsim::net {
+
+class FlowModel {
+ public:
+  using FlowId = std::uint32_t;
+
+  FlowModel(Simulator& sim, const Topology& topology);
+
+  // Starts sending `bytes` along `links` (a route's links, REQUIRES: not empty). `cap` bounds
+  // the rate (0: no bound). `done` runs once, when the last byte has left.
+  FlowId start(const std::vector<LinkId>& links, std::int64_t bytes, double cap_bps,
+               std::function<void()> done);
+  // Changes a flow's cap (0: none) and recomputes the rates it affects.
+  void set_cap(FlowId flow, double cap_bps);
+  // Stops a flow without calling its `done`; its share goes to the others.
+  void abort(FlowId flow);
+
+  bool active(FlowId flow) const;
+  double rate_bps(FlowId flow) const;  // REQUIRES: active(flow)
+  std::size_t active_count() const { return active_; }
+
+ private:
+  struct Flow {
+    std::vector<LinkId> links;
+    double remaining_bytes = 0;
+    double rate_bps = 0;
+    double cap_bps = 0;
+    Time updated;  // remaining_bytes is as of this time
+    EventId completion;
+    std::function<void()> done;
+    bool active = false;
+  };
+
+  void remove(FlowId id);
+  // The flows that share a link with `seed`, transitively, in increasing id order.
+  std::vector<FlowId> component(const std::vector<LinkId>& seed_links) const;
+  void reshare(const std::vector<LinkId>& seed_links);
+  void assign_rates(const std::vector<FlowId>& flows);
+  void schedule_completion(FlowId id);
+  void complete(FlowId id);
+
+  Simulator& sim_;
+  const Topology& topology_;
+  std::vector<Flow> flows_;
+  std::vector<FlowId> free_;
+  std::vector<std::vector<FlowId>> on_link_;  // active flows crossing each link
+  std::size_t active_ = 0;
+};
+
+}  // namespace mailsim::net
