@@ -5,43 +5,8 @@
 
 namespace mailsim::net {
 
-namespace {
-Side other(Side s) { return s == Side::kClient ? Side::kServer : Side::kClient; }
-}  // namespace
-
-Connection::Connection(Simulator& sim, Route route, NodeId client, NodeId server)
-    : sim_(sim), route_(std::move(route)), client_(client), server_(server) {}
-
-void Connection::set_handlers(Side side, ConnectionHandlers h) { handlers(side) = std::move(h); }
-
-Time Connection::arrival_time(Side from, std::int64_t bytes) {
-  Direction& d = dir(from);
-  const Time start = std::max(sim_.now(), d.busy_until);
-  const Duration transmit =
-      route_.links.empty() ? Duration{} : route_.bottleneck.transmission_time(bytes);
-  d.busy_until = start + transmit;
-  d.bytes += bytes;
-  return d.busy_until + route_.latency;
-}
-
-void Connection::send(Side from, std::string bytes) {
-  if (dir(from).closed || broken_ || bytes.empty()) return;
-  const Time at = arrival_time(from, static_cast<std::int64_t>(bytes.size()));
-  sim_.schedule_at(at, [self = shared_from_this(), to = other(from), data = std::move(bytes)] {
-    if (auto& h = self->handlers(to); h.on_data && !self->broken_) h.on_data(data);
-  });
-}
-
-void Connection::close(Side from) {
-  if (dir(from).closed) return;
-  dir(from).closed = true;
-  const Time at = std::max(sim_.now(), dir(from).busy_until) + route_.latency;
-  sim_.schedule_at(at, [self = shared_from_this(), to = other(from)] {
-    if (auto& h = self->handlers(to); h.on_closed && !self->broken_) h.on_closed();
-  });
-}
-
-Network::Network(Simulator& sim, Topology& topology) : sim_(sim), topology_(topology) {}
+Network::Network(Simulator& sim, Topology& topology, TcpOptions tcp)
+    : sim_(sim), topology_(topology), tcp_(tcp) {}
 
 Network::~Network() {
   for (const auto& weak : connections_) {
@@ -100,7 +65,7 @@ void Network::connect(NodeId from, NodeId to, int port, Duration timeout, Connec
       });
       return;
     }
-    auto connection = std::make_shared<Connection>(sim_, std::move(route), from, to);
+    auto connection = std::make_shared<Connection>(sim_, flows_, tcp_, std::move(route), from, to);
     if (connections_.size() >= 64 && connections_.size() % 64 == 0) {
       std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
     }

@@ -271,8 +271,8 @@ void read_faults(const Yaml& list, ScenarioConfig& c) {
 
 ScenarioConfig load_scenario(const std::string& path) {
   const Yaml root = Yaml::load_file(path);
-  root.allow_only({"name", "description", "seed", "duration", "epoch", "hosts", "links", "dns",
-                   "defaults", "mtas", "traffic", "faults"});
+  root.allow_only({"name", "description", "seed", "duration", "epoch", "network", "hosts", "links",
+                   "dns", "defaults", "mtas", "traffic", "faults"});
   ScenarioConfig c;
   c.file = path;
   if (!root.has("name"))
@@ -291,6 +291,11 @@ ScenarioConfig load_scenario(const std::string& path) {
   if (c.duration <= Duration{}) root["duration"].fail("the duration must be positive");
   c.epoch_unix_seconds = 1'767'254'400;  // 2026-01-01T08:00:00Z
   if (root.has("epoch")) c.epoch_unix_seconds = read_epoch(root["epoch"]);
+  if (root.has("network")) {
+    const Yaml n = root["network"].expect_map();
+    n.allow_only({"slow_start"});
+    if (n.has("slow_start")) c.tcp.slow_start = n["slow_start"].as_bool();
+  }
   if (!root.has("hosts"))
     root.fail("a scenario needs hosts", "list the network hosts under hosts:");
   read_hosts(root["hosts"], c);

@@ -1,6 +1,7 @@
 #include "mailsim/net/network.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/catch.h"
@@ -15,14 +16,29 @@ namespace {
 
 // client --(10 Mbit/s, 20 ms)-- server
 struct TwoHosts {
+  explicit TwoHosts(bool slow_start = true) : network(sim, topology, TcpOptions{slow_start}) {}
   Simulator sim;
   Topology topology;
   NodeId client = topology.add_node("client");
   NodeId server = topology.add_node("server");
   LinkId link = topology.add_link(client, server, DataRate::bits_per_second(10'000'000),
                                   Duration::milliseconds(20));
-  Network network{sim, topology};
+  Network network;
 };
+
+// Connects, sends `messages` from the client at once, and returns when each arrived.
+std::vector<std::pair<std::string, Time>> transfer(TwoHosts& w, std::vector<std::string> messages) {
+  std::vector<std::pair<std::string, Time>> received;
+  w.network.listen(w.server, 25, [&](std::shared_ptr<Connection>) {
+    return ConnectionHandlers{[&](std::string_view b) { received.emplace_back(b, w.sim.now()); },
+                              [] {}};
+  });
+  w.network.connect(w.client, w.server, 25, Duration::seconds(30), [&](ConnectResult r) {
+    for (auto& m : messages) r.connection->send(Side::kClient, std::move(m));
+  });
+  w.sim.run();
+  return received;
+}
 
 Time at(Duration d) { return Time::zero() + d; }
 
@@ -47,24 +63,27 @@ TEST_CASE("a connection opens after one round trip and the server accepts on the
   CHECK(accepted == at(Duration::milliseconds(60)));
 }
 
-TEST_CASE("bytes arrive after latency plus size over bandwidth, in order") {
-  TwoHosts w;
-  std::vector<std::pair<std::string, Time>> received;
-  w.network.listen(w.server, 25, [&](std::shared_ptr<Connection>) {
-    return ConnectionHandlers{[&](std::string_view b) { received.emplace_back(b, w.sim.now()); },
-                              [] {}};
-  });
-  w.network.connect(w.client, w.server, 25, Duration::seconds(30), [&](ConnectResult r) {
-    // At 40 ms: 12,500 bytes take 10 ms at 10 Mbit/s; the next 1,250 bytes queue behind.
-    r.connection->send(Side::kClient, std::string(12'500, 'a'));
-    r.connection->send(Side::kClient, std::string(1'250, 'b'));
-  });
-  w.sim.run();
+TEST_CASE("bytes arrive after the handshake, latency and size over bandwidth, in order") {
+  // Slow start off. Connected at 40 ms (one round trip); 12,500 bytes take 10 ms at
+  // 10 Mbit/s and arrive 20 ms later; the next 1,250 bytes (one segment) queue behind them.
+  TwoHosts w(false);
+  const auto received = transfer(w, {std::string(12'500, 'a'), std::string(1'250, 'b')});
   REQUIRE(received.size() == 2);
   CHECK(received[0].first[0] == 'a');
   CHECK(received[0].second == at(Duration::milliseconds(40 + 10 + 20)));
   CHECK(received[1].first[0] == 'b');
   CHECK(received[1].second == at(Duration::milliseconds(40 + 10 + 1 + 20)));
+}
+
+TEST_CASE("slow start sends one window per round trip, doubling, until the link limits it") {
+  // RTT 40 ms, window 10 x 1460 = 14,600 bytes: 2.92 Mbit/s in the first round trip,
+  // 5.84 in the second (43,800 bytes by 80 ms), then 11.68 > 10 Mbit/s, so the link
+  // limits it: the last 56,200 bytes take 44.96 ms. Sending starts at 40 ms (connected)
+  // and ends at 164.96 ms; the bytes arrive one latency (20 ms) later.
+  TwoHosts w;
+  const auto received = transfer(w, {std::string(100'000, 'x')});
+  REQUIRE(received.size() == 1);
+  CHECK(received[0].second.seconds() == Approx(0.18496).margin(1e-8));
 }
 
 TEST_CASE("a connect to a port nobody listens on is refused after one round trip") {

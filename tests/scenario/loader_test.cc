@@ -36,6 +36,16 @@ mtas: [{name: a, host: a, hostname: a.example, queue_lifetime: 2d}]
   CHECK(c.mtas[0].mta.retry.interval == Duration::hours(1));
 }
 
+TEST_CASE("slow start is on unless the scenario turns it off") {
+  const ScenarioFile on(
+      "name: n\nhosts: [{name: a}]\nmtas: [{name: a, host: a, hostname: a.example}]\n");
+  CHECK(load_scenario(on.path()).tcp.slow_start);
+  const ScenarioFile off(
+      "name: n\nnetwork: {slow_start: false}\nhosts: [{name: a}]\n"
+      "mtas: [{name: a, host: a, hostname: a.example}]\n");
+  CHECK_FALSE(load_scenario(off.path()).tcp.slow_start);
+}
+
 TEST_CASE("errors name the file, line, column and key") {
   const ScenarioFile f(
       "name: e\nhosts: [{name: a}]\nmtas:\n  - {name: a, host: a, hostname: a.example}\nfaults:\n  "

@@ -11,6 +11,7 @@
 #include "mailsim/core/units.h"
 #include "mailsim/faults/outage.h"
 #include "mailsim/mta/config.h"
+#include "mailsim/net/connection.h"
 #include "mailsim/workload/workload.h"
 
 namespace mailsim::scenario {
@@ -51,6 +52,7 @@ struct ScenarioConfig {
   std::uint64_t seed = 1;
   Duration duration = Duration::days(1);
   std::int64_t epoch_unix_seconds = 0;  // wall-clock time of simulated time 0
+  net::TcpOptions tcp;                  // from network:
   std::vector<HostConfig> hosts;
   std::vector<LinkConfig> links;
   DnsConfig dns;

@@ -44,7 +44,7 @@ class World {
   std::uint64_t run_;
   Simulator sim_;
   net::Topology topology_;
-  net::Network network_{sim_, topology_};
+  net::Network network_{sim_, topology_, config_.tcp};
   std::unique_ptr<dns::Resolver> resolver_;
   mta::MailEvents events_;
   mta::MessageCatalog catalog_;

@@ -1,0 +1,90 @@
+// One TCP-like connection between two hosts, carrying byte messages both ways in order.
+// Each direction sends its messages one after the other: a message of at most one segment
+// takes its size over the path's bottleneck bandwidth; a longer one is a flow in the
+// network's FlowModel, sharing links max-min fairly with the other flows and, with slow
+// start on, bounded by its congestion window (10 segments at first, doubling each round
+// trip until the fair share is the limit). A message arrives one path latency after its
+// last byte has left. Shared by both sides' owners; pending deliveries keep it alive.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "mailsim/core/simulator.h"
+#include "mailsim/net/flow_model.h"
+#include "mailsim/net/topology.h"
+
+namespace mailsim::net {
+
+enum class Side { kClient = 0, kServer = 1 };
+
+struct TcpOptions {
+  bool slow_start = true;
+  std::int64_t segment_bytes = 1460;  // MSS
+  int initial_window = 10;            // segments (RFC 6928)
+};
+
+// What one side of a connection is told. on_closed fires once, after all data the peer
+// sent before closing has arrived.
+struct ConnectionHandlers {
+  std::function<void(std::string_view bytes)> on_data;
+  std::function<void()> on_closed;
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Simulator& sim, FlowModel& flows, const TcpOptions& tcp, Route route, NodeId client,
+             NodeId server);
+
+  // Queues bytes from one side to the other; they arrive in order. Ignored once that side
+  // has closed or the connection is broken.
+  void send(Side from, std::string bytes);
+  // Closes one direction (like shutdown + close); the peer's on_closed follows its data.
+  void close(Side from);
+  void set_handlers(Side side, ConnectionHandlers handlers);
+
+  NodeId node(Side side) const { return side == Side::kClient ? client_ : server_; }
+  // The path failed (a host or link on it went down): bytes in flight and bytes sent from
+  // now on are lost, and neither side is told; each finds out by its own timeout, as over
+  // a real cut cable or crashed host.
+  void break_off();
+  bool broken() const { return broken_; }
+  const Route& route() const { return route_; }
+  std::int64_t bytes_sent(Side from) const { return dir(from).bytes; }
+
+ private:
+  struct Direction {
+    std::deque<std::string> queue;  // the front one is being sent
+    bool sending = false;
+    bool closed = false;
+    std::int64_t bytes = 0;
+    FlowModel::FlowId flow = 0;
+    bool in_flow = false;
+    double window_bytes = 0;  // congestion window; 0 once slow start is over
+    EventId window_timer;
+  };
+  Direction& dir(Side from) { return dirs_[from == Side::kClient ? 0 : 1]; }
+  const Direction& dir(Side from) const { return dirs_[from == Side::kClient ? 0 : 1]; }
+  ConnectionHandlers& handlers(Side side) { return handlers_[side == Side::kClient ? 0 : 1]; }
+
+  void send_next(Side from);
+  void sent(Side from);
+  double window_cap(const Direction& d) const;
+  void grow_window(Side from);
+
+  Simulator& sim_;
+  FlowModel& flows_;
+  const TcpOptions& tcp_;
+  Route route_;
+  NodeId client_;
+  NodeId server_;
+  Direction dirs_[2];
+  ConnectionHandlers handlers_[2];
+  bool broken_ = false;
+};
+
+}  // namespace mailsim::net

@@ -1,0 +1,120 @@
+#include "mailsim/net/connection.h"
+
+#include <utility>
+
+namespace mailsim::net {
+
+namespace {
+Side other(Side s) { return s == Side::kClient ? Side::kServer : Side::kClient; }
+}  // namespace
+
+Connection::Connection(Simulator& sim, FlowModel& flows, const TcpOptions& tcp, Route route,
+                       NodeId client, NodeId server)
+    : sim_(sim),
+      flows_(flows),
+      tcp_(tcp),
+      route_(std::move(route)),
+      client_(client),
+      server_(server) {
+  if (tcp_.slow_start && route_.latency > Duration{}) {
+    for (Direction& d : dirs_) {
+      d.window_bytes = static_cast<double>(tcp_.initial_window * tcp_.segment_bytes);
+    }
+  }
+}
+
+void Connection::set_handlers(Side side, ConnectionHandlers h) { handlers(side) = std::move(h); }
+
+void Connection::send(Side from, std::string bytes) {
+  Direction& d = dir(from);
+  if (d.closed || broken_ || bytes.empty()) return;
+  d.bytes += static_cast<std::int64_t>(bytes.size());
+  d.queue.push_back(std::move(bytes));
+  if (!d.sending) send_next(from);
+}
+
+void Connection::close(Side from) {
+  Direction& d = dir(from);
+  if (d.closed) return;
+  d.closed = true;
+  if (d.sending) return;  // the FIN follows the queued data (send_next)
+  sim_.schedule_in(route_.latency, [self = shared_from_this(), to = other(from)] {
+    if (auto& h = self->handlers(to); h.on_closed && !self->broken_) h.on_closed();
+  });
+}
+
+void Connection::send_next(Side from) {
+  Direction& d = dir(from);
+  if (broken_) d.queue.clear();
+  if (d.queue.empty()) {
+    d.sending = false;
+    if (d.closed && !broken_) {
+      d.closed = false;  // send the FIN once, through close()
+      close(from);
+    }
+    return;
+  }
+  d.sending = true;
+  const auto size = static_cast<std::int64_t>(d.queue.front().size());
+  if (route_.links.empty()) return sent(from);
+  if (size <= tcp_.segment_bytes) {  // one segment: no flow, just its transmission time
+    sim_.schedule_in(route_.bottleneck.transmission_time(size),
+                     [self = shared_from_this(), from] { self->sent(from); });
+    return;
+  }
+  const double cap = window_cap(d);
+  d.in_flow = true;
+  d.flow = flows_.start(route_.links, size, cap, [self = shared_from_this(), from] {
+    self->dir(from).in_flow = false;
+    self->sent(from);
+  });
+  if (cap > 0) {
+    d.window_timer = sim_.schedule_in(
+        route_.latency * 2, [self = shared_from_this(), from] { self->grow_window(from); });
+  }
+}
+
+void Connection::sent(Side from) {
+  Direction& d = dir(from);
+  sim_.cancel(d.window_timer);
+  if (broken_ || d.queue.empty()) return send_next(from);
+  std::string data = std::move(d.queue.front());
+  d.queue.pop_front();
+  sim_.schedule_in(route_.latency,
+                   [self = shared_from_this(), to = other(from), data = std::move(data)] {
+                     if (auto& h = self->handlers(to); h.on_data && !self->broken_) h.on_data(data);
+                   });
+  send_next(from);
+}
+
+// The rate a congestion window allows: one window per round trip; 0 (none) once slow start
+// is over or off.
+double Connection::window_cap(const Direction& d) const {
+  if (d.window_bytes <= 0) return 0;
+  return d.window_bytes * 8 / (route_.latency * 2).seconds();
+}
+
+void Connection::grow_window(Side from) {
+  Direction& d = dir(from);
+  if (!d.in_flow || broken_) return;
+  if (flows_.rate_bps(d.flow) < window_cap(d)) {  // the fair share limits it now
+    d.window_bytes = 0;
+    flows_.set_cap(d.flow, 0);
+    return;
+  }
+  d.window_bytes *= 2;
+  flows_.set_cap(d.flow, window_cap(d));
+  d.window_timer = sim_.schedule_in(route_.latency * 2,
+                                    [self = shared_from_this(), from] { self->grow_window(from); });
+}
+
+void Connection::break_off() {
+  broken_ = true;
+  for (Direction& d : dirs_) {
+    if (d.in_flow) flows_.abort(d.flow);
+    d.in_flow = false;
+    sim_.cancel(d.window_timer);
+  }
+}
+
+}  // namespace mailsim::net
