@@ -11,9 +11,14 @@ namespace mailsim::net {
 
 namespace {
 
+// Path weight: latency in the high bits, one per hop in the low 16, so that among paths
+// of equal latency the one with fewer hops wins; what ties remain go to the order in which
+// links were added (Boost's Dijkstra is deterministic for a given graph).
+constexpr int kHopBits = 16;
+
 struct EdgeData {
   LinkId link = 0;
-  std::int64_t latency_ns = 0;
+  std::int64_t weight = 0;
 };
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
                                     boost::no_property, EdgeData>;
@@ -54,13 +59,12 @@ std::optional<Route> Topology::Impl::compute(NodeId from, NodeId to) const {
   std::vector<std::int64_t> distance(n);
   std::vector<NodeId> predecessor(n);
   boost::dijkstra_shortest_paths(usable, from,
-                                 boost::weight_map(boost::get(&EdgeData::latency_ns, graph))
+                                 boost::weight_map(boost::get(&EdgeData::weight, graph))
                                      .distance_map(distance.data())
                                      .predecessor_map(predecessor.data())
                                      .distance_inf(INT64_MAX));
   if (distance[to] == INT64_MAX) return std::nullopt;
   Route route;
-  route.latency = Duration::nanoseconds(distance[to]);
   for (NodeId v = to; v != from; v = predecessor[v]) {
     // Among parallel links between the two nodes, take the usable one of lowest latency.
     std::optional<LinkId> best;
@@ -70,6 +74,7 @@ std::optional<Route> Topology::Impl::compute(NodeId from, NodeId to) const {
       if (!best || links[l].latency < links[*best].latency) best = l;
     }
     route.links.insert(route.links.begin(), *best);
+    route.latency += links[*best].latency;
   }
   route.bottleneck = links[route.links.front()].bandwidth;
   for (const LinkId l : route.links)
@@ -91,9 +96,11 @@ NodeId Topology::add_node(std::string name, NodeKind kind) {
 
 LinkId Topology::add_link(NodeId a, NodeId b, DataRate bandwidth, Duration latency) {
   assert(a != b && a < impl_->nodes.size() && b < impl_->nodes.size() && bandwidth.bps() > 0);
+  assert(latency >= Duration{} && latency <= kMaxLinkLatency);
   const auto id = static_cast<LinkId>(impl_->links.size());
   impl_->links.push_back({a, b, bandwidth, latency, true});
-  boost::add_edge(a, b, EdgeData{id, latency.ns()}, impl_->graph);
+  boost::add_edge(a, b, EdgeData{id, latency.ns() * (std::int64_t{1} << kHopBits) + 1},
+                  impl_->graph);
   impl_->routes.clear();
   return id;
 }

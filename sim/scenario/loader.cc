@@ -78,8 +78,12 @@ void read_links(const Yaml& list, ScenarioConfig& c) {
     if (ends.size() != 2 || ends[0] == ends[1])
       l["between"].fail("a link joins two different hosts", "write between: [a, b]");
     for (const auto& end : ends) check_host(c, l["between"], end);
-    c.links.push_back(
-        {ends[0], ends[1], l["bandwidth"].as_data_rate(), l["latency"].as_duration()});
+    const Duration latency = l["latency"].as_duration();
+    if (latency > net::kMaxLinkLatency) {
+      l["latency"].fail("a link latency of " + to_string(latency) + " is too long",
+                        "give at most 1d");
+    }
+    c.links.push_back({ends[0], ends[1], l["bandwidth"].as_data_rate(), latency});
   }
 }
 

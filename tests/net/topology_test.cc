@@ -53,3 +53,19 @@ TEST_CASE("nodes are found by name") {
   CHECK_FALSE(t.find("y"));
   CHECK(t.name(x) == "x");
 }
+
+TEST_CASE("among routes of equal latency the one with fewer hops wins") {
+  // a --5ms-- b --5ms-- d  and  a --10ms-- d: both 10 ms; the direct link is one hop.
+  Topology t;
+  const auto a = t.add_node("a");
+  const auto b = t.add_node("b");
+  const auto d = t.add_node("d");
+  const DataRate bw = mbps(10);
+  t.add_link(a, b, bw, Duration::milliseconds(5));
+  t.add_link(b, d, bw, Duration::milliseconds(5));
+  const auto ad = t.add_link(a, d, bw, Duration::milliseconds(10));
+  const auto r = t.route(a, d);
+  REQUIRE(r);
+  CHECK(r->links == std::vector{ad});
+  CHECK(r->latency == Duration::milliseconds(10));
+}

@@ -44,6 +44,9 @@ expect 2 "no_recipients\.yaml:6:[0-9]+: traffic\.messages\[0\]\.to: a message ne
 expect 2 "path_name\.yaml:1:7: name: '\.\./elsewhere' cannot name a results file" -- run "$bad/path_name.yaml"
 expect 2 "duplicate_key\.yaml:8:5: mtas\[0\]\.queue_lifetime: key 'queue_lifetime' appears twice" -- run "$bad/duplicate_key.yaml"
 expect 2 "two_documents\.yaml:5:1: a scenario file holds one YAML document, this one has 2" -- run "$bad/two_documents.yaml"
+expect 2 "bad_link\.yaml:4:[0-9]+: links\[0\]\.latency: a link latency of 2d is too long" -- run "$bad/bad_link.yaml"
+expect 2 "zero_bandwidth\.yaml:4:[0-9]+: links\[0\]\.bandwidth: data rate '0Mbps' is zero" -- run "$bad/zero_bandwidth.yaml"
+expect 2 "undefined_link_end\.yaml:4:[0-9]+: links\[0\]\.between: no host named 'c'" -- run "$bad/undefined_link_end.yaml"
 expect 2 "--seed: '-1' is not a seed" -- run "$bad/../../../scenarios/university.yaml" --seed -1
 expect 2 "--record: unknown record level|--record: .*everything" -- run "$bad/../../../scenarios/university.yaml" --record everything
 

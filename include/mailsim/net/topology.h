@@ -35,6 +35,9 @@ struct Route {
   DataRate bottleneck;        // lowest bandwidth on the path (0 for an empty route)
 };
 
+// The longest one-way latency a link may have (the path weights need the room).
+inline constexpr Duration kMaxLinkLatency = Duration::hours(24);
+
 class Topology {
  public:
   Topology();
@@ -44,7 +47,7 @@ class Topology {
 
   // REQUIRES: the name is not taken.
   NodeId add_node(std::string name, NodeKind kind = NodeKind::kHost);
-  // REQUIRES: a != b, both exist, bandwidth > 0.
+  // REQUIRES: a != b, both exist, bandwidth > 0, 0 <= latency <= kMaxLinkLatency.
   LinkId add_link(NodeId a, NodeId b, DataRate bandwidth, Duration latency);
 
   std::optional<NodeId> find(std::string_view name) const;
@@ -59,8 +62,8 @@ class Topology {
   void set_link_up(LinkId l, bool up);
 
   // The lowest-latency path over nodes and links that are up, or nullopt when there is
-  // none (including when either end is down). Ties go to the path found first, which
-  // depends only on the order nodes and links were added.
+  // none (including when either end is down). Among equal latencies the fewest hops win;
+  // remaining ties depend only on the order nodes and links were added.
   std::optional<Route> route(NodeId from, NodeId to) const;
 
  private:
