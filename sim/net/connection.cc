@@ -8,9 +8,10 @@ namespace {
 Side other(Side s) { return s == Side::kClient ? Side::kServer : Side::kClient; }
 }  // namespace
 
-Connection::Connection(Simulator& sim, FlowModel& flows, const TcpOptions& tcp, Route route,
-                       NodeId client, NodeId server)
+Connection::Connection(Simulator& sim, const Topology& topology, FlowModel& flows,
+                       const TcpOptions& tcp, Route route, NodeId client, NodeId server)
     : sim_(sim),
+      topology_(topology),
       flows_(flows),
       tcp_(tcp),
       route_(std::move(route)),
@@ -27,7 +28,16 @@ void Connection::set_handlers(Side side, ConnectionHandlers h) { handlers(side) 
 
 void Connection::send(Side from, std::string bytes) {
   Direction& d = dir(from);
-  if (d.closed || broken_ || bytes.empty()) return;
+  if (d.closed || bytes.empty()) return;
+  if (broken_) {
+    if (!reset_ && path_up()) {  // the peer no longer knows this connection: it resets
+      reset_ = true;
+      sim_.schedule_in(route_.latency * 2, [self = shared_from_this(), from] {
+        if (auto& h = self->handlers(from); h.on_closed) h.on_closed();
+      });
+    }
+    return;
+  }
   d.bytes += static_cast<std::int64_t>(bytes.size());
   d.queue.push_back(std::move(bytes));
   if (!d.sending) send_next(from);
@@ -106,6 +116,15 @@ void Connection::grow_window(Side from) {
   flows_.set_cap(d.flow, window_cap(d));
   d.window_timer = sim_.schedule_in(route_.latency * 2,
                                     [self = shared_from_this(), from] { self->grow_window(from); });
+}
+
+bool Connection::path_up() const {
+  if (!topology_.node_up(client_) || !topology_.node_up(server_)) return false;
+  for (const LinkId l : route_.links) {
+    const Link& link = topology_.link(l);
+    if (!link.up || !topology_.node_up(link.a) || !topology_.node_up(link.b)) return false;
+  }
+  return true;
 }
 
 void Connection::break_off() {

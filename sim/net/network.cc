@@ -17,21 +17,10 @@ Network::~Network() {
   }
 }
 
-bool Network::path_up(const Connection& c) const {
-  if (!topology_.node_up(c.node(Side::kClient)) || !topology_.node_up(c.node(Side::kServer))) {
-    return false;
-  }
-  for (const LinkId l : c.route().links) {
-    const Link& link = topology_.link(l);
-    if (!link.up || !topology_.node_up(link.a) || !topology_.node_up(link.b)) return false;
-  }
-  return true;
-}
-
 void Network::break_failed_connections() {
   std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
   for (const auto& weak : connections_) {
-    if (const auto c = weak.lock(); c && !c->broken() && !path_up(*c)) c->break_off();
+    if (const auto c = weak.lock(); c && !c->broken() && !c->path_up()) c->break_off();
   }
 }
 
@@ -65,7 +54,8 @@ void Network::connect(NodeId from, NodeId to, int port, Duration timeout, Connec
       });
       return;
     }
-    auto connection = std::make_shared<Connection>(sim_, flows_, tcp_, std::move(route), from, to);
+    auto connection =
+        std::make_shared<Connection>(sim_, topology_, flows_, tcp_, std::move(route), from, to);
     if (connections_.size() >= 64 && connections_.size() % 64 == 0) {
       std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
     }

@@ -123,3 +123,35 @@ TEST_CASE("the peer sees a close after the data sent before it") {
   w.sim.run();
   CHECK(events == std::vector<std::string>{"QUIT\r\n", "closed"});
 }
+
+TEST_CASE("a link failure mid-transfer goes unnoticed until the sender meets a reset") {
+  // 100,000 bytes without slow start take 80 ms from 40 ms; the link fails at 60 ms and
+  // is back at 100 ms. Nothing arrives and nobody is told; the client's next send, at
+  // 200 ms, meets a peer that no longer knows the connection: its reset arrives one round
+  // trip later, at 240 ms.
+  TwoHosts w(false);
+  std::vector<std::string> server_saw;
+  std::shared_ptr<Connection> client;
+  Time client_closed;
+  w.network.listen(w.server, 25, [&](std::shared_ptr<Connection>) {
+    return ConnectionHandlers{[&](std::string_view b) { server_saw.emplace_back(b); },
+                              [&] { server_saw.emplace_back("closed"); }};
+  });
+  w.network.connect(w.client, w.server, 25, Duration::seconds(30), [&](ConnectResult r) {
+    client = r.connection;
+    client->set_handlers(Side::kClient,
+                         {[](std::string_view) {}, [&] { client_closed = w.sim.now(); }});
+    client->send(Side::kClient, std::string(100'000, 'x'));
+  });
+  w.sim.schedule_at(at(Duration::milliseconds(60)), [&] {
+    w.topology.set_link_up(w.link, false);
+    w.network.break_failed_connections();
+  });
+  w.sim.schedule_at(at(Duration::milliseconds(100)), [&] { w.topology.set_link_up(w.link, true); });
+  w.sim.schedule_at(at(Duration::milliseconds(200)),
+                    [&] { client->send(Side::kClient, "RSET\r\n"); });
+  w.sim.run();
+  CHECK(server_saw.empty());
+  CHECK(client_closed == at(Duration::milliseconds(240)));
+  CHECK(w.network.flows().active_count() == 0);
+}

@@ -37,11 +37,12 @@ struct ConnectionHandlers {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(Simulator& sim, FlowModel& flows, const TcpOptions& tcp, Route route, NodeId client,
-             NodeId server);
+  Connection(Simulator& sim, const Topology& topology, FlowModel& flows, const TcpOptions& tcp,
+             Route route, NodeId client, NodeId server);
 
   // Queues bytes from one side to the other; they arrive in order. Ignored once that side
-  // has closed or the connection is broken.
+  // has closed. On a broken connection the bytes are lost; if the path is up again, the
+  // peer answers with a reset and the sender's on_closed follows one round trip later.
   void send(Side from, std::string bytes);
   // Closes one direction (like shutdown + close); the peer's on_closed follows its data.
   void close(Side from);
@@ -53,6 +54,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // a real cut cable or crashed host.
   void break_off();
   bool broken() const { return broken_; }
+  // Both hosts and every node and link on the route are up.
+  bool path_up() const;
   const Route& route() const { return route_; }
   std::int64_t bytes_sent(Side from) const { return dir(from).bytes; }
 
@@ -77,6 +80,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void grow_window(Side from);
 
   Simulator& sim_;
+  const Topology& topology_;
   FlowModel& flows_;
   const TcpOptions& tcp_;
   Route route_;
@@ -85,6 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Direction dirs_[2];
   ConnectionHandlers handlers_[2];
   bool broken_ = false;
+  bool reset_ = false;  // a reset was sent back to one side
 };
 
 }  // namespace mailsim::net

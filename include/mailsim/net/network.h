@@ -58,8 +58,6 @@ class Network {
   void break_failed_connections();
 
  private:
-  bool path_up(const Connection& c) const;
-
   Simulator& sim_;
   Topology& topology_;
   TcpOptions tcp_;
