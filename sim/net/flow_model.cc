@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
+#include <queue>
 #include <utility>
 
 namespace mailsim::net {
@@ -24,6 +24,7 @@ FlowModel::FlowId FlowModel::start(const std::vector<LinkId>& links, std::int64_
   f.links = links;
   f.remaining_bytes = static_cast<double>(bytes);
   f.rate_bps = 0;
+  f.finish = -1;
   f.cap_bps = cap_bps;
   f.updated = sim_.now();
   f.done = std::move(done);
@@ -54,7 +55,8 @@ double FlowModel::rate_bps(FlowId id) const { return flows_[id].rate_bps; }
 void FlowModel::remove(FlowId id) {
   Flow& f = flows_[id];
   for (const LinkId l : f.links) std::erase(on_link_[l], id);
-  sim_.cancel(f.completion);
+  if (f.finish >= 0) finishing_.erase({f.finish, id});
+  f.finish = -1;
   f.active = false;
   f.done = nullptr;
   free_.push_back(id);
@@ -88,86 +90,116 @@ std::vector<FlowModel::FlowId> FlowModel::component(const std::vector<LinkId>& s
 
 void FlowModel::reshare(const std::vector<LinkId>& seed_links) {
   const std::vector<FlowId> flows = component(seed_links);
-  for (const FlowId id : flows) {  // account for what was sent at the old rates
-    Flow& f = flows_[id];
+  const std::vector<double> rates = fair_rates(flows);
+  for (std::size_t k = 0; k < flows.size(); ++k) {
+    Flow& f = flows_[flows[k]];
+    if (rates[k] == f.rate_bps && f.finish >= 0) continue;  // its finish time stands
+    // Account for what was sent at the old rate, then finish at the new one.
     const double sent = f.rate_bps * static_cast<double>((sim_.now() - f.updated).ns()) / 8e9;
     f.remaining_bytes = std::max(0.0, f.remaining_bytes - sent);
     f.updated = sim_.now();
+    f.rate_bps = rates[k];
+    set_finish(flows[k]);
   }
-  assign_rates(flows);
-  for (const FlowId id : flows) schedule_completion(id);
+  arm();
 }
 
-// Progressive filling: raise every unfrozen flow's rate together until a link is full or
-// a flow reaches its cap; freeze those flows at that level; repeat.
-void FlowModel::assign_rates(const std::vector<FlowId>& flows) {
+// Progressive filling: raise all unfrozen flows' rates together until a link is full or a
+// flow reaches its cap, freeze those flows at that level, repeat. Links and capped flows
+// wait in min-heaps keyed by the level at which they would freeze; stale link entries are
+// skipped when popped.
+std::vector<double> FlowModel::fair_rates(const std::vector<FlowId>& flows) const {
   std::vector<LinkId> links;
-  for (const FlowId id : flows)
+  for (const FlowId id : flows) {
     links.insert(links.end(), flows_[id].links.begin(), flows_[id].links.end());
+  }
   std::sort(links.begin(), links.end());
   links.erase(std::unique(links.begin(), links.end()), links.end());
-  std::vector<double> room(links.size());
-  std::vector<std::size_t> unfrozen_on(links.size());
   auto index_of = [&links](LinkId l) {
     return static_cast<std::size_t>(std::lower_bound(links.begin(), links.end(), l) -
                                     links.begin());
   };
+  std::vector<double> room(links.size());
+  std::vector<std::size_t> unfrozen_on(links.size());
+  std::vector<std::vector<std::size_t>> crossing(links.size());  // flow indices per link
+  for (std::size_t k = 0; k < flows.size(); ++k) {
+    for (const LinkId l : flows_[flows[k]].links) crossing[index_of(l)].push_back(k);
+  }
+  using Key = std::pair<double, std::size_t>;
+  std::priority_queue<Key, std::vector<Key>, std::greater<>> link_heap;
+  std::priority_queue<Key, std::vector<Key>, std::greater<>> cap_heap;
+  auto share = [&](std::size_t i) { return room[i] / static_cast<double>(unfrozen_on[i]); };
   for (std::size_t i = 0; i < links.size(); ++i) {
     room[i] = static_cast<double>(topology_.link(links[i]).bandwidth.bps());
-    unfrozen_on[i] = on_link_[links[i]].size();
+    unfrozen_on[i] = crossing[i].size();
+    link_heap.emplace(share(i), i);
   }
-  std::vector<bool> frozen(flows.size());
+  for (std::size_t k = 0; k < flows.size(); ++k) {
+    if (flows_[flows[k]].cap_bps > 0) cap_heap.emplace(flows_[flows[k]].cap_bps, k);
+  }
+  std::vector<double> rate(flows.size(), -1);
+  auto freeze = [&](std::size_t k, double level) {
+    rate[k] = level;
+    for (const LinkId l : flows_[flows[k]].links) {
+      const std::size_t i = index_of(l);
+      room[i] = std::max(0.0, room[i] - level);
+      if (--unfrozen_on[i] > 0) link_heap.emplace(share(i), i);
+    }
+  };
   std::size_t left = flows.size();
   while (left > 0) {
-    double level = std::numeric_limits<double>::infinity();
-    for (std::size_t i = 0; i < links.size(); ++i) {
-      if (unfrozen_on[i] > 0)
-        level = std::min(level, room[i] / static_cast<double>(unfrozen_on[i]));
+    while (!cap_heap.empty() && rate[cap_heap.top().second] >= 0) cap_heap.pop();
+    while (unfrozen_on[link_heap.top().second] == 0 ||
+           link_heap.top().first != share(link_heap.top().second)) {
+      link_heap.pop();  // stale
     }
-    for (std::size_t k = 0; k < flows.size(); ++k) {
-      const double cap = flows_[flows[k]].cap_bps;
-      if (!frozen[k] && cap > 0) level = std::min(level, cap);
-    }
-    std::vector<std::size_t> freeze;
-    for (std::size_t k = 0; k < flows.size(); ++k) {
-      if (frozen[k]) continue;
-      const Flow& f = flows_[flows[k]];
-      bool at_limit = f.cap_bps > 0 && f.cap_bps <= level;
-      for (const LinkId l : f.links) {
-        const std::size_t i = index_of(l);
-        at_limit = at_limit || room[i] / static_cast<double>(unfrozen_on[i]) <= level;
-      }
-      if (at_limit) freeze.push_back(k);
-    }
-    for (const std::size_t k : freeze) {
-      Flow& f = flows_[flows[k]];
-      f.rate_bps = level;
-      frozen[k] = true;
+    const auto [level, i] = link_heap.top();
+    if (!cap_heap.empty() && cap_heap.top().first < level) {
+      freeze(cap_heap.top().second, cap_heap.top().first);
       --left;
-      for (const LinkId l : f.links) {
-        const std::size_t i = index_of(l);
-        room[i] = std::max(0.0, room[i] - level);
-        --unfrozen_on[i];
+      continue;
+    }
+    link_heap.pop();
+    for (const std::size_t k : crossing[i]) {
+      if (rate[k] < 0) {
+        freeze(k, level);
+        --left;
       }
     }
   }
+  return rate;
 }
 
-void FlowModel::schedule_completion(FlowId id) {
+void FlowModel::set_finish(FlowId id) {
   Flow& f = flows_[id];
-  sim_.cancel(f.completion);
+  if (f.finish >= 0) finishing_.erase({f.finish, id});
+  f.finish = -1;
   if (f.rate_bps <= 0) return;  // stalled until a link frees up
   const double ns = std::ceil(f.remaining_bytes * 8e9 / f.rate_bps);
-  f.completion = sim_.schedule_in(Duration::nanoseconds(static_cast<std::int64_t>(ns)),
-                                  [this, id] { complete(id); });
+  f.finish = sim_.now().ns() + static_cast<std::int64_t>(ns);
+  finishing_.emplace(f.finish, id);
 }
 
-void FlowModel::complete(FlowId id) {
-  std::function<void()> done = std::move(flows_[id].done);
-  const std::vector<LinkId> links = flows_[id].links;
-  remove(id);
-  reshare(links);
-  if (done) done();
+void FlowModel::arm() {
+  const std::int64_t at = finishing_.empty() ? -1 : finishing_.begin()->first;
+  if (at == next_at_) return;
+  sim_.cancel(next_);
+  next_at_ = at;
+  if (at >= 0) next_ = sim_.schedule_at(Time::from_ns(at), [this] { on_finish(); });
+}
+
+void FlowModel::on_finish() {
+  next_at_ = -1;
+  // Flows finishing now, one at a time: each completion may change the others' rates.
+  while (!finishing_.empty() && finishing_.begin()->first <= sim_.now().ns()) {
+    const FlowId id = finishing_.begin()->second;
+    std::function<void()> done = std::move(flows_[id].done);
+    const std::vector<LinkId> links = flows_[id].links;
+    remove(id);
+    reshare(links);
+    if (done) done();
+  }
+  arm();
 }
 
 }  // namespace mailsim::net

@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "mailsim/core/simulator.h"
@@ -41,8 +43,8 @@ class FlowModel {
     double remaining_bytes = 0;
     double rate_bps = 0;
     double cap_bps = 0;
-    Time updated;  // remaining_bytes is as of this time
-    EventId completion;
+    Time updated;              // remaining_bytes is as of this time
+    std::int64_t finish = -1;  // ns; the key in finishing_, -1 while stalled
     std::function<void()> done;
     bool active = false;
   };
@@ -51,15 +53,20 @@ class FlowModel {
   // The flows that share a link with `seed`, transitively, in increasing id order.
   std::vector<FlowId> component(const std::vector<LinkId>& seed_links) const;
   void reshare(const std::vector<LinkId>& seed_links);
-  void assign_rates(const std::vector<FlowId>& flows);
-  void schedule_completion(FlowId id);
-  void complete(FlowId id);
+  // Max-min fair rates for `flows` (a whole component), by progressive filling.
+  std::vector<double> fair_rates(const std::vector<FlowId>& flows) const;
+  void set_finish(FlowId id);
+  void arm();  // one simulator event, for the earliest finish
+  void on_finish();
 
   Simulator& sim_;
   const Topology& topology_;
   std::vector<Flow> flows_;
   std::vector<FlowId> free_;
-  std::vector<std::vector<FlowId>> on_link_;  // active flows crossing each link
+  std::vector<std::vector<FlowId>> on_link_;             // active flows crossing each link
+  std::set<std::pair<std::int64_t, FlowId>> finishing_;  // (finish ns, flow)
+  EventId next_;
+  std::int64_t next_at_ = -1;
   std::size_t active_ = 0;
 };
 
