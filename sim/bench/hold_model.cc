@@ -9,6 +9,7 @@
 
 #include "mailsim/core/random.h"
 #include "mailsim/core/simulator.h"
+#include "ns3_peer.h"
 
 namespace mailsim::bench {
 
@@ -43,18 +44,6 @@ class MailsimHold {
   std::uint64_t fired_ = 0;
   std::uint64_t stop_after_ = 0;
 };
-
-template <class T>
-bool parse_field(std::string_view line, std::string_view key, T& value) {
-  const std::string needle = " " + std::string(key) + "=";
-  const std::size_t at = line.find(needle);
-  if (at == std::string_view::npos) {
-    return false;
-  }
-  const char* first = line.data() + at + needle.size();
-  const char* last = line.data() + line.size();
-  return std::from_chars(first, last, value).ec == std::errc();
-}
 
 }  // namespace
 
@@ -103,8 +92,8 @@ std::string format_hold_line(std::string_view engine, std::string_view scheduler
 
 std::optional<HoldResult> parse_hold_line(std::string_view line) {
   HoldResult result;
-  if (!line.starts_with("hold ") || !parse_field(line, "events", result.events) ||
-      !parse_field(line, "seconds", result.seconds)) {
+  if (!line.starts_with("hold ") || !parse_peer_field(line, "events", result.events) ||
+      !parse_peer_field(line, "seconds", result.seconds)) {
     return std::nullopt;
   }
   return result;

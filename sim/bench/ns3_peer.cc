@@ -80,31 +80,29 @@ std::optional<Captured> run_capturing(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-std::optional<std::string> find_ns3_hold_program(const std::string& configured) {
+std::optional<std::string> find_ns3_program(std::string_view name, const std::string& configured,
+                                            const std::string& build_path) {
   if (!configured.empty()) {
     return is_executable(configured) ? std::optional(configured) : std::nullopt;
   }
   std::error_code ec;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    const std::string beside = (self.parent_path() / kNs3HoldProgramName).string();
+    const std::string beside = (self.parent_path() / name).string();
     if (is_executable(beside)) {
       return beside;
     }
   }
-#ifdef MAILSIM_NS3_HOLD_PROGRAM
-  if (is_executable(MAILSIM_NS3_HOLD_PROGRAM)) {
-    return std::string(MAILSIM_NS3_HOLD_PROGRAM);
+  if (is_executable(build_path)) {
+    return build_path;
   }
-#endif
   return std::nullopt;
 }
 
-std::optional<HoldResult> run_ns3_hold(const std::string& program, const HoldPlan& plan,
-                                       std::string& error) {
-  const auto captured =
-      run_capturing({program, std::to_string(plan.size), std::to_string(plan.warmup_events),
-                     std::to_string(plan.timed_events)});
+std::optional<std::string> run_ns3_peer(const std::vector<std::string>& argv, std::string_view tag,
+                                        std::string& error) {
+  const std::string& program = argv.at(0);
+  const auto captured = run_capturing(argv);
   if (!captured) {
     error = "cannot start " + program;
     return std::nullopt;
@@ -116,12 +114,38 @@ std::optional<HoldResult> run_ns3_hold(const std::string& program, const HoldPla
   std::string_view out = captured->out;
   while (!out.empty()) {
     const std::size_t end = out.find('\n');
-    if (auto result = parse_hold_line(out.substr(0, end))) {
-      return result;
+    const std::string_view line = out.substr(0, end);
+    if (line.size() > tag.size() && line.starts_with(tag) && line[tag.size()] == ' ') {
+      return std::string(line);
     }
     out.remove_prefix(end == std::string_view::npos ? out.size() : end + 1);
   }
-  error = program + " printed no hold line: " + captured->out;
+  error = program + " printed no " + std::string(tag) + " line: " + captured->out;
+  return std::nullopt;
+}
+
+std::optional<std::string> find_ns3_hold_program(const std::string& configured) {
+#ifdef MAILSIM_NS3_HOLD_PROGRAM
+  const std::string build_path = MAILSIM_NS3_HOLD_PROGRAM;
+#else
+  const std::string build_path;
+#endif
+  return find_ns3_program(kNs3HoldProgramName, configured, build_path);
+}
+
+std::optional<HoldResult> run_ns3_hold(const std::string& program, const HoldPlan& plan,
+                                       std::string& error) {
+  const auto line =
+      run_ns3_peer({program, std::to_string(plan.size), std::to_string(plan.warmup_events),
+                    std::to_string(plan.timed_events)},
+                   "hold", error);
+  if (!line) {
+    return std::nullopt;
+  }
+  if (auto result = parse_hold_line(*line)) {
+    return result;
+  }
+  error = program + " printed a hold line that does not parse: " + *line;
   return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "mailsim/bench/engine_bench.h"
+#include "mailsim/bench/tcp_validation.h"
 #include "mailsim/core/error.h"
 #include "mailsim/record/summary.h"
 #include "mailsim/record/trace.h"
@@ -39,16 +40,20 @@ int bench_command(const Args& args) {
   po::options_description options("options");
   std::string what;
   std::vector<std::size_t> sizes;
-  options.add_options()("what", po::value(&what)->required(), "what to measure: engine")(
+  options.add_options()("what", po::value(&what)->required(),
+                        "engine (event-engine speed) or tcp (the network model against ns-3)")(
       "sizes", po::value(&sizes)->multitoken(),
       "pending-event counts N (default 100 10000 1000000)");
   po::positional_options_description positional;
   positional.add("what", 1);
   po::variables_map vm;
-  if (!parse_options("bench", "engine [--sizes N...]", args, options, positional, vm)) return 0;
+  if (!parse_options("bench", "engine|tcp [--sizes N...]", args, options, positional, vm)) {
+    return 0;
+  }
+  if (what == "tcp") return bench::run_tcp_validation(std::cout);
   if (what != "engine") {
-    throw InputError("unknown benchmark '" + what + "'", "use: mailsim bench engine",
-                     {"command line", 0, 0, ""});
+    throw InputError("unknown benchmark '" + what + "'",
+                     "use: mailsim bench engine, or mailsim bench tcp", {"command line", 0, 0, ""});
   }
   bench::EngineBenchOptions o;
   if (!sizes.empty()) o.sizes = sizes;
