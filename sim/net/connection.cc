@@ -19,7 +19,8 @@ Connection::Connection(Simulator& sim, const Topology& topology, FlowModel& flow
       server_(server) {
   if (tcp_.slow_start && route_.latency > Duration{}) {
     for (Direction& d : dirs_) {
-      d.window_bytes = static_cast<double>(tcp_.initial_window * tcp_.segment_bytes);
+      d.window_bytes =
+          static_cast<double>(tcp_.initial_window * (tcp_.segment_bytes + tcp_.header_bytes));
     }
   }
 }
@@ -67,14 +68,20 @@ void Connection::send_next(Side from) {
   d.sending = true;
   const auto size = static_cast<std::int64_t>(d.queue.front().size());
   if (route_.links.empty()) return sent(from);
+  const std::int64_t wire = wire_bytes(size);
   if (size <= tcp_.segment_bytes) {  // one segment: no flow, just its transmission time
-    sim_.schedule_in(route_.bottleneck.transmission_time(size),
+    sim_.schedule_in(route_.bottleneck.transmission_time(wire),
                      [self = shared_from_this(), from] { self->sent(from); });
     return;
   }
-  const double cap = window_cap(d);
+  // What fits in the window goes at once; the window grows by what is acknowledged.
+  double cap = window_cap(d);
+  if (cap > 0 && static_cast<double>(wire) <= d.window_bytes) {
+    d.window_bytes += static_cast<double>(wire);
+    cap = 0;
+  }
   d.in_flow = true;
-  d.flow = flows_.start(route_.links, size, cap, [self = shared_from_this(), from] {
+  d.flow = flows_.start(route_.links, wire, cap, [self = shared_from_this(), from] {
     self->dir(from).in_flow = false;
     self->sent(from);
   });
@@ -104,6 +111,11 @@ double Connection::window_cap(const Direction& d) const {
   return d.window_bytes * 8 / (route_.latency * 2).seconds();
 }
 
+std::int64_t Connection::wire_bytes(std::int64_t payload) const {
+  const std::int64_t segments = (payload + tcp_.segment_bytes - 1) / tcp_.segment_bytes;
+  return payload + segments * tcp_.header_bytes;
+}
+
 void Connection::grow_window(Side from) {
   Direction& d = dir(from);
   if (!d.in_flow || broken_) return;
@@ -113,6 +125,10 @@ void Connection::grow_window(Side from) {
     return;
   }
   d.window_bytes *= 2;
+  if (flows_.remaining_bytes(d.flow) <= d.window_bytes) {  // the rest fits: it goes at once
+    flows_.set_cap(d.flow, 0);
+    return;
+  }
   flows_.set_cap(d.flow, window_cap(d));
   d.window_timer = sim_.schedule_in(route_.latency * 2,
                                     [self = shared_from_this(), from] { self->grow_window(from); });

@@ -52,6 +52,12 @@ bool FlowModel::active(FlowId id) const { return id < flows_.size() && flows_[id
 
 double FlowModel::rate_bps(FlowId id) const { return flows_[id].rate_bps; }
 
+double FlowModel::remaining_bytes(FlowId id) const {
+  const Flow& f = flows_[id];
+  const double sent = f.rate_bps * static_cast<double>((sim_.now() - f.updated).ns()) / 8e9;
+  return std::max(0.0, f.remaining_bytes - sent);
+}
+
 void FlowModel::remove(FlowId id) {
   Flow& f = flows_[id];
   for (const LinkId l : f.links) std::erase(on_link_[l], id);
@@ -95,8 +101,7 @@ void FlowModel::reshare(const std::vector<LinkId>& seed_links) {
     Flow& f = flows_[flows[k]];
     if (rates[k] == f.rate_bps && f.finish >= 0) continue;  // its finish time stands
     // Account for what was sent at the old rate, then finish at the new one.
-    const double sent = f.rate_bps * static_cast<double>((sim_.now() - f.updated).ns()) / 8e9;
-    f.remaining_bytes = std::max(0.0, f.remaining_bytes - sent);
+    f.remaining_bytes = remaining_bytes(flows[k]);
     f.updated = sim_.now();
     f.rate_bps = rates[k];
     set_finish(flows[k]);

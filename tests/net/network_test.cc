@@ -64,26 +64,28 @@ TEST_CASE("a connection opens after one round trip and the server accepts on the
 }
 
 TEST_CASE("bytes arrive after the handshake, latency and size over bandwidth, in order") {
-  // Slow start off. Connected at 40 ms (one round trip); 12,500 bytes take 10 ms at
-  // 10 Mbit/s and arrive 20 ms later; the next 1,250 bytes (one segment) queue behind them.
+  // Slow start off. Connected at 40 ms (one round trip). 12,500 bytes are 9 segments,
+  // 12,860 bytes with headers: 10.288 ms at 10 Mbit/s, arriving 20 ms later. The next
+  // 1,250 bytes (one segment, 1,290 on the wire: 1.032 ms) queue behind them.
   TwoHosts w(false);
   const auto received = transfer(w, {std::string(12'500, 'a'), std::string(1'250, 'b')});
   REQUIRE(received.size() == 2);
   CHECK(received[0].first[0] == 'a');
-  CHECK(received[0].second == at(Duration::milliseconds(40 + 10 + 20)));
+  CHECK(received[0].second == at(Duration::microseconds(40'000 + 10'288 + 20'000)));
   CHECK(received[1].first[0] == 'b');
-  CHECK(received[1].second == at(Duration::milliseconds(40 + 10 + 1 + 20)));
+  CHECK(received[1].second == at(Duration::microseconds(40'000 + 10'288 + 1'032 + 20'000)));
 }
 
 TEST_CASE("slow start sends one window per round trip, doubling, until the link limits it") {
-  // RTT 40 ms, window 10 x 1460 = 14,600 bytes: 2.92 Mbit/s in the first round trip,
-  // 5.84 in the second (43,800 bytes by 80 ms), then 11.68 > 10 Mbit/s, so the link
-  // limits it: the last 56,200 bytes take 44.96 ms. Sending starts at 40 ms (connected)
-  // and ends at 164.96 ms; the bytes arrive one latency (20 ms) later.
+  // 100,000 bytes are 69 segments, 102,760 bytes on the wire. RTT 40 ms; connected at
+  // 40 ms. Window 10 x 1,500 = 15,000 bytes per 40 ms (3 Mbit/s): 40-80 ms sends 15,000;
+  // the window doubles to 30,000 (6 Mbit/s): 80-120 ms sends 30,000; at 120 ms it doubles
+  // to 60,000, which holds the remaining 57,760 bytes: they go at once at 10 Mbit/s,
+  // 46.208 ms. The last byte leaves at 166.208 ms and arrives 20 ms later.
   TwoHosts w;
   const auto received = transfer(w, {std::string(100'000, 'x')});
   REQUIRE(received.size() == 1);
-  CHECK(received[0].second.seconds() == Approx(0.18496).margin(1e-8));
+  CHECK(received[0].second.seconds() == Approx(0.186208).margin(1e-8));
 }
 
 TEST_CASE("a connect to a port nobody listens on is refused after one round trip") {
@@ -125,7 +127,7 @@ TEST_CASE("the peer sees a close after the data sent before it") {
 }
 
 TEST_CASE("a link failure mid-transfer goes unnoticed until the sender meets a reset") {
-  // 100,000 bytes without slow start take 80 ms from 40 ms; the link fails at 60 ms and
+  // 100,000 bytes without slow start take 82.208 ms from 40 ms; the link fails at 60 ms and
   // is back at 100 ms. Nothing arrives and nobody is told; the client's next send, at
   // 200 ms, meets a peer that no longer knows the connection: its reset arrives one round
   // trip later, at 240 ms.

@@ -1,10 +1,12 @@
 // One TCP-like connection between two hosts, carrying byte messages both ways in order.
-// Each direction sends its messages one after the other: a message of at most one segment
-// takes its size over the path's bottleneck bandwidth; a longer one is a flow in the
+// Each direction sends its messages one after the other; a message costs its bytes plus
+// 40 bytes of TCP/IP header per segment on the wire. A message of at most one segment
+// takes that over the path's bottleneck bandwidth; a longer one is a flow in the
 // network's FlowModel, sharing links max-min fairly with the other flows and, with slow
-// start on, bounded by its congestion window (10 segments at first, doubling each round
-// trip until the fair share is the limit). A message arrives one path latency after its
-// last byte has left. Shared by both sides' owners; pending deliveries keep it alive.
+// start on, bounded by its congestion window: one window per round trip, 10 segments at
+// first, doubling each round trip until the fair share is the limit; what fits in the
+// window goes at once. A message arrives one path latency after its last byte has left.
+// Shared by both sides' owners; pending deliveries keep it alive.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +27,7 @@ enum class Side { kClient = 0, kServer = 1 };
 struct TcpOptions {
   bool slow_start = true;
   std::int64_t segment_bytes = 1460;  // MSS
+  std::int64_t header_bytes = 40;     // TCP and IP headers per segment
   int initial_window = 10;            // segments (RFC 6928)
 };
 
@@ -67,7 +70,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::int64_t bytes = 0;
     FlowModel::FlowId flow = 0;
     bool in_flow = false;
-    double window_bytes = 0;  // congestion window; 0 once slow start is over
+    double window_bytes = 0;  // congestion window, on the wire; 0 once slow start is over
     EventId window_timer;
   };
   Direction& dir(Side from) { return dirs_[from == Side::kClient ? 0 : 1]; }
@@ -77,6 +80,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void send_next(Side from);
   void sent(Side from);
   double window_cap(const Direction& d) const;
+  std::int64_t wire_bytes(std::int64_t payload) const;
   void grow_window(Side from);
 
   Simulator& sim_;

@@ -35,6 +35,8 @@ class FlowModel {
 
   bool active(FlowId flow) const;
   double rate_bps(FlowId flow) const;  // REQUIRES: active(flow)
+  // Bytes still to send, as of now. REQUIRES: active(flow)
+  double remaining_bytes(FlowId flow) const;
   std::size_t active_count() const { return active_; }
 
  private:
