@@ -50,12 +50,18 @@ void FlowModel::abort(FlowId id) {
 
 bool FlowModel::active(FlowId id) const { return id < flows_.size() && flows_[id].active; }
 
-double FlowModel::rate_bps(FlowId id) const { return flows_[id].rate_bps; }
+double FlowModel::rate_bps(FlowId id) {
+  if (!dirty_.empty()) resolve();
+  return flows_[id].rate_bps;
+}
 
-double FlowModel::remaining_bytes(FlowId id) const {
-  const Flow& f = flows_[id];
-  const double sent = f.rate_bps * static_cast<double>((sim_.now() - f.updated).ns()) / 8e9;
-  return std::max(0.0, f.remaining_bytes - sent);
+double FlowModel::remaining_bytes(FlowId id) {
+  if (!dirty_.empty()) resolve();
+  return std::max(0.0, flows_[id].remaining_bytes - sent_since_update(flows_[id]));
+}
+
+double FlowModel::sent_since_update(const Flow& f) const {
+  return f.rate_bps * static_cast<double>((sim_.now() - f.updated).ns()) / 8e9;
 }
 
 void FlowModel::remove(FlowId id) {
@@ -94,14 +100,26 @@ std::vector<FlowModel::FlowId> FlowModel::component(const std::vector<LinkId>& s
   return out;
 }
 
-void FlowModel::reshare(const std::vector<LinkId>& seed_links) {
+void FlowModel::reshare(const std::vector<LinkId>& links) {
+  dirty_.insert(dirty_.end(), links.begin(), links.end());
+  if (!sim_.is_pending(resolve_event_)) {
+    resolve_event_ = sim_.schedule_in(Duration{}, [this] { resolve(); });
+  }
+}
+
+void FlowModel::resolve() {
+  sim_.cancel(resolve_event_);
+  std::vector<LinkId> seed_links;
+  seed_links.swap(dirty_);
+  std::sort(seed_links.begin(), seed_links.end());
+  seed_links.erase(std::unique(seed_links.begin(), seed_links.end()), seed_links.end());
   const std::vector<FlowId> flows = component(seed_links);
   const std::vector<double> rates = fair_rates(flows);
   for (std::size_t k = 0; k < flows.size(); ++k) {
     Flow& f = flows_[flows[k]];
     if (rates[k] == f.rate_bps && f.finish >= 0) continue;  // its finish time stands
     // Account for what was sent at the old rate, then finish at the new one.
-    f.remaining_bytes = remaining_bytes(flows[k]);
+    f.remaining_bytes = std::max(0.0, f.remaining_bytes - sent_since_update(f));
     f.updated = sim_.now();
     f.rate_bps = rates[k];
     set_finish(flows[k]);
@@ -186,6 +204,7 @@ void FlowModel::set_finish(FlowId id) {
 }
 
 void FlowModel::arm() {
+  if (!dirty_.empty()) return;  // resolve() arms once the rates are known
   const std::int64_t at = finishing_.empty() ? -1 : finishing_.begin()->first;
   if (at == next_at_) return;
   sim_.cancel(next_);

@@ -1,10 +1,12 @@
 // Bandwidth shared flow by flow, as SimGrid's flow models do: every transfer in progress is
 // a flow along its route, and concurrent flows get max-min fair rates (progressive
 // filling over the links they cross, each flow also bounded by its own cap, which the
-// connection uses for TCP slow start). Rates are recomputed when a flow starts, ends or
-// changes its cap, only for the flows that share a link with it, directly or through
-// others. A flow is done when its last byte has left the sender; the caller adds the
-// path's latency. Owned by the Network; not thread-safe.
+// connection uses for TCP slow start). Rates are recomputed when flows start, end or
+// change their cap, only for the flows that share a link with them, directly or through
+// others, and once per instant of simulated time however many flows changed in it (as
+// SimGrid solves once per step): the recomputation is an event at the current time, run
+// earlier when a rate is asked for. A flow is done when its last byte has left the sender;
+// the caller adds the path's latency. Owned by the Network; not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -34,9 +36,9 @@ class FlowModel {
   void abort(FlowId flow);
 
   bool active(FlowId flow) const;
-  double rate_bps(FlowId flow) const;  // REQUIRES: active(flow)
+  double rate_bps(FlowId flow);  // REQUIRES: active(flow)
   // Bytes still to send, as of now. REQUIRES: active(flow)
-  double remaining_bytes(FlowId flow) const;
+  double remaining_bytes(FlowId flow);
   std::size_t active_count() const { return active_; }
 
  private:
@@ -54,7 +56,10 @@ class FlowModel {
   void remove(FlowId id);
   // The flows that share a link with `seed`, transitively, in increasing id order.
   std::vector<FlowId> component(const std::vector<LinkId>& seed_links) const;
-  void reshare(const std::vector<LinkId>& seed_links);
+  // Marks the rates of the flows on `links` for recomputation at this instant.
+  void reshare(const std::vector<LinkId>& links);
+  void resolve();
+  double sent_since_update(const Flow& f) const;
   // Max-min fair rates for `flows` (a whole component), by progressive filling.
   std::vector<double> fair_rates(const std::vector<FlowId>& flows) const;
   void set_finish(FlowId id);
@@ -69,6 +74,8 @@ class FlowModel {
   std::set<std::pair<std::int64_t, FlowId>> finishing_;  // (finish ns, flow)
   EventId next_;
   std::int64_t next_at_ = -1;
+  std::vector<LinkId> dirty_;  // links whose flows' rates are out of date
+  EventId resolve_event_;
   std::size_t active_ = 0;
 };
 
