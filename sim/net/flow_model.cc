@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <queue>
 #include <utility>
 
@@ -75,28 +76,34 @@ void FlowModel::remove(FlowId id) {
   --active_;
 }
 
-std::vector<FlowModel::FlowId> FlowModel::component(const std::vector<LinkId>& seed) const {
-  std::vector<bool> link_seen(on_link_.size());
-  std::vector<bool> flow_seen(flows_.size());
-  std::vector<LinkId> pending(seed.begin(), seed.end());
-  for (const LinkId l : seed) link_seen[l] = true;
+std::vector<FlowModel::FlowId> FlowModel::component(const std::vector<LinkId>& seed) {
+  ++epoch_;
+  if (link_mark_.size() < on_link_.size()) link_mark_.resize(on_link_.size());
+  if (flow_mark_.size() < flows_.size()) flow_mark_.resize(flows_.size());
+  std::vector<LinkId> pending;
+  for (const LinkId l : seed) {
+    if (link_mark_[l] != epoch_) {
+      link_mark_[l] = epoch_;
+      pending.push_back(l);
+    }
+  }
+  // Breadth-first over links and flows; the order depends only on the history of starts
+  // and ends, so it is reproducible.
   std::vector<FlowId> out;
-  while (!pending.empty()) {
-    const LinkId l = pending.back();
-    pending.pop_back();
-    for (const FlowId f : on_link_[l]) {
-      if (flow_seen[f]) continue;
-      flow_seen[f] = true;
+  for (std::size_t next = 0; next < pending.size(); ++next) {
+    for (const FlowId f : on_link_[pending[next]]) {
+      if (flow_mark_[f] == epoch_) continue;
+      flow_mark_[f] = epoch_;
       out.push_back(f);
-      for (const LinkId next : flows_[f].links) {
-        if (!link_seen[next]) {
-          link_seen[next] = true;
-          pending.push_back(next);
+      for (const LinkId l : flows_[f].links) {
+        if (link_mark_[l] != epoch_) {
+          link_mark_[l] = epoch_;
+          pending.push_back(l);
         }
       }
     }
   }
-  std::sort(out.begin(), out.end());
+  component_links_ = std::move(pending);
   return out;
 }
 
@@ -129,34 +136,50 @@ void FlowModel::resolve() {
 
 // Progressive filling: raise all unfrozen flows' rates together until a link is full or a
 // flow reaches its cap, freeze those flows at that level, repeat. Links and capped flows
-// wait in min-heaps keyed by the level at which they would freeze; stale link entries are
-// skipped when popped.
-std::vector<double> FlowModel::fair_rates(const std::vector<FlowId>& flows) const {
-  std::vector<LinkId> links;
-  for (const FlowId id : flows) {
-    links.insert(links.end(), flows_[id].links.begin(), flows_[id].links.end());
-  }
-  std::sort(links.begin(), links.end());
-  links.erase(std::unique(links.begin(), links.end()), links.end());
-  auto index_of = [&links](LinkId l) {
-    return static_cast<std::size_t>(std::lower_bound(links.begin(), links.end(), l) -
-                                    links.begin());
-  };
+// wait in min-heaps keyed by the level at which they would freeze. REQUIRES: `flows` is
+// what component() just returned.
+std::vector<double> FlowModel::fair_rates(const std::vector<FlowId>& flows) {
+  const std::vector<LinkId>& links = component_links_;
+  if (slot_of_link_.size() < on_link_.size()) slot_of_link_.resize(on_link_.size());
+  if (slot_of_flow_.size() < flows_.size()) slot_of_flow_.resize(flows_.size());
+  for (std::size_t i = 0; i < links.size(); ++i) slot_of_link_[links[i]] = i;
+  for (std::size_t k = 0; k < flows.size(); ++k) slot_of_flow_[flows[k]] = k;
   std::vector<double> room(links.size());
   std::vector<std::size_t> unfrozen_on(links.size());
-  std::vector<std::vector<std::size_t>> crossing(links.size());  // flow indices per link
-  for (std::size_t k = 0; k < flows.size(); ++k) {
-    for (const LinkId l : flows_[flows[k]].links) crossing[index_of(l)].push_back(k);
-  }
-  using Key = std::pair<double, std::size_t>;
-  std::priority_queue<Key, std::vector<Key>, std::greater<>> link_heap;
-  std::priority_queue<Key, std::vector<Key>, std::greater<>> cap_heap;
-  auto share = [&](std::size_t i) { return room[i] / static_cast<double>(unfrozen_on[i]); };
+  std::vector<double> level_of(links.size());  // share of the unfrozen flows; inf when none
+  constexpr double kNone = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < links.size(); ++i) {
     room[i] = static_cast<double>(topology_.link(links[i]).bandwidth.bps());
-    unfrozen_on[i] = crossing[i].size();
-    link_heap.emplace(share(i), i);
+    unfrozen_on[i] = on_link_[links[i]].size();
+    level_of[i] = unfrozen_on[i] > 0 ? room[i] / static_cast<double>(unfrozen_on[i]) : kNone;
   }
+  // An indexed binary min-heap of links by level: freezing a flow only raises the levels of
+  // its links ((room - x) / (n - 1) >= room / n when x <= room / n), so entries sift down.
+  std::vector<std::size_t> heap(links.size());
+  std::vector<std::size_t> where(links.size());
+  auto before = [&](std::size_t x, std::size_t y) {
+    return level_of[x] < level_of[y] || (level_of[x] == level_of[y] && x < y);
+  };
+  auto sift_down = [&](std::size_t pos) {
+    const std::size_t n = heap.size();
+    for (;;) {
+      std::size_t best = pos;
+      for (std::size_t c = 2 * pos + 1; c <= 2 * pos + 2 && c < n; ++c) {
+        if (before(heap[c], heap[best])) best = c;
+      }
+      if (best == pos) return;
+      std::swap(heap[pos], heap[best]);
+      where[heap[pos]] = pos;
+      where[heap[best]] = best;
+      pos = best;
+    }
+  };
+  for (std::size_t i = 0; i < links.size(); ++i) heap[i] = i;
+  std::sort(heap.begin(), heap.end(), before);  // a sorted array is a heap
+  for (std::size_t pos = 0; pos < heap.size(); ++pos) where[heap[pos]] = pos;
+
+  using Key = std::pair<double, std::size_t>;
+  std::priority_queue<Key, std::vector<Key>, std::greater<>> cap_heap;
   for (std::size_t k = 0; k < flows.size(); ++k) {
     if (flows_[flows[k]].cap_bps > 0) cap_heap.emplace(flows_[flows[k]].cap_bps, k);
   }
@@ -164,26 +187,25 @@ std::vector<double> FlowModel::fair_rates(const std::vector<FlowId>& flows) cons
   auto freeze = [&](std::size_t k, double level) {
     rate[k] = level;
     for (const LinkId l : flows_[flows[k]].links) {
-      const std::size_t i = index_of(l);
+      const std::size_t i = slot_of_link_[l];
       room[i] = std::max(0.0, room[i] - level);
-      if (--unfrozen_on[i] > 0) link_heap.emplace(share(i), i);
+      --unfrozen_on[i];
+      level_of[i] = unfrozen_on[i] > 0 ? room[i] / static_cast<double>(unfrozen_on[i]) : kNone;
+      sift_down(where[i]);
     }
   };
   std::size_t left = flows.size();
   while (left > 0) {
     while (!cap_heap.empty() && rate[cap_heap.top().second] >= 0) cap_heap.pop();
-    while (unfrozen_on[link_heap.top().second] == 0 ||
-           link_heap.top().first != share(link_heap.top().second)) {
-      link_heap.pop();  // stale
-    }
-    const auto [level, i] = link_heap.top();
+    const std::size_t i = heap.front();
+    const double level = level_of[i];
     if (!cap_heap.empty() && cap_heap.top().first < level) {
       freeze(cap_heap.top().second, cap_heap.top().first);
       --left;
       continue;
     }
-    link_heap.pop();
-    for (const std::size_t k : crossing[i]) {
+    for (const FlowId f : on_link_[links[i]]) {
+      const std::size_t k = slot_of_flow_[f];
       if (rate[k] < 0) {
         freeze(k, level);
         --left;

@@ -54,14 +54,15 @@ class FlowModel {
   };
 
   void remove(FlowId id);
-  // The flows that share a link with `seed`, transitively, in increasing id order.
-  std::vector<FlowId> component(const std::vector<LinkId>& seed_links) const;
+  // The flows that share a link with `seed`, transitively; their links are left in
+  // component_links_.
+  std::vector<FlowId> component(const std::vector<LinkId>& seed_links);
   // Marks the rates of the flows on `links` for recomputation at this instant.
   void reshare(const std::vector<LinkId>& links);
   void resolve();
   double sent_since_update(const Flow& f) const;
   // Max-min fair rates for `flows` (a whole component), by progressive filling.
-  std::vector<double> fair_rates(const std::vector<FlowId>& flows) const;
+  std::vector<double> fair_rates(const std::vector<FlowId>& flows);
   void set_finish(FlowId id);
   void arm();  // one simulator event, for the earliest finish
   void on_finish();
@@ -75,6 +76,13 @@ class FlowModel {
   EventId next_;
   std::int64_t next_at_ = -1;
   std::vector<LinkId> dirty_;  // links whose flows' rates are out of date
+  // Scratch space of component() and fair_rates(), kept to avoid allocating per change.
+  std::uint32_t epoch_ = 0;
+  std::vector<std::uint32_t> link_mark_;
+  std::vector<std::uint32_t> flow_mark_;
+  std::vector<LinkId> component_links_;
+  std::vector<std::size_t> slot_of_link_;
+  std::vector<std::size_t> slot_of_flow_;
   EventId resolve_event_;
   std::size_t active_ = 0;
 };
