@@ -19,6 +19,7 @@ verbs:
   report OUT.db             summarise a results database
   trace OUT.db MESSAGE      one message's story across hops (number or Message-ID)
   bench engine              the event-engine benchmark (hold model), with ns-3 as peer
+  bench net                 flow starts and completions per second, with SimGrid as peer
   bench tcp                 the network model's transfer times against ns-3's TCP
 
 Each verb takes --help. mailsim --version prints the version.

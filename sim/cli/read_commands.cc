@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "mailsim/bench/engine_bench.h"
+#include "mailsim/bench/net_bench.h"
 #include "mailsim/bench/tcp_validation.h"
 #include "mailsim/core/error.h"
 #include "mailsim/record/summary.h"
@@ -41,19 +42,21 @@ int bench_command(const Args& args) {
   std::string what;
   std::vector<std::size_t> sizes;
   options.add_options()("what", po::value(&what)->required(),
-                        "engine (event-engine speed) or tcp (the network model against ns-3)")(
+                        "engine (event-engine speed), net (flow sharing speed) or tcp (the "
+                        "network model against ns-3)")(
       "sizes", po::value(&sizes)->multitoken(),
       "pending-event counts N (default 100 10000 1000000)");
   po::positional_options_description positional;
   positional.add("what", 1);
   po::variables_map vm;
-  if (!parse_options("bench", "engine|tcp [--sizes N...]", args, options, positional, vm)) {
+  if (!parse_options("bench", "engine|net|tcp [--sizes N...]", args, options, positional, vm)) {
     return 0;
   }
   if (what == "tcp") return bench::run_tcp_validation(std::cout);
+  if (what == "net") return bench::run_net_bench(std::cout);
   if (what != "engine") {
-    throw InputError("unknown benchmark '" + what + "'",
-                     "use: mailsim bench engine, or mailsim bench tcp", {"command line", 0, 0, ""});
+    throw InputError("unknown benchmark '" + what + "'", "use: mailsim bench engine, net or tcp",
+                     {"command line", 0, 0, ""});
   }
   bench::EngineBenchOptions o;
   if (!sizes.empty()) o.sizes = sizes;

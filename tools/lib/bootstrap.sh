@@ -10,8 +10,8 @@ mailsim_build_packages=(
 )
 # What the test suite adds: Catch2 and the programs tests use as independent checkers.
 mailsim_test_packages=(catch2 sqlite3 python3 diffutils)
-# The peer the engine benchmark compares against (optional for everything else).
-mailsim_bench_packages=(libns3-dev)
+# The peers the benchmarks compare against (optional for everything else).
+mailsim_bench_packages=(libns3-dev libsimgrid-dev)
 
 mailsim_as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
