@@ -103,11 +103,8 @@ int run_command(const Args& args) {
   for (const auto& h : config.hosts) recorder.add_node(h.name, h.router ? "router" : "host");
   for (const auto& l : config.links)
     recorder.add_link(l.a, l.b, l.bandwidth.bps(), l.latency.seconds());
-  for (const auto& o : config.outages) {
-    recorder.add_outage(o.target, faults::to_string(o.kind), o.start.seconds(),
-                        (o.start + o.duration).seconds());
-  }
   recorder.subscribe(world.events());
+  recorder.subscribe(world.network());
   try {
     simulate(world, Time::zero() + until, !quiet && isatty(STDERR_FILENO) != 0);
   } catch (...) {

@@ -267,6 +267,7 @@ void Mta::set_service_up(bool up) {
   } else {
     impl_->ctx.network.unlisten(impl_->config.host, impl_->config.port);
   }
+  impl_->ctx.events.service_changed({impl_->config.name, up, impl_->ctx.sim.now()});
 }
 
 void Mta::submit(const smtp::Envelope& envelope, std::string data) {

@@ -17,6 +17,20 @@ Network::~Network() {
   }
 }
 
+void Network::set_host_up(NodeId host, bool up) {
+  topology_.set_node_up(host, up);
+  break_failed_connections();
+  state_changed({StateChange::What::kHost, topology_.name(host), up, sim_.now()});
+}
+
+void Network::set_link_up(LinkId link, bool up) {
+  topology_.set_link_up(link, up);
+  break_failed_connections();
+  const Link& l = topology_.link(link);
+  state_changed(
+      {StateChange::What::kLink, topology_.name(l.a) + "--" + topology_.name(l.b), up, sim_.now()});
+}
+
 void Network::break_failed_connections() {
   std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
   for (const auto& weak : connections_) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -124,8 +125,25 @@ class Recorder::Impl {
     added(1);
   }
 
+  // Pairs each down with the next up of the same target into one outage row.
+  void on_state(const std::string& kind, const std::string& target, bool up, Time at) {
+    const auto key = std::make_pair(kind, target);
+    if (!up) {
+      open_outages_.emplace(key, at.seconds());
+      return;
+    }
+    const auto it = open_outages_.find(key);
+    if (it == open_outages_.end()) return;
+    pending_.outages.push_back({target, kind, it->second, at.seconds()});
+    open_outages_.erase(it);
+    added(1);
+  }
+
   void finish(Time sim_end, const char* status) {
     if (finished_) return;
+    for (const auto& [key, start] : open_outages_) {  // still down: until the end of the run
+      pending_.outages.push_back({key.second, key.first, start, sim_end.seconds()});
+    }
     finished_ = true;
     pending_.recipients = tally_.rows();
     pending_.run_end = RunEnd{status, sim_end.seconds(), utc_now()};
@@ -149,6 +167,7 @@ class Recorder::Impl {
   Batch pending_;
   std::int64_t last_attempt_id_ = 0;
   bool finished_ = false;
+  std::map<std::pair<std::string, std::string>, double> open_outages_;  // (kind, target)
   Writer writer_;  // last: joined first, after the final hand-over
 };
 
@@ -202,6 +221,17 @@ void Recorder::subscribe(mta::MailEvents& events) {
   });
   events.recipient_final.connect([impl](const mta::RecipientFinal& e) {
     if (impl->batch()) impl->on_final(e);
+  });
+  events.service_changed.connect([impl](const mta::ServiceChange& e) {
+    if (impl->batch()) impl->on_state("mta_down", e.mta, e.up, e.at);
+  });
+}
+
+void Recorder::subscribe(net::Network& network) {
+  Impl* impl = impl_.get();
+  network.state_changed.connect([impl](const net::StateChange& e) {
+    const bool host = e.what == net::StateChange::What::kHost;
+    if (impl->batch()) impl->on_state(host ? "host_down" : "link_down", e.target, e.up, e.at);
   });
 }
 

@@ -49,7 +49,7 @@ void World::apply_outage(const faults::Outage& o, bool down) {
   if (in_force != (down ? 1 : 0)) return;
   switch (o.kind) {
     case faults::OutageKind::kHostDown:
-      topology_.set_node_up(*topology_.find(o.target), !down);
+      network_.set_host_up(*topology_.find(o.target), !down);
       break;
     case faults::OutageKind::kMtaDown:
       find_mta(o.target)->set_service_up(!down);
@@ -60,13 +60,13 @@ void World::apply_outage(const faults::Outage& o, bool down) {
       const auto b = *topology_.find(o.target.substr(sep + 2));
       for (net::LinkId l = 0; l < topology_.link_count(); ++l) {
         const net::Link& link = topology_.link(l);
-        if ((link.a == a && link.b == b) || (link.a == b && link.b == a))
-          topology_.set_link_up(l, !down);
+        if ((link.a == a && link.b == b) || (link.a == b && link.b == a)) {
+          network_.set_link_up(l, !down);
+        }
       }
       break;
     }
   }
-  network_.break_failed_connections();
 }
 
 void World::start() {

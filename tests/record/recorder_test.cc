@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mailsim/core/error.h"
+#include "mailsim/net/network.h"
 #include "sample_run.h"
 #include "support/catch.h"
 
@@ -90,6 +91,37 @@ TEST_CASE("level summary keeps recipients and attempt counts but no attempt rows
   CHECK(query_int(db.path(), "SELECT count(*) FROM hop") == 0);
   CHECK(query_int(db.path(), "SELECT count(*) FROM delivery") == 0);
   CHECK(query_int(db.path(), "SELECT sum(attempts) FROM recipient") == 4);
+}
+
+TEST_CASE("host, link and service changes become outage rows") {
+  // A host down 10-70 s, a link down from 30 s to the end (100 s), an MTA service down
+  // 5-15 s: three rows, the open one closed at the end of the run.
+  test::TempDb db;
+  {
+    Simulator sim;
+    net::Topology topology;
+    const auto a = topology.add_node("a");
+    const auto b = topology.add_node("b");
+    const auto link =
+        topology.add_link(a, b, DataRate::bits_per_second(1'000'000), Duration::milliseconds(1));
+    net::Network network(sim, topology);
+    mta::MailEvents events;
+    Recorder recorder(db.path(), kInfo, RecordLevel::kSummary);
+    recorder.subscribe(events);
+    recorder.subscribe(network);
+    auto at = [&](int s, auto f) { sim.schedule_at(at_seconds(s), f); };
+    at(5, [&] { events.service_changed({"mx", false, sim.now()}); });
+    at(10, [&] { network.set_host_up(b, false); });
+    at(15, [&] { events.service_changed({"mx", true, sim.now()}); });
+    at(30, [&] { network.set_link_up(link, false); });
+    at(70, [&] { network.set_host_up(b, true); });
+    sim.run();
+    recorder.finish(at_seconds(100));
+  }
+  CHECK(query_text(db.path(),
+                   "SELECT group_concat(kind || ' ' || target || ' ' || start_s || '-' || end_s, "
+                   "'; ') FROM (SELECT * FROM outage ORDER BY start_s)") ==
+        "mta_down mx 5.0-15.0; host_down b 10.0-70.0; link_down a--b 30.0-100.0");
 }
 
 TEST_CASE("a run stopped by an error is marked failed and keeps what it recorded") {

@@ -85,11 +85,19 @@ struct RecipientFinal {
   std::string headers;
 };
 
+// An MTA's mail service stopped or started again.
+struct ServiceChange {
+  std::string mta;
+  bool up = true;
+  Time at;
+};
+
 struct MailEvents {
   Signal<MessageCreated> message_created;
   Signal<MessageQueued> message_queued;
   Signal<AttemptFinished> attempt_finished;
   Signal<RecipientFinal> recipient_final;
+  Signal<ServiceChange> service_changed;
 };
 
 const char* to_string(AttemptOutcome o);

@@ -14,12 +14,22 @@
 #include <utility>
 #include <vector>
 
+#include "mailsim/core/signal.h"
 #include "mailsim/core/simulator.h"
 #include "mailsim/net/connection.h"
 #include "mailsim/net/flow_model.h"
 #include "mailsim/net/topology.h"
 
 namespace mailsim::net {
+
+// A host or link went down or came back up.
+struct StateChange {
+  enum class What { kHost, kLink };
+  What what = What::kHost;
+  std::string target;  // the host's name, or a link's ends as "a--b"
+  bool up = true;
+  Time at;
+};
 
 enum class ConnectStatus { kConnected, kRefused, kTimedOut };
 
@@ -53,8 +63,14 @@ class Network {
   // one round trip, or timed out after `timeout`.
   void connect(NodeId from, NodeId to, int port, Duration timeout, ConnectHandler done);
 
-  // Breaks every open connection whose path has a node or link that is down. Call after
-  // changing the topology's up/down state.
+  // Takes a host or link down or up: routes change, connections across what went down
+  // break, and state_changed tells observers.
+  void set_host_up(NodeId host, bool up);
+  void set_link_up(LinkId link, bool up);
+  Signal<StateChange> state_changed;
+
+  // Breaks every open connection whose path has a node or link that is down. set_host_up
+  // and set_link_up call it; call it after changing the topology's state directly.
   void break_failed_connections();
 
  private:

@@ -13,6 +13,7 @@
 
 #include "mailsim/core/time.h"
 #include "mailsim/mta/events.h"
+#include "mailsim/net/network.h"
 
 namespace mailsim::record {
 
@@ -47,8 +48,12 @@ class Recorder {
   void add_queue_sample(const std::string& node, Time t, std::size_t incoming, std::size_t active,
                         std::size_t deferred);
 
-  // Connects to all four signals. The recorder must outlive the connections.
+  // Connects to the MTA events (service changes included). The recorder must outlive the
+  // connections.
   void subscribe(mta::MailEvents& events);
+  // Turns the network's host and link state changes into outage rows (a down paired with
+  // the next up; one still down at finish() ends at the end of the run).
+  void subscribe(net::Network& network);
 
   // Writes the recipient rows (a recipient never finalized is 'queued'), marks the run
   // 'completed' at `sim_end` and waits until everything is on disk. Call at most once;

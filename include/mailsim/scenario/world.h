@@ -27,6 +27,7 @@ class World {
 
   Simulator& simulator() { return sim_; }
   net::Topology& topology() { return topology_; }
+  net::Network& network() { return network_; }
   mta::MailEvents& events() { return events_; }
   const std::vector<std::unique_ptr<mta::Mta>>& mtas() const { return mtas_; }
   mta::Mta* find_mta(std::string_view name) const;
