@@ -255,7 +255,8 @@ void Mta::start() {
         smtp::ServerConfig sc;
         sc.hostname = impl->config.hostname;
         sc.max_message_size = impl->config.message_size_limit;
-        return serve_connection(impl->ctx.sim, sc, impl->receiver_policy, std::move(connection));
+        return serve_connection(impl->ctx.sim, sc, impl->receiver_policy,
+                                impl->config.timeouts.server_idle, std::move(connection));
       });
 }
 

@@ -6,11 +6,12 @@ namespace mailsim::mta {
 
 namespace {
 
-class Receiver : public smtp::ServerPolicy {
+class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<Receiver> {
  public:
   Receiver(Simulator& sim, smtp::ServerConfig config, const ReceiverPolicy& policy,
-           std::shared_ptr<net::Connection> connection)
+           Duration idle_timeout, std::shared_ptr<net::Connection> connection)
       : sim_(sim),
+        idle_timeout_(idle_timeout),
         policy_(policy),
         connection_(std::move(connection)),
         session_(std::move(config), *this) {}
@@ -24,6 +25,7 @@ class Receiver : public smtp::ServerPolicy {
     flush();
   }
   void on_closed() {
+    sim_.cancel(idle_timer_);
     if (!closed_) connection_->close(net::Side::kServer);
     closed_ = true;
     release();
@@ -42,10 +44,21 @@ class Receiver : public smtp::ServerPolicy {
     if (std::string out = session_.take_output(); !out.empty()) {
       connection_->send(net::Side::kServer, std::move(out));
     }
+    sim_.cancel(idle_timer_);
     if (session_.closed() && !closed_) {
       closed_ = true;
       connection_->close(net::Side::kServer);
     }
+    if (!closed_) {  // wait for the client's next command
+      idle_timer_ = sim_.schedule_in(idle_timeout_, [weak = weak_from_this()] {
+        if (auto self = weak.lock()) self->idle();
+      });
+    }
+  }
+  void idle() {
+    session_.timed_out();
+    flush();
+    release();  // the client is gone or silent: nothing more will be read
   }
   // The handlers own this receiver; they are dropped after the current one returns.
   void release() {
@@ -55,6 +68,8 @@ class Receiver : public smtp::ServerPolicy {
   }
 
   Simulator& sim_;
+  Duration idle_timeout_;
+  EventId idle_timer_;
   const ReceiverPolicy& policy_;
   std::shared_ptr<net::Connection> connection_;
   smtp::ServerSession session_;
@@ -64,9 +79,10 @@ class Receiver : public smtp::ServerPolicy {
 }  // namespace
 
 net::ConnectionHandlers serve_connection(Simulator& sim, smtp::ServerConfig config,
-                                         const ReceiverPolicy& policy,
+                                         const ReceiverPolicy& policy, Duration idle_timeout,
                                          std::shared_ptr<net::Connection> connection) {
-  auto receiver = std::make_shared<Receiver>(sim, std::move(config), policy, std::move(connection));
+  auto receiver = std::make_shared<Receiver>(sim, std::move(config), policy, idle_timeout,
+                                             std::move(connection));
   receiver->open();
   return {[receiver](std::string_view bytes) { receiver->on_data(bytes); },
           [receiver] { receiver->on_closed(); }};

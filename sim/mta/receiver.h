@@ -21,9 +21,10 @@ struct ReceiverPolicy {
       accept_message;
 };
 
-// Serves one accepted connection; returns the server side's handlers.
+// Serves one accepted connection; returns the server side's handlers. A client silent for
+// `idle_timeout` gets 421 4.4.2 and the connection is closed.
 net::ConnectionHandlers serve_connection(Simulator& sim, smtp::ServerConfig config,
-                                         const ReceiverPolicy& policy,
+                                         const ReceiverPolicy& policy, Duration idle_timeout,
                                          std::shared_ptr<net::Connection> connection);
 
 }  // namespace mailsim::mta

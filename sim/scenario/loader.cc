@@ -130,11 +130,12 @@ void read_mta_settings(const Yaml& m, mta::MtaConfig& cfg) {
   if (m.has("message_size_limit")) cfg.message_size_limit = m["message_size_limit"].as_size();
   if (m.has("timeouts")) {
     const Yaml t = m["timeouts"].expect_map();
-    t.allow_only({"connect", "command", "data_init", "data_done"});
+    t.allow_only({"connect", "command", "data_init", "data_done", "server_idle"});
     if (t.has("connect")) cfg.timeouts.connect = t["connect"].as_duration();
     if (t.has("command")) cfg.timeouts.command = t["command"].as_duration();
     if (t.has("data_init")) cfg.timeouts.data_init = t["data_init"].as_duration();
     if (t.has("data_done")) cfg.timeouts.data_done = t["data_done"].as_duration();
+    if (t.has("server_idle")) cfg.timeouts.server_idle = t["server_idle"].as_duration();
   }
 }
 

@@ -75,6 +75,10 @@ void ServerSession::receive(std::string_view bytes) {
 
 std::string ServerSession::take_output() { return std::exchange(output_, {}); }
 
+void ServerSession::timed_out() {
+  if (!closed_) send(421, "4.4.2", config_.hostname + " Error: timeout exceeded");
+}
+
 std::size_t ServerSession::line_limit() const {
   if (!in_data_) return kMaxCommandLine;
   if (config_.max_message_size <= 0) return std::numeric_limits<std::size_t>::max();

@@ -1,6 +1,9 @@
 #include "mailsim/scenario/world.h"
 
+#include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scenario/scenario_file.h"
@@ -179,4 +182,31 @@ TEST_CASE("a run that ends mid-session leaves the recipient queued and frees the
   const Run r = run(two_hosts("", "bob@b.example", "[]"), Duration::milliseconds(25));
   CHECK(r.attempts.empty());
   CHECK(r.finals.empty());
+}
+
+TEST_CASE("a silent client gets 421 4.4.2 after the server's idle timeout") {
+  // A raw client on host a connects to b's MTA and never speaks. b accepts at 30 ms
+  // (three one-way latencies) and greets; 300 s later (smtpd_timeout) it sends 421 and
+  // closes; both arrive one latency (10 ms) after they leave.
+  const ScenarioFile file(two_hosts("", "bob@b.example", "[]"));
+  mailsim::scenario::World world(mailsim::scenario::load_scenario(file.path()));
+  world.start();
+  auto& net = world.network();
+  std::vector<std::pair<double, std::string>> seen;
+  std::shared_ptr<mailsim::net::Connection> keep;
+  net.connect(
+      *world.topology().find("a"), *world.topology().find("b"), 25, Duration::seconds(30),
+      [&](mailsim::net::ConnectResult r) {
+        keep = r.connection;
+        keep->set_handlers(
+            mailsim::net::Side::kClient,
+            {[&](std::string_view b) { seen.emplace_back(world.simulator().now().seconds(), b); },
+             [&] { seen.emplace_back(world.simulator().now().seconds(), "closed"); }});
+      });
+  world.simulator().run_until(Time::zero() + Duration::minutes(10));
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0].second.rfind("220 mail.b.example", 0) == 0);
+  CHECK(seen[1].second == "421 4.4.2 mail.b.example Error: timeout exceeded\r\n");
+  CHECK(seen[1].first == Approx(300.04).margin(1e-3));
+  CHECK(seen[2].second == "closed");
 }

@@ -205,5 +205,19 @@ TEST_CASE("pipelined commands in one read are answered in order in one write") {
   CHECK(server.in_data());
 }
 
+TEST_CASE("an idle timeout closes the session with 421 4.4.2") {
+  FakePolicy policy;
+  ServerSession session(test_config(), policy);
+  session.open();
+  session.take_output();
+  session.receive("EHLO client.example\r\n");
+  session.take_output();
+  session.timed_out();
+  CHECK(session.take_output() == "421 4.4.2 mx.dest.example Error: timeout exceeded\r\n");
+  CHECK(session.closed());
+  session.timed_out();  // once closed, nothing more
+  CHECK(session.take_output().empty());
+}
+
 }  // namespace
 }  // namespace mailsim::smtp

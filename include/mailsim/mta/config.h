@@ -25,6 +25,7 @@ struct TimeoutConfig {  // Postfix's smtp_*_timeout values (reference section 3)
   Duration command = Duration::seconds(300);  // greeting, EHLO, MAIL, RCPT
   Duration data_init = Duration::seconds(120);
   Duration data_done = Duration::seconds(600);
+  Duration server_idle = Duration::seconds(300);  // smtpd_timeout: the server's wait for a command
 };
 
 struct MtaConfig {

@@ -47,6 +47,9 @@ class ServerSession {
   // pipelined commands get their replies in order. Ignored once closed().
   void receive(std::string_view bytes);
   std::string take_output();  // bytes to send to the client since the last call
+  // The client sent nothing for the driver's idle timeout (Postfix's smtpd_timeout, 300 s):
+  // 421 4.4.2 "timeout exceeded", and the session is closed.
+  void timed_out();
   // True after 221 (QUIT) or 421: the driver closes the connection once output is sent.
   bool closed() const { return closed_; }
 
