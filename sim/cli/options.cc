@@ -26,4 +26,15 @@ bool parse_options(const std::string& verb, const std::string& usage,
   return true;
 }
 
+bool parse_file_argument(const std::string& verb, const std::string& usage, const char* name,
+                         const std::string& description, const std::vector<std::string>& args,
+                         std::string& path) {
+  po::options_description options("options");
+  options.add_options()(name, po::value(&path)->required(), description.c_str());
+  po::positional_options_description positional;
+  positional.add(name, 1);
+  po::variables_map vm;
+  return parse_options(verb, usage, args, options, positional, vm);
+}
+
 }  // namespace mailsim::cli

@@ -13,13 +13,9 @@
 namespace mailsim::cli {
 
 int report_command(const Args& args) {
-  po::options_description options("options");
   std::string db;
-  options.add_options()("database", po::value(&db)->required(), "a results database");
-  po::positional_options_description positional;
-  positional.add("database", 1);
-  po::variables_map vm;
-  if (!parse_options("report", "OUT.db", args, options, positional, vm)) return 0;
+  if (!parse_file_argument("report", "OUT.db", "database", "a results database", args, db))
+    return 0;
   record::print_summary(record::read_summary(db), std::cout);
   return 0;
 }

@@ -120,13 +120,11 @@ int run_command(const Args& args) {
 }
 
 int validate_command(const Args& args) {
-  po::options_description options("options");
   std::string scenario_path;
-  options.add_options()("scenario", po::value(&scenario_path)->required(), "the scenario file");
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  po::variables_map vm;
-  if (!parse_options("validate", "SCENARIO.yaml", args, options, positional, vm)) return 0;
+  if (!parse_file_argument("validate", "SCENARIO.yaml", "scenario", "the scenario file", args,
+                           scenario_path)) {
+    return 0;
+  }
   const scenario::ScenarioConfig c = scenario::load_scenario(scenario_path);
   std::cout << c.file << ": scenario '" << c.name << "' is valid\n"
             << "  " << c.hosts.size() << " hosts, " << c.links.size() << " links, " << c.mtas.size()

@@ -39,7 +39,6 @@ void Connection::send(Side from, std::string bytes) {
     }
     return;
   }
-  d.bytes += static_cast<std::int64_t>(bytes.size());
   d.queue.push_back(std::move(bytes));
   if (!d.sending) send_next(from);
 }

@@ -60,14 +60,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Both hosts and every node and link on the route are up.
   bool path_up() const;
   const Route& route() const { return route_; }
-  std::int64_t bytes_sent(Side from) const { return dir(from).bytes; }
 
  private:
   struct Direction {
     std::deque<std::string> queue;  // the front one is being sent
     bool sending = false;
     bool closed = false;
-    std::int64_t bytes = 0;
     FlowModel::FlowId flow = 0;
     bool in_flow = false;
     double window_bytes = 0;  // congestion window, on the wire; 0 once slow start is over

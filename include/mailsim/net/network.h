@@ -53,7 +53,6 @@ class Network {
 
   Topology& topology() { return topology_; }
   FlowModel& flows() { return flows_; }
-  Simulator& simulator() { return sim_; }
 
   void listen(NodeId host, int port, AcceptHandler on_accept);
   void unlisten(NodeId host, int port);
