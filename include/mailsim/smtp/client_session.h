@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,11 +15,14 @@
 #include "mailsim/smtp/envelope.h"
 #include "mailsim/smtp/extensions.h"
 #include "mailsim/smtp/reply.h"
+#include "mailsim/smtp/sasl.h"
 
 namespace mailsim::smtp {
 
 struct ClientConfig {
   std::string helo_name;
+  // AUTH PLAIN (RFC 4954) with these credentials after EHLO, when the server offers it.
+  std::optional<Credentials> auth;
 };
 
 // What the client is waiting for. kDataBody: the reply to the "." that ends the data.

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "mailsim/smtp/envelope.h"
 #include "mailsim/smtp/line_reader.h"
 #include "mailsim/smtp/reply.h"
+#include "mailsim/smtp/sasl.h"
 
 namespace mailsim::smtp {
 
@@ -20,6 +22,10 @@ struct ServerConfig {
   std::int64_t max_message_size = 10240000;  // octets; advertised as SIZE; 0 = no limit
   int max_recipients = 1000;                 // more: 452 4.5.3 Error: too many recipients
   int max_errors = 20;                       // after that many 4xx/5xx replies: 421 4.7.0 and close
+  // AUTH (RFC 4954): when set, EHLO offers "AUTH PLAIN LOGIN" and this checks a password.
+  std::function<bool(const Credentials&)> authenticate;
+  // Submission (RFC 6409): MAIL before a successful AUTH gets 530 5.7.0.
+  bool require_auth = false;
 };
 
 // What the MTA decides, asked synchronously by the session. A 421 reply from any of
