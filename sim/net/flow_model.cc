@@ -8,7 +8,12 @@
 
 namespace mailsim::net {
 
-FlowModel::FlowModel(Simulator& sim, const Topology& topology) : sim_(sim), topology_(topology) {}
+namespace {
+constexpr double kNoLevel = std::numeric_limits<double>::infinity();
+}  // namespace
+
+FlowModel::FlowModel(Simulator& sim, const Topology& topology)
+    : sim_(sim), topology_(topology), changed_level_(kNoLevel) {}
 
 FlowModel::FlowId FlowModel::start(const std::vector<LinkId>& links, std::int64_t bytes,
                                    double cap_bps, std::function<void()> done) {
@@ -30,16 +35,24 @@ FlowModel::FlowId FlowModel::start(const std::vector<LinkId>& links, std::int64_
   f.updated = sim_.now();
   f.done = std::move(done);
   f.active = true;
+  f.fresh = true;
   for (const LinkId l : links) on_link_[l].push_back(id);
   ++active_;
+  fresh_.push_back(id);
   reshare(links);
   return id;
 }
 
+// The filling is unchanged below the lower of the old rate and the new cap: up to there
+// the flow rose with the others either way.
 void FlowModel::set_cap(FlowId id, double cap_bps) {
   if (!active(id) || flows_[id].cap_bps == cap_bps) return;
-  flows_[id].cap_bps = cap_bps;
-  reshare(std::vector<LinkId>(flows_[id].links));
+  Flow& f = flows_[id];
+  f.cap_bps = cap_bps;
+  if (!f.fresh) {
+    changed_level_ = std::min({changed_level_, f.rate_bps, cap_bps > 0 ? cap_bps : kNoLevel});
+  }
+  reshare(std::vector<LinkId>(f.links));
 }
 
 void FlowModel::abort(FlowId id) {
@@ -65,45 +78,97 @@ double FlowModel::sent_since_update(const Flow& f) const {
   return f.rate_bps * static_cast<double>((sim_.now() - f.updated).ns()) / 8e9;
 }
 
+// A flow that leaves was frozen at its rate by the first of its links to fill (or its
+// cap): no link of its path filled below that level, so the filling is the same up to it.
 void FlowModel::remove(FlowId id) {
   Flow& f = flows_[id];
+  if (!f.fresh) changed_level_ = std::min(changed_level_, f.rate_bps);
   for (const LinkId l : f.links) std::erase(on_link_[l], id);
-  if (f.finish >= 0) finishing_.erase({f.finish, id});
+  finishing_.erase(id);
   f.finish = -1;
   f.active = false;
+  f.fresh = false;
   f.done = nullptr;
   free_.push_back(id);
   --active_;
 }
 
-std::vector<FlowModel::FlowId> FlowModel::component(const std::vector<LinkId>& seed) {
+double FlowModel::first_changed_level() {
+  double level = changed_level_;
+  std::vector<LinkId> links;
+  for (const FlowId id : fresh_) {
+    const Flow& f = flows_[id];
+    if (!f.active || !f.fresh) continue;
+    if (f.cap_bps > 0) level = std::min(level, f.cap_bps);
+    links.insert(links.end(), f.links.begin(), f.links.end());
+  }
+  std::sort(links.begin(), links.end());
+  links.erase(std::unique(links.begin(), links.end()), links.end());
+  for (const LinkId l : links) level = std::min(level, saturation_level(l));
+  return level;
+}
+
+// With the solved flows at their rates r_i (sorted) and k fresh flows, the link carries
+// sum(min(r_i, x)) + k x at level x; the first x at which that reaches the bandwidth. A
+// hair lower, so that rounding cannot leave out a flow frozen exactly there.
+double FlowModel::saturation_level(LinkId link) {
+  std::vector<double>& rates = scratch_rates_;
+  rates.clear();
+  std::size_t fresh = 0;
+  for (const FlowId f : on_link_[link]) {
+    if (flows_[f].fresh) {
+      ++fresh;
+    } else {
+      rates.push_back(flows_[f].rate_bps);
+    }
+  }
+  std::sort(rates.begin(), rates.end());
+  const double bandwidth = static_cast<double>(topology_.link(link).bandwidth.bps());
+  double below = 0;  // sum of the rates under the level
+  double level = 0;
+  for (std::size_t i = 0;; ++i) {
+    level = (bandwidth - below) / static_cast<double>(rates.size() - i + fresh);
+    if (i == rates.size() || level <= rates[i]) break;
+    below += rates[i];
+  }
+  return level * (1 - 1e-9);
+}
+
+std::vector<FlowModel::FlowId> FlowModel::affected(const std::vector<LinkId>& seed, double level) {
   ++epoch_;
   if (link_mark_.size() < on_link_.size()) link_mark_.resize(on_link_.size());
   if (flow_mark_.size() < flows_.size()) flow_mark_.resize(flows_.size());
-  std::vector<LinkId> pending;
-  for (const LinkId l : seed) {
-    if (link_mark_[l] != epoch_) {
-      link_mark_[l] = epoch_;
-      pending.push_back(l);
-    }
-  }
+  if (slot_of_link_.size() < on_link_.size()) slot_of_link_.resize(on_link_.size());
+  std::vector<LinkId>& links = component_links_;
+  links.clear();
+  link_room_.clear();
+  link_unfrozen_.clear();
+  auto visit = [&](LinkId l) {
+    if (link_mark_[l] == epoch_) return;
+    link_mark_[l] = epoch_;
+    slot_of_link_[l] = links.size();
+    links.push_back(l);
+    link_room_.push_back(static_cast<double>(topology_.link(l).bandwidth.bps()));
+    link_unfrozen_.push_back(0);
+  };
+  for (const LinkId l : seed) visit(l);
   // Breadth-first over links and flows; the order depends only on the history of starts
   // and ends, so it is reproducible.
   std::vector<FlowId> out;
-  for (std::size_t next = 0; next < pending.size(); ++next) {
-    for (const FlowId f : on_link_[pending[next]]) {
+  for (std::size_t next = 0; next < links.size(); ++next) {
+    for (const FlowId f : on_link_[links[next]]) {
+      const Flow& flow = flows_[f];
+      if (!flow.fresh && flow.rate_bps < level) {  // its rate stands
+        link_room_[next] = std::max(0.0, link_room_[next] - flow.rate_bps);
+        continue;
+      }
+      ++link_unfrozen_[next];
       if (flow_mark_[f] == epoch_) continue;
       flow_mark_[f] = epoch_;
       out.push_back(f);
-      for (const LinkId l : flows_[f].links) {
-        if (link_mark_[l] != epoch_) {
-          link_mark_[l] = epoch_;
-          pending.push_back(l);
-        }
-      }
+      for (const LinkId l : flow.links) visit(l);
     }
   }
-  component_links_ = std::move(pending);
   return out;
 }
 
@@ -120,10 +185,14 @@ void FlowModel::resolve() {
   seed_links.swap(dirty_);
   std::sort(seed_links.begin(), seed_links.end());
   seed_links.erase(std::unique(seed_links.begin(), seed_links.end()), seed_links.end());
-  const std::vector<FlowId> flows = component(seed_links);
+  const double level = first_changed_level();
+  fresh_.clear();
+  changed_level_ = kNoLevel;
+  const std::vector<FlowId> flows = affected(seed_links, level);
   const std::vector<double> rates = fair_rates(flows);
   for (std::size_t k = 0; k < flows.size(); ++k) {
     Flow& f = flows_[flows[k]];
+    f.fresh = false;
     if (rates[k] == f.rate_bps && f.finish >= 0) continue;  // its finish time stands
     // Account for what was sent at the old rate, then finish at the new one.
     f.remaining_bytes = std::max(0.0, f.remaining_bytes - sent_since_update(f));
@@ -136,47 +205,20 @@ void FlowModel::resolve() {
 
 // Progressive filling: raise all unfrozen flows' rates together until a link is full or a
 // flow reaches its cap, freeze those flows at that level, repeat. Links and capped flows
-// wait in min-heaps keyed by the level at which they would freeze. REQUIRES: `flows` is
-// what component() just returned.
+// wait in min-heaps keyed by the level at which they would freeze; freezing a flow only
+// raises the levels of its links ((room - x) / (n - 1) >= room / n when x <= room / n).
 std::vector<double> FlowModel::fair_rates(const std::vector<FlowId>& flows) {
   const std::vector<LinkId>& links = component_links_;
-  if (slot_of_link_.size() < on_link_.size()) slot_of_link_.resize(on_link_.size());
+  std::vector<double>& room = link_room_;
+  std::vector<std::size_t>& unfrozen_on = link_unfrozen_;
   if (slot_of_flow_.size() < flows_.size()) slot_of_flow_.resize(flows_.size());
-  for (std::size_t i = 0; i < links.size(); ++i) slot_of_link_[links[i]] = i;
   for (std::size_t k = 0; k < flows.size(); ++k) slot_of_flow_[flows[k]] = k;
-  std::vector<double> room(links.size());
-  std::vector<std::size_t> unfrozen_on(links.size());
-  std::vector<double> level_of(links.size());  // share of the unfrozen flows; inf when none
-  constexpr double kNone = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < links.size(); ++i) {
-    room[i] = static_cast<double>(topology_.link(links[i]).bandwidth.bps());
-    unfrozen_on[i] = on_link_[links[i]].size();
-    level_of[i] = unfrozen_on[i] > 0 ? room[i] / static_cast<double>(unfrozen_on[i]) : kNone;
-  }
-  // An indexed binary min-heap of links by level: freezing a flow only raises the levels of
-  // its links ((room - x) / (n - 1) >= room / n when x <= room / n), so entries sift down.
-  std::vector<std::size_t> heap(links.size());
-  std::vector<std::size_t> where(links.size());
-  auto before = [&](std::size_t x, std::size_t y) {
-    return level_of[x] < level_of[y] || (level_of[x] == level_of[y] && x < y);
+  auto level_of = [&](std::size_t i) {
+    return unfrozen_on[i] > 0 ? room[i] / static_cast<double>(unfrozen_on[i]) : kNoLevel;
   };
-  auto sift_down = [&](std::size_t pos) {
-    const std::size_t n = heap.size();
-    for (;;) {
-      std::size_t best = pos;
-      for (std::size_t c = 2 * pos + 1; c <= 2 * pos + 2 && c < n; ++c) {
-        if (before(heap[c], heap[best])) best = c;
-      }
-      if (best == pos) return;
-      std::swap(heap[pos], heap[best]);
-      where[heap[pos]] = pos;
-      where[heap[best]] = best;
-      pos = best;
-    }
-  };
-  for (std::size_t i = 0; i < links.size(); ++i) heap[i] = i;
-  std::sort(heap.begin(), heap.end(), before);  // a sorted array is a heap
-  for (std::size_t pos = 0; pos < heap.size(); ++pos) where[heap[pos]] = pos;
+  std::vector<double> levels(links.size());
+  for (std::size_t i = 0; i < links.size(); ++i) levels[i] = level_of(i);
+  link_heap_.assign(std::move(levels));
 
   using Key = std::pair<double, std::size_t>;
   std::priority_queue<Key, std::vector<Key>, std::greater<>> cap_heap;
@@ -190,21 +232,21 @@ std::vector<double> FlowModel::fair_rates(const std::vector<FlowId>& flows) {
       const std::size_t i = slot_of_link_[l];
       room[i] = std::max(0.0, room[i] - level);
       --unfrozen_on[i];
-      level_of[i] = unfrozen_on[i] > 0 ? room[i] / static_cast<double>(unfrozen_on[i]) : kNone;
-      sift_down(where[i]);
+      link_heap_.set(i, level_of(i));
     }
   };
   std::size_t left = flows.size();
   while (left > 0) {
     while (!cap_heap.empty() && rate[cap_heap.top().second] >= 0) cap_heap.pop();
-    const std::size_t i = heap.front();
-    const double level = level_of[i];
+    const std::size_t i = link_heap_.top();
+    const double level = link_heap_.key(i);
     if (!cap_heap.empty() && cap_heap.top().first < level) {
       freeze(cap_heap.top().second, cap_heap.top().first);
       --left;
       continue;
     }
     for (const FlowId f : on_link_[links[i]]) {
+      if (flow_mark_[f] != epoch_) continue;  // a flow whose rate stands
       const std::size_t k = slot_of_flow_[f];
       if (rate[k] < 0) {
         freeze(k, level);
@@ -217,17 +259,19 @@ std::vector<double> FlowModel::fair_rates(const std::vector<FlowId>& flows) {
 
 void FlowModel::set_finish(FlowId id) {
   Flow& f = flows_[id];
-  if (f.finish >= 0) finishing_.erase({f.finish, id});
   f.finish = -1;
-  if (f.rate_bps <= 0) return;  // stalled until a link frees up
+  if (f.rate_bps <= 0) {  // stalled until a link frees up
+    finishing_.erase(id);
+    return;
+  }
   const double ns = std::ceil(f.remaining_bytes * 8e9 / f.rate_bps);
   f.finish = sim_.now().ns() + static_cast<std::int64_t>(ns);
-  finishing_.emplace(f.finish, id);
+  finishing_.set(id, f.finish);
 }
 
 void FlowModel::arm() {
   if (!dirty_.empty()) return;  // resolve() arms once the rates are known
-  const std::int64_t at = finishing_.empty() ? -1 : finishing_.begin()->first;
+  const std::int64_t at = finishing_.empty() ? -1 : finishing_.key(finishing_.top());
   if (at == next_at_) return;
   sim_.cancel(next_);
   next_at_ = at;
@@ -237,8 +281,8 @@ void FlowModel::arm() {
 void FlowModel::on_finish() {
   next_at_ = -1;
   // Flows finishing now, one at a time: each completion may change the others' rates.
-  while (!finishing_.empty() && finishing_.begin()->first <= sim_.now().ns()) {
-    const FlowId id = finishing_.begin()->second;
+  while (!finishing_.empty() && finishing_.key(finishing_.top()) <= sim_.now().ns()) {
+    const auto id = static_cast<FlowId>(finishing_.top());
     std::function<void()> done = std::move(flows_[id].done);
     const std::vector<LinkId> links = flows_[id].links;
     remove(id);

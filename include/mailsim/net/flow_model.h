@@ -2,19 +2,21 @@
 // a flow along its route, and concurrent flows get max-min fair rates (progressive
 // filling over the links they cross, each flow also bounded by its own cap, which the
 // connection uses for TCP slow start). Rates are recomputed when flows start, end or
-// change their cap, only for the flows that share a link with them, directly or through
-// others, and once per instant of simulated time however many flows changed in it (as
-// SimGrid solves once per step): the recomputation is an event at the current time, run
-// earlier when a rate is asked for. A flow is done when its last byte has left the sender;
-// the caller adds the path's latency. Owned by the Network; not thread-safe.
+// change their cap, once per instant of simulated time however many flows changed in it
+// (as SimGrid solves once per step): the recomputation is an event at the current time,
+// run earlier when a rate is asked for. It touches only the flows whose rate can change:
+// those sharing a link with a changed flow, directly or through others, and whose rate is
+// at least the lowest level at which the filling can differ from the last one (flows
+// frozen below it keep their rates). A flow is done when its last byte has left the
+// sender; the caller adds the path's latency. Owned by the Network; not thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <set>
 #include <utility>
 #include <vector>
 
+#include "mailsim/core/indexed_heap.h"
 #include "mailsim/core/simulator.h"
 #include "mailsim/net/topology.h"
 
@@ -51,17 +53,25 @@ class FlowModel {
     std::int64_t finish = -1;  // ns; the key in finishing_, -1 while stalled
     std::function<void()> done;
     bool active = false;
+    bool fresh = false;  // started since the last recomputation: no rate yet
   };
 
   void remove(FlowId id);
-  // The flows that share a link with `seed`, transitively; their links are left in
-  // component_links_.
-  std::vector<FlowId> component(const std::vector<LinkId>& seed_links);
+  // The rates of the flows frozen below this level in the last filling stand.
+  double first_changed_level();
+  // The level at which `link` would fill if the flows it carries kept their rates and the
+  // fresh ones rose together from zero.
+  double saturation_level(LinkId link);
+  // The flows that share a link with `seed`, transitively through flows whose rate may
+  // change (fresh, or at least `level`); their links are left in component_links_, with the
+  // capacity the standing flows leave in link_room_ and the others' count in link_unfrozen_.
+  std::vector<FlowId> affected(const std::vector<LinkId>& seed_links, double level);
   // Marks the rates of the flows on `links` for recomputation at this instant.
   void reshare(const std::vector<LinkId>& links);
   void resolve();
   double sent_since_update(const Flow& f) const;
-  // Max-min fair rates for `flows` (a whole component), by progressive filling.
+  // Max-min fair rates for `flows`, by progressive filling. REQUIRES: `flows` is what
+  // affected() just returned.
   std::vector<double> fair_rates(const std::vector<FlowId>& flows);
   void set_finish(FlowId id);
   void arm();  // one simulator event, for the earliest finish
@@ -71,16 +81,22 @@ class FlowModel {
   const Topology& topology_;
   std::vector<Flow> flows_;
   std::vector<FlowId> free_;
-  std::vector<std::vector<FlowId>> on_link_;             // active flows crossing each link
-  std::set<std::pair<std::int64_t, FlowId>> finishing_;  // (finish ns, flow)
+  std::vector<std::vector<FlowId>> on_link_;  // active flows crossing each link
+  IndexedHeap<std::int64_t> finishing_;       // flow -> finish ns
   EventId next_;
   std::int64_t next_at_ = -1;
   std::vector<LinkId> dirty_;  // links whose flows' rates are out of date
+  std::vector<FlowId> fresh_;  // flows started since the last recomputation
+  double changed_level_;       // lowest level of an end or cap change since then
   // Scratch space of component() and fair_rates(), kept to avoid allocating per change.
   std::uint32_t epoch_ = 0;
   std::vector<std::uint32_t> link_mark_;
   std::vector<std::uint32_t> flow_mark_;
   std::vector<LinkId> component_links_;
+  std::vector<double> link_room_;
+  std::vector<std::size_t> link_unfrozen_;
+  std::vector<double> scratch_rates_;
+  IndexedHeap<double> link_heap_;  // link slot -> level at which it would fill
   std::vector<std::size_t> slot_of_link_;
   std::vector<std::size_t> slot_of_flow_;
   EventId resolve_event_;
