@@ -1,16 +1,19 @@
 -- The mailsim results database: one run per file. Times are REAL seconds of simulated
 -- time (suffix _s); wall-clock times are ISO-8601 UTC text. This file is the one source
 -- of the schema: the record library embeds it at build time.
--- run.status is 'running' until the run completes, so a killed run is visible as such.
--- application_id marks the file as ours ('mail' in ASCII), so that the readers and the
--- writer can tell a mailsim database from any other file.
+-- run.status is 'running' until the run ends: 'completed' when it reached its end,
+-- 'interrupted' when stopped by a signal (what happened until then is all there), 'failed'
+-- after an internal error; a killed run stays 'running'. application_id marks the file as
+-- ours ('mail' in ASCII), so that the readers and the writer can tell a mailsim database
+-- from any other file; user_version is the schema's version, raised when it changes.
 PRAGMA application_id = 1835100524;
+PRAGMA user_version = 1;
 CREATE TABLE run (
   run_id INTEGER PRIMARY KEY,
   scenario TEXT NOT NULL,
   scenario_sha256 TEXT,
   seed INTEGER NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+  status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'interrupted', 'failed')),
   sim_end_s REAL,
   version TEXT,
   started_at TEXT,
@@ -137,3 +140,39 @@ CREATE TABLE queue_sample (
   deferred INTEGER NOT NULL
 );
 CREATE INDEX queue_sample_by_node ON queue_sample (node, t_s);
+
+-- Views for common questions.
+
+-- Delivery latency of every delivered recipient, from the message's creation.
+CREATE VIEW recipient_latency AS
+SELECT r.msg_id, m.message_id, m.kind, m.sender, r.rcpt, m.origin, r.final_node,
+       m.created_s, r.delivered_s, r.latency_s, r.attempts
+FROM recipient r JOIN message m USING (msg_id)
+WHERE r.status = 'delivered';
+
+-- How long a message stayed at each node it reached: from its arrival there until it
+-- arrived at the next node it was passed to, or was delivered there (NULL: it left no
+-- trace of leaving, e.g. it bounced, expired or was still queued).
+CREATE VIEW hop_delay AS
+SELECT *, left_s - arrived_s AS delay_s FROM (
+  SELECT h.msg_id, h.node, h.from_node, h.queue_id, h.arrived_s,
+         CASE WHEN x IS NULL THEN y WHEN y IS NULL THEN x ELSE MIN(x, y) END AS left_s
+  FROM (SELECT h.*,
+          (SELECT MIN(n.arrived_s) FROM hop n WHERE n.msg_id = h.msg_id
+             AND n.from_node = h.node AND n.arrived_s >= h.arrived_s) AS x,
+          (SELECT MIN(d.delivered_s) FROM delivery d WHERE d.msg_id = h.msg_id
+             AND d.node = h.node AND d.delivered_s >= h.arrived_s) AS y
+        FROM hop h) h);
+
+-- The SMTP attempts that carried each recipient, over all hops, with their outcomes.
+CREATE VIEW recipient_attempts AS
+SELECT r.msg_id, r.rcpt, r.status,
+       COUNT(a.attempt_id) AS attempts,
+       SUM(ar.outcome = 'deferred') AS deferred,
+       MIN(a.started_s) AS first_attempt_s,
+       MAX(a.started_s) AS last_attempt_s
+FROM recipient r
+LEFT JOIN attempt a ON a.msg_id = r.msg_id
+LEFT JOIN attempt_recipient ar ON ar.attempt_id = a.attempt_id AND ar.rcpt = r.rcpt
+WHERE a.attempt_id IS NULL OR ar.attempt_id IS NOT NULL
+GROUP BY r.msg_id, r.rcpt;

@@ -1,0 +1,64 @@
+// The schema's views answer common questions from the tables; these tests check them on
+// the sample run, whose rows are known by heart (see sample_run.h).
+#include "mailsim/record/recorder.h"
+#include "sample_run.h"
+#include "support/catch.h"
+
+namespace mailsim::record {
+namespace {
+
+using test::query_double;
+using test::query_int;
+using test::query_text;
+
+void record_sample(const std::string& path) {
+  Recorder recorder(path, {"sample", "abc123", 7, "0.1.0"}, RecordLevel::kAttempts);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  test::emit_sample_run(events);
+  recorder.finish(test::at_seconds(86400));
+}
+
+TEST_CASE("the schema has a version") {
+  test::TempDb db;
+  record_sample(db.path());
+  CHECK(query_int(db.path(), "PRAGMA user_version") == 1);
+}
+
+TEST_CASE("recipient_latency lists delivered recipients with their latency from creation") {
+  test::TempDb db;
+  record_sample(db.path());
+  CHECK(query_int(db.path(), "SELECT COUNT(*) FROM recipient_latency") == 1);
+  CHECK(query_text(db.path(), "SELECT rcpt FROM recipient_latency") == "bob@b.example");
+  // Created at 10 s, delivered at 7200.5 s.
+  CHECK(query_double(db.path(), "SELECT latency_s FROM recipient_latency") == 7190.5);
+  CHECK(query_int(db.path(), "SELECT attempts FROM recipient_latency") == 2);
+}
+
+TEST_CASE("hop_delay measures each stay from arrival to the next hop or the delivery") {
+  test::TempDb db;
+  record_sample(db.path());
+  // At a from 10 s until b received it at 1801 s; at b from 1801 s until bob's delivery
+  // at 7200.5 s.
+  CHECK(query_double(db.path(), "SELECT delay_s FROM hop_delay WHERE node = 'a'") == 1791.0);
+  CHECK(query_double(db.path(), "SELECT left_s FROM hop_delay WHERE node = 'b'") == 7200.5);
+  CHECK(query_double(db.path(), "SELECT delay_s FROM hop_delay WHERE node = 'b'") == 5399.5);
+}
+
+TEST_CASE("recipient_attempts counts the attempts that carried each recipient") {
+  test::TempDb db;
+  record_sample(db.path());
+  // Both attempts a->b carried both recipients; the first (a connect timeout) deferred
+  // them, the second handed them to b.
+  for (const char* rcpt : {"bob@b.example", "eve@b.example"}) {
+    const std::string where = std::string(" FROM recipient_attempts WHERE rcpt = '") + rcpt + "'";
+    CAPTURE(rcpt);
+    CHECK(query_int(db.path(), "SELECT attempts" + where) == 2);
+    CHECK(query_int(db.path(), "SELECT deferred" + where) == 1);
+    CHECK(query_double(db.path(), "SELECT first_attempt_s" + where) == 10.0);
+    CHECK(query_double(db.path(), "SELECT last_attempt_s" + where) == 1800.0);
+  }
+}
+
+}  // namespace
+}  // namespace mailsim::record
