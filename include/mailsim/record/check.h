@@ -1,0 +1,27 @@
+// The invariants every results database must hold, checked by `mailsim check`: each
+// recipient of each user message in exactly one final state, consistent times and
+// latencies, attempts that refer to existing messages, nodes and recipients, nothing
+// before a message's creation or after the run's end.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace mailsim::record {
+
+struct Violation {
+  std::string rule;               // what should hold, as a sentence
+  std::int64_t count = 0;         // offending rows
+  std::vector<std::string> rows;  // the first few of them, described
+};
+
+// Reads the database at `path`. Throws InputError when it is not a mailsim results
+// database. An empty result means every invariant holds.
+std::vector<Violation> check_results(const std::string& path);
+
+// One block per violation: the rule, the count, and its rows indented.
+void print_violations(std::ostream& out, const std::vector<Violation>& violations);
+
+}  // namespace mailsim::record
