@@ -86,8 +86,11 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
   arm_timer();
 }
 
+// What the session has to send goes as one message, however many pieces the message data
+// comes in.
 void Delivery::pump() {
-  std::string out = session_->take_output();
+  std::string out;
+  for (std::string piece; !(piece = session_->take_output()).empty();) out += piece;
   if (!out.empty()) {
     attempt_.bytes += static_cast<std::int64_t>(out.size());
     connection_->send(net::Side::kClient, std::move(out));

@@ -31,11 +31,19 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
     release();
   }
 
-  smtp::Reply on_helo(std::string_view) override { return smtp::make_reply(250, "", "Ok"); }
-  smtp::Reply on_mail(std::string_view) override { return smtp::make_reply(250, "2.1.0", "Ok"); }
-  smtp::Reply on_rcpt(std::string_view rcpt) override { return policy_.check_recipient(rcpt); }
-  smtp::Reply on_message(const smtp::Envelope& envelope, std::string data) override {
-    return policy_.accept_message(envelope, std::move(data), session_.helo_name(),
+  // Every decision is immediate: the receiver never leaves one pending.
+  smtp::Reply on_helo(const smtp::SessionInfo&, std::string_view) override {
+    return smtp::make_reply(250, "", "Ok");
+  }
+  smtp::Decision on_mail(const smtp::SessionInfo&, std::string_view) override {
+    return smtp::make_reply(250, "2.1.0", "Ok");
+  }
+  smtp::Decision on_rcpt(const smtp::SessionInfo&, std::string_view rcpt) override {
+    return policy_.check_recipient(rcpt);
+  }
+  smtp::Decision on_message(const smtp::SessionInfo& session, const smtp::Envelope& envelope,
+                            std::string data) override {
+    return policy_.accept_message(envelope, std::move(data), session.helo_name,
                                   connection_->node(net::Side::kClient));
   }
 

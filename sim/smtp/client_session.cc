@@ -1,9 +1,13 @@
+// The connection half of ClientSession: greeting, EHLO/HELO, AUTH, RSET between
+// transactions, QUIT, and the failures that end every queued message at once. The
+// transactions themselves are in client_transaction.cc.
 #include "mailsim/smtp/client_session.h"
 
 #include <cassert>
+#include <memory>
 #include <utility>
 
-#include "mailsim/smtp/transparency.h"
+#include "smtp/client_commands.h"
 
 namespace mailsim::smtp {
 namespace {
@@ -16,14 +20,22 @@ std::string_view awaited(ClientStage stage) {
       return "the reply to EHLO";
     case ClientStage::kHelo:
       return "the reply to HELO";
+    case ClientStage::kAuth:
+      return "the reply to AUTH";
+    case ClientStage::kRset:
+      return "the reply to RSET";
     case ClientStage::kMail:
       return "the reply to MAIL FROM";
     case ClientStage::kRcpt:
       return "the reply to RCPT TO";
     case ClientStage::kData:
       return "the reply to DATA";
+    case ClientStage::kSendingData:
+      return "the server to take the message data";
     case ClientStage::kDataBody:
       return "the reply to end of data";
+    case ClientStage::kIdle:
+      return "the next message";
     case ClientStage::kQuit:
       return "the reply to QUIT";
     case ClientStage::kDone:
@@ -38,36 +50,67 @@ bool is_expected(ClientStage stage, const Reply& reply) {
   return stage == ClientStage::kData ? reply.code == 354 : reply.is_positive();
 }
 
-RecipientStatus failure_status(const Reply& reply) {
-  return reply.is_permanent() ? RecipientStatus::kRejected : RecipientStatus::kDeferred;
+Reply protocol_error(std::string_view what) {
+  return make_reply(451, "4.5.0", "Protocol error: " + std::string(what));
 }
 
 }  // namespace
 
+ClientSession::ClientSession(ClientConfig config)
+    : config_(std::move(config)), pending_{{ClientStage::kGreeting}} {}
+
 ClientSession::ClientSession(ClientConfig config, Envelope envelope, std::string data)
-    : config_(std::move(config)),
-      envelope_(std::move(envelope)),
-      data_(std::move(data)),
-      pending_{{ClientStage::kGreeting}},
-      decided_(envelope_.rcpt_to.size(), false) {
-  for (const std::string& recipient : envelope_.rcpt_to) {
-    result_.recipients.push_back({recipient, RecipientStatus::kDeferred, {}});
+    : ClientSession(std::move(config), std::move(envelope),
+                    std::make_shared<const Message>(std::move(data))) {}
+
+ClientSession::ClientSession(ClientConfig config, Envelope envelope, SharedMessage message)
+    : ClientSession(std::move(config)) {
+  add_message(std::move(envelope), std::move(message));
+  finish();
+}
+
+std::size_t ClientSession::add_message(Envelope envelope, SharedMessage message) {
+  assert(!finished_);
+  Transaction& t = transactions_.emplace_back();
+  t.envelope = std::move(envelope);
+  t.message = std::move(message);
+  t.decided.assign(t.envelope.rcpt_to.size(), false);
+  for (const std::string& recipient : t.envelope.rcpt_to) {
+    t.result.recipients.push_back({recipient, RecipientStatus::kDeferred, {}});
   }
+  if (failure_) {
+    t.decide_undecided(failure_status_, *failure_);
+    t.result.complete = true;
+    current_ = transactions_.size();
+  }
+  advance();
+  return transactions_.size() - 1;
+}
+
+void ClientSession::finish() {
+  finished_ = true;
+  advance();
 }
 
 void ClientSession::receive(std::string_view bytes) {
   parser_.feed(bytes);
   while (std::optional<Reply> reply = parser_.next()) {
+    // A server that answers before the data was all taken answers the "." it cannot have
+    // seen yet: the data goes out in full first.
+    if (pending_.empty() && data_ && reply->code != 421) finish_data();
     for (const std::string& line : parser_.raw_lines()) transcript_.push_back({'S', line});
     on_reply(*reply);
   }
   if (parser_.malformed() && !ended_) {
     for (const std::string& line : parser_.raw_lines()) transcript_.push_back({'S', line});
-    end(make_reply(451, "4.5.0", "Protocol error: malformed reply from server"));
+    end(protocol_error("malformed reply from server"));
   }
 }
 
-std::string ClientSession::take_output() { return std::exchange(output_, {}); }
+std::string ClientSession::take_output() {
+  if (data_) send_data_piece();
+  return std::exchange(output_, {});
+}
 
 std::vector<TranscriptLine> ClientSession::take_transcript() {
   return std::exchange(transcript_, {});
@@ -88,12 +131,16 @@ void ClientSession::timed_out() {
 ClientStage ClientSession::stage() const {
   if (ended_) return ClientStage::kDone;
   if (quit_sent_) return ClientStage::kQuit;
+  if (data_) return ClientStage::kSendingData;
+  if (pending_.empty()) return ClientStage::kIdle;
   return pending_.front().stage;
 }
 
 void ClientSession::on_reply(const Reply& reply) {
   if (ended_) return;
-  assert(!pending_.empty());  // the reply to QUIT, the last one awaited, sets ended_
+  if (pending_.empty()) {  // nothing was asked: a 421 while idle, or a confused server
+    return end(reply.code == 421 ? reply : protocol_error("unexpected reply: " + reply.text()));
+  }
   const Sent sent = pending_.front();
   pending_.pop_front();
   if (quit_sent_) {  // the outcome is decided; what is left only goes to the transcript
@@ -102,10 +149,8 @@ void ClientSession::on_reply(const Reply& reply) {
   }
   if (reply.code == 421) return end(reply);
   if (!reply.is_transient() && !reply.is_permanent() && !is_expected(sent.stage, reply)) {
-    return end(make_reply(451, "4.5.0",
-                          "Protocol error: unexpected reply to " +
-                              std::string(awaited(sent.stage)) + ": " + std::to_string(reply.code) +
-                              " " + reply.text()));
+    return end(protocol_error("unexpected reply to " + std::string(awaited(sent.stage)) + ": " +
+                              std::to_string(reply.code) + " " + reply.text()));
   }
   switch (sent.stage) {
     case ClientStage::kGreeting:
@@ -114,149 +159,130 @@ void ClientSession::on_reply(const Reply& reply) {
       return on_ehlo(reply);
     case ClientStage::kHelo:
       return on_helo(reply);
-    case ClientStage::kMail:
-      return on_mail(reply);
-    case ClientStage::kRcpt:
-      return on_rcpt(sent.recipient, reply);
-    case ClientStage::kData:
-      return on_data(reply);
-    case ClientStage::kDataBody:
-      return on_data_body(reply);
-    case ClientStage::kQuit:
-    case ClientStage::kDone:
-      break;
+    case ClientStage::kAuth:
+      return on_auth(reply);
+    case ClientStage::kRset:
+      return on_rset(reply);
+    default:
+      return dispatch_transaction_reply(sent, reply);
   }
 }
 
 void ClientSession::on_greeting(const Reply& reply) {
   if (!reply.is_positive()) {
-    decide_undecided(reply);
+    fail_all(reply);
     return send_quit();
   }
-  send_command("EHLO " + config_.helo_name, ClientStage::kEhlo);
+  send_command("EHLO " + config_.helo_name, {ClientStage::kEhlo});
 }
 
 void ClientSession::on_ehlo(const Reply& reply) {
-  if (reply.is_permanent()) return send_command("HELO " + config_.helo_name, ClientStage::kHelo);
+  if (reply.is_permanent()) return send_command("HELO " + config_.helo_name, {ClientStage::kHelo});
   if (!reply.is_positive()) {
-    decide_undecided(reply);
+    fail_all(reply);
     return send_quit();
   }
   extensions_ = parse_extensions(reply);
-  send_transaction();
+  // Like Postfix (smtp_proto.c, smtp_helo): with smtp_sasl_auth_enable set, it
+  // authenticates only when the server's EHLO offers AUTH, and otherwise carries on
+  // without; offered mechanisms it cannot use defer the mail with 4.7.0
+  // (smtp_sasl_proto.c, smtp_sasl_helo_login).
+  if (!config_.auth || !extensions_.auth) return ready();
+  if (!extensions_.offers_auth("PLAIN")) {
+    fail_all(make_reply(451, "4.7.0",
+                        "SASL authentication failed: server offered no compatible authentication "
+                        "mechanisms"),
+             RecipientStatus::kDeferred);
+    return send_quit();
+  }
+  // The initial response goes on the AUTH line (RFC 4954 4); the transcript hides it.
+  output_ += "AUTH PLAIN " + plain_response(*config_.auth) + "\r\n";
+  transcript_.push_back({'C', "AUTH PLAIN (credentials hidden)"});
+  pending_.push_back({ClientStage::kAuth});
 }
 
 void ClientSession::on_helo(const Reply& reply) {
   if (!reply.is_positive()) {
-    decide_undecided(reply);
+    fail_all(reply);
     return send_quit();
   }
-  send_transaction();
+  ready();
 }
 
-void ClientSession::on_mail(const Reply& reply) {
+// 235 goes on; a 4xx defers and a 5xx rejects every message (Postfix would soften a 5xx
+// here to 4xx with smtp_sasl_auth_soft_bounce, its default).
+void ClientSession::on_auth(const Reply& reply) {
   if (!reply.is_positive()) {
-    decide_undecided(reply);
-    return send_quit();  // pipelined RCPT and DATA replies still come; they are only logged
-  }
-  if (!extensions_.pipelining) send_next_rcpt_or_data();
-}
-
-void ClientSession::on_rcpt(std::size_t index, const Reply& reply) {
-  if (reply.is_positive()) {
-    ++accepted_;
-  } else {
-    decide(index, failure_status(reply), reply);
-  }
-  if (!extensions_.pipelining) send_next_rcpt_or_data();
-}
-
-void ClientSession::on_data(const Reply& reply) {
-  if (reply.code != 354) {
-    decide_undecided(reply);
+    fail_all(reply);
     return send_quit();
   }
-  if (accepted_ > 0) return send_message();
-  // Pipelined DATA accepted although no recipient was: end the empty transaction.
-  send_command(".", ClientStage::kDataBody);
-  send_quit();
+  ready();
 }
 
-void ClientSession::on_data_body(const Reply& reply) {
-  if (reply.is_positive()) {
-    result_.message_sent = true;
-    for (std::size_t i = 0; i < decided_.size(); ++i) {
-      if (!decided_[i]) decide(i, RecipientStatus::kAccepted, reply);
-    }
-  } else {
-    decide_undecided(reply);
+// A refused RSET leaves the connection in an unknown state: the messages left are deferred,
+// to be tried over another connection, as Exim does (transports/smtp.c).
+void ClientSession::on_rset(const Reply& reply) {
+  if (!reply.is_positive()) {
+    fail_all(reply, RecipientStatus::kDeferred);
+    return send_quit();
   }
-  send_quit();
+  busy_ = false;
+  advance();
 }
 
-void ClientSession::send_command(std::string line, ClientStage stage, std::size_t recipient) {
-  transcript_.push_back({'C', line});
-  output_ += line;
-  output_ += "\r\n";
-  pending_.push_back({stage, recipient});
+void ClientSession::ready() {
+  ready_ = true;
+  advance();
 }
 
-// MAIL, then with PIPELINING every RCPT and DATA in the same group (RFC 2920 3.1: DATA may
-// only end a group); without it one command per round trip.
-void ClientSession::send_transaction() {
-  std::string mail = "MAIL FROM:<" + envelope_.mail_from + ">";
-  if (extensions_.size) mail += " SIZE=" + std::to_string(data_.size());
-  send_command(std::move(mail), ClientStage::kMail);
-  if (!extensions_.pipelining) return;
-  while (next_rcpt_ < envelope_.rcpt_to.size()) {
-    send_command("RCPT TO:<" + envelope_.rcpt_to[next_rcpt_] + ">", ClientStage::kRcpt, next_rcpt_);
-    ++next_rcpt_;
+// Starts what comes next once nothing is under way: RSET if the last transaction failed
+// midway, then the next message; QUIT when the queue is finished and empty.
+void ClientSession::advance() {
+  if (!ready_ || busy_ || quit_sent_ || ended_) return;
+  if (current_ < transactions_.size()) {
+    if (!std::exchange(rset_needed_, false)) return start_transaction();
+    busy_ = true;
+    return send_command("RSET", {ClientStage::kRset});
   }
-  send_command("DATA", ClientStage::kData);
+  if (finished_) send_quit();
 }
 
-void ClientSession::send_next_rcpt_or_data() {
-  if (next_rcpt_ < envelope_.rcpt_to.size()) {
-    send_command("RCPT TO:<" + envelope_.rcpt_to[next_rcpt_] + ">", ClientStage::kRcpt, next_rcpt_);
-    ++next_rcpt_;
-  } else if (accepted_ > 0) {
-    send_command("DATA", ClientStage::kData);
-  } else {
-    send_quit();
+// Decides every recipient not yet decided, of the current and all later messages, and
+// of messages queued from now on.
+void ClientSession::fail_all(const Reply& reply, RecipientStatus status) {
+  for (std::size_t i = current_; i < transactions_.size(); ++i) {
+    transactions_[i].decide_undecided(status, reply);
+    transactions_[i].result.complete = true;
   }
+  current_ = transactions_.size();
+  failure_ = reply;
+  failure_status_ = status;
+  busy_ = false;
+  data_.reset();
 }
 
-void ClientSession::send_message() {
-  output_ += dot_stuff(data_);
-  transcript_.push_back({'C', "(message data, " + std::to_string(data_.size()) + " bytes)"});
-  send_command(".", ClientStage::kDataBody);
-}
+void ClientSession::fail_all(const Reply& reply) { fail_all(reply, failure_status(reply)); }
 
-void ClientSession::send_quit() {
-  send_command("QUIT", ClientStage::kQuit);
-  quit_sent_ = true;
-}
-
-void ClientSession::decide(std::size_t index, RecipientStatus status, const Reply& reply) {
-  decided_[index] = true;
-  result_.recipients[index].status = status;
-  result_.recipients[index].reply = reply;
-  result_.last_reply = reply;
-}
-
-// Keeps last_reply when every recipient was already decided (a pipelined DATA refused
-// after all RCPTs were), unless nothing has decided anything yet.
-void ClientSession::decide_undecided(const Reply& reply) {
-  for (std::size_t i = 0; i < decided_.size(); ++i) {
-    if (!decided_[i]) decide(i, failure_status(reply), reply);
-  }
-  if (result_.last_reply.code == 0) result_.last_reply = reply;
+RecipientStatus ClientSession::failure_status(const Reply& reply) {
+  return reply.is_permanent() ? RecipientStatus::kRejected : RecipientStatus::kDeferred;
 }
 
 // The session is over without QUIT: a 421, a broken connection or a protocol error.
 void ClientSession::end(const Reply& reply) {
-  decide_undecided(reply);
+  fail_all(reply);
   ended_ = true;
+}
+
+void ClientSession::send_command(std::string line, Sent sent) {
+  output_ += line;
+  output_ += "\r\n";
+  transcript_.push_back({'C', std::move(line)});
+  pending_.push_back(sent);
+}
+
+void ClientSession::send_quit() {
+  send_command("QUIT", {ClientStage::kQuit});
+  quit_sent_ = true;
 }
 
 }  // namespace mailsim::smtp

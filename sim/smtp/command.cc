@@ -44,9 +44,16 @@ std::optional<std::vector<MailParameter>> parse_parameters(std::string_view text
     if (keyword.empty()) return std::nullopt;
     const std::string_view value =
         equals == std::string_view::npos ? std::string_view() : word.substr(equals + 1);
-    parameters.push_back({upper(keyword), std::string(value)});
+    parameters.push_back({upper(keyword), std::string(value), std::string(word)});
   }
   return parameters;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
 }
 
 }  // namespace
@@ -72,6 +79,25 @@ std::optional<PathArgument> parse_path_argument(std::string_view argument,
   const std::string_view address = drop_source_route(path->first);
   if (address.find_first_of("<> \t") != std::string_view::npos) return std::nullopt;
   return PathArgument{std::string(address), std::move(*parameters)};
+}
+
+std::optional<std::string> xtext_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c < '!' || c > '~') return std::nullopt;
+    if (c != '+') {
+      out += c;
+      continue;
+    }
+    const int high = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
+    const int low = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return out;
 }
 
 }  // namespace mailsim::smtp

@@ -10,6 +10,18 @@
 namespace mailsim::smtp {
 namespace {
 
+void add_auth_mechanisms(std::string_view parameter, std::vector<std::string>& mechanisms) {
+  while (!parameter.empty()) {
+    const std::size_t end = std::min(parameter.find(' '), parameter.size());
+    std::string mechanism = upper(parameter.substr(0, end));
+    parameter.remove_prefix(std::min(end + 1, parameter.size()));
+    if (!mechanism.empty() &&
+        std::find(mechanisms.begin(), mechanisms.end(), mechanism) == mechanisms.end()) {
+      mechanisms.push_back(std::move(mechanism));
+    }
+  }
+}
+
 std::int64_t parse_size_limit(std::string_view parameter) {
   std::int64_t limit = 0;
   const auto [end, error] =
@@ -24,7 +36,7 @@ Extensions parse_extensions(const Reply& ehlo_reply) {
   Extensions extensions;
   for (std::size_t i = 1; i < ehlo_reply.lines.size(); ++i) {
     const std::string_view line = ehlo_reply.lines[i];
-    const std::size_t space = std::min(line.find(' '), line.size());
+    const std::size_t space = std::min(line.find_first_of(" ="), line.size());
     const std::string keyword = upper(line.substr(0, space));
     const std::string_view parameter = space < line.size() ? line.substr(space + 1) : "";
     if (keyword == "PIPELINING") {
@@ -38,9 +50,17 @@ Extensions parse_extensions(const Reply& ehlo_reply) {
       extensions.enhanced_status_codes = true;
     } else if (keyword == "DSN") {
       extensions.dsn = true;
+    } else if (keyword == "AUTH") {
+      extensions.auth = true;
+      add_auth_mechanisms(parameter, extensions.auth_mechanisms);
     }
   }
   return extensions;
+}
+
+bool Extensions::offers_auth(std::string_view mechanism) const {
+  return std::find(auth_mechanisms.begin(), auth_mechanisms.end(), mechanism) !=
+         auth_mechanisms.end();
 }
 
 }  // namespace mailsim::smtp

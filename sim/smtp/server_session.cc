@@ -1,44 +1,30 @@
 #include "mailsim/smtp/server_session.h"
 
-#include <charconv>
+#include <algorithm>
+#include <cassert>
 #include <limits>
-#include <optional>
 #include <utility>
 
 #include "mailsim/smtp/command.h"
 #include "mailsim/smtp/transparency.h"
+#include "smtp/mail_parameters.h"
 
 namespace mailsim::smtp {
 namespace {
 
 constexpr std::size_t kMaxCommandLine = 512;  // octets with CRLF, RFC 5321 4.5.3.1.4
-
-std::optional<Reply> check_size_parameter(std::string_view value, std::int64_t max_size) {
-  std::int64_t size = 0;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), size);
-  if (value.empty() || error != std::errc() || end != value.data() + value.size() || size < 0) {
-    return make_reply(501, "5.5.4", "Bad message size syntax");
-  }
-  if (max_size > 0 && size > max_size) {
-    return make_reply(552, "5.3.4", "Message size exceeds fixed limit");
-  }
-  return std::nullopt;
-}
-
-// Parameters other than SIZE are accepted and ignored for now.
-std::optional<Reply> check_mail_parameters(const PathArgument& path, std::int64_t max_size) {
-  for (const MailParameter& parameter : path.parameters) {
-    if (parameter.keyword != "SIZE") continue;
-    if (auto refusal = check_size_parameter(parameter.value, max_size)) return refusal;
-  }
-  return std::nullopt;
-}
+// Postfix's smtpd_sasl_response_limit: a longer AUTH response ends the exchange.
+constexpr std::size_t kMaxAuthResponse = 12288;
+// Input goes to the line reader a line at a time, so that a pending decision leaves no
+// whole line unread there; a long line goes in steps of this size.
+constexpr std::size_t kFeedStep = 4096;
 
 Reply ehlo_reply(const ServerConfig& config) {
   Reply reply{250, "", {config.hostname, "PIPELINING"}};
   reply.lines.push_back(config.max_message_size > 0
                             ? "SIZE " + std::to_string(config.max_message_size)
                             : std::string("SIZE"));
+  if (config.authenticate) reply.lines.emplace_back("AUTH PLAIN LOGIN");
   for (const char* keyword : {"ENHANCEDSTATUSCODES", "8BITMIME", "DSN"}) {
     reply.lines.emplace_back(keyword);
   }
@@ -47,6 +33,16 @@ Reply ehlo_reply(const ServerConfig& config) {
 
 std::string_view first_word(std::string_view text) {
   return text.substr(0, std::min(text.find_first_of(" \t"), text.size()));
+}
+
+// Reply texts may quote what the client sent; on the wire they stay printable ASCII, as
+// Postfix's replies do.
+Reply printable(Reply reply) {
+  for (std::string& line : reply.lines) {
+    std::replace_if(
+        line.begin(), line.end(), [](char c) { return c < ' ' || c > '~'; }, '?');
+  }
+  return reply;
 }
 
 }  // namespace
@@ -58,32 +54,69 @@ void ServerSession::open() { send(220, "", config_.hostname + " ESMTP " + config
 
 void ServerSession::receive(std::string_view bytes) {
   if (closed_) return;
-  reader_.feed(bytes);
-  while (!closed_) {
-    const std::optional<Line> line = reader_.next(line_limit());
-    if (!line) break;
-    if (in_data_) {
-      process_data_line(*line);
-    } else {
-      process_command(*line);
-    }
-    if (!closed_ && errors_ >= config_.max_errors) {
-      send(421, "4.7.0", config_.hostname + " Error: too many errors");
-    }
+  if (awaiting_decision()) return hold(bytes);
+  consume(bytes);
+}
+
+void ServerSession::resume(const Reply& reply) {
+  if (closed_) return;
+  assert(awaiting_decision());
+  (this->*std::exchange(complete_, nullptr))(reply);
+  if (closed_) return;
+  if (held_overflow_) {
+    held_ = {};
+    return send(421, "4.7.0", config_.hostname + " Error: too much pipelined input");
   }
+  const std::string held = std::exchange(held_, {});
+  consume(held);
 }
 
 std::string ServerSession::take_output() { return std::exchange(output_, {}); }
 
 void ServerSession::timed_out() {
-  if (!closed_) send(421, "4.4.2", config_.hostname + " Error: timeout exceeded");
+  if (closed_) return;
+  complete_ = nullptr;
+  held_ = {};
+  send(421, "4.4.2", config_.hostname + " Error: timeout exceeded");
+}
+
+// Processes complete lines until a decision is pending, holding back what is left.
+void ServerSession::consume(std::string_view bytes) {
+  while (!closed_) {
+    if (awaiting_decision()) return hold(bytes);
+    if (std::optional<Line> line = reader_.next(line_limit())) {
+      process_line(*line);
+      continue;
+    }
+    if (bytes.empty()) return;
+    const std::size_t line_end = std::min(bytes.find('\n'), bytes.size() - 1);
+    const std::size_t step = std::min(line_end + 1, kFeedStep);
+    reader_.feed(bytes.substr(0, step));
+    bytes.remove_prefix(step);
+  }
+}
+
+void ServerSession::hold(std::string_view bytes) {
+  if (held_overflow_ || held_.size() + bytes.size() > kMaxHeldInput) {
+    held_overflow_ = true;
+    held_ = {};
+    return;
+  }
+  held_ += bytes;
 }
 
 std::size_t ServerSession::line_limit() const {
+  if (auth_step_ != AuthStep::kNone) return kMaxAuthResponse;
   if (!in_data_) return kMaxCommandLine;
   if (config_.max_message_size <= 0) return std::numeric_limits<std::size_t>::max();
   // A longer line makes the message too big anyway: CRLF and a stuffed dot on top.
   return static_cast<std::size_t>(config_.max_message_size) + 3;
+}
+
+void ServerSession::process_line(const Line& line) {
+  if (in_data_) return process_data_line(line);
+  if (auth_step_ != AuthStep::kNone) return process_auth_response(line);
+  process_command(line);
 }
 
 void ServerSession::process_command(const Line& line) {
@@ -96,6 +129,7 @@ void ServerSession::process_command(const Line& line) {
       {"DATA", &ServerSession::data}, {"RSET", &ServerSession::rset},
       {"NOOP", &ServerSession::noop}, {"QUIT", &ServerSession::quit},
       {"VRFY", &ServerSession::vrfy}, {"HELP", &ServerSession::help},
+      {"AUTH", &ServerSession::auth},
   };
   if (command.verb.empty()) return send(500, "5.5.2", "Error: bad syntax");
   for (const auto& [verb, handler] : kHandlers) {
@@ -122,17 +156,54 @@ void ServerSession::process_data_line(const Line& line) {
 
 void ServerSession::finish_data() {
   in_data_ = false;
-  const Reply decision = data_too_big_
-                             ? make_reply(552, "5.3.4", "Message size exceeds fixed limit")
-                             : policy_.on_message(envelope_, std::exchange(data_, {}));
-  reset_transaction();
-  send(decision);
+  if (data_too_big_) {
+    reset_transaction();
+    return send(552, "5.3.4", "Message size exceeds fixed limit");
+  }
+  settle(policy_.on_message(info_, envelope_, std::exchange(data_, {})),
+         &ServerSession::complete_message);
 }
 
+void ServerSession::settle(const Decision& decision, Completion complete) {
+  if (decision.is_pending()) {
+    complete_ = complete;
+  } else {
+    (this->*complete)(decision.reply());
+  }
+}
+
+void ServerSession::complete_mail(const Reply& reply) {
+  in_transaction_ = reply.is_positive();
+  if (!in_transaction_) envelope_ = {};
+  send(reply);
+}
+
+// Envelope::rcpt_options stays empty while every recipient has default options.
+void ServerSession::complete_rcpt(const Reply& reply) {
+  if (reply.is_positive()) {
+    Recipient recipient = std::exchange(candidate_, {});
+    if (recipient.options != RecipientOptions{} || !envelope_.rcpt_options.empty()) {
+      envelope_.rcpt_options.resize(envelope_.rcpt_to.size());
+      envelope_.rcpt_options.push_back(std::move(recipient.options));
+    }
+    envelope_.rcpt_to.push_back(std::move(recipient.address));
+  }
+  send(reply);
+}
+
+void ServerSession::complete_message(const Reply& reply) {
+  reset_transaction();
+  send(reply);
+}
+
+// Every 4xx and 5xx counts towards max_errors, as Postfix's error count does.
 void ServerSession::send(const Reply& reply) {
-  output_ += reply.wire();
-  if (reply.is_transient() || reply.is_permanent()) ++errors_;
-  if (reply.code == 421) closed_ = true;
+  output_ += printable(reply).wire();
+  if (reply.code == 421) {
+    closed_ = true;
+  } else if ((reply.is_transient() || reply.is_permanent()) && ++errors_ >= config_.max_errors) {
+    send(421, "4.7.0", config_.hostname + " Error: too many errors");
+  }
 }
 
 void ServerSession::send(int code, std::string_view enhanced, std::string_view text) {
@@ -150,47 +221,56 @@ void ServerSession::greet(std::string_view argument, bool extended) {
   const std::string_view name = first_word(argument);
   if (name.empty())
     return send(501, "5.5.4", extended ? "Syntax: EHLO hostname" : "Syntax: HELO hostname");
-  const Reply decision = policy_.on_helo(name);
+  const Reply decision = policy_.on_helo(info_, name);
   if (!decision.is_positive()) return send(decision);
   reset_transaction();
-  helo_name_ = std::string(name);
-  esmtp_ = extended;
+  info_.helo_name = std::string(name);
+  info_.esmtp = extended;
   send(extended ? ehlo_reply(config_) : make_reply(250, "", config_.hostname));
 }
 
 void ServerSession::mail(std::string_view argument) {
-  if (helo_name_.empty()) return send(503, "5.5.1", "Error: send HELO/EHLO first");
+  if (info_.helo_name.empty()) return send(503, "5.5.1", "Error: send HELO/EHLO first");
   if (in_transaction_) return send(503, "5.5.1", "Error: nested MAIL command");
-  const std::optional<PathArgument> path = parse_path_argument(argument, "FROM");
-  if (!path) return send(501, "5.5.4", "Syntax: MAIL FROM:<address>");
-  if (auto refusal = check_mail_parameters(*path, config_.max_message_size)) return send(*refusal);
-  const Reply decision = policy_.on_mail(path->address);
-  if (decision.is_positive()) {
-    in_transaction_ = true;
-    envelope_.mail_from = path->address;
+  if (config_.require_auth && info_.authenticated_user.empty()) {
+    return send(530, "5.7.0", "Authentication required");
   }
-  send(decision);
+  std::optional<PathArgument> path = parse_path_argument(argument, "FROM");
+  if (!path) return send(501, "5.5.4", "Syntax: MAIL FROM:<address>");
+  MailOptions options;
+  if (auto refusal = read_mail_parameters(path->parameters, auth_offered(), options)) {
+    return send(*refusal);
+  }
+  if (config_.max_message_size > 0 && options.declared_size > config_.max_message_size) {
+    return send(552, "5.3.4", "Message size exceeds fixed limit");
+  }
+  envelope_ = {.mail_from = std::move(path->address),
+               .body = options.body,
+               .ret = options.ret,
+               .envid = std::move(options.envid)};
+  settle(policy_.on_mail(info_, envelope_.mail_from), &ServerSession::complete_mail);
 }
 
 void ServerSession::rcpt(std::string_view argument) {
   if (!in_transaction_) return send(503, "5.5.1", "Error: need MAIL command");
-  const std::optional<PathArgument> path = parse_path_argument(argument, "TO");
+  std::optional<PathArgument> path = parse_path_argument(argument, "TO");
   if (!path) return send(501, "5.5.4", "Syntax: RCPT TO:<address>");
   if (path->address.empty()) return send(501, "5.1.3", "Bad recipient address syntax");
+  RecipientOptions options;
+  if (auto refusal = read_rcpt_parameters(path->parameters, options)) return send(*refusal);
   if (envelope_.rcpt_to.size() >= static_cast<std::size_t>(config_.max_recipients)) {
     return send(452, "4.5.3", "Error: too many recipients");
   }
-  const Reply decision = policy_.on_rcpt(path->address);
-  if (decision.is_positive()) envelope_.rcpt_to.push_back(path->address);
-  send(decision);
+  candidate_ = {std::move(path->address), std::move(options)};
+  settle(policy_.on_rcpt(info_, candidate_.address), &ServerSession::complete_rcpt);
 }
 
 // As Postfix: without MAIL the client missed a step (503); with MAIL but no accepted
-// recipient the transaction has failed (554).
+// recipient the transaction has failed (554), which pipelining makes no protocol error.
 void ServerSession::data(std::string_view argument) {
-  if (!argument.empty()) return send(501, "5.5.4", "Syntax: DATA");
   if (!in_transaction_) return send(503, "5.5.1", "Error: need RCPT command");
   if (envelope_.rcpt_to.empty()) return send(554, "5.5.1", "Error: no valid recipients");
+  if (!argument.empty()) return send(501, "5.5.4", "Syntax: DATA");
   in_data_ = true;
   send(354, "", "End data with <CR><LF>.<CR><LF>");
 }

@@ -182,6 +182,7 @@ TEST_CASE("a 421 mid-session defers every undecided recipient and ends without Q
 TEST_CASE("a connection lost before the reply to the dot defers with 451 4.4.2") {
   ClientSession client = make_client();
   client.receive("220 mx\r\n" + kEhloPlain + "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n");
+  client.take_output();
   REQUIRE(client.stage() == ClientStage::kDataBody);
   client.connection_lost();
   CHECK(client.done());

@@ -51,6 +51,42 @@ TEST_CASE("ESMTP parameters after the path come back with upper-case keywords") 
   CHECK(path->parameters[2].value.empty());
 }
 
+TEST_CASE("a parameter keeps its text as sent and says whether it had a value") {
+  const std::optional<PathArgument> path =
+      parse_path_argument("TO:<b@d.example> Notify=never X= Y", "TO");
+  REQUIRE(path);
+  REQUIRE(path->parameters.size() == 3);
+  CHECK(path->parameters[0].text == "Notify=never");
+  CHECK(path->parameters[0].has_value());
+  CHECK(path->parameters[1].value.empty());
+  CHECK(path->parameters[1].has_value());
+  CHECK_FALSE(path->parameters[2].has_value());
+}
+
+TEST_CASE("xtext decodes +XX to one octet and refuses what RFC 3461 4 does not allow") {
+  struct Row {
+    const char* xtext;
+    std::optional<std::string> decoded;
+  };
+  const Row rows[] = {
+      {"", ""},
+      {"plain", "plain"},
+      {"a+2Bb", "a+b"},
+      {"+3D+2b", "=+"},  // lower-case hex, as Postfix takes it
+      {"rfc822;a=b", "rfc822;a=b"},
+      {"+00", std::string(1, '\0')},
+      {"a+", std::nullopt},
+      {"a+2", std::nullopt},
+      {"a+G0", std::nullopt},
+      {"a b", std::nullopt},
+      {"caf\xc3\xa9", std::nullopt},
+  };
+  for (const Row& row : rows) {
+    INFO(row.xtext);
+    CHECK(xtext_decode(row.xtext) == row.decoded);
+  }
+}
+
 TEST_CASE("a path argument that is not prefix, colon, path and parameters is refused") {
   const char* bad[] = {"FROM<a@b.example>", "FROM:",          "FROM:<a@b.example",
                        "TO:<a@b.example>",  "FROM:<a@b>junk", "FROM:<a b@c.example>",

@@ -10,6 +10,7 @@ namespace mailsim::smtp {
 namespace {
 
 using testing::FakePolicy;
+using testing::replies_to;
 
 ServerConfig test_config() { return {.hostname = "mx.dest.example"}; }
 
@@ -26,18 +27,9 @@ std::vector<std::string> reply_codes(const std::string& output) {
   return codes;
 }
 
-// Replies to `input`, fed in one piece or one byte at a time: the two must agree.
+// The codes of the replies to `input`, greeting included.
 std::vector<std::string> converse(const std::string& input, ServerConfig config = test_config()) {
-  std::vector<std::string> results[2];
-  for (const std::size_t step : {input.size(), std::size_t{1}}) {
-    FakePolicy policy;
-    ServerSession server(config, policy);
-    server.open();
-    for (std::size_t i = 0; i < input.size(); i += step) server.receive(input.substr(i, step));
-    results[step == 1 ? 1 : 0] = reply_codes(server.take_output());
-  }
-  CHECK(results[0] == results[1]);
-  return results[0];
+  return reply_codes(testing::output_for(input, config));
 }
 
 using Codes = std::vector<std::string>;
@@ -116,6 +108,62 @@ TEST_CASE("the server answers each command sequence with the Postfix codes") {
   }
 }
 
+using Lines = std::vector<std::string>;
+
+TEST_CASE("the server's refusals carry Postfix's codes and texts") {
+  struct Row {
+    const char* what;
+    std::string input;
+    Lines expected;
+  };
+  const Row rows[] = {
+      {"MAIL before HELO", "MAIL FROM:<a@s>\r\n", {"503 5.5.1 Error: send HELO/EHLO first"}},
+      {"nested MAIL",
+       "HELO c\r\nMAIL FROM:<a@s>\r\nMAIL FROM:<a@s>\r\n",
+       {"250 mx.dest.example", "250 2.1.0 Ok", "503 5.5.1 Error: nested MAIL command"}},
+      {"RCPT before MAIL",
+       "HELO c\r\nRCPT TO:<b@d>\r\n",
+       {"250 mx.dest.example", "503 5.5.1 Error: need MAIL command"}},
+      {"DATA before MAIL, even with an argument",
+       "HELO c\r\nDATA now\r\n",
+       {"250 mx.dest.example", "503 5.5.1 Error: need RCPT command"}},
+      {"DATA with every recipient refused",
+       "HELO c\r\nMAIL FROM:<a@s>\r\nRCPT TO:<grey@dest.example>\r\nDATA\r\n",
+       {"250 mx.dest.example", "250 2.1.0 Ok",
+        "450 4.2.0 <grey@dest.example>: Recipient address rejected: Greylisted",
+        "554 5.5.1 Error: no valid recipients"}},
+      {"syntax errors",
+       "HELO\r\nEHLO\r\nHELO c\r\nMAIL FROM <a@s>\r\nMAIL FROM:<a@s>\r\nRCPT TO:<>\r\n"
+       "RCPT TO b@d\r\nRCPT TO:<b@d>\r\nDATA x\r\nRSET x\r\nVRFY\r\n",
+       {"501 5.5.4 Syntax: HELO hostname", "501 5.5.4 Syntax: EHLO hostname", "250 mx.dest.example",
+        "501 5.5.4 Syntax: MAIL FROM:<address>", "250 2.1.0 Ok",
+        "501 5.1.3 Bad recipient address syntax", "501 5.5.4 Syntax: RCPT TO:<address>",
+        "250 2.1.5 Ok", "501 5.5.4 Syntax: DATA", "501 5.5.4 Syntax: RSET",
+        "501 5.5.4 Syntax: VRFY address"}},
+      {"empty and unknown commands",
+       "\r\nEXPN staff\r\nSTARTTLS\r\n",
+       {"500 5.5.2 Error: bad syntax", "502 5.5.2 Error: command not recognized",
+        "502 5.5.2 Error: command not recognized"}},
+      {"a command line over 512 octets",
+       "NOOP " + std::string(506, 'x') + "\r\nNOOP\r\n",
+       {"500 5.5.0 line too long", "250 2.0.0 Ok"}},
+      {"VRFY, NOOP, RSET and QUIT",
+       "VRFY bob\r\nNOOP\r\nRSET\r\nQUIT\r\n",
+       {"252 2.0.0 Cannot VRFY user, but will accept message and attempt delivery", "250 2.0.0 Ok",
+        "250 2.0.0 Ok", "221 2.0.0 Bye"}},
+      {"declared size over the limit",
+       "HELO c\r\nMAIL FROM:<a@s> SIZE=10240001\r\n",
+       {"250 mx.dest.example", "552 5.3.4 Message size exceeds fixed limit"}},
+      {"control characters in a quoted parameter are shown as ?",
+       "HELO c\r\nMAIL FROM:<a@s> X=\x01\x7f\xe9\r\n",
+       {"250 mx.dest.example", "555 5.5.4 Unsupported option: X=???"}},
+  };
+  for (const Row& row : rows) {
+    INFO(row.what);
+    CHECK(replies_to(row.input, test_config()) == row.expected);
+  }
+}
+
 TEST_CASE("the greeting names the host and the software") {
   FakePolicy policy;
   ServerSession server(test_config(), policy);
@@ -156,6 +204,17 @@ TEST_CASE("recipients past the limit get 452 4.5.3 and are not added") {
                  "RCPT TO:<r2@d>\r\nRCPT TO:<r3@d>\r\n",
                  config) ==
         Codes{"220", "250", "250 2.1.0", "250 2.1.5", "550 5.1.1", "250 2.1.5", "452 4.5.3"});
+}
+
+TEST_CASE("a session with more recipients than the limit keeps its first ones") {
+  ServerConfig config = test_config();
+  config.max_recipients = 1;
+  FakePolicy policy;
+  ServerSession server(config, policy);
+  server.receive("HELO c\r\nMAIL FROM:<a@s>\r\nRCPT TO:<r1@d>\r\nRCPT TO:<r2@d>\r\nDATA\r\n.\r\n");
+  CHECK(server.take_output().find("452 4.5.3 Error: too many recipients\r\n") != std::string::npos);
+  REQUIRE(policy.envelopes.size() == 1);
+  CHECK(policy.envelopes[0].rcpt_to == std::vector<std::string>{"r1@d"});
 }
 
 TEST_CASE("a command line over 512 octets gets 500 5.5.0 and the next line is read") {
@@ -203,6 +262,20 @@ TEST_CASE("pipelined commands in one read are answered in order in one write") {
         "550 5.1.1 <nobody@dest.example>: Recipient address rejected: User unknown\r\n"
         "250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n");
   CHECK(server.in_data());
+}
+
+TEST_CASE("too many errors close the session even inside a pipelined group") {
+  ServerConfig config = test_config();
+  config.max_errors = 2;
+  FakePolicy policy;
+  ServerSession server(config, policy);
+  server.receive(
+      "HELO c\r\nMAIL FROM:<a@s>\r\nRCPT TO:<nobody@dest.example>\r\n"
+      "RCPT TO:<grey@dest.example>\r\nRCPT TO:<b@d>\r\nQUIT\r\n");
+  CHECK(server.take_output().ends_with(
+      "450 4.2.0 <grey@dest.example>: Recipient address rejected: Greylisted\r\n"
+      "421 4.7.0 mx.dest.example Error: too many errors\r\n"));
+  CHECK(server.closed());
 }
 
 TEST_CASE("an idle timeout closes the session with 421 4.4.2") {

@@ -1,5 +1,7 @@
 // A ClientSession and a ServerSession talking to each other through strings.
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fake_policy.h"
@@ -102,6 +104,59 @@ TEST_CASE("a server shutting down mid-session leaves the undecided recipients de
   CHECK(result.recipients[1].reply.code == 421);
   CHECK(result.recipients[2].status == RecipientStatus::kDeferred);
   CHECK(result.recipients[2].reply.code == 421);
+}
+
+TEST_CASE("a client with credentials authenticates before a server that requires it") {
+  const auto alice_only = [](const Credentials& c) { return c == Credentials{"alice", "s3cret"}; };
+  for (const auto& [password, delivered] :
+       {std::pair<std::string, bool>{"s3cret", true}, {"wrong", false}}) {
+    INFO(password);
+    FakePolicy policy;
+    ServerSession server(
+        {.hostname = "msa.src.example", .authenticate = alice_only, .require_auth = true}, policy);
+    ClientSession client({.helo_name = "laptop", .auth = Credentials{"alice", password}},
+                         {"alice@src.example", {"b@dest.example"}}, kMessage);
+    shuttle(client, server, 4096);
+    CHECK(policy.messages.size() == (delivered ? 1U : 0U));
+    CHECK(client.result().message_sent == delivered);
+    CHECK(client.result().recipients[0].status ==
+          (delivered ? RecipientStatus::kAccepted : RecipientStatus::kRejected));
+  }
+}
+
+TEST_CASE("several messages go over one connection, with RSET after a failed one") {
+  FakePolicy policy;
+  ServerSession server({.hostname = "mx.dest.example"}, policy);
+  ClientSession client({.helo_name = "relay"});
+  client.add_message({"a@s", {"nobody@dest.example"}}, std::make_shared<const Message>(kMessage));
+  client.add_message({"a@s", {"b@dest.example"}}, std::make_shared<const Message>(kMessage));
+  client.add_message(
+      {"a@s", {"c@dest.example"}},
+      std::make_shared<const Message>("Subject: big\r\n", MessageBody::synthetic(300'000, 8)));
+  client.finish();
+  shuttle(client, server, 4096);
+  CHECK(client.done());
+  CHECK(client.result(0).recipients[0].status == RecipientStatus::kRejected);
+  CHECK(client.result(1).message_sent);
+  CHECK(client.result(2).message_sent);
+  REQUIRE(policy.messages.size() == 2);
+  CHECK(policy.messages[0] == kMessage);
+  CHECK(policy.messages[1].size() == 300'016);
+  CHECK(policy.envelopes[1].rcpt_to == std::vector<std::string>{"c@dest.example"});
+}
+
+TEST_CASE("the DSN parameters reach the server's envelope") {
+  FakePolicy policy;
+  ServerSession server({.hostname = "mx.dest.example"}, policy);
+  Envelope envelope{"a@src.example", {"b@dest.example"}};
+  envelope.body = BodyType::k8BitMime;
+  envelope.ret = DsnReturn::kHeaders;
+  envelope.envid = "id with spaces+plus=equals";
+  envelope.rcpt_options = {{kNotifyFailure | kNotifyDelay, "rfc822;bob@dest.example"}};
+  ClientSession client({.helo_name = "relay"}, envelope, kMessage);
+  shuttle(client, server, 4096);
+  REQUIRE(policy.envelopes.size() == 1);
+  CHECK(policy.envelopes[0] == envelope);
 }
 
 }  // namespace

@@ -1,11 +1,16 @@
-// The sending side of one SMTP connection for one message, sans I/O: server bytes go in,
-// command bytes come out, and the outcome is decided per recipient. No clock, sockets or
-// threads: the driver moves the bytes, applies the per-stage timeouts from stage() and
-// reports a broken connection. Pipelines MAIL, RCPT and DATA when the server offers
-// PIPELINING (RFC 2920), checking every reply in order.
+// The sending side of one SMTP connection, sans I/O: server bytes go in, command and
+// message bytes come out, and each queued message's outcome is decided per recipient.
+// After the greeting, EHLO (HELO when EHLO is refused) and AUTH PLAIN when configured, the
+// messages queued on the session go one transaction after the other: MAIL with SIZE, BODY
+// and the DSN parameters the server offers, RCPT, DATA, the dot-stuffed data in bounded
+// pieces, and RSET before the next one only when a transaction failed midway; QUIT when
+// the queue is finished. With PIPELINING (RFC 2920) MAIL, RCPT and DATA go in one group and
+// every reply is checked in order. No clock, sockets or threads: the driver moves the
+// bytes, applies the limit for stage() (smtp/timeouts.h) and reports a broken connection.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
@@ -14,6 +19,7 @@
 
 #include "mailsim/smtp/envelope.h"
 #include "mailsim/smtp/extensions.h"
+#include "mailsim/smtp/message_body.h"
 #include "mailsim/smtp/reply.h"
 #include "mailsim/smtp/sasl.h"
 
@@ -21,12 +27,28 @@ namespace mailsim::smtp {
 
 struct ClientConfig {
   std::string helo_name;
-  // AUTH PLAIN (RFC 4954) with these credentials after EHLO, when the server offers it.
+  // AUTH PLAIN (RFC 4954) with these credentials after EHLO, when the server offers AUTH.
   std::optional<Credentials> auth;
 };
 
-// What the client is waiting for. kDataBody: the reply to the "." that ends the data.
-enum class ClientStage { kGreeting, kEhlo, kHelo, kMail, kRcpt, kData, kDataBody, kQuit, kDone };
+// What the client is doing: the reply it waits for, except kSendingData (message data is
+// still to be taken with take_output()) and kIdle (between messages, waiting for
+// add_message() or finish()). kDataBody: the reply to the "." that ends the data.
+enum class ClientStage {
+  kGreeting,
+  kEhlo,
+  kHelo,
+  kAuth,
+  kRset,
+  kMail,
+  kRcpt,
+  kData,
+  kSendingData,
+  kDataBody,
+  kIdle,
+  kQuit,
+  kDone
+};
 
 enum class RecipientStatus { kAccepted, kDeferred, kRejected };
 
@@ -36,15 +58,18 @@ struct RecipientResult {
   Reply reply;  // the reply that decided this recipient
 };
 
+// The outcome of one message's transaction.
 struct ClientResult {
+  bool complete = false;      // every recipient below is decided
   bool message_sent = false;  // the reply to "." was 2yz
   // The reply that decided the outcome of the last undecided recipients: the 250 after
   // ".", a 421, a synthetic "451 4.4.2 Connection lost", ...
   Reply last_reply;
   // One per envelope recipient, in envelope order. A recipient refused at RCPT keeps that
-  // reply. A 4xx/5xx for the whole transaction (greeting, EHLO/HELO, MAIL, DATA, "."), a
-  // lost connection or a protocol error decides every other one: 5xx -> kRejected, else
-  // kDeferred. Until done(), undecided recipients read kDeferred with reply code 0.
+  // reply. A 4xx/5xx for the whole transaction (greeting, EHLO/HELO, AUTH, MAIL, DATA,
+  // "."), a lost connection or a protocol error decides every other one: 5xx ->
+  // kRejected, else kDeferred. Until complete, undecided recipients read kDeferred with
+  // reply code 0.
   std::vector<RecipientResult> recipients;
 };
 
@@ -57,66 +82,115 @@ struct TranscriptLine {
 
 class ClientSession {
  public:
-  // `data` is the message (headers and body) with CRLF line ends, not yet dot-stuffed.
+  // Message data goes out in pieces of at most this many octets of the message per
+  // take_output() call.
+  static constexpr std::int64_t kDataChunk = std::int64_t{64} * 1024;
+
+  // Nothing queued yet: after the greeting and EHLO the session waits (kIdle) for
+  // add_message() or finish().
+  explicit ClientSession(ClientConfig config);
+  // One message, and QUIT after it. `data` is the whole message (headers and body) with
+  // CRLF line ends, not yet dot-stuffed.
   ClientSession(ClientConfig config, Envelope envelope, std::string data);
+  ClientSession(ClientConfig config, Envelope envelope, SharedMessage message);
+
+  // Queues a message behind the others; returns its index for result(). Once the session
+  // has ended or failed for good (421, a lost connection, a refused greeting...), the
+  // message is decided at once by the reply that ended it. REQUIRES: finish() not called.
+  std::size_t add_message(Envelope envelope, SharedMessage message);
+  // No more messages: QUIT follows the last queued one.
+  void finish();
 
   void receive(std::string_view bytes);  // server bytes, in any split
-  std::string take_output();             // bytes to send since the last call
+  // Bytes to send since the last call. While stage() is kSendingData each call adds the
+  // next piece of the message data (kDataChunk octets of the message at most).
+  std::string take_output();
 
   // The connection broke, or the current stage timed out: every undecided recipient gets
-  // 451 4.4.2 (RFC 5321 3.8) and the session is over. No effect once the outcome is
-  // decided. After a timeout following ".", the message may arrive twice.
+  // 451 4.4.2 (RFC 5321 3.8) and the session is over. No effect once done(). After a
+  // timeout following ".", the message may arrive twice.
   void connection_lost();
   void timed_out();
 
   ClientStage stage() const;
-  // The outcome is decided and QUIT sent, or the connection is gone: the driver closes
-  // the connection once the output is sent.
+  // The outcome of every queued message is decided and QUIT sent, or the connection is
+  // gone: the driver closes the connection once the output is sent.
   bool done() const { return quit_sent_ || ended_; }
-  const ClientResult& result() const { return result_; }
+  std::size_t message_count() const { return transactions_.size(); }
+  // REQUIRES: message < message_count().
+  const ClientResult& result(std::size_t message = 0) const {
+    return transactions_[message].result;
+  }
   const Extensions& extensions() const { return extensions_; }
 
   // Lines exchanged since the last call: commands and reply lines verbatim (one entry per
   // reply line, e.g. "250-PIPELINING"), with the message data summarised as one line
-  // "(message data, N bytes)" (N: size of the message as given) followed by ".".
+  // "(message data, N bytes)" (N: size of the message as given) followed by ".", and the
+  // AUTH credentials hidden.
   std::vector<TranscriptLine> take_transcript();
 
  private:
   struct Sent {
     ClientStage stage;
+    std::size_t message = 0;    // for the stages of a transaction
     std::size_t recipient = 0;  // for kRcpt
   };
 
+  struct Transaction {
+    Envelope envelope;
+    SharedMessage message;
+    ClientResult result;
+    std::vector<bool> decided;
+    std::size_t next_rcpt = 0;
+    std::size_t accepted = 0;  // recipients accepted at RCPT
+
+    void decide(std::size_t index, RecipientStatus status, const Reply& reply);
+    void decide_undecided(RecipientStatus status, const Reply& reply);
+  };
+
+  // Connection (client_session.cc).
   void on_reply(const Reply& reply);
   void on_greeting(const Reply& reply);
   void on_ehlo(const Reply& reply);
   void on_helo(const Reply& reply);
-  void on_mail(const Reply& reply);
-  void on_rcpt(std::size_t index, const Reply& reply);
-  void on_data(const Reply& reply);
-  void on_data_body(const Reply& reply);
-
-  void send_command(std::string line, ClientStage stage, std::size_t recipient = 0);
-  void send_transaction();
-  void send_next_rcpt_or_data();
-  void send_message();
-  void send_quit();
-  void decide(std::size_t index, RecipientStatus status, const Reply& reply);
-  void decide_undecided(const Reply& reply);
+  void on_auth(const Reply& reply);
+  void on_rset(const Reply& reply);
+  void ready();
+  void advance();
+  void fail_all(const Reply& reply, RecipientStatus status);
+  void fail_all(const Reply& reply);
   void end(const Reply& reply);
+  void send_command(std::string line, Sent sent);
+  void send_quit();
+  static RecipientStatus failure_status(const Reply& reply);
+
+  // Transactions (client_transaction.cc).
+  void dispatch_transaction_reply(const Sent& sent, const Reply& reply);
+  void start_transaction();
+  void send_next_rcpt_or_data();
+  void on_mail(Transaction& t, const Reply& reply);
+  void on_rcpt(Transaction& t, std::size_t index, const Reply& reply);
+  void on_data(Transaction& t, const Reply& reply);
+  void on_data_body(Transaction& t, const Reply& reply);
+  void send_data_piece();
+  void finish_data();
+  void complete_transaction(Transaction& t, bool rset_needed);
 
   ClientConfig config_;
-  Envelope envelope_;
-  std::string data_;
   ReplyParser parser_;
   Extensions extensions_;
   std::deque<Sent> pending_;  // commands (and the greeting) whose reply has not come
-  std::vector<bool> decided_;
-  std::size_t next_rcpt_ = 0;
-  std::size_t accepted_ = 0;  // recipients accepted at RCPT
+  std::deque<Transaction> transactions_;
+  std::size_t current_ = 0;         // the next transaction to run or the one running
+  bool ready_ = false;              // greeted, and authenticated when configured
+  bool busy_ = false;               // a transaction or an RSET is under way
+  bool rset_needed_ = false;        // the last transaction failed after MAIL was accepted
+  std::optional<DataStream> data_;  // the message data still to be taken
+  std::optional<Reply> failure_;    // the reply that ended the session for every message
+  RecipientStatus failure_status_ = RecipientStatus::kDeferred;
+  bool finished_ = false;
   bool quit_sent_ = false;
   bool ended_ = false;
-  ClientResult result_;
   std::string output_;
   std::vector<TranscriptLine> transcript_;
 };

@@ -1,7 +1,8 @@
-// Parsing of SMTP command lines (RFC 5321 4.1): the verb, its argument, and the
+// Parsing of SMTP command lines (RFC 5321 4.1): the verb, its argument, the
 // "FROM:<path> KEY=VALUE ..." form that MAIL and RCPT share (RFC 5321 4.1.2, with the
-// ESMTP parameters of RFC 1869). Lenient like Postfix: any case, spaces after the colon,
-// a path without angle brackets.
+// ESMTP parameters of RFC 1869), and the xtext encoding of DSN parameter values
+// (RFC 3461 4). Lenient like Postfix: any case, spaces after the colon, a path without
+// angle brackets.
 #pragma once
 
 #include <optional>
@@ -21,6 +22,9 @@ Command parse_command(std::string_view line);
 struct MailParameter {
   std::string keyword;  // upper-cased, e.g. "SIZE"
   std::string value;    // empty for a keyword without "="
+  std::string text;     // as sent, e.g. "size=1000": replies that refuse it quote this
+
+  bool has_value() const { return text.size() > keyword.size(); }  // "KEY=..." (maybe empty)
 };
 
 struct PathArgument {
@@ -31,5 +35,10 @@ struct PathArgument {
 // Parses `argument` of MAIL ("FROM") or RCPT ("TO"); nullopt when it is not
 // `prefix ":" path *(SP parameter)`.
 std::optional<PathArgument> parse_path_argument(std::string_view argument, std::string_view prefix);
+
+// Decodes xtext, where "+" and two hex digits stand for one octet ("+2B" is "+"); nullopt
+// when a "+" lacks its two hex digits or an octet is outside "!".."~". Like Postfix, it
+// accepts lower-case hex digits and a literal "=".
+std::optional<std::string> xtext_decode(std::string_view text);
 
 }  // namespace mailsim::smtp

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "mailsim/smtp/reply.h"
 
@@ -15,10 +18,15 @@ struct Extensions {
   bool eight_bit_mime = false;
   bool enhanced_status_codes = false;
   bool dsn = false;
+  bool auth = false;                         // RFC 4954
+  std::vector<std::string> auth_mechanisms;  // upper-cased, as offered
+
+  bool offers_auth(std::string_view mechanism) const;  // `mechanism` upper-case
 };
 
 // Reads a positive EHLO reply: the first line is the server's name, each further line one
-// keyword with its parameters.
+// keyword with its parameters. "AUTH=PLAIN" (an old draft's form) counts as "AUTH PLAIN",
+// and the mechanisms of several AUTH lines add up, as Postfix reads them.
 Extensions parse_extensions(const Reply& ehlo_reply);
 
 }  // namespace mailsim::smtp

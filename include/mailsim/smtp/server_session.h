@@ -1,13 +1,17 @@
 // The receiving side of one SMTP connection, sans I/O: bytes from the client go in,
-// reply bytes come out, and the MTA's decisions are asked of a ServerPolicy. No clock,
-// sockets or threads: the driver (simulator, real socket, test) moves the bytes and
-// applies timeouts. Replies and their texts follow Postfix's smtpd.
+// reply bytes come out, and the MTA's decisions are asked of a ServerPolicy, which may
+// answer at once or later. No clock, sockets or threads: the driver (simulator, real
+// socket, test) moves the bytes, applies timeouts and delivers late decisions. Replies and
+// their texts follow Postfix's smtpd.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "mailsim/smtp/envelope.h"
 #include "mailsim/smtp/line_reader.h"
@@ -28,23 +32,52 @@ struct ServerConfig {
   bool require_auth = false;
 };
 
-// What the MTA decides, asked synchronously by the session. A 421 reply from any of
-// these closes the session after it is sent.
+// What the policy knows of the client when it decides.
+struct SessionInfo {
+  std::string helo_name;           // from the last accepted HELO or EHLO; "" before
+  bool esmtp = false;              // the client greeted with EHLO, not HELO
+  std::string authenticated_user;  // after a successful AUTH ("with ESMTPA"); "" otherwise
+};
+
+// A policy's answer: a reply now, or pending() when the policy decides later (a content
+// filter, a tarpit) and the driver will hand the reply to ServerSession::resume().
+class Decision {
+ public:
+  Decision(Reply reply) : reply_(std::move(reply)) {}  // NOLINT: a reply is a decision
+  static Decision pending() { return {}; }
+
+  bool is_pending() const { return !reply_.has_value(); }
+  const Reply& reply() const { return *reply_; }  // REQUIRES: !is_pending()
+
+ private:
+  Decision() = default;
+  std::optional<Reply> reply_;
+};
+
+// What the MTA decides. A 421 reply from any of these closes the session after it is sent.
+// After Decision::pending() the session asks nothing more until the driver calls resume()
+// with the reply, once. The arguments are valid only during the call: a policy that
+// decides later copies what it needs.
 class ServerPolicy {
  public:
   virtual ~ServerPolicy() = default;
-  // A positive reply accepts the name; the session then sends its own 250 (with the
-  // extension list after EHLO) and ignores the reply's text.
-  virtual Reply on_helo(std::string_view helo_name) = 0;
-  virtual Reply on_mail(std::string_view sender) = 0;  // "" is the null sender
-  virtual Reply on_rcpt(std::string_view recipient) = 0;
+  // Answered at once. A positive reply accepts the name; the session then sends its own
+  // 250 (with the extension list after EHLO) and ignores the reply's text.
+  virtual Reply on_helo(const SessionInfo& session, std::string_view helo_name) = 0;
+  virtual Decision on_mail(const SessionInfo& session, std::string_view sender) = 0;  // "": null
+  virtual Decision on_rcpt(const SessionInfo& session, std::string_view recipient) = 0;
   // The whole message (headers and body, CRLF line ends, dot-unstuffed, without the final
-  // "."); the envelope holds only the recipients the policy accepted.
-  virtual Reply on_message(const Envelope& envelope, std::string data) = 0;
+  // "."); the envelope holds only the recipients the policy accepted, with their DSN options.
+  virtual Decision on_message(const SessionInfo& session, const Envelope& envelope,
+                              std::string data) = 0;
 };
 
 class ServerSession {
  public:
+  // While a decision is pending the session holds the client's further input, up to this
+  // many octets; past that it answers the pending command and then closes with 421 4.7.0.
+  static constexpr std::size_t kMaxHeldInput = std::size_t{64} * 1024;
+
   // `policy` must outlive the session.
   ServerSession(ServerConfig config, ServerPolicy& policy);
 
@@ -52,25 +85,53 @@ class ServerSession {
   // Any split of the byte stream works; complete lines are processed in order, so
   // pipelined commands get their replies in order. Ignored once closed().
   void receive(std::string_view bytes);
+  // The reply to the decision the policy left pending. Input that arrived meanwhile is
+  // then processed, in order. REQUIRES: awaiting_decision(), unless closed().
+  void resume(const Reply& reply);
   std::string take_output();  // bytes to send to the client since the last call
   // The client sent nothing for the driver's idle timeout (Postfix's smtpd_timeout, 300 s):
-  // 421 4.4.2 "timeout exceeded", and the session is closed.
+  // 421 4.4.2 "timeout exceeded", and the session is closed. A pending decision is dropped.
   void timed_out();
   // True after 221 (QUIT) or 421: the driver closes the connection once output is sent.
   bool closed() const { return closed_; }
+  // A policy decision is pending: the driver should stop reading until resume().
+  bool awaiting_decision() const { return complete_ != nullptr; }
 
-  const std::string& helo_name() const { return helo_name_; }
-  bool esmtp() const { return esmtp_; }      // the client greeted with EHLO, not HELO
+  const SessionInfo& info() const { return info_; }
+  const std::string& helo_name() const { return info_.helo_name; }
+  bool esmtp() const { return info_.esmtp; }
+  const std::string& authenticated_user() const { return info_.authenticated_user; }
   bool in_data() const { return in_data_; }  // receiving message data after 354
+  // Octets held for the client: input kept while a decision is pending (at most
+  // kMaxHeldInput) and message data (at most max_message_size). Not counted: the line
+  // reader's incomplete line, which its line limit bounds.
+  std::size_t buffered_bytes() const { return held_.size() + data_.size(); }
 
  private:
+  enum class AuthStep : std::uint8_t { kNone, kPlainResponse, kLoginUser, kLoginPassword };
+  // Finishes a command once its decision is known (now or at resume()).
+  using Completion = void (ServerSession::*)(const Reply&);
+  struct Recipient {
+    std::string address;
+    RecipientOptions options;
+  };
+
+  void consume(std::string_view bytes);
+  void hold(std::string_view bytes);
+  void process_line(const Line& line);
   void process_command(const Line& line);
   void process_data_line(const Line& line);
   void finish_data();
+  void settle(const Decision& decision, Completion complete);
+  void complete_mail(const Reply& reply);
+  void complete_rcpt(const Reply& reply);
+  void complete_message(const Reply& reply);
   void send(const Reply& reply);
   void send(int code, std::string_view enhanced, std::string_view text);
+  void send_challenge(std::string_view base64_text);  // "334 ...", RFC 4954
   void reset_transaction();
   std::size_t line_limit() const;
+  bool auth_offered() const { return static_cast<bool>(config_.authenticate); }
 
   void greet(std::string_view argument, bool extended);
   void ehlo(std::string_view argument) { greet(argument, true); }
@@ -84,17 +145,29 @@ class ServerSession {
   void vrfy(std::string_view argument);
   void help(std::string_view argument);
 
+  // AUTH, in server_auth.cc.
+  void auth(std::string_view argument);
+  void auth_plain(std::optional<std::string_view> initial_response);
+  void auth_login(std::optional<std::string_view> initial_response);
+  void process_auth_response(const Line& line);
+  void check_credentials(const std::optional<Credentials>& credentials);
+
   ServerConfig config_;
   ServerPolicy& policy_;
   LineReader reader_;
   std::string output_;
-  std::string helo_name_;
-  bool esmtp_ = false;
+  SessionInfo info_;
   bool in_transaction_ = false;  // MAIL accepted
   Envelope envelope_;
+  Recipient candidate_;  // the RCPT the policy is deciding
   bool in_data_ = false;
   bool data_too_big_ = false;
   std::string data_;
+  AuthStep auth_step_ = AuthStep::kNone;
+  std::string login_user_;         // AUTH LOGIN: the user name, while the password is asked
+  Completion complete_ = nullptr;  // set while a decision is pending
+  std::string held_;               // input that came while a decision was pending
+  bool held_overflow_ = false;     // more than kMaxHeldInput came
   int errors_ = 0;
   bool closed_ = false;
 };

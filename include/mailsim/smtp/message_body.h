@@ -1,0 +1,83 @@
+// A message as it is queued and sent: its header text and a body that is either real text
+// or synthetic filler of a given size. A synthetic body is generated piece by piece while
+// it is read, so a 10 MB message costs little more than its header; queued copies share
+// one immutable Message through SharedMessage. DataStream reads a message the way it goes
+// on the wire after DATA. Values only; no I/O.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace mailsim::smtp {
+
+class MessageBody {
+ public:
+  MessageBody() = default;  // empty
+  explicit MessageBody(std::string text);
+  // `octets` of filler text in lines of at most 78 characters and CRLF, the same for the
+  // same seed. One octet cannot hold a line, so 1 is taken as 2. REQUIRES: octets >= 0.
+  static MessageBody synthetic(std::int64_t octets, std::uint64_t seed);
+
+  std::int64_t size() const { return synthetic_ ? synthetic_size_ : std::ssize(text_); }
+  bool is_synthetic() const { return synthetic_; }
+  // Appends octets [offset, offset + length) of the body, clipped to size(), to `out`.
+  void append_to(std::string& out, std::int64_t offset, std::int64_t length) const;
+
+ private:
+  std::string text_;
+  bool synthetic_ = false;
+  std::int64_t synthetic_size_ = 0;
+  std::uint64_t seed_ = 0;
+};
+
+class Message {
+ public:
+  // `text`: a whole message, header fields, an empty line and the body, as given (CRLF
+  // line ends expected; kept byte for byte).
+  explicit Message(std::string text);
+  // `header`: the header fields, each ending in CRLF. The empty line that separates them
+  // from the body is added here.
+  Message(std::string header, MessageBody body);
+
+  std::int64_t size() const { return std::ssize(head_) + body_.size(); }  // octets, unstuffed
+  std::string_view header() const { return std::string_view(head_).substr(0, header_size_); }
+  const MessageBody& body() const { return body_; }
+  // Appends octets [offset, offset + length) of the message, clipped to size(), to `out`.
+  void append_to(std::string& out, std::int64_t offset, std::int64_t length) const;
+  // The whole message at once: for small messages, tests, and copies a DSN returns.
+  std::string text() const;
+
+ private:
+  std::string head_;  // the header fields and the empty line after them, if there is one
+  std::size_t header_size_ = 0;
+  MessageBody body_;
+};
+
+using SharedMessage = std::shared_ptr<const Message>;
+
+// A message as it goes on the wire after DATA (RFC 5321 4.5.2), read in pieces: a leading
+// "." doubled, every line ended by CRLF, a last line without one given it; the same bytes
+// as dot_stuff() of the whole text, without the final ".".
+class DataStream {
+ public:
+  explicit DataStream(SharedMessage message);
+
+  // Reads up to `octets` more octets of the message and appends their wire form to `out`
+  // (at most 2 * octets + 2 bytes). REQUIRES: octets > 0.
+  void read(std::string& out, std::int64_t octets);
+  bool finished() const { return finished_; }
+
+ private:
+  void stuff(std::string_view piece, std::string& out);
+
+  SharedMessage message_;
+  std::int64_t offset_ = 0;
+  bool at_line_start_ = true;
+  bool pending_cr_ = false;  // a CR that ends the line if LF follows
+  bool finished_ = false;
+  std::string piece_;
+};
+
+}  // namespace mailsim::smtp

@@ -1,0 +1,138 @@
+// The transaction half of ClientSession: MAIL, RCPT, DATA and the message data for one
+// queued message, and each recipient's outcome.
+#include <cassert>
+
+#include "mailsim/smtp/client_session.h"
+#include "smtp/client_commands.h"
+
+namespace mailsim::smtp {
+
+void ClientSession::Transaction::decide(std::size_t index, RecipientStatus status,
+                                        const Reply& reply) {
+  decided[index] = true;
+  result.recipients[index].status = status;
+  result.recipients[index].reply = reply;
+  result.last_reply = reply;
+}
+
+// Keeps last_reply when every recipient was already decided (a pipelined DATA refused
+// after all RCPTs were), unless nothing has decided anything yet.
+void ClientSession::Transaction::decide_undecided(RecipientStatus status, const Reply& reply) {
+  for (std::size_t i = 0; i < decided.size(); ++i) {
+    if (!decided[i]) decide(i, status, reply);
+  }
+  if (result.last_reply.code == 0) result.last_reply = reply;
+}
+
+void ClientSession::dispatch_transaction_reply(const Sent& sent, const Reply& reply) {
+  Transaction& t = transactions_[sent.message];
+  // Pipelined replies that follow a refused MAIL only go to the transcript.
+  if (t.result.complete) return;
+  switch (sent.stage) {
+    case ClientStage::kMail:
+      return on_mail(t, reply);
+    case ClientStage::kRcpt:
+      return on_rcpt(t, sent.recipient, reply);
+    case ClientStage::kData:
+      return on_data(t, reply);
+    case ClientStage::kDataBody:
+      return on_data_body(t, reply);
+    default:
+      assert(false && "not a transaction stage");
+  }
+}
+
+// MAIL, then with PIPELINING every RCPT and DATA in the same group (RFC 2920 3.1: DATA may
+// only end a group); without it one command per round trip.
+void ClientSession::start_transaction() {
+  Transaction& t = transactions_[current_];
+  busy_ = true;
+  send_command(mail_command(t.envelope, t.message->size(), extensions_),
+               {ClientStage::kMail, current_});
+  if (!extensions_.pipelining) return;
+  for (; t.next_rcpt < t.envelope.rcpt_to.size(); ++t.next_rcpt) {
+    send_command(rcpt_command(t.envelope, t.next_rcpt, extensions_),
+                 {ClientStage::kRcpt, current_, t.next_rcpt});
+  }
+  send_command("DATA", {ClientStage::kData, current_});
+}
+
+void ClientSession::send_next_rcpt_or_data() {
+  Transaction& t = transactions_[current_];
+  if (t.next_rcpt < t.envelope.rcpt_to.size()) {
+    send_command(rcpt_command(t.envelope, t.next_rcpt, extensions_),
+                 {ClientStage::kRcpt, current_, t.next_rcpt});
+    ++t.next_rcpt;
+  } else if (t.accepted > 0) {
+    send_command("DATA", {ClientStage::kData, current_});
+  } else {
+    complete_transaction(t, /*rset_needed=*/true);
+  }
+}
+
+// A refused MAIL opens no transaction, so the next one needs no RSET; with PIPELINING the
+// next MAIL may follow at once, since a server without a transaction cannot answer the
+// pending DATA with 354.
+void ClientSession::on_mail(Transaction& t, const Reply& reply) {
+  if (!reply.is_positive()) {
+    t.decide_undecided(failure_status(reply), reply);
+    return complete_transaction(t, /*rset_needed=*/false);
+  }
+  if (!extensions_.pipelining) send_next_rcpt_or_data();
+}
+
+void ClientSession::on_rcpt(Transaction& t, std::size_t index, const Reply& reply) {
+  if (reply.is_positive()) {
+    ++t.accepted;
+  } else {
+    t.decide(index, failure_status(reply), reply);
+  }
+  if (!extensions_.pipelining) send_next_rcpt_or_data();
+}
+
+// DATA refused leaves the transaction MAIL opened (the DATA of a refused MAIL never gets
+// here): the next one starts with RSET.
+void ClientSession::on_data(Transaction& t, const Reply& reply) {
+  if (reply.code != 354) {
+    t.decide_undecided(failure_status(reply), reply);
+    return complete_transaction(t, /*rset_needed=*/true);
+  }
+  if (t.accepted == 0) {  // pipelined DATA accepted although no recipient was
+    send_command(".", {ClientStage::kDataBody, current_});
+    return complete_transaction(t, /*rset_needed=*/false);
+  }
+  data_.emplace(t.message);
+  transcript_.push_back({'C', "(message data, " + std::to_string(t.message->size()) + " bytes)"});
+}
+
+void ClientSession::on_data_body(Transaction& t, const Reply& reply) {
+  if (reply.is_positive()) {
+    t.result.message_sent = true;
+    t.decide_undecided(RecipientStatus::kAccepted, reply);
+  } else {
+    t.decide_undecided(failure_status(reply), reply);
+  }
+  complete_transaction(t, /*rset_needed=*/false);
+}
+
+void ClientSession::send_data_piece() {
+  data_->read(output_, kDataChunk);
+  if (!data_->finished()) return;
+  data_.reset();
+  send_command(".", {ClientStage::kDataBody, current_});
+}
+
+void ClientSession::finish_data() {
+  while (data_) send_data_piece();
+}
+
+void ClientSession::complete_transaction(Transaction& t, bool rset_needed) {
+  assert(&t == &transactions_[current_]);
+  t.result.complete = true;
+  busy_ = false;
+  rset_needed_ = rset_needed;
+  ++current_;
+  advance();
+}
+
+}  // namespace mailsim::smtp

@@ -1,0 +1,164 @@
+#include "mailsim/smtp/message_body.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <string_view>
+#include <utility>
+
+#include "mailsim/core/random.h"
+#include "mailsim/smtp/headers.h"
+
+namespace mailsim::smtp {
+namespace {
+
+// A synthetic body is full lines of kLineChars characters and CRLF, then at most two short
+// ones that make up the size: r octets left over give one line of r - 2 characters; a
+// single octet left over turns the last full line into kLineChars - 1 characters and adds
+// an empty line.
+constexpr std::int64_t kLineChars = 78;
+constexpr std::int64_t kLineOctets = kLineChars + 2;
+
+struct Layout {
+  std::int64_t full_lines = 0;
+  std::array<std::int64_t, 2> tail = {-1, -1};  // characters of the short lines; -1: none
+};
+
+Layout layout_of(std::int64_t octets) {
+  Layout layout{octets / kLineOctets, {-1, -1}};
+  const std::int64_t rest = octets % kLineOctets;
+  if (rest == 1) {
+    --layout.full_lines;
+    layout.tail = {kLineChars - 1, 0};
+  } else if (rest >= 2) {
+    layout.tail[0] = rest - 2;
+  }
+  return layout;
+}
+
+constexpr std::array<std::string_view, 32> kWords = {
+    "mail",  "queue",  "relay",  "hop",    "retry",    "envelope",  "header", "body",
+    "route", "domain", "host",   "link",   "deferred", "delivered", "bounce", "sender",
+    "inbox", "server", "client", "packet", "latency",  "backoff",   "window", "transit",
+    "post",  "letter", "stamp",  "parcel", "address",  "greeting",  "data",   "reply"};
+
+// Line `index` of the filler for `seed`: words from kWords, cut to `chars` characters.
+void append_filler_line(std::string& out, std::uint64_t seed, std::int64_t index,
+                        std::int64_t chars) {
+  RandomStream words(seed, static_cast<std::uint64_t>(index), "smtp:synthetic-body");
+  const std::size_t start = out.size();
+  while (static_cast<std::int64_t>(out.size() - start) < chars) {
+    if (out.size() > start) out += ' ';
+    out += kWords[words.uniform_int(kWords.size())];
+  }
+  out.resize(start + static_cast<std::size_t>(chars));
+  if (chars > 0 && out.back() == ' ') out.back() = 's';  // no trailing blank
+  out += "\r\n";
+}
+
+}  // namespace
+
+MessageBody::MessageBody(std::string text) : text_(std::move(text)) {}
+
+MessageBody MessageBody::synthetic(std::int64_t octets, std::uint64_t seed) {
+  assert(octets >= 0);
+  MessageBody body;
+  body.synthetic_ = true;
+  body.synthetic_size_ = octets == 1 ? 2 : octets;
+  body.seed_ = seed;
+  return body;
+}
+
+void MessageBody::append_to(std::string& out, std::int64_t offset, std::int64_t length) const {
+  const std::int64_t end = std::min(size(), offset + length);
+  if (offset >= end) return;
+  if (!synthetic_) {
+    out.append(text_, static_cast<std::size_t>(offset), static_cast<std::size_t>(end - offset));
+    return;
+  }
+  const Layout layout = layout_of(synthetic_size_);
+  std::int64_t index = std::min(offset / kLineOctets, layout.full_lines);
+  std::int64_t line_start = index * kLineOctets;
+  std::string line;
+  while (line_start < end) {
+    const std::int64_t tail = index - layout.full_lines;
+    const std::int64_t chars = tail < 0 ? kLineChars : layout.tail[static_cast<std::size_t>(tail)];
+    line.clear();
+    append_filler_line(line, seed_, index, chars);
+    const std::int64_t from = std::max(offset, line_start) - line_start;
+    const std::int64_t to = std::min(end, line_start + std::ssize(line)) - line_start;
+    if (from < to) {
+      out.append(line, static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+    }
+    line_start += std::ssize(line);
+    ++index;
+  }
+}
+
+Message::Message(std::string text) {
+  const MessageParts parts = split_message(text);
+  header_size_ = parts.header.size();
+  const std::size_t body_start = parts.body.empty() ? text.size() : text.size() - parts.body.size();
+  body_ = MessageBody(text.substr(body_start));
+  text.resize(body_start);
+  head_ = std::move(text);
+}
+
+Message::Message(std::string header, MessageBody body)
+    : head_(std::move(header) + "\r\n"), header_size_(head_.size() - 2), body_(std::move(body)) {}
+
+void Message::append_to(std::string& out, std::int64_t offset, std::int64_t length) const {
+  const std::int64_t head_size = std::ssize(head_);
+  if (offset < head_size) {
+    const std::int64_t take = std::min(length, head_size - offset);
+    out.append(head_, static_cast<std::size_t>(offset), static_cast<std::size_t>(take));
+    offset += take;
+    length -= take;
+  }
+  if (length > 0) body_.append_to(out, offset - head_size, length);
+}
+
+std::string Message::text() const {
+  std::string out;
+  out.reserve(static_cast<std::size_t>(size()));
+  append_to(out, 0, size());
+  return out;
+}
+
+DataStream::DataStream(SharedMessage message) : message_(std::move(message)) {}
+
+void DataStream::read(std::string& out, std::int64_t octets) {
+  assert(octets > 0);
+  if (finished_) return;
+  piece_.clear();
+  message_->append_to(piece_, offset_, octets);
+  offset_ += std::ssize(piece_);
+  stuff(piece_, out);
+  if (offset_ < message_->size()) return;
+  if (pending_cr_ || !at_line_start_) out += "\r\n";  // the last line had no line end
+  finished_ = true;
+}
+
+// The line state carries over from one piece to the next.
+void DataStream::stuff(std::string_view piece, std::string& out) {
+  while (!piece.empty()) {
+    const char c = piece.front();
+    if (c == '\n') {  // with or without a CR before it
+      out += "\r\n";
+      pending_cr_ = false;
+      at_line_start_ = true;
+      piece.remove_prefix(1);
+      continue;
+    }
+    if (pending_cr_) out += '\r';  // a CR inside a line stays
+    pending_cr_ = c == '\r';
+    if (!pending_cr_ && at_line_start_ && c == '.') out += '.';
+    at_line_start_ = false;
+    // A CR waits for what follows; other text goes up to the next CR or LF at once.
+    const std::size_t run = pending_cr_ ? 0 : std::min(piece.find_first_of("\r\n"), piece.size());
+    out.append(piece.substr(0, run));
+    piece.remove_prefix(pending_cr_ ? 1 : run);
+  }
+}
+
+}  // namespace mailsim::smtp

@@ -1,0 +1,128 @@
+// Message bodies, real or synthetic, and a message read the way it goes on the wire.
+#include "mailsim/smtp/message_body.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "mailsim/smtp/transparency.h"
+#include "support/catch.h"
+
+namespace mailsim::smtp {
+namespace {
+
+std::string text_of(const MessageBody& body) {
+  std::string out;
+  body.append_to(out, 0, body.size());
+  return out;
+}
+
+TEST_CASE("a synthetic body has exactly the size asked for, in lines of 78 characters at most") {
+  for (const std::int64_t octets :
+       {0, 2, 3, 79, 80, 81, 82, 159, 160, 161, 162, 1000, 65'537, 1'000'000}) {
+    INFO(octets);
+    const MessageBody body = MessageBody::synthetic(octets, 42);
+    CHECK(body.is_synthetic());
+    const std::string text = text_of(body);
+    CHECK(std::ssize(text) == octets);
+    CHECK(body.size() == octets);
+    std::size_t longest = 0;
+    bool bare_cr_or_lf = false;
+    bool leading_dot = false;
+    bool trailing_blank = false;
+    std::string_view rest = text;
+    while (!rest.empty()) {
+      const std::size_t end = rest.find("\r\n");
+      REQUIRE(end != std::string_view::npos);
+      const std::string_view line = rest.substr(0, end);
+      longest = std::max(longest, line.size());
+      bare_cr_or_lf |= line.find_first_of("\r\n") != std::string_view::npos;
+      leading_dot |= line.starts_with(".");
+      trailing_blank |= line.ends_with(" ");
+      rest.remove_prefix(end + 2);
+    }
+    CHECK(longest <= 78);
+    CHECK_FALSE(bare_cr_or_lf);
+    CHECK_FALSE(leading_dot);
+    CHECK_FALSE(trailing_blank);
+  }
+}
+
+TEST_CASE("a one-octet synthetic body becomes one empty line") {
+  CHECK(text_of(MessageBody::synthetic(1, 42)) == "\r\n");
+}
+
+TEST_CASE("a synthetic body depends on its seed alone") {
+  CHECK(text_of(MessageBody::synthetic(5000, 1)) == text_of(MessageBody::synthetic(5000, 1)));
+  CHECK(text_of(MessageBody::synthetic(5000, 1)) != text_of(MessageBody::synthetic(5000, 2)));
+  // Full lines are the same whatever the size; only the last ones are cut to fit.
+  CHECK(
+      text_of(MessageBody::synthetic(160, 9)).starts_with(text_of(MessageBody::synthetic(80, 9))));
+}
+
+TEST_CASE("any range of a synthetic body reads the same as the whole body") {
+  const MessageBody body = MessageBody::synthetic(1001, 3);
+  const std::string whole = text_of(body);
+  for (const auto& [offset, length] : {std::pair<std::int64_t, std::int64_t>{0, 1},
+                                       {79, 2},
+                                       {80, 80},
+                                       {77, 250},
+                                       {960, 41},
+                                       {999, 100},
+                                       {1001, 10},
+                                       {500, 0}}) {
+    INFO(offset << "+" << length);
+    std::string piece;
+    body.append_to(piece, offset, length);
+    CHECK(piece == whole.substr(static_cast<std::size_t>(std::min<std::int64_t>(offset, 1001)),
+                                static_cast<std::size_t>(length)));
+  }
+}
+
+TEST_CASE("a message from text keeps every byte and finds its header") {
+  const std::string text = "From: a@s\r\nSubject: hi\r\n\r\nbody line\r\n";
+  const Message message(text);
+  CHECK(message.text() == text);
+  CHECK(message.size() == std::ssize(text));
+  CHECK(message.header() == "From: a@s\r\nSubject: hi\r\n");
+  CHECK(text_of(message.body()) == "body line\r\n");
+  CHECK_FALSE(message.body().is_synthetic());
+  const Message headers_only("From: a@s\r\n");
+  CHECK(headers_only.header() == "From: a@s\r\n");
+  CHECK(headers_only.body().size() == 0);
+}
+
+TEST_CASE("a message from a header and a body puts the empty line between them") {
+  const Message message("Subject: big\r\n", MessageBody::synthetic(100, 1));
+  CHECK(message.size() == 14 + 2 + 100);
+  CHECK(message.header() == "Subject: big\r\n");
+  CHECK(message.text().starts_with("Subject: big\r\n\r\n"));
+  CHECK(message.text().substr(16) == text_of(message.body()));
+  std::string piece;
+  message.append_to(piece, 10, 10);
+  CHECK(piece == message.text().substr(10, 10));
+}
+
+TEST_CASE("a data stream gives the same bytes as dot_stuff, in pieces of any size") {
+  const std::string texts[] = {
+      "",
+      "Subject: x\r\n\r\n.leading\r\n..two\r\n.\r\nend\r\n",
+      "bare\nline feeds\n.dot\n",
+      "no final line end",
+      "ends in CR\r",
+      "\r.inner\r\r\nCR\r\n",
+  };
+  for (const std::string& text : texts) {
+    for (const std::int64_t piece : {1, 2, 3, 7, 1000}) {
+      INFO(text << " / " << piece);
+      DataStream stream(std::make_shared<const Message>(text));
+      std::string wire;
+      while (!stream.finished()) stream.read(wire, piece);
+      CHECK(wire == dot_stuff(text));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mailsim::smtp
