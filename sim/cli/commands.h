@@ -14,5 +14,7 @@ int validate_command(const Args& args);
 int report_command(const Args& args);
 int trace_command(const Args& args);
 int bench_command(const Args& args);
+int smtpd_command(const Args& args);
+int send_command(const Args& args);
 
 }  // namespace mailsim::cli

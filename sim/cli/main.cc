@@ -42,9 +42,12 @@ int dispatch(int argc, char** argv) {
   if (verb == "report") return report_command(args);
   if (verb == "trace") return trace_command(args);
   if (verb == "bench") return bench_command(args);
-  throw mailsim::InputError("unknown verb '" + verb + "'",
-                            "use one of: run, validate, report, trace, bench (mailsim --help)",
-                            {"command line", 0, 0, ""});
+  if (verb == "smtpd") return smtpd_command(args);
+  if (verb == "send") return send_command(args);
+  throw mailsim::InputError(
+      "unknown verb '" + verb + "'",
+      "use one of: run, validate, report, trace, bench, smtpd, send (mailsim --help)",
+      {"command line", 0, 0, ""});
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 #include "cli/options.h"
 
+#include <charconv>
 #include <iostream>
 
 #include "mailsim/core/error.h"
+#include "mailsim/core/units.h"
 
 namespace mailsim::cli {
 
@@ -35,6 +37,40 @@ bool parse_file_argument(const std::string& verb, const std::string& usage, cons
   positional.add(name, 1);
   po::variables_map vm;
   return parse_options(verb, usage, args, options, positional, vm);
+}
+
+smtp::Credentials parse_credentials(const std::string& text, const char* key) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw InputError("'" + text + "' is not USER:PASS",
+                     "write the user name, a colon, the password", {"command line", 0, 0, key});
+  }
+  return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
+std::int64_t parse_octets(const std::string& text, const char* key) {
+  std::int64_t octets = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, error] = std::from_chars(text.data(), end, octets);
+  if (!text.empty() && error == std::errc() && ptr == end && octets >= 0) return octets;
+  try {
+    return parse_size(text);
+  } catch (const InputError& e) {
+    throw e.at({"command line", 0, 0, key});
+  }
+}
+
+std::vector<std::string> split_list(const std::vector<std::string>& values) {
+  std::vector<std::string> items;
+  for (const std::string& value : values) {
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      const std::size_t comma = std::min(value.find(',', start), value.size());
+      if (comma > start) items.push_back(value.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  return items;
 }
 
 }  // namespace mailsim::cli

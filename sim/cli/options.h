@@ -1,10 +1,13 @@
 // Boost.Program_options glue shared by the verbs: parsing with errors turned into
-// InputError, and --help text.
+// InputError, --help text, and the option values more than one verb reads.
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "mailsim/smtp/sasl.h"
 
 namespace mailsim::cli {
 
@@ -21,5 +24,14 @@ bool parse_options(const std::string& verb, const std::string& usage,
 bool parse_file_argument(const std::string& verb, const std::string& usage, const char* name,
                          const std::string& description, const std::vector<std::string>& args,
                          std::string& path);
+
+// The option values below throw InputError naming `key` ("--auth") when malformed.
+
+// "USER:PASS" (the password may contain ":").
+smtp::Credentials parse_credentials(const std::string& text, const char* key);
+// Octets: a whole number ("2048") or a size with its unit ("10MB", "25KiB").
+std::int64_t parse_octets(const std::string& text, const char* key);
+// The items of options given as "a,b" and/or repeated; empty items are dropped.
+std::vector<std::string> split_list(const std::vector<std::string>& values);
 
 }  // namespace mailsim::cli

@@ -6,10 +6,11 @@ mailsim_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # What building and running mailsim needs.
 mailsim_build_packages=(
   build-essential cmake ninja-build pkg-config libssl-dev
-  libboost-graph-dev libboost-program-options-dev libyaml-cpp-dev libsqlite3-dev
+  libboost-dev libboost-graph-dev libboost-program-options-dev libyaml-cpp-dev libsqlite3-dev
 )
-# What the test suite adds: Catch2 and the programs tests use as independent checkers.
-mailsim_test_packages=(catch2 sqlite3 python3 diffutils)
+# What the test suite adds: Catch2 and the programs tests use as independent checkers,
+# among them the SMTP peers of the realnet interop tests (smtplib comes with python3).
+mailsim_test_packages=(catch2 sqlite3 python3 diffutils python3-aiosmtpd swaks)
 # The peers the benchmarks compare against (optional for everything else).
 mailsim_bench_packages=(libns3-dev libsimgrid-dev)
 
