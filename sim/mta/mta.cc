@@ -1,37 +1,20 @@
 #include "mailsim/mta/mta.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <utility>
 
 #include "mailsim/smtp/headers.h"
 #include "mta/delivery.h"
+#include "mta/queue_entry.h"
 #include "mta/receiver.h"
+#include "mta/retry_queue.h"
 #include "mta/router.h"
 
 namespace mailsim::mta {
 
 namespace {
-
-enum class EntryState { kIncoming, kActive, kDeferred };
-
-struct QueuedRecipient {
-  std::string address;
-  bool done = false;
-  smtp::Reply last_reply;
-};
-
-// One message in this MTA's queue, with the recipients it still has to move on.
-struct QueueEntry {
-  std::string queue_id;
-  MessageNumber msg = 0;
-  std::string sender;
-  std::string data;
-  Time arrival;
-  EntryState state = EntryState::kIncoming;
-  std::vector<QueuedRecipient> rcpts;
-  int deliveries_in_flight = 0;
-};
 
 std::string client_address(net::NodeId node) {  // a stable made-up address per host
   const std::uint32_t n = node + 1;
@@ -57,7 +40,16 @@ struct Mta::Impl {
         receiver_policy{
             [this](std::string_view rcpt) { return router.check_recipient(rcpt); },
             [this](const smtp::Envelope& e, std::string data, const std::string& helo,
-                   net::NodeId client) { return receive(e, std::move(data), helo, client); }} {}
+                   net::NodeId client) { return receive(e, std::move(data), helo, client); }},
+        scheduler(queue_scheduler(config.retry)),
+        host_observer(ctx.network.state_changed.connect([this](const net::StateChange& change) {
+          // The host coming back restarts the MTA, which scans its queue.
+          if (change.what == net::StateChange::What::kHost && change.up &&
+              change.target == host_name() && service_up) {
+            restart_queue();
+          }
+        })) {}
+  ~Impl() { ctx.network.state_changed.disconnect(host_observer); }
 
   smtp::Reply receive(const smtp::Envelope& e, std::string data, const std::string& helo,
                       net::NodeId client);
@@ -70,6 +62,10 @@ struct Mta::Impl {
                 const smtp::Reply& reply);
   void delivery_done(const std::string& queue_id, std::vector<AttemptRecipient> results);
   void settle(QueueEntry& entry);
+  void expire(QueueEntry& entry);
+  void schedule(QueueEntry& entry, bool at_start);
+  void restart_queue();
+  bool running() const { return service_up && ctx.network.topology().node_up(config.host); }
   std::string next_queue_id();
   const std::string& host_name() const { return ctx.network.topology().name(config.host); }
 
@@ -82,6 +78,9 @@ struct Mta::Impl {
   std::map<std::string, std::vector<std::string>> mailboxes;
   std::uint64_t queued_total = 0;
   bool service_up = true;
+  QueueScheduler scheduler;
+  Time queue_origin;  // the MTA's last start: periodic queue scans count from it
+  std::uint64_t host_observer = 0;
 };
 
 std::string Mta::Impl::next_queue_id() {
@@ -122,20 +121,32 @@ void Mta::Impl::enqueue(const std::string& id, MessageNumber msg, const smtp::En
   entry.sender = e.mail_from;
   entry.data = std::move(data);
   entry.arrival = ctx.sim.now();
-  for (const auto& r : e.rcpt_to) entry.rcpts.push_back({r, false, {}});
+  for (const auto& r : e.rcpt_to) entry.rcpts.push_back({r, false, {}, entry.arrival});
   ctx.events.message_queued({msg, host_name(), id, from_node, ctx.sim.now()});
-  ctx.sim.schedule_in(config.processing_delay, [this, id] { activate(id); });
+  // Every MTA tries new mail at once; only retries wait for the scheduler.
+  entry.wakeup = ctx.sim.schedule_in(config.processing_delay, [this, id] { activate(id); });
 }
 
 void Mta::Impl::activate(const std::string& queue_id) {
   const auto it = queue.find(queue_id);
   if (it == queue.end()) return;
   QueueEntry& entry = it->second;
-  if (!service_up || !ctx.network.topology().node_up(config.host)) {
-    // The service or its host is down: nothing is delivered; look again later.
-    return settle(entry);
+  entry.wakeup = {};
+  if (!running()) {
+    // Nothing runs while the service or its host is down; restart_queue() looks again.
+    entry.state = EntryState::kDeferred;
+    return;
   }
+  const Time now = ctx.sim.now();
+  if (now >= give_up_deadline(config.retry, entry.arrival)) return expire(entry);
+  bool any = false;
+  for (QueuedRecipient& r : entry.rcpts) {
+    r.in_attempt = !r.done && r.due <= now + scheduler.tolerance;
+    any = any || r.in_attempt;
+  }
+  if (!any) return schedule(entry, false);
   entry.state = EntryState::kActive;
+  entry.attempt_started = now;
   const Duration delay = ctx.resolver.lookup_delay();
   if (delay == Duration{}) return route_and_deliver(entry);
   ctx.sim.schedule_in(delay, [this, queue_id] {
@@ -146,7 +157,7 @@ void Mta::Impl::activate(const std::string& queue_id) {
 void Mta::Impl::route_and_deliver(QueueEntry& entry) {
   std::map<std::string, DeliveryRequest> groups;
   for (QueuedRecipient& r : entry.rcpts) {
-    if (r.done) continue;
+    if (r.done || !r.in_attempt) continue;
     RouteDecision d = router.route(r.address, rng);
     switch (d.kind) {
       case RouteKind::kLocal:
@@ -155,10 +166,13 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
       case RouteKind::kBounce:
         finalize(entry, r, FinalStatus::kBounced, d.reply);
         break;
-      case RouteKind::kDefer:
+      case RouteKind::kDefer:  // Exim keeps routing delays per domain
         r.last_reply = d.reply;
+        r.failure = FailureScope::kHost;
+        r.nexthop = r.address.substr(r.address.rfind('@') + 1);
         break;
       case RouteKind::kRemote: {
+        r.nexthop = d.nexthop;
         DeliveryRequest& g = groups[d.nexthop];
         g.hosts = std::move(d.hosts);
         g.envelope.rcpt_to.push_back(r.address);
@@ -219,27 +233,50 @@ void Mta::Impl::delivery_done(const std::string& queue_id, std::vector<AttemptRe
         finalize(entry, r, FinalStatus::kBounced, reply);
       } else {
         r.last_reply = reply;
+        r.failure = failure_scope(res);
       }
     }
   }
   if (--entry.deliveries_in_flight == 0) settle(entry);
 }
 
+// After an attempt: the retry law decides for each deferred recipient, then the entry
+// leaves the queue or waits for its next activation.
 void Mta::Impl::settle(QueueEntry& entry) {
-  bool all_done = true;
-  for (const QueuedRecipient& r : entry.rcpts) all_done = all_done && r.done;
-  if (!all_done && ctx.sim.now() >= entry.arrival + config.queue_lifetime) {
-    for (QueuedRecipient& r : entry.rcpts) {
-      if (!r.done) finalize(entry, r, FinalStatus::kExpired, r.last_reply);
-    }
-    all_done = true;
+  const Time now = ctx.sim.now();
+  for (QueuedRecipient* r : record_failures(config.retry, entry, now, rng)) {
+    finalize(entry, *r, FinalStatus::kExpired, r->last_reply);
   }
-  if (all_done) {
+  if (std::all_of(entry.rcpts.begin(), entry.rcpts.end(), [](const auto& r) { return r.done; })) {
     queue.erase(entry.queue_id);
     return;
   }
+  if (auto warning = take_due_warning(config.retry, entry, host_name(), now)) {
+    ctx.events.delay_warning(*warning);
+  }
   entry.state = EntryState::kDeferred;
-  ctx.sim.schedule_in(config.retry.interval, [this, id = entry.queue_id] { activate(id); });
+  schedule(entry, false);
+}
+
+void Mta::Impl::expire(QueueEntry& entry) {
+  for (QueuedRecipient& r : entry.rcpts) {
+    if (!r.done) finalize(entry, r, FinalStatus::kExpired, r.last_reply);
+  }
+  queue.erase(entry.queue_id);
+}
+
+void Mta::Impl::schedule(QueueEntry& entry, bool at_start) {
+  const Time next = next_activation(config.retry, entry, queue_origin, ctx.sim.now(), at_start);
+  ctx.sim.cancel(entry.wakeup);
+  entry.wakeup = ctx.sim.schedule_at(next, [this, id = entry.queue_id] { activate(id); });
+}
+
+// A (re)started MTA scans its deferred queue at once; periodic scans count from now.
+void Mta::Impl::restart_queue() {
+  queue_origin = ctx.sim.now();
+  for (auto& [id, entry] : queue) {
+    if (entry.state == EntryState::kDeferred) schedule(entry, true);
+  }
 }
 
 Mta::Mta(MtaConfig config, MtaContext context)
@@ -250,6 +287,7 @@ const MtaConfig& Mta::config() const { return impl_->config; }
 
 void Mta::start() {
   Impl* impl = impl_.get();
+  impl->restart_queue();
   impl->ctx.network.listen(
       impl->config.host, impl->config.port, [impl](std::shared_ptr<net::Connection> connection) {
         smtp::ServerConfig sc;

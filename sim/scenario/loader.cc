@@ -5,6 +5,7 @@
 
 #include "mailsim/core/text.h"
 #include "mailsim/scenario/config.h"
+#include "scenario/load_retry.h"
 #include "scenario/yaml_reader.h"
 
 namespace mailsim::scenario {
@@ -119,13 +120,11 @@ void read_dns(const Yaml& d, ScenarioConfig& c) {
 
 // The settings an MTA may take from defaults:.
 void read_mta_settings(const Yaml& m, mta::MtaConfig& cfg) {
-  if (m.has("retry")) {
-    const Yaml r = m["retry"].expect_map();
-    r.allow_only({"interval"});
-    if (r.has("interval")) cfg.retry.interval = r["interval"].as_duration();
-    if (cfg.retry.interval <= Duration{}) r["interval"].fail("the retry interval must be positive");
+  if (m.has("queue_lifetime")) {
+    m["queue_lifetime"].fail("the queue lifetime is part of the retry law now",
+                             "write retry: {preset: postfix, queue_lifetime: 5d}");
   }
-  if (m.has("queue_lifetime")) cfg.queue_lifetime = m["queue_lifetime"].as_duration();
+  if (m.has("retry")) read_retry(m["retry"], cfg.retry);
   if (m.has("processing_delay")) cfg.processing_delay = m["processing_delay"].as_duration();
   if (m.has("message_size_limit")) cfg.message_size_limit = m["message_size_limit"].as_size();
   if (m.has("timeouts")) {

@@ -25,6 +25,20 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// "did you mean 'x'? known keys here: a, b, c": a near miss is suggested, all are listed.
+std::string suggest(std::string_view given, std::span<const std::string_view> known,
+                    std::string_view listing) {
+  std::string all;
+  std::string_view closest;
+  std::size_t best = 3;  // suggest only near misses
+  for (const auto k : known) {
+    all += (all.empty() ? "" : ", ") + std::string(k);
+    if (const std::size_t d = edit_distance(given, k); d < best) best = d, closest = k;
+  }
+  return (closest.empty() ? "" : "did you mean '" + std::string(closest) + "'? ") +
+         std::string(listing) + all;
+}
+
 }  // namespace
 
 Yaml::Yaml(YAML::Node node, std::string file, std::string path)
@@ -92,18 +106,10 @@ void Yaml::allow_only(std::initializer_list<std::string_view> allowed) const {
   for (const auto& kv : node_) {
     const std::string key = kv.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    std::string known;
-    std::string_view closest;
-    std::size_t best = 3;  // suggest only near misses
-    for (const auto k : allowed) {
-      known += (known.empty() ? "" : ", ") + std::string(k);
-      if (const std::size_t d = edit_distance(key, k); d < best) best = d, closest = k;
-    }
     const std::string here = path_.empty() ? key : path_ + "." + key;
     const YAML::Mark m = kv.first.Mark();
     throw InputError("unknown key '" + key + "'",
-                     (closest.empty() ? "" : "did you mean '" + std::string(closest) + "'? ") +
-                         "known keys here: " + known,
+                     suggest(key, {allowed.begin(), allowed.size()}, "known keys here: "),
                      {file_, m.line + 1, m.column + 1, here});
   }
 }
@@ -169,23 +175,22 @@ bool Yaml::as_bool() const {
   fail("'" + s + "' is not true or false");
 }
 
-template <class F>
-auto with_location(const Yaml& y, F parse) {
-  try {
-    return parse(y.as_string());
-  } catch (const InputError& e) {
-    throw e.at(y.location());
-  }
-}
-
 Duration Yaml::as_duration() const {
-  return with_location(*this, [](const std::string& s) { return parse_duration(s); });
+  return parse_with([](const std::string& s) { return parse_duration(s); });
 }
 DataRate Yaml::as_data_rate() const {
-  return with_location(*this, [](const std::string& s) { return parse_data_rate(s); });
+  return parse_with([](const std::string& s) { return parse_data_rate(s); });
 }
 std::int64_t Yaml::as_size() const {
-  return with_location(*this, [](const std::string& s) { return parse_size(s); });
+  return parse_with([](const std::string& s) { return parse_size(s); });
+}
+
+std::string Yaml::as_one_of(std::span<const std::string_view> choices, const std::string& what,
+                            const std::string& more) const {
+  const std::string s = as_string();
+  if (std::find(choices.begin(), choices.end(), s) != choices.end()) return s;
+  fail("unknown " + what + " '" + s + "'",
+       suggest(s, choices, "use one of: ") + (more.empty() ? "" : "; " + more));
 }
 
 std::vector<std::string> Yaml::as_string_list() const {

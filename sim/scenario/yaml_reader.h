@@ -7,6 +7,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,19 @@ class Yaml {
   std::int64_t as_size() const;
   // A scalar or a sequence of scalars, as a list.
   std::vector<std::string> as_string_list() const;
+  // One of `choices`; otherwise throws "unknown WHAT 'x'" suggesting the closest choice,
+  // listing them all and adding `more` to the hint.
+  std::string as_one_of(std::span<const std::string_view> choices, const std::string& what,
+                        const std::string& more = {}) const;
+  // parse(as_string()), with an InputError it throws placed at this node.
+  template <class F>
+  auto parse_with(F parse) const {
+    try {
+      return parse(as_string());
+    } catch (const InputError& e) {
+      throw e.at(location());
+    }
+  }
 
   [[noreturn]] void fail(const std::string& problem, const std::string& hint = {}) const;
   // Throws for a key that is not a plain scalar or that appears twice (yaml-cpp keeps both).

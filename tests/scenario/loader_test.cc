@@ -1,4 +1,5 @@
 #include <string>
+#include <variant>
 
 #include "mailsim/core/error.h"
 #include "mailsim/scenario/config.h"
@@ -16,7 +17,7 @@ TEST_CASE("the university scenario loads with its hosts, MTAs, traffic and fault
   CHECK(c.links.size() == 3);
   REQUIRE(c.mtas.size() == 4);
   CHECK(c.mtas[1].mta.transport.at(".college.example.edu") == "mail.college.example.edu");
-  CHECK(c.mtas[2].mta.retry.interval == Duration::minutes(30));  // from defaults
+  CHECK(std::holds_alternative<mailsim::mta::PostfixRetry>(c.mtas[2].mta.retry));
   CHECK(c.messages.size() == 1);
   CHECK(c.messages[0].size_bytes == 25 * 1024);
   REQUIRE(c.outages.size() == 1);
@@ -27,13 +28,14 @@ TEST_CASE("the university scenario loads with its hosts, MTAs, traffic and fault
 TEST_CASE("an MTA's own setting wins over defaults") {
   const ScenarioFile f(R"(
 name: d
-defaults: {queue_lifetime: 5d, retry: {interval: 1h}}
+defaults: {processing_delay: 1s, retry: {fixed: 1h}}
 hosts: [{name: a}]
-mtas: [{name: a, host: a, hostname: a.example, queue_lifetime: 2d}]
+mtas: [{name: a, host: a, hostname: a.example, processing_delay: 2s}]
 )");
   const auto c = load_scenario(f.path());
-  CHECK(c.mtas[0].mta.queue_lifetime == Duration::days(2));
-  CHECK(c.mtas[0].mta.retry.interval == Duration::hours(1));
+  CHECK(c.mtas[0].mta.processing_delay == Duration::seconds(2));
+  const auto& law = std::get<mailsim::mta::CustomRetry>(c.mtas[0].mta.retry);
+  CHECK(std::get<mailsim::mta::FixedGaps>(law.gaps).interval == Duration::hours(1));
 }
 
 TEST_CASE("slow start is on unless the scenario turns it off") {

@@ -15,20 +15,21 @@ using namespace mailsim::mta;
 
 namespace {
 
-// Two hosts, 10 ms apart; b is down for the first hour. Retries every 20 minutes with
-// Postfix's 30 s connect timeout.
+// Two hosts, 10 ms apart; b is down for the first hour. Retries every 20 minutes (unless
+// `retry` says otherwise) with Postfix's 30 s connect timeout.
 std::string two_hosts(
-    const std::string& extra_defaults, const std::string& recipient,
+    const std::string& retry, const std::string& recipient,
     const std::string& faults = "[{type: host_down, target: b, start: 0s, duration: 1h}]") {
   return R"(
 name: two
 hosts: [{name: a}, {name: b}]
 links: [{between: [a, b], bandwidth: 10Mbps, latency: 10ms}]
 defaults:
-  retry: {interval: 20m}
-  timeouts: {connect: 30s}
-)" + extra_defaults +
+  retry: )" +
+         (retry.empty() ? "{fixed: 20m}" : retry) +
          R"(
+  timeouts: {connect: 30s}
+
 mtas:
   - {name: a, host: a, hostname: mail.a.example}
   - {name: b, host: b, hostname: mail.b.example, local_domains: [b.example], mailboxes: [bob]}
@@ -88,7 +89,8 @@ TEST_CASE("a message to a down host is retried at the fixed interval until the h
 
 TEST_CASE("a message still queued after its queue lifetime expires") {
   // Lifetime 30 min: the attempt ending at 21m is before it, the one ending at 41m30s after.
-  const Run r = run(two_hosts("  queue_lifetime: 30m\n", "bob@b.example"), Duration::days(1));
+  const Run r =
+      run(two_hosts("{fixed: 20m, queue_lifetime: 30m}", "bob@b.example"), Duration::days(1));
   REQUIRE(r.attempts.size() == 3);
   REQUIRE(r.finals.size() == 1);
   CHECK(r.finals[0].status == FinalStatus::kExpired);

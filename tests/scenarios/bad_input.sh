@@ -42,11 +42,15 @@ expect 2 "long_decimal\.yaml:4:.*links\[0\]\.latency: .* is not a duration" -- r
 expect 2 "complex_key\.yaml:3:[0-9]+: a key must be a plain name" -- run "$bad/complex_key.yaml"
 expect 2 "no_recipients\.yaml:6:[0-9]+: traffic\.messages\[0\]\.to: a message needs at least one recipient" -- run "$bad/no_recipients.yaml"
 expect 2 "path_name\.yaml:1:7: name: '\.\./elsewhere' cannot name a results file" -- run "$bad/path_name.yaml"
-expect 2 "duplicate_key\.yaml:8:5: mtas\[0\]\.queue_lifetime: key 'queue_lifetime' appears twice" -- run "$bad/duplicate_key.yaml"
+expect 2 "duplicate_key\.yaml:8:5: mtas\[0\]\.processing_delay: key 'processing_delay' appears twice" -- run "$bad/duplicate_key.yaml"
 expect 2 "two_documents\.yaml:5:1: a scenario file holds one YAML document, this one has 2" -- run "$bad/two_documents.yaml"
 expect 2 "bad_link\.yaml:4:[0-9]+: links\[0\]\.latency: a link latency of 2d is too long" -- run "$bad/bad_link.yaml"
 expect 2 "zero_bandwidth\.yaml:4:[0-9]+: links\[0\]\.bandwidth: data rate '0Mbps' is zero" -- run "$bad/zero_bandwidth.yaml"
 expect 2 "undefined_link_end\.yaml:4:[0-9]+: links\[0\]\.between: no host named 'c'" -- run "$bad/undefined_link_end.yaml"
+expect 2 "unknown_preset\.yaml:9:12: mtas\[0\]\.retry: unknown retry preset 'posfix'.*did you mean 'postfix'\? use one of: postfix, exim" -- run "$bad/unknown_preset.yaml"
+expect 2 "bad_exim_rule\.yaml:9:[0-9]+: mtas\[0\]\.retry\.exim: rule 2 'G,16h,1h': G needs a cutoff, a starting interval and a factor" -- validate "$bad/bad_exim_rule.yaml"
+expect 2 "zero_retry\.yaml:6:[0-9]+: defaults\.retry\.fixed: this duration must be positive" -- run "$bad/zero_retry.yaml"
+expect 2 "small_factor\.yaml:9:[0-9]+: mtas\[0\]\.retry\.exponential\.factor: a factor of 0\.5 does not make the gaps grow" -- run "$bad/small_factor.yaml"
 expect 2 "--seed: '-1' is not a seed" -- run "$bad/../../../scenarios/university.yaml" --seed -1
 expect 2 "--record: unknown record level|--record: .*everything" -- run "$bad/../../../scenarios/university.yaml" --record everything
 

@@ -10,15 +10,10 @@
 #include <vector>
 
 #include "mailsim/core/time.h"
+#include "mailsim/mta/retry.h"
 #include "mailsim/net/topology.h"
 
 namespace mailsim::mta {
-
-// The walking skeleton's retry law: a fixed interval between attempts. The MTA presets
-// (Postfix, Exim, sendmail, qmail, OpenSMTPD) replace it in a later step.
-struct RetryConfig {
-  Duration interval = Duration::minutes(30);
-};
 
 struct TimeoutConfig {  // Postfix's smtp_*_timeout values (reference section 3)
   Duration connect = Duration::seconds(30);
@@ -39,9 +34,8 @@ struct MtaConfig {
   std::set<std::string> relay_domains;
   // Domain (or ".subdomain") -> next-hop host name, like Postfix transport(5).
   std::map<std::string, std::string> transport;
-  std::string relayhost;  // smarthost for everything else; empty: MX lookup
-  RetryConfig retry;
-  Duration queue_lifetime = Duration::days(5);
+  std::string relayhost;      // smarthost for everything else; empty: MX lookup
+  RetryConfig retry;          // the retry law, its give-up time and delay warnings (retry.h)
   Duration processing_delay;  // from arrival in the queue to the first delivery attempt
   TimeoutConfig timeouts;
   std::int64_t message_size_limit = 10'240'000;

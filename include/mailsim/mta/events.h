@@ -85,6 +85,18 @@ struct RecipientFinal {
   std::string headers;
 };
 
+// A deferred message's sender is due a delay warning (RFC 3464 Action: delayed): the
+// retry law's warning time had passed when the MTA finished an attempt, as real MTAs
+// notice it. Composing and sending the warning message is not done yet.
+struct DelayWarning {
+  MessageNumber msg = 0;
+  std::string node;                     // the MTA's host
+  std::vector<std::string> recipients;  // still deferred there
+  int number = 1;                       // 1 for the first warning of this message at this MTA
+  Time arrival;                         // when the message entered that MTA's queue
+  Time at;
+};
+
 // An MTA's mail service stopped or started again.
 struct ServiceChange {
   std::string mta;
@@ -97,6 +109,7 @@ struct MailEvents {
   Signal<MessageQueued> message_queued;
   Signal<AttemptFinished> attempt_finished;
   Signal<RecipientFinal> recipient_final;
+  Signal<DelayWarning> delay_warning;
   Signal<ServiceChange> service_changed;
 };
 

@@ -1,0 +1,62 @@
+#include "mta/retry_queue.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+namespace mailsim::mta {
+
+// No reply, a broken connection (4.4.x) or 421 is the host's failure; a mailbox, address
+// or policy status (4.1.x, 4.2.x, 4.7.x: RCPT's replies, greylisting) the address's; the
+// rest (MAIL, DATA, the final dot) the message's. An approximation until deliveries report
+// the stage that failed.
+FailureScope failure_scope(const AttemptRecipient& result) {
+  const auto status = [&](const char* prefix) { return result.enhanced.starts_with(prefix); };
+  if (result.code == 0 || result.code == 421 || status("4.4.")) return FailureScope::kHost;
+  if (status("4.1.") || status("4.2.") || status("4.7.")) return FailureScope::kRecipient;
+  return FailureScope::kMessage;
+}
+
+std::vector<QueuedRecipient*> record_failures(const RetryConfig& law, QueueEntry& entry, Time now,
+                                              RandomStream& rng) {
+  std::vector<QueuedRecipient*> give_up;
+  std::map<std::string, RetryVerdict> verdicts;
+  for (QueuedRecipient& r : entry.rcpts) {
+    if (!std::exchange(r.in_attempt, false) || r.done) continue;
+    const std::string key = retry_record_key(law, r.failure, r.nexthop, entry.queue_id, r.address);
+    auto [it, fresh] = verdicts.try_emplace(key);
+    if (fresh) {
+      it->second = after_failure(law, entry.retry_records[key],
+                                 {entry.arrival, entry.attempt_started, now, r.failure}, rng);
+    }
+    if (it->second.give_up) {
+      give_up.push_back(&r);
+    } else {
+      r.due = it->second.due;
+    }
+  }
+  return give_up;
+}
+
+Time next_activation(const RetryConfig& law, const QueueEntry& entry, Time origin, Time now,
+                     bool at_start) {
+  Time due = Time::max();
+  for (const QueuedRecipient& r : entry.rcpts) {
+    if (!r.done) due = std::min(due, r.due);
+  }
+  return next_look(law, origin, entry.arrival, now, due, at_start);
+}
+
+std::optional<DelayWarning> take_due_warning(const RetryConfig& law, QueueEntry& entry,
+                                             const std::string& node, Time now) {
+  if (entry.sender.empty() || now < delay_warning_due(law, entry.arrival, entry.warnings_sent)) {
+    return std::nullopt;
+  }
+  DelayWarning w{entry.msg, node, {}, ++entry.warnings_sent, entry.arrival, now};
+  for (const QueuedRecipient& r : entry.rcpts) {
+    if (!r.done) w.recipients.push_back(r.address);
+  }
+  return w;
+}
+
+}  // namespace mailsim::mta
