@@ -18,6 +18,12 @@ verbs:
   validate SCENARIO.yaml    check a scenario without running it
   report OUT.db             summarise a results database
   trace OUT.db MESSAGE      one message's story across hops (number or Message-ID)
+  check OUT.db              verify the results' invariants (exit 1 when one is broken)
+  graph SCENARIO.yaml [-o FILE] [--svg]
+                            the network as Graphviz DOT, or SVG through Graphviz's dot
+  smtpd --listen HOST:PORT  an SMTP server on a real socket, delivering to a Maildir
+  send --server HOST:PORT --from A --to B
+                            send one message to a real SMTP server
   bench engine              the event-engine benchmark (hold model), with ns-3 as peer
   bench net                 flow starts and completions per second, with SimGrid as peer
   bench tcp                 the network model's transfer times against ns-3's TCP
@@ -41,12 +47,14 @@ int dispatch(int argc, char** argv) {
   if (verb == "validate") return validate_command(args);
   if (verb == "report") return report_command(args);
   if (verb == "trace") return trace_command(args);
+  if (verb == "check") return check_command(args);
+  if (verb == "graph") return graph_command(args);
   if (verb == "bench") return bench_command(args);
   if (verb == "smtpd") return smtpd_command(args);
   if (verb == "send") return send_command(args);
   throw mailsim::InputError(
       "unknown verb '" + verb + "'",
-      "use one of: run, validate, report, trace, bench, smtpd, send (mailsim --help)",
+      "use one of: run, validate, report, trace, check, graph, bench, smtpd, send (mailsim --help)",
       {"command line", 0, 0, ""});
 }
 

@@ -1,4 +1,4 @@
-// mailsim report / trace / bench: the verbs that read results or measure.
+// mailsim report / trace / check / bench: the verbs that read results or measure.
 #include <iostream>
 
 #include "cli/commands.h"
@@ -7,6 +7,7 @@
 #include "mailsim/bench/net_bench.h"
 #include "mailsim/bench/tcp_validation.h"
 #include "mailsim/core/error.h"
+#include "mailsim/record/check.h"
 #include "mailsim/record/summary.h"
 #include "mailsim/record/trace.h"
 
@@ -31,6 +32,21 @@ int trace_command(const Args& args) {
   if (!parse_options("trace", "OUT.db MESSAGE", args, options, positional, vm)) return 0;
   record::print_trace(db, message, std::cout);
   return 0;
+}
+
+// Exit 0 when every invariant holds, 1 (with the offending rows) when one does not.
+int check_command(const Args& args) {
+  std::string db;
+  if (!parse_file_argument("check", "OUT.db", "database", "a results database", args, db)) {
+    return 0;
+  }
+  const std::vector<record::Violation> violations = record::check_results(db);
+  if (violations.empty()) {
+    std::cout << db << ": every invariant holds\n";
+    return 0;
+  }
+  record::print_violations(std::cout, violations);
+  return 1;
 }
 
 int bench_command(const Args& args) {

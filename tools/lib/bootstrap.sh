@@ -10,7 +10,7 @@ mailsim_build_packages=(
 )
 # What the test suite adds: Catch2 and the programs tests use as independent checkers,
 # among them the SMTP peers of the realnet interop tests (smtplib comes with python3).
-mailsim_test_packages=(catch2 sqlite3 python3 diffutils python3-aiosmtpd swaks)
+mailsim_test_packages=(catch2 sqlite3 python3 diffutils python3-aiosmtpd swaks graphviz)
 # The peers the benchmarks compare against (optional for everything else).
 mailsim_bench_packages=(libns3-dev libsimgrid-dev)
 
