@@ -9,8 +9,10 @@ mailsim_build_packages=(
   libboost-dev libboost-graph-dev libboost-program-options-dev libyaml-cpp-dev libsqlite3-dev
 )
 # What the test suite adds: Catch2 and the programs tests use as independent checkers,
-# among them the SMTP peers of the realnet interop tests (smtplib comes with python3).
-mailsim_test_packages=(catch2 sqlite3 python3 diffutils python3-aiosmtpd swaks graphviz)
+# among them the SMTP peers of the realnet interop tests (smtplib comes with python3), and
+# what the notebooks and tools/plot need to run headless (ipykernel brings the kernel).
+mailsim_test_packages=(catch2 sqlite3 python3 diffutils python3-aiosmtpd swaks graphviz
+  python3-pandas python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel)
 # The peers the benchmarks compare against (optional for everything else).
 mailsim_bench_packages=(libns3-dev libsimgrid-dev)
 
