@@ -13,10 +13,11 @@ namespace {
 constexpr const char* kUsage = R"(usage: mailsim VERB [ARGS...]
 
 verbs:
-  run SCENARIO.yaml [-o OUT.db] [--seed N] [--until DURATION] [--record LEVEL] [--quiet]
+  run SCENARIO.yaml [-o OUT.db] [--force] [--seed N] [--until DURATION] [--record LEVEL]
+      [--queue-sample-interval DURATION] [--quiet]
                             simulate and write the results database
   validate SCENARIO.yaml    check a scenario without running it
-  report OUT.db             summarise a results database
+  report OUT.db [--json]    summarise a results database
   trace OUT.db MESSAGE      one message's story across hops (number or Message-ID)
   check OUT.db              verify the results' invariants (exit 1 when one is broken)
   graph SCENARIO.yaml [-o FILE] [--svg]

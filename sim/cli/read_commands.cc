@@ -14,10 +14,20 @@
 namespace mailsim::cli {
 
 int report_command(const Args& args) {
+  po::options_description options("options");
   std::string db;
-  if (!parse_file_argument("report", "OUT.db", "database", "a results database", args, db))
-    return 0;
-  record::print_summary(record::read_summary(db), std::cout);
+  options.add_options()("database", po::value(&db)->required(), "a results database")(
+      "json", "one JSON object on one line instead of the table");
+  po::positional_options_description positional;
+  positional.add("database", 1);
+  po::variables_map vm;
+  if (!parse_options("report", "OUT.db [--json]", args, options, positional, vm)) return 0;
+  const record::Summary summary = record::read_summary(db);
+  if (vm.count("json") != 0) {
+    record::print_summary_json(summary, std::cout);
+  } else {
+    record::print_summary(summary, std::cout);
+  }
   return 0;
 }
 

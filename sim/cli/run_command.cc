@@ -6,10 +6,15 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/options.h"
+#include "cli/retry_name.h"
+#include "cli/run_driver.h"
 #include "mailsim/core/error.h"
 #include "mailsim/record/recorder.h"
 #include "mailsim/record/summary.h"
@@ -48,75 +53,124 @@ std::uint64_t parse_seed(const std::string& text) {
   return seed;
 }
 
-// Runs the simulation in steps so that a terminal shows progress.
-void simulate(scenario::World& world, Time until, bool progress) {
-  world.start();
-  Simulator& sim = world.simulator();
-  if (!progress) return sim.run_until(until);
-  constexpr int kSteps = 100;
-  for (int i = 1; i <= kSteps; ++i) {
-    sim.run_until(Time::zero() + until.since_start() * i / kSteps);
-    std::fprintf(stderr, "\rsimulating %3d%%  (simulated %s, %llu events)", i,
-                 format_clock(sim.now()).c_str(), static_cast<unsigned long long>(sim.executed()));
+Duration parse_duration_option(const std::string& text, const char* key) {
+  try {
+    return parse_duration(text);
+  } catch (const InputError& e) {
+    throw e.at({"command line", 0, 0, key});
   }
-  std::fprintf(stderr, "\n");
+}
+
+// The node table: every host, then each MTA named otherwise than its host. The retry law
+// of an MTA goes on the node of its name.
+void add_nodes(const scenario::ScenarioConfig& config, record::Recorder& recorder) {
+  std::map<std::string, std::string> laws;  // MTA name -> retry law's name
+  for (const auto& e : config.mtas) laws[e.mta.name] = retry_policy_name(e.mta.retry);
+  std::set<std::string> hosts;
+  for (const auto& h : config.hosts) {
+    const auto law = laws.find(h.name);
+    recorder.add_node(h.name, h.router ? "router" : "host", law == laws.end() ? "" : law->second);
+    hosts.insert(h.name);
+  }
+  for (const auto& [name, law] : laws) {
+    if (!hosts.contains(name)) recorder.add_node(name, "mta", law);
+  }
+}
+
+struct RunOptions {
+  std::string scenario_path;
+  std::string out;
+  Duration until;
+  Duration sample_interval;
+  record::RecordLevel level = record::RecordLevel::kAttempts;
+  record::Existing existing = record::Existing::kRefuse;
+  bool quiet = false;
+};
+
+// Simulates with the recorder subscribed. Returns the exit status: 0, or the status for
+// the signal that stopped the run.
+int simulate(scenario::ScenarioConfig config, const RunOptions& o) {
+  scenario::World world(config);
+  const StopOnSignals signals;  // from before the results file exists to the end
+  record::Recorder recorder(
+      o.out, {config.name, sha256_of_file(o.scenario_path), config.seed, MAILSIM_VERSION}, o.level,
+      o.existing);
+  add_nodes(config, recorder);
+  for (const auto& l : config.links)
+    recorder.add_link(l.a, l.b, l.bandwidth.bps(), l.latency.seconds());
+  recorder.subscribe(world.events());
+  recorder.subscribe(world.network());
+  const DriveOptions drive_options{Time::zero() + o.until, o.sample_interval,
+                                   !o.quiet && isatty(STDERR_FILENO) != 0};
+  bool completed = false;
+  try {
+    completed = drive(
+        world, drive_options,
+        [&recorder](const std::string& mta, Time at, const mta::QueueCounts& q) {
+          recorder.add_queue_sample(mta, at, q.incoming, q.active, q.deferred);
+        },
+        [&signals] { return signals.received() != 0; });
+  } catch (...) {
+    recorder.fail(world.simulator().now());
+    throw;
+  }
+  const Time end = world.simulator().now();
+  if (completed) {
+    recorder.finish(end);
+  } else {
+    recorder.finish_interrupted(end);
+  }
+  if (!o.quiet) {
+    record::print_summary(record::read_summary(o.out), std::cout);
+    std::cout << "results: " << o.out << "\n";
+  }
+  if (completed) return 0;
+  std::cerr << "mailsim: " << signal_name(signals.received()) << ": stopped at simulated "
+            << format_clock(end) << "; " << o.out << " holds the run so far, marked interrupted\n";
+  return exit_status_for_signal(signals.received());
 }
 
 }  // namespace
 
+// Exit status: 0, 2 for bad input (an existing results file without --force among it),
+// 130 or 143 when SIGINT or SIGTERM stopped the run (its results are kept).
 int run_command(const Args& args) {
   po::options_description options("options");
-  std::string scenario_path, out, until_text, level_text, seed_text;
-  options.add_options()("scenario", po::value(&scenario_path)->required(), "the scenario file")(
-      "output,o", po::value(&out), "results database (default: <scenario name>.db here)")(
+  std::string until_text, level_text, seed_text, interval_text;
+  RunOptions o;
+  options.add_options()("scenario", po::value(&o.scenario_path)->required(), "the scenario file")(
+      "output,o", po::value(&o.out), "results database (default: <scenario name>.db here)")(
+      "force", "replace an earlier results database at the output path")(
       "seed", po::value(&seed_text), "override the scenario's seed")(
       "until", po::value(&until_text), "simulate this long (default: the scenario's duration)")(
-      "record", po::value(&level_text)->default_value("full"),
-      "summary, attempts or full (with SMTP transcripts)")("quiet,q", "no progress and no summary");
+      "record", po::value(&level_text)->default_value("attempts"),
+      "summary (runs, messages, recipients), attempts (and attempts, hops, outages, queue "
+      "samples) or full (and SMTP transcripts)")(
+      "queue-sample-interval", po::value(&interval_text)->default_value("60s"),
+      "sample every MTA's queue this often, in simulated time")("quiet,q",
+                                                                "no progress and no summary");
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
   if (!parse_options("run", "SCENARIO.yaml [options]", args, options, positional, vm)) return 0;
 
-  scenario::ScenarioConfig config = scenario::load_scenario(scenario_path);
+  scenario::ScenarioConfig config = scenario::load_scenario(o.scenario_path);
   if (vm.count("seed") != 0) config.seed = parse_seed(seed_text);
-  Duration until = config.duration;
-  if (!until_text.empty()) {
-    try {
-      until = parse_duration(until_text);
-    } catch (const InputError& e) {
-      throw e.at({"command line", 0, 0, "--until"});
-    }
+  o.until = until_text.empty() ? config.duration : parse_duration_option(until_text, "--until");
+  o.sample_interval = parse_duration_option(interval_text, "--queue-sample-interval");
+  if (o.sample_interval <= Duration()) {
+    throw InputError("the queue sample interval must be positive", "for example 60s or 5m",
+                     {"command line", 0, 0, "--queue-sample-interval"});
   }
-  record::RecordLevel level = record::RecordLevel::kFull;
   try {
-    level = record::parse_record_level(level_text);
+    o.level = record::parse_record_level(level_text);
   } catch (const InputError& e) {
     throw e.at({"command line", 0, 0, "--record"});
   }
-  if (out.empty()) out = config.name + ".db";
-  const bool quiet = vm.count("quiet") != 0;
-
-  scenario::World world(config);
-  record::Recorder recorder(
-      out, {config.name, sha256_of_file(scenario_path), config.seed, MAILSIM_VERSION}, level);
-  for (const auto& h : config.hosts) recorder.add_node(h.name, h.router ? "router" : "host");
-  for (const auto& l : config.links)
-    recorder.add_link(l.a, l.b, l.bandwidth.bps(), l.latency.seconds());
-  recorder.subscribe(world.events());
-  recorder.subscribe(world.network());
-  try {
-    simulate(world, Time::zero() + until, !quiet && isatty(STDERR_FILENO) != 0);
-  } catch (...) {
-    recorder.fail(world.simulator().now());
-    throw;
-  }
-  recorder.finish(world.simulator().now());
-  if (!quiet) {
-    record::print_summary(record::read_summary(out), std::cout);
-    std::cout << "results: " << out << "\n";
-  }
-  return 0;
+  if (o.out.empty()) o.out = config.name + ".db";
+  if (vm.count("force") != 0) o.existing = record::Existing::kReplaceResults;
+  o.quiet = vm.count("quiet") != 0;
+  return simulate(std::move(config), o);
 }
 
 int validate_command(const Args& args) {

@@ -30,20 +30,33 @@ std::string utc_now() {
   return buf;
 }
 
-// A fresh database with the schema and the run row, ready for the writer.
-sql::Database create_database(const std::string& path, const RunInfo& info, RecordLevel level) {
-  // Replace an earlier results file, but never anything else that happens to be there.
+// Refuses an output path that holds a folder, a file that is not a results database,
+// or (unless `existing` allows it) an earlier run's results.
+void check_output_path(const std::string& path, Existing existing) {
+  const SourceLocation where{path, 0, 0, ""};
   std::error_code ignored;
   if (std::filesystem::is_directory(path, ignored)) {
     throw InputError("the output path is a folder", "give a file name, for example -o results.db",
-                     SourceLocation{path, 0, 0, ""});
+                     where);
   }
-  if (std::filesystem::exists(path, ignored) && !is_results_database(path)) {
+  if (!std::filesystem::exists(path, ignored)) return;
+  if (!is_results_database(path)) {
     throw InputError(
         "the output file exists and is not a mailsim results database; not overwriting it",
-        "choose another output path (-o FILE.db) or remove the file",
-        SourceLocation{path, 0, 0, ""});
+        "choose another output path (-o FILE.db) or remove the file", where);
   }
+  if (existing == Existing::kRefuse) {
+    throw InputError("the output file holds the results of an earlier run; not overwriting them",
+                     "give --force to replace them, or choose another output path (-o FILE.db)",
+                     where);
+  }
+}
+
+// A fresh database with the schema and the run row, ready for the writer.
+sql::Database create_database(const std::string& path, const RunInfo& info, RecordLevel level,
+                              Existing existing) {
+  check_output_path(path, existing);
+  std::error_code ignored;
   for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
     std::filesystem::remove(path + suffix, ignored);
   }
@@ -90,8 +103,8 @@ RecordLevel parse_record_level(const std::string& text) {
 
 class Recorder::Impl {
  public:
-  Impl(const std::string& path, const RunInfo& info, RecordLevel level)
-      : level_(level), writer_(create_database(path, info, level)) {}
+  Impl(const std::string& path, const RunInfo& info, RecordLevel level, Existing existing)
+      : level_(level), writer_(create_database(path, info, level, existing)) {}
 
   ~Impl() {
     if (!finished_) hand_over();  // what happened so far, with the run still 'running'
@@ -127,6 +140,7 @@ class Recorder::Impl {
 
   // Pairs each down with the next up of the same target into one outage row.
   void on_state(const std::string& kind, const std::string& target, bool up, Time at) {
+    if (level_ == RecordLevel::kSummary) return;
     const auto key = std::make_pair(kind, target);
     if (!up) {
       open_outages_.emplace(key, at.seconds());
@@ -153,6 +167,8 @@ class Recorder::Impl {
 
   // Rows arriving after finish() are dropped: the recipient table is already written.
   Batch* batch() { return finished_ ? nullptr : &pending_; }
+  // The batch for rows that level summary leaves out, or nullptr.
+  Batch* detail_batch() { return level_ == RecordLevel::kSummary ? nullptr : batch(); }
 
   void added(std::size_t rows) {
     pending_.rows += rows;
@@ -171,14 +187,14 @@ class Recorder::Impl {
   Writer writer_;  // last: joined first, after the final hand-over
 };
 
-Recorder::Recorder(const std::string& path, RunInfo info, RecordLevel level)
-    : impl_(std::make_unique<Impl>(path, info, level)) {}
+Recorder::Recorder(const std::string& path, RunInfo info, RecordLevel level, Existing existing)
+    : impl_(std::make_unique<Impl>(path, info, level, existing)) {}
 
 Recorder::~Recorder() = default;
 
-void Recorder::add_node(std::string name, std::string kind) {
+void Recorder::add_node(std::string name, std::string kind, std::string retry_policy) {
   if (Batch* b = impl_->batch()) {
-    b->nodes.push_back({std::move(name), std::move(kind)});
+    b->nodes.push_back({std::move(name), std::move(kind), std::move(retry_policy)});
     impl_->added(1);
   }
 }
@@ -192,7 +208,7 @@ void Recorder::add_link(std::string a, std::string b, std::int64_t bandwidth_bps
 }
 
 void Recorder::add_outage(std::string target, std::string kind, double start_s, double end_s) {
-  if (Batch* b = impl_->batch()) {
+  if (Batch* b = impl_->detail_batch()) {
     b->outages.push_back({std::move(target), std::move(kind), start_s, end_s});
     impl_->added(1);
   }
@@ -200,7 +216,7 @@ void Recorder::add_outage(std::string target, std::string kind, double start_s, 
 
 void Recorder::add_queue_sample(const std::string& node, Time t, std::size_t incoming,
                                 std::size_t active, std::size_t deferred) {
-  if (Batch* b = impl_->batch()) {
+  if (Batch* b = impl_->detail_batch()) {
     b->queue_samples.push_back({node, t.seconds(), static_cast<std::int64_t>(incoming),
                                 static_cast<std::int64_t>(active),
                                 static_cast<std::int64_t>(deferred)});
@@ -238,5 +254,7 @@ void Recorder::subscribe(net::Network& network) {
 void Recorder::finish(Time sim_end) { impl_->finish(sim_end, "completed"); }
 
 void Recorder::fail(Time sim_end) { impl_->finish(sim_end, "failed"); }
+
+void Recorder::finish_interrupted(Time sim_end) { impl_->finish(sim_end, "interrupted"); }
 
 }  // namespace mailsim::record

@@ -16,6 +16,7 @@ namespace mailsim::record {
 struct NodeRow {
   std::string name;
   std::string kind;
+  std::string retry_policy;  // empty -> NULL
 };
 
 struct LinkRow {
@@ -77,7 +78,7 @@ struct QueueSampleRow {
 };
 
 struct RunEnd {
-  std::string status;  // completed or failed
+  std::string status;  // completed, interrupted or failed
   double sim_end_s = 0;
   std::string finished_at;
 };
@@ -92,7 +93,7 @@ struct Batch {
   std::vector<OutageRow> outages;
   std::vector<QueueSampleRow> queue_samples;
   std::vector<RecipientRow> recipients;
-  std::optional<RunEnd> run_end;  // marks the run completed or failed, after all other rows
+  std::optional<RunEnd> run_end;  // marks the run as ended, after all other rows
   std::size_t rows = 0;           // rows added so far, for deciding when to hand it over
 };
 

@@ -5,9 +5,12 @@
 -- 'interrupted' when stopped by a signal (what happened until then is all there), 'failed'
 -- after an internal error; a killed run stays 'running'. application_id marks the file as
 -- ours ('mail' in ASCII), so that the readers and the writer can tell a mailsim database
--- from any other file; user_version is the schema's version, raised when it changes.
+-- from any other file; user_version is the schema's version, raised when it changes
+-- (2: node.retry_policy). record_level says which tables were written: summary (run,
+-- node, link, message, recipient), attempts (and attempt, attempt_recipient, hop,
+-- delivery, outage, queue_sample) or full (and transcript).
 PRAGMA application_id = 1835100524;
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 CREATE TABLE run (
   run_id INTEGER PRIMARY KEY,
   scenario TEXT NOT NULL,
@@ -21,10 +24,15 @@ CREATE TABLE run (
   record_level TEXT NOT NULL CHECK (record_level IN ('summary', 'attempts', 'full'))
 );
 
+-- The network's hosts (kind host or router), and MTAs named otherwise than their host
+-- (kind mta). retry_policy names the retry law of the MTA of that name: postfix, exim,
+-- sendmail, qmail, opensmtpd, rfc5321, or for a custom law fixed, exponential, list;
+-- NULL for a node without an MTA. A preset with changed parameters keeps its name.
 CREATE TABLE node (
   node_id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
-  kind TEXT
+  kind TEXT,
+  retry_policy TEXT
 );
 
 CREATE TABLE link (
@@ -132,6 +140,8 @@ CREATE TABLE outage (
   end_s REAL NOT NULL
 );
 
+-- Each MTA's queue at t_s, after every event at that time: at 0, every sampling interval
+-- (mailsim run --queue-sample-interval, 60 s by default) and at the end of the run.
 CREATE TABLE queue_sample (
   node TEXT NOT NULL,
   t_s REAL NOT NULL,
@@ -176,3 +186,18 @@ LEFT JOIN attempt a ON a.msg_id = r.msg_id
 LEFT JOIN attempt_recipient ar ON ar.attempt_id = a.attempt_id AND ar.rcpt = r.rcpt
 WHERE a.attempt_id IS NULL OR ar.attempt_id IS NOT NULL
 GROUP BY r.msg_id, r.rcpt;
+
+-- The MTA answerable for each recipient's retries, and its retry law: of the MTAs whose
+-- attempts carried the recipient, the one that made most of them (on a tie, the one that
+-- tried it last). Recipients never carried by an attempt are absent.
+CREATE VIEW recipient_retry_policy AS
+SELECT msg_id, rcpt, node, retry_policy FROM (
+  SELECT c.msg_id, c.rcpt, c.node, n.retry_policy,
+         ROW_NUMBER() OVER (PARTITION BY c.msg_id, c.rcpt
+                            ORDER BY c.attempts DESC, c.last_attempt_id DESC) AS pick
+  FROM (SELECT a.msg_id, ar.rcpt, a.from_node AS node, COUNT(*) AS attempts,
+               MAX(a.attempt_id) AS last_attempt_id
+        FROM attempt a JOIN attempt_recipient ar USING (attempt_id)
+        GROUP BY a.msg_id, ar.rcpt, a.from_node) c
+  LEFT JOIN node n ON n.name = c.node)
+WHERE pick = 1;

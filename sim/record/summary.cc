@@ -1,12 +1,16 @@
 #include "mailsim/record/summary.h"
 
-#include <cstdio>
+#include <algorithm>
+#include <map>
 #include <vector>
 
 #include "record/results_db.h"
 
 namespace mailsim::record {
 namespace {
+
+// The schema version that added node.retry_policy and the recipient_retry_policy view.
+constexpr std::int64_t kRetryPolicySchema = 2;
 
 // Nearest-rank percentile of sorted values: the value at rank ceil(p/100 * n), 1-based.
 double nearest_rank(const std::vector<double>& sorted, int percent) {
@@ -17,40 +21,111 @@ double nearest_rank(const std::vector<double>& sorted, int percent) {
   return sorted[rank - 1];
 }
 
+// Recipient figures built one recipient row at a time.
+class FiguresBuilder {
+ public:
+  // Reads the status, latency_s and attempts of a recipient row from columns first..+2.
+  void add(const sql::Statement& row, int first) {
+    const std::string status = row.column_text(first);
+    ++f_.count;
+    if (status == "delivered") {
+      ++f_.delivered;
+      if (!row.is_null(first + 1)) latencies_.push_back(row.column_double(first + 1));
+    } else if (status == "bounced") {
+      ++f_.bounced;
+    } else if (status == "expired") {
+      ++f_.expired;
+    } else if (status == "queued") {
+      ++f_.queued;
+    }
+    f_.attempts += row.column_int(first + 2);
+  }
+
+  RecipientFigures take() {
+    std::sort(latencies_.begin(), latencies_.end());
+    f_.latency_p50_s = nearest_rank(latencies_, 50);
+    f_.latency_p90_s = nearest_rank(latencies_, 90);
+    f_.latency_p99_s = nearest_rank(latencies_, 99);
+    f_.latency_max_s = latencies_.empty() ? 0 : latencies_.back();
+    if (f_.count > 0) {
+      f_.attempts_per_recipient = static_cast<double>(f_.attempts) / static_cast<double>(f_.count);
+    }
+    return f_;
+  }
+
+ private:
+  RecipientFigures f_;
+  std::vector<double> latencies_;
+};
+
+std::int64_t schema_version(sql::Database& db) {
+  sql::Statement version = db.prepare("PRAGMA user_version");
+  return version.step() ? version.column_int(0) : 0;
+}
+
 void read_run(sql::Database& db, Summary& s) {
-  sql::Statement run =
-      db.prepare("SELECT scenario, status, seed, sim_end_s FROM run ORDER BY run_id LIMIT 1");
+  sql::Statement run = db.prepare(
+      "SELECT scenario, status, seed, sim_end_s, record_level FROM run ORDER BY run_id LIMIT 1");
   if (!run.step()) return;
   s.scenario = run.column_text(0);
   s.status = run.column_text(1);
   s.seed = static_cast<std::uint64_t>(run.column_int(2));
-  s.sim_end_s = run.is_null(3) ? 0 : run.column_double(3);
+  if (!run.is_null(3)) s.sim_end_s = run.column_double(3);
+  s.record_level = run.column_text(4);
 }
 
-void read_recipients(sql::Database& db, Summary& s) {
-  sql::Statement counts = db.prepare(
-      "SELECT count(*), coalesce(sum(status = 'delivered'), 0),"
-      " coalesce(sum(status = 'bounced'), 0), coalesce(sum(status = 'expired'), 0),"
-      " coalesce(sum(status = 'queued'), 0), coalesce(sum(attempts), 0) FROM recipient");
-  counts.step();
-  s.recipients = counts.column_int(0);
-  s.delivered = counts.column_int(1);
-  s.bounced = counts.column_int(2);
-  s.expired = counts.column_int(3);
-  s.queued = counts.column_int(4);
-  s.attempts = counts.column_int(5);
-  if (s.recipients > 0) {
-    s.attempts_per_recipient = static_cast<double>(s.attempts) / static_cast<double>(s.recipients);
-  }
+RecipientFigures read_recipients(sql::Database& db) {
+  FiguresBuilder all;
+  sql::Statement rows = db.prepare("SELECT status, latency_s, attempts FROM recipient");
+  while (rows.step()) all.add(rows, 0);
+  return all.take();
+}
 
-  std::vector<double> latencies;
-  sql::Statement lat = db.prepare(
-      "SELECT latency_s FROM recipient WHERE status = 'delivered' AND latency_s IS NOT NULL"
-      " ORDER BY latency_s");
-  while (lat.step()) latencies.push_back(lat.column_double(0));
-  s.latency_p50_s = nearest_rank(latencies, 50);
-  s.latency_p90_s = nearest_rank(latencies, 90);
-  s.latency_max_s = latencies.empty() ? 0 : latencies.back();
+std::vector<NodeSummary> read_nodes(sql::Database& db, bool with_policy) {
+  std::vector<NodeSummary> nodes;
+  auto node = [&nodes](const std::string& name) -> NodeSummary& {
+    const auto it = std::find_if(nodes.begin(), nodes.end(),
+                                 [&](const NodeSummary& n) { return n.name == name; });
+    return it != nodes.end() ? *it : nodes.emplace_back(NodeSummary{.name = name});
+  };
+  sql::Statement listed =
+      db.prepare(with_policy ? "SELECT name, kind, retry_policy FROM node ORDER BY node_id"
+                             : "SELECT name, kind, NULL FROM node ORDER BY node_id");
+  while (listed.step()) {
+    NodeSummary& n = node(listed.column_text(0));
+    n.kind = listed.column_text(1);
+    n.retry_policy = listed.column_text(2);
+  }
+  sql::Statement stays =
+      db.prepare("SELECT node, count(*), avg(delay_s) FROM hop_delay GROUP BY node ORDER BY node");
+  while (stays.step()) {
+    NodeSummary& n = node(stays.column_text(0));
+    n.messages = stays.column_int(1);
+    if (!stays.is_null(2)) n.mean_time_s = stays.column_double(2);
+  }
+  sql::Statement peaks = db.prepare(
+      "SELECT node, max(incoming + active + deferred) FROM queue_sample GROUP BY node"
+      " ORDER BY node");
+  while (peaks.step()) node(peaks.column_text(0)).peak_queue = peaks.column_int(1);
+  return nodes;
+}
+
+std::vector<PolicySummary> read_policies(sql::Database& db, const std::vector<NodeSummary>& nodes) {
+  std::vector<PolicySummary> policies;
+  std::map<std::string, FiguresBuilder> figures;
+  for (const NodeSummary& n : nodes) {
+    if (n.retry_policy.empty()) continue;
+    auto it = std::find_if(policies.begin(), policies.end(),
+                           [&](const PolicySummary& p) { return p.policy == n.retry_policy; });
+    if (it == policies.end()) it = policies.insert(it, PolicySummary{.policy = n.retry_policy});
+    it->nodes.push_back(n.name);
+  }
+  sql::Statement rows = db.prepare(
+      "SELECT p.retry_policy, r.status, r.latency_s, r.attempts FROM recipient_retry_policy p"
+      " JOIN recipient r USING (msg_id, rcpt) WHERE p.retry_policy IS NOT NULL");
+  while (rows.step()) figures[rows.column_text(0)].add(rows, 1);
+  for (PolicySummary& p : policies) p.recipients = figures[p.policy].take();
+  return policies;
 }
 
 Summary read_summary_from(sql::Database& db) {
@@ -59,7 +134,10 @@ Summary read_summary_from(sql::Database& db) {
   sql::Statement messages = db.prepare("SELECT count(*) FROM message");
   messages.step();
   s.messages = messages.column_int(0);
-  read_recipients(db, s);
+  s.recipients = read_recipients(db);
+  const bool with_policy = schema_version(db) >= kRetryPolicySchema;
+  s.nodes = read_nodes(db, with_policy);
+  if (with_policy) s.retry_policies = read_policies(db, s.nodes);
   return s;
 }
 
@@ -67,27 +145,6 @@ Summary read_summary_from(sql::Database& db) {
 
 Summary read_summary(const std::string& db_path) {
   return read_results(db_path, [](sql::Database db) { return read_summary_from(db); });
-}
-
-void print_summary(const Summary& s, std::ostream& out) {
-  out << "scenario    " << s.scenario << " (seed " << s.seed << ")";
-  if (s.status == "completed") {
-    out << ", simulated " << format_seconds(s.sim_end_s) << "\n";
-  } else {
-    out << ", run " << s.status << ": results are incomplete\n";
-  }
-  out << "messages    " << s.messages << "\n";
-  out << "recipients  " << s.recipients << ": delivered " << s.delivered << ", bounced "
-      << s.bounced << ", expired " << s.expired << ", still queued " << s.queued << "\n";
-  if (s.delivered > 0) {
-    out << "latency     p50 " << format_seconds(s.latency_p50_s) << "  p90 "
-        << format_seconds(s.latency_p90_s) << "  max " << format_seconds(s.latency_max_s) << "\n";
-  } else {
-    out << "latency     (nothing delivered)\n";
-  }
-  char per[32];
-  std::snprintf(per, sizeof per, "%.2f", s.attempts_per_recipient);
-  out << "attempts    " << s.attempts << " (" << per << " per recipient)\n";
 }
 
 }  // namespace mailsim::record

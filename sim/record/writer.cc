@@ -50,7 +50,7 @@ class Inserter {
  public:
   explicit Inserter(sql::Database& db)
       : db_(db),
-        node_(db.prepare("INSERT INTO node(name, kind) VALUES (?, ?)")),
+        node_(db.prepare("INSERT INTO node(name, kind, retry_policy) VALUES (?, ?, ?)")),
         link_(db.prepare("INSERT INTO link(a, b, bandwidth_bps, latency_s) VALUES (?, ?, ?, ?)")),
         message_(db.prepare(
             "INSERT INTO message(msg_id, message_id, sender, size_bytes, origin, created_s, kind)"
@@ -78,7 +78,11 @@ class Inserter {
 
   void write(const Batch& b) {
     db_.exec("BEGIN");
-    for (const NodeRow& r : b.nodes) node_.bind_text(1, r.name).bind_text(2, r.kind).run();
+    for (const NodeRow& r : b.nodes) {
+      node_.bind_text(1, r.name).bind_text(2, r.kind);
+      bind_optional_text(node_, 3, r.retry_policy);
+      node_.run();
+    }
     for (const LinkRow& r : b.links) {
       link_.bind_text(1, r.a).bind_text(2, r.b).bind_int(3, r.bandwidth_bps);
       link_.bind_double(4, r.latency_s).run();

@@ -106,7 +106,7 @@ TEST_CASE("host, link and service changes become outage rows") {
         topology.add_link(a, b, DataRate::bits_per_second(1'000'000), Duration::milliseconds(1));
     net::Network network(sim, topology);
     mta::MailEvents events;
-    Recorder recorder(db.path(), kInfo, RecordLevel::kSummary);
+    Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
     recorder.subscribe(events);
     recorder.subscribe(network);
     auto at = [&](int s, auto f) { sim.schedule_at(at_seconds(s), f); };
@@ -124,28 +124,37 @@ TEST_CASE("host, link and service changes become outage rows") {
         "mta_down mx 5.0-15.0; host_down b 10.0-70.0; link_down a--b 30.0-100.0");
 }
 
+// Records the sample run at level attempts and ends it with `end` at 5000 s; without one
+// the recorder is destroyed as a killed process would leave it.
+void record_stopped_sample(const std::string& path, void (Recorder::*end)(Time)) {
+  Recorder recorder(path, kInfo, RecordLevel::kAttempts);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  test::emit_sample_run(events);
+  if (end != nullptr) (recorder.*end)(at_seconds(5000));
+}
+
 TEST_CASE("a run stopped by an error is marked failed and keeps what it recorded") {
   test::TempDb db;
-  {
-    Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
-    mta::MailEvents events;
-    recorder.subscribe(events);
-    test::emit_sample_run(events);
-    recorder.fail(at_seconds(5000));
-  }
+  record_stopped_sample(db.path(), &Recorder::fail);
   CHECK(query_text(db.path(), "SELECT status FROM run") == "failed");
   CHECK(query_int(db.path(), "SELECT sim_end_s FROM run") == 5000);
   CHECK(query_int(db.path(), "SELECT count(*) FROM attempt") == 2);
 }
 
+TEST_CASE("a run stopped on request is marked interrupted and keeps what it recorded") {
+  test::TempDb db;
+  record_stopped_sample(db.path(), &Recorder::finish_interrupted);
+  CHECK(query_text(db.path(), "SELECT status FROM run") == "interrupted");
+  CHECK(query_int(db.path(), "SELECT sim_end_s FROM run") == 5000);
+  CHECK(query_text(db.path(), "SELECT finished_at FROM run").ends_with("Z"));
+  CHECK(query_int(db.path(), "SELECT count(*) FROM attempt") == 2);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM recipient") == 2);
+}
+
 TEST_CASE("a recorder destroyed without finish leaves the run running") {
   test::TempDb db;
-  {
-    Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
-    mta::MailEvents events;
-    recorder.subscribe(events);
-    test::emit_sample_run(events);
-  }
+  record_stopped_sample(db.path(), nullptr);
   CHECK(query_text(db.path(), "SELECT status FROM run") == "running");
   CHECK(query_int(db.path(), "SELECT sim_end_s IS NULL FROM run") == 1);
   CHECK(query_int(db.path(), "SELECT count(*) FROM attempt") == 2);  // what was seen is kept
@@ -210,19 +219,38 @@ TEST_CASE("a final state for a recipient never created still gets a row") {
 
 TEST_CASE("topology, outages and queue samples are written as given") {
   test::TempDb db;
-  Recorder recorder(db.path(), kInfo, RecordLevel::kSummary);
-  recorder.add_node("a", "mta");
-  recorder.add_node("b", "mta");
+  Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
+  recorder.add_node("a", "host", "postfix");
+  recorder.add_node("b", "router");
   recorder.add_link("a", "b", 10'000'000, 0.03);
   recorder.add_outage("b", "host_down", 3600, 14400);
   recorder.add_queue_sample("a", at_seconds(60), 1, 2, 3);
   recorder.finish(at_seconds(86400));
   CHECK(query_int(db.path(), "SELECT count(*) FROM node") == 2);
+  CHECK(query_text(db.path(), "SELECT retry_policy FROM node WHERE name = 'a'") == "postfix");
+  CHECK(query_int(db.path(), "SELECT retry_policy IS NULL FROM node WHERE name = 'b'") == 1);
   CHECK(query_int(db.path(), "SELECT bandwidth_bps FROM link") == 10'000'000);
   CHECK(query_double(db.path(), "SELECT latency_s FROM link") == Approx(0.03));
   CHECK(query_double(db.path(), "SELECT end_s - start_s FROM outage") == Approx(10800));
   CHECK(query_int(db.path(), "SELECT incoming * 100 + active * 10 + deferred FROM queue_sample") ==
         123);
+}
+
+TEST_CASE("level summary keeps the topology but no outages and no queue samples") {
+  test::TempDb db;
+  Recorder recorder(db.path(), kInfo, RecordLevel::kSummary);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  recorder.add_node("a", "host", "exim");
+  recorder.add_link("a", "b", 10'000'000, 0.03);
+  recorder.add_outage("b", "host_down", 3600, 14400);
+  events.service_changed({"a", false, at_seconds(5)});
+  recorder.add_queue_sample("a", at_seconds(60), 1, 2, 3);
+  recorder.finish(at_seconds(86400));
+  CHECK(query_int(db.path(), "SELECT count(*) FROM node") == 1);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM link") == 1);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM outage") == 0);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM queue_sample") == 0);
 }
 
 TEST_CASE("many events are written across several batches without loss") {
@@ -248,18 +276,31 @@ TEST_CASE("many events are written across several batches without loss") {
   CHECK(query_int(db.path(), "SELECT max(msg_id) FROM hop WHERE rowid = 1") == 1);
 }
 
-TEST_CASE("an earlier results database at the output path is replaced") {
+TEST_CASE("an earlier results database is kept unless replacing it was asked for") {
   test::TempDb db;
   record_sample(db.path(), RecordLevel::kFull);
-  record_sample(db.path(), RecordLevel::kSummary);
-  CHECK(query_text(db.path(), "SELECT status FROM run") == "completed");
+  try {
+    Recorder again(db.path(), kInfo, RecordLevel::kSummary);
+    FAIL("expected InputError");
+  } catch (const InputError& e) {
+    CHECK(e.problem().find("results of an earlier run; not overwriting") != std::string::npos);
+    CHECK(e.hint().find("--force") != std::string::npos);
+    CHECK(e.where().file == db.path());
+  }
+  CHECK(query_text(db.path(), "SELECT record_level FROM run") == "full");
+
+  { Recorder replaced(db.path(), kInfo, RecordLevel::kSummary, Existing::kReplaceResults); }
+  CHECK(query_text(db.path(), "SELECT status FROM run") == "running");
   CHECK(query_text(db.path(), "SELECT record_level FROM run") == "summary");
+  CHECK(query_int(db.path(), "SELECT count(*) FROM attempt") == 0);
 }
 
-TEST_CASE("a file that is not a results database is never overwritten") {
+TEST_CASE("a file that is not a results database is never overwritten, even when asked") {
   test::TempDb db;
   std::ofstream(db.path()) << "my scenario, not a database";
-  CHECK_THROWS_AS(Recorder(db.path(), kInfo, RecordLevel::kSummary), InputError);
+  for (const Existing existing : {Existing::kRefuse, Existing::kReplaceResults}) {
+    CHECK_THROWS_AS(Recorder(db.path(), kInfo, RecordLevel::kSummary, existing), InputError);
+  }
   std::ifstream in(db.path());
   std::string content;
   std::getline(in, content);

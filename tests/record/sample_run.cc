@@ -7,6 +7,9 @@
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
+#include <vector>
+
+#include "mailsim/record/recorder.h"
 
 namespace mailsim::record::test {
 namespace {
@@ -126,6 +129,33 @@ void emit_sample_run(mta::MailEvents& events) {
                           "Return-Path: <carol@a.example>\r\n"
                           "Received: from a (a [10.0.0.1]) by b with ESMTP id Q2\r\n"
                           "Subject: hello\r\n"});
+}
+
+void record_latency_run(const std::string& path) {
+  Recorder recorder(path, {"latencies", "", 42, "0.1.0"}, RecordLevel::kSummary);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  const std::vector<double> latencies = {60, 0.5, 3600, 12, 45, 7200, 30, 900, 1.25, 86400};
+  auto attempt = [&](mta::MessageNumber msg, mta::RecipientOutcome outcome, int code) {
+    mta::AttemptFinished a =
+        make_attempt(msg, "a", "b", 100, 101, mta::AttemptOutcome::kSent, code, "", "reply");
+    a.recipients = {{"r@b", outcome, code, "", "reply"}};
+    events.attempt_finished(a);
+  };
+  for (mta::MessageNumber msg = 1; msg <= 12; ++msg) {
+    events.message_created({msg, "", "s@a", {"r@b"}, 100, "a", at_seconds(100)});
+  }
+  for (mta::MessageNumber msg = 1; msg <= 10; ++msg) {
+    attempt(msg, mta::RecipientOutcome::kAccepted, 250);
+    events.recipient_final({msg, "r@b", mta::FinalStatus::kDelivered, "b",
+                            at_seconds(100 + latencies[msg - 1]), 250, "2.0.0 ok", ""});
+  }
+  attempt(11, mta::RecipientOutcome::kDeferred, 451);
+  attempt(11, mta::RecipientOutcome::kRejected, 550);
+  events.recipient_final(
+      {11, "r@b", mta::FinalStatus::kBounced, "a", at_seconds(200), 550, "5.1.1 unknown", ""});
+  attempt(12, mta::RecipientOutcome::kDeferred, 451);
+  recorder.finish(at_seconds(86400 * 2));
 }
 
 }  // namespace mailsim::record::test

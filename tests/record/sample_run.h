@@ -1,6 +1,5 @@
-// Test support for the record layer: a temporary database path, SQL queries on it, and a
-// hand-built run of events (one message, two recipients, two hops) whose rows the tests
-// know by heart.
+// Test support for the record layer: a temporary database path, SQL queries on it, and
+// hand-built runs of events whose rows the tests know by heart.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +36,12 @@ double query_double(const std::string& db_path, const std::string& sql);
 void emit_sample_run(mta::MailEvents& events);
 
 Time at_seconds(double s);
+
+// Scenario "latencies", seed 42, level summary, finished at 2 d: twelve one-recipient
+// messages (s@a to r@b) created at 100 s at a. Ten delivered with one attempt each, after
+// 60, 0.5, 3600, 12, 45, 7200, 30, 900, 1.25 and 86400 s; one bounced at 200 s after
+// two attempts; one still queued after one attempt.
+void record_latency_run(const std::string& path);
 
 // An attempt of message `msg` from `from` to `to` with the deciding reply; no recipients.
 mta::AttemptFinished make_attempt(mta::MessageNumber msg, std::string from, std::string to,

@@ -15,35 +15,7 @@ namespace mailsim::record {
 namespace {
 
 using test::at_seconds;
-
-// Twelve one-recipient messages created at 100 s: ten delivered with one attempt each,
-// one bounced after two attempts, one still queued after one attempt.
-void record_latency_run(const std::string& path) {
-  Recorder recorder(path, {"latencies", "", 42, "0.1.0"}, RecordLevel::kSummary);
-  mta::MailEvents events;
-  recorder.subscribe(events);
-  const std::vector<double> latencies = {60, 0.5, 3600, 12, 45, 7200, 30, 900, 1.25, 86400};
-  auto attempt = [&](mta::MessageNumber msg, mta::RecipientOutcome outcome, int code) {
-    mta::AttemptFinished a =
-        test::make_attempt(msg, "a", "b", 100, 101, mta::AttemptOutcome::kSent, code, "", "reply");
-    a.recipients = {{"r@b", outcome, code, "", "reply"}};
-    events.attempt_finished(a);
-  };
-  for (mta::MessageNumber msg = 1; msg <= 12; ++msg) {
-    events.message_created({msg, "", "s@a", {"r@b"}, 100, "a", at_seconds(100)});
-  }
-  for (mta::MessageNumber msg = 1; msg <= 10; ++msg) {
-    attempt(msg, mta::RecipientOutcome::kAccepted, 250);
-    events.recipient_final({msg, "r@b", mta::FinalStatus::kDelivered, "b",
-                            at_seconds(100 + latencies[msg - 1]), 250, "2.0.0 ok", ""});
-  }
-  attempt(11, mta::RecipientOutcome::kDeferred, 451);
-  attempt(11, mta::RecipientOutcome::kRejected, 550);
-  events.recipient_final(
-      {11, "r@b", mta::FinalStatus::kBounced, "a", at_seconds(200), 550, "5.1.1 unknown", ""});
-  attempt(12, mta::RecipientOutcome::kDeferred, 451);
-  recorder.finish(at_seconds(86400 * 2));
-}
+using test::record_latency_run;
 
 TEST_CASE("the summary counts final states and takes nearest-rank latency percentiles") {
   test::TempDb db;
@@ -52,21 +24,27 @@ TEST_CASE("the summary counts final states and takes nearest-rank latency percen
   CHECK(s.scenario == "latencies");
   CHECK(s.status == "completed");
   CHECK(s.seed == 42);
-  CHECK(s.sim_end_s == Approx(172800));
+  CHECK(s.record_level == "summary");
+  CHECK(*s.sim_end_s == Approx(172800));
   CHECK(s.messages == 12);
-  CHECK(s.recipients == 12);
-  CHECK(s.delivered == 10);
-  CHECK(s.bounced == 1);
-  CHECK(s.expired == 0);
-  CHECK(s.queued == 1);
+  CHECK(s.recipients.count == 12);
+  CHECK(s.recipients.delivered == 10);
+  CHECK(s.recipients.bounced == 1);
+  CHECK(s.recipients.expired == 0);
+  CHECK(s.recipients.queued == 1);
   // Sorted latencies: 0.5 1.25 12 30 45 60 900 3600 7200 86400. Nearest rank of p over n=10
-  // is ceil(p/100 * 10): p50 -> rank 5 = 45 s, p90 -> rank 9 = 7200 s; max 86400 s.
-  CHECK(s.latency_p50_s == Approx(45));
-  CHECK(s.latency_p90_s == Approx(7200));
-  CHECK(s.latency_max_s == Approx(86400));
+  // is ceil(p/100 * 10): p50 -> rank 5 = 45 s, p90 -> rank 9 = 7200 s, p99 -> rank 10 =
+  // 86400 s; max 86400 s.
+  CHECK(s.recipients.latency_p50_s == Approx(45));
+  CHECK(s.recipients.latency_p90_s == Approx(7200));
+  CHECK(s.recipients.latency_p99_s == Approx(86400));
+  CHECK(s.recipients.latency_max_s == Approx(86400));
   // 10 delivered x 1 + bounced 2 + queued 1 = 13 over 12 recipients.
-  CHECK(s.attempts == 13);
-  CHECK(s.attempts_per_recipient == Approx(13.0 / 12.0));
+  CHECK(s.recipients.attempts == 13);
+  CHECK(s.recipients.attempts_per_recipient == Approx(13.0 / 12.0));
+  // Level summary keeps no hops, samples or attempt rows.
+  CHECK(s.nodes.empty());
+  CHECK(s.retry_policies.empty());
 }
 
 TEST_CASE("the printed summary is a short stable table") {
@@ -87,6 +65,7 @@ TEST_CASE("the summary of a run that did not finish says so") {
   { Recorder recorder(db.path(), {"killed", "", 1, "0.1.0"}, RecordLevel::kSummary); }
   const Summary s = read_summary(db.path());
   CHECK(s.status == "running");
+  CHECK(!s.sim_end_s);
   std::ostringstream out;
   print_summary(s, out);
   CHECK(

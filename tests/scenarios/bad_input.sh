@@ -53,6 +53,8 @@ expect 2 "zero_retry\.yaml:6:[0-9]+: defaults\.retry\.fixed: this duration must 
 expect 2 "small_factor\.yaml:9:[0-9]+: mtas\[0\]\.retry\.exponential\.factor: a factor of 0\.5 does not make the gaps grow" -- run "$bad/small_factor.yaml"
 expect 2 "--seed: '-1' is not a seed" -- run "$bad/../../../scenarios/university.yaml" --seed -1
 expect 2 "--record: unknown record level|--record: .*everything" -- run "$bad/../../../scenarios/university.yaml" --record everything
+expect 2 "--queue-sample-interval: the queue sample interval must be positive" -- run "$bad/../../../scenarios/university.yaml" --queue-sample-interval 0s
+expect 2 "--queue-sample-interval: unknown unit" -- run "$bad/../../../scenarios/university.yaml" --queue-sample-interval 3parsecs
 
 # An output path that holds something else is never overwritten.
 cp "$bad/../../../scenarios/university.yaml" mine.yaml

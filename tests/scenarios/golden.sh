@@ -6,7 +6,7 @@ set -euo pipefail
 mailsim=$1 scenario=$2 baseline=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$mailsim" run "$scenario" -o "$work/out.db" --quiet
+"$mailsim" run "$scenario" -o "$work/out.db" --quiet --record full  # the trace shows the dialogue
 {
   "$mailsim" report "$work/out.db"
   echo

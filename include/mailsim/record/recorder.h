@@ -17,8 +17,9 @@
 
 namespace mailsim::record {
 
-// What is recorded. kSummary: run, node, link, message, recipient, outage, queue_sample.
-// kAttempts: and attempt, attempt_recipient, hop, delivery. kFull: and transcript.
+// What is recorded. kSummary: run, node, link, message, recipient. kAttempts (what
+// `mailsim run` records unless told otherwise): and attempt, attempt_recipient, hop,
+// delivery, outage, queue_sample. kFull: and transcript.
 enum class RecordLevel { kSummary, kAttempts, kFull };
 
 const char* to_string(RecordLevel level);
@@ -32,18 +33,30 @@ struct RunInfo {
   std::string version;
 };
 
+// What may be at the output path already. A file that is not a results database is never
+// replaced.
+enum class Existing {
+  kRefuse,          // anything there is an InputError
+  kReplaceResults,  // an earlier results database (of any status) is replaced
+};
+
 class Recorder {
  public:
-  // Creates the database at `path` (replacing any existing file) and writes the run row
-  // with status 'running'. Throws InputError when the file cannot be created.
-  Recorder(const std::string& path, RunInfo info, RecordLevel level);
+  // Creates the database at `path` and writes the run row with status 'running'. Throws
+  // InputError when the file cannot be created, is a folder, or exists and `existing`
+  // does not allow replacing it.
+  Recorder(const std::string& path, RunInfo info, RecordLevel level,
+           Existing existing = Existing::kRefuse);
   // Waits for the writer. Without finish() the run stays 'running', as a killed run would.
   ~Recorder();
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
-  void add_node(std::string name, std::string kind);
+  // `retry_policy`: the name of the retry law of the MTA of that name ("postfix"); empty
+  // for a node without one.
+  void add_node(std::string name, std::string kind, std::string retry_policy = "");
   void add_link(std::string a, std::string b, std::int64_t bandwidth_bps, double latency_s);
+  // Outages and queue samples are ignored at level kSummary.
   void add_outage(std::string target, std::string kind, double start_s, double end_s);
   void add_queue_sample(const std::string& node, Time t, std::size_t incoming, std::size_t active,
                         std::size_t deferred);
@@ -63,6 +76,9 @@ class Recorder {
   // Like finish(), but marks the run 'failed': the simulation stopped on an error at
   // `sim_end`, and the rows say what happened until then.
   void fail(Time sim_end);
+  // Like finish(), but marks the run 'interrupted': it was stopped on request (a signal)
+  // at `sim_end`, and the rows say what happened until then.
+  void finish_interrupted(Time sim_end);
 
   class Impl;
 

@@ -1,37 +1,90 @@
-// The summary of a finished (or killed) run, read from its results database: how many
-// recipients ended in each state, delivery latency percentiles and attempts.
+// The summary of a run, read from its results database whatever its status (a killed run
+// reads as far as it was written): how many recipients ended in each state, delivery
+// latency percentiles and attempts; per node, its queue peak and the mean time messages
+// spent there; the same recipient figures per retry policy. What the run's record level
+// left out (attempts, hops and queue samples at level summary) reads as absent.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace mailsim::record {
 
-struct Summary {
-  std::string scenario;
-  std::string status;  // running, completed, failed
-  std::uint64_t seed = 0;
-  double sim_end_s = 0;  // 0 while the run is not completed
-  std::int64_t messages = 0;
-  std::int64_t recipients = 0;
+// Fates, latency and attempts of a set of recipients.
+struct RecipientFigures {
+  std::int64_t count = 0;
   std::int64_t delivered = 0;
   std::int64_t bounced = 0;
   std::int64_t expired = 0;
-  std::int64_t queued = 0;
-  // Over delivered recipients, nearest-rank; 0 when none was delivered.
+  std::int64_t queued = 0;  // still in a queue when the run ended
+  // From the message's creation to delivery, over delivered recipients, nearest-rank;
+  // 0 when none was delivered.
   double latency_p50_s = 0;
   double latency_p90_s = 0;
+  double latency_p99_s = 0;
   double latency_max_s = 0;
-  // Delivery attempts summed over recipients (an attempt carrying 3 recipients counts 3).
+  // Delivery attempts summed over the recipients, all hops (an attempt carrying 3 of
+  // them counts 3). Recorded at every level.
   std::int64_t attempts = 0;
-  double attempts_per_recipient = 0;
+  double attempts_per_recipient = 0;  // 0 when there are no recipients
+};
+
+struct NodeSummary {
+  std::string name;
+  std::string kind;          // host, router or mta
+  std::string retry_policy;  // empty for a node without an MTA
+  // Messages that entered its queue (hops), and the mean time from arrival until they
+  // were passed on or delivered, over those that were; absent when none was.
+  std::int64_t messages = 0;
+  std::optional<double> mean_time_s;
+  // The largest incoming + active + deferred of its queue samples; absent without
+  // samples.
+  std::optional<std::int64_t> peak_queue;
+};
+
+// The recipients for which an MTA with this retry law made most of the attempts (on a
+// tie, the MTA that tried last: the schema's recipient_retry_policy view).
+struct PolicySummary {
+  std::string policy;
+  std::vector<std::string> nodes;  // its MTAs, in node order
+  RecipientFigures recipients;
+};
+
+struct Summary {
+  std::string scenario;
+  std::string status;  // running, completed, interrupted, failed
+  std::string record_level;
+  std::uint64_t seed = 0;
+  std::optional<double> sim_end_s;  // absent while the run is 'running'
+  std::int64_t messages = 0;
+  RecipientFigures recipients;
+  std::vector<NodeSummary> nodes;  // in node order
+  // One entry per retry policy of the run's MTAs, in order of their first node; figures
+  // are zero at record level summary, which keeps no attempt rows.
+  std::vector<PolicySummary> retry_policies;
 };
 
 // Throws InputError when `db_path` is missing or not a mailsim results database.
 Summary read_summary(const std::string& db_path);
 
-// A short table for people; durations rounded to milliseconds so the text is stable.
+// A short table for people; durations rounded to milliseconds so the text is stable. When
+// the run's MTAs use more than one retry policy, a block per policy follows.
 void print_summary(const Summary& summary, std::ostream& out);
+
+// The summary as one JSON object on one line (`mailsim report --json`). Its keys, which
+// stay stable (new keys may be added; none is renamed or removed without raising
+// report_format):
+//   report_format (1), scenario, seed, status, record_level, sim_end_s (null while
+//   running), messages, then the recipient figures: recipients, delivered, bounced,
+//   expired, queued, latency_p50_s, latency_p90_s, latency_p99_s, latency_max_s (null
+//   when nothing was delivered), attempts, attempts_per_recipient;
+//   nodes: [{name, kind, retry_policy (null without an MTA), messages, mean_time_s,
+//   peak_queue (null when absent)}];
+//   retry_policies: [{policy, nodes: [names], and the recipient figures}].
+// Times are seconds of simulated time, as exact as the database holds them.
+void print_summary_json(const Summary& summary, std::ostream& out);
 
 }  // namespace mailsim::record

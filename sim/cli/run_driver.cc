@@ -1,0 +1,72 @@
+#include "cli/run_driver.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+namespace mailsim::cli {
+namespace {
+
+// The percentage line on stderr: a step at each whole percent of the run.
+class Progress {
+ public:
+  Progress(bool shown, Time until) : shown_(shown), until_(until) {}
+
+  // The next time to report at; Time::max() when progress is not shown.
+  Time next() const { return shown_ ? at(done_ + 1) : Time::max(); }
+
+  void reached(Time t, const Simulator& sim) {
+    if (!shown_ || t < next()) return;
+    while (done_ < kSteps && at(done_ + 1) <= t) ++done_;
+    std::fprintf(stderr, "\rsimulating %3d%%  (simulated %s, %llu events)", done_,
+                 format_clock(sim.now()).c_str(), static_cast<unsigned long long>(sim.executed()));
+  }
+
+  void end() const {
+    if (shown_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  static constexpr int kSteps = 100;
+  // Step i's time, without overflowing for long runs.
+  Time at(int i) const {
+    return i >= kSteps ? until_ : Time::zero() + until_.since_start() / kSteps * i;
+  }
+
+  bool shown_;
+  Time until_;
+  int done_ = 0;
+};
+
+void sample_all(scenario::World& world, Time t, const QueueSampleSink& sample) {
+  for (const auto& m : world.mtas()) sample(m->config().name, t, m->queue_counts());
+}
+
+}  // namespace
+
+bool drive(scenario::World& world, const DriveOptions& o, const QueueSampleSink& sample,
+           const std::function<bool()>& stop) {
+  world.start();
+  Simulator& sim = world.simulator();
+  Progress progress(o.progress, o.until);
+  Time t = sim.now();
+  Time next_sample = t;
+  std::optional<Time> sampled;
+  bool stopped = false;
+  while (!(stopped = stop())) {
+    t = std::min({next_sample, progress.next(), o.until});
+    sim.run_until(t);
+    if (t == next_sample) {
+      sample_all(world, t, sample);
+      sampled = t;
+      next_sample = o.until - t > o.sample_interval ? t + o.sample_interval : o.until;
+    }
+    progress.reached(t, sim);
+    if (t == o.until) break;
+  }
+  if (sampled != t) sample_all(world, t, sample);
+  progress.end();
+  return !stopped;
+}
+
+}  // namespace mailsim::cli

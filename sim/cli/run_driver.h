@@ -1,0 +1,33 @@
+// The run loop of `mailsim run`: starts a world and advances its simulator to the end in
+// steps. At each step it may sample every MTA's queue, show progress, and ask whether to
+// stop. Single-threaded, like the simulator.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "mailsim/core/time.h"
+#include "mailsim/mta/mta.h"
+#include "mailsim/scenario/world.h"
+
+namespace mailsim::cli {
+
+struct DriveOptions {
+  Time until;                                        // the end of the run
+  Duration sample_interval = Duration::seconds(60);  // REQUIRES: positive
+  bool progress = false;                             // a percentage line on stderr
+};
+
+// Gets one MTA's queue at a sample time.
+using QueueSampleSink =
+    std::function<void(const std::string& mta, Time at, const mta::QueueCounts& queue)>;
+
+// Calls world.start(), then runs it. Every MTA's queue is sampled, after all events at the
+// sample time, at 0, at each multiple of the interval up to `until`, and at `until`.
+// `stop` is asked before each step (every sample time and progress step): when it says
+// yes, the run ends there, with a last sample unless one was just taken. Returns whether
+// the run reached `until`; it ended at world.simulator().now() either way.
+bool drive(scenario::World& world, const DriveOptions& options, const QueueSampleSink& sample,
+           const std::function<bool()>& stop);
+
+}  // namespace mailsim::cli

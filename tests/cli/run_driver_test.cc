@@ -1,0 +1,87 @@
+// The run loop of `mailsim run` on the university scenario: queue samples at their
+// times, and a stop request honoured at the next step.
+#include "cli/run_driver.h"
+
+#include <vector>
+
+#include "mailsim/scenario/config.h"
+#include "support/catch.h"
+
+namespace mailsim::cli {
+namespace {
+
+struct Sample {
+  std::string mta;
+  double t_s;
+  mta::QueueCounts queue;
+};
+
+// The university scenario: a message queued at college at 0.572 s for the department,
+// which is down for the first 2 h; college's attempts at 0.622 s, 10 min, 25 min, 55 min
+// and 1h55m time out after 30 s, the one at 3h5m delivers (tests/scenarios/
+// university.golden.txt).
+struct UniversityRun {
+  scenario::World world{scenario::load_scenario(MAILSIM_SOURCE_DIR "/scenarios/university.yaml")};
+  std::vector<Sample> samples;
+
+  bool run(
+      DriveOptions options, const std::function<bool()>& stop = [] { return false; }) {
+    return drive(
+        world, options,
+        [this](const std::string& mta, Time at, const mta::QueueCounts& q) {
+          samples.push_back({mta, at.seconds(), q});
+        },
+        stop);
+  }
+
+  const Sample* at(const std::string& mta, double t_s) const {
+    for (const Sample& s : samples) {
+      if (s.mta == mta && s.t_s == t_s) return &s;
+    }
+    return nullptr;
+  }
+};
+
+TEST_CASE("every MTA's queue is sampled at 0, at each interval and at the end") {
+  UniversityRun u;
+  CHECK(u.run({Time::zero() + Duration::hours(1), Duration::minutes(25)}));
+  std::vector<double> times;
+  for (const Sample& s : u.samples) {
+    if (s.mta == "college") times.push_back(s.t_s);
+  }
+  CHECK(times == std::vector<double>{0, 1500, 3000, 3600});
+  CHECK(u.samples.size() == 4 * times.size());
+  CHECK(u.world.simulator().now() == Time::zero() + Duration::hours(1));
+}
+
+TEST_CASE("the college queue holds the message deferred during the outage, then nothing") {
+  UniversityRun u;
+  u.run({Time::zero() + Duration::days(1)});
+  for (const double t : {60.0, 3600.0, 7200.0, 11040.0}) {  // between attempts
+    CAPTURE(t);
+    const Sample* s = u.at("college", t);
+    REQUIRE(s != nullptr);
+    CHECK(s->queue.deferred == 1);
+    CHECK(s->queue.incoming + s->queue.active == 0);
+  }
+  CHECK(u.at("college", 600)->queue.active == 1);    // the attempt at 10 min is under way
+  CHECK(u.at("college", 11100)->queue.active == 1);  // the one at 3h5m is delivering
+  for (const char* mta : {"outside", "university", "college", "department"}) {
+    CAPTURE(mta);
+    const Sample* after = u.at(mta, 11160);
+    REQUIRE(after != nullptr);
+    CHECK(after->queue.incoming + after->queue.active + after->queue.deferred == 0);
+  }
+}
+
+TEST_CASE("a stop request ends the run at the next step, after sampling there") {
+  UniversityRun u;
+  int asked = 0;
+  CHECK_FALSE(u.run({Time::zero() + Duration::days(1)}, [&] { return ++asked == 3; }));
+  CHECK(u.world.simulator().now() == Time::zero() + Duration::seconds(60));
+  CHECK(u.samples.size() == 2 * 4);  // at 0 and 60 s, none twice
+  CHECK(u.at("college", 60)->queue.deferred == 1);
+}
+
+}  // namespace
+}  // namespace mailsim::cli

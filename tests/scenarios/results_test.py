@@ -1,0 +1,116 @@
+"""What `mailsim run` records and `mailsim report --json` says, read back with Python's
+own json and sqlite3 modules and checked against numbers known from the approved
+baseline (university.golden.txt): the message waits at college from 00:00:00.572 until
+the department takes it at 03:05:00.031 and delivers it at 03:05:00.081, after 8
+attempts over all hops.
+
+usage: results_test.py MAILSIM SCENARIOS_DIR TEST_SCENARIOS_DIR CASE
+"""
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+MAILSIM, SCENARIOS, TEST_SCENARIOS, CASE = sys.argv[1:5]
+UNIVERSITY = os.path.join(SCENARIOS, "university.yaml")
+
+
+# The baseline shows times rounded to the millisecond; a difference of two of them is
+# within 1 ms of the exact one.
+def close(actual, expected, tolerance=0.001):
+    assert actual is not None and abs(actual - expected) <= tolerance, (actual, expected)
+
+
+def run(work, scenario, *options):
+    db = os.path.join(work, "out.db")
+    subprocess.run([MAILSIM, "run", scenario, "-o", db, "--quiet", *options], check=True)
+    return db
+
+
+def report(db):
+    out = subprocess.run([MAILSIM, "report", db, "--json"], check=True, capture_output=True,
+                         text=True).stdout
+    assert out.endswith("}\n") and out.count("\n") == 1, out
+    return json.loads(out)
+
+
+def report_json_university(work):
+    r = report(run(work, UNIVERSITY))
+    assert r["report_format"] == 1
+    assert (r["scenario"], r["seed"], r["status"], r["record_level"]) == (
+        "university", 1, "completed", "attempts")
+    assert r["sim_end_s"] == 86400
+    assert (r["messages"], r["recipients"], r["delivered"], r["bounced"], r["expired"],
+            r["queued"]) == (1, 1, 1, 0, 0, 0)
+    for key in ("latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_max_s"):
+        close(r[key], 3 * 3600 + 5 * 60 + 0.081)  # 3h5m0.081s
+    assert r["attempts"] == 8 and r["attempts_per_recipient"] == 8
+    nodes = {n["name"]: n for n in r["nodes"]}
+    assert list(nodes) == ["outside", "university", "college", "department"]
+    for n in nodes.values():
+        assert n["kind"] == "host" and n["retry_policy"] == "postfix" and n["messages"] == 1, n
+    close(nodes["outside"]["mean_time_s"], 0.499)  # until university queued it
+    close(nodes["university"]["mean_time_s"], 0.572 - 0.499)
+    close(nodes["college"]["mean_time_s"], 3 * 3600 + 5 * 60 + 0.031 - 0.572)
+    close(nodes["department"]["mean_time_s"], 0.081 - 0.031)  # until delivered
+    assert nodes["college"]["peak_queue"] == 1
+    assert [p["policy"] for p in r["retry_policies"]] == ["postfix"]
+    postfix = r["retry_policies"][0]
+    assert postfix["nodes"] == list(nodes)
+    assert (postfix["recipients"], postfix["delivered"], postfix["attempts"]) == (1, 1, 8)
+    close(postfix["latency_max_s"], r["latency_max_s"], 0)
+
+
+def queue_samples_university(work):
+    db = sqlite3.connect(run(work, UNIVERSITY))
+    college = dict(((t, (i, a, d)) for t, i, a, d in db.execute(
+        "SELECT t_s, incoming, active, deferred FROM queue_sample WHERE node = 'college'")))
+    assert sorted(college) == [60.0 * k for k in range(1441)], "a sample every minute of 1d"
+    # Between attempts during the outage (attempts at 0.622 s, 10m, 25m, 55m, 1h55m each
+    # time out after 30 s), the message is deferred at college.
+    for t in (60, 660, 1560, 3360, 3600, 7200, 7260, 10800, 11040):
+        assert college[float(t)] == (0, 0, 1), (t, college[float(t)])
+    assert college[11100.0] == (0, 1, 0)  # the attempt at 3h5m is delivering it
+    for t in range(11160, 86401, 60):  # delivered at 03:05:00.081: nothing left anywhere
+        assert college[float(t)] == (0, 0, 0), t
+    (left,) = db.execute("SELECT count(*) FROM queue_sample WHERE t_s >= 11160"
+                         " AND incoming + active + deferred > 0").fetchone()
+    assert left == 0
+    (nodes,) = db.execute("SELECT count(DISTINCT node) FROM queue_sample").fetchone()
+    assert nodes == 4
+
+
+def summary_level_keeps_no_samples(work):
+    db = run(work, UNIVERSITY, "--record", "summary")
+    r = report(db)
+    assert r["record_level"] == "summary" and r["delivered"] == 1 and r["attempts"] == 8
+    assert all(n["peak_queue"] is None and n["mean_time_s"] is None for n in r["nodes"])
+    con = sqlite3.connect(db)
+    for table in ("queue_sample", "outage", "attempt", "hop", "transcript"):
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+
+
+def retry_policies_mixed(work):
+    r = report(run(work, os.path.join(TEST_SCENARIOS, "mixed_retry.yaml")))
+    policies = {p["policy"]: p for p in r["retry_policies"]}
+    assert list(policies) == ["postfix", "exim"], list(policies)
+    assert policies["exim"]["nodes"] == ["relay_a"]
+    assert policies["postfix"]["nodes"] == ["outside", "relay_b", "dept_a", "dept_b"]
+    for p in policies.values():  # each relay retried its own message until dept came back
+        assert (p["recipients"], p["delivered"]) == (1, 1), p
+        assert p["latency_max_s"] >= 7200, p
+    assert policies["exim"]["attempts"] + policies["postfix"]["attempts"] == r["attempts"]
+    text = subprocess.run([MAILSIM, "report", os.path.join(work, "out.db")], check=True,
+                          capture_output=True, text=True).stdout
+    assert "retry policy exim (relay_a)\n  recipients  1: delivered 1" in text, text
+
+
+CASES = {f.__name__: f for f in (report_json_university, queue_samples_university,
+                                 summary_level_keeps_no_samples, retry_policies_mixed)}
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as work:
+        CASES[CASE](work)
+    print(CASE, "ok")
