@@ -1,6 +1,8 @@
 #include "mta/delivery.h"
 
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace mailsim::mta {
 
@@ -26,6 +28,7 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   AttemptFinished attempt_;
   std::unique_ptr<smtp::ClientSession> session_;
   std::shared_ptr<net::Connection> connection_;
+  std::string host_;  // the connected host's DNS name
   EventId timer_;
   bool lost_ = false;
   bool finished_ = false;
@@ -65,11 +68,13 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
                                 (refused ? "Connection refused" : "Connection timed out")));
     if (index + 1 < request_.hosts.size()) return try_host(index + 1);
     finished_ = true;
-    return done_(std::move(attempt_.recipients));  // every recipient deferred
+    return done_({std::move(attempt_.recipients), {}, false});  // every recipient deferred
   }
   connection_ = std::move(result.connection);
-  session_ = std::make_unique<smtp::ClientSession>(smtp::ClientConfig{ctx_.config.hostname},
-                                                   request_.envelope, request_.data);
+  host_ = request_.hosts[index].name;
+  session_ = std::make_unique<smtp::ClientSession>(
+      smtp::ClientConfig{ctx_.config.hostname, ctx_.config.client_auth}, request_.envelope,
+      request_.message);
   // The connection's handlers keep the delivery alive until finish_session() drops them.
   auto self = shared_from_this();
   connection_->set_handlers(net::Side::kClient, {[self](std::string_view bytes) {
@@ -87,10 +92,19 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
 }
 
 // What the session has to send goes as one message, however many pieces the message data
-// comes in.
+// comes in. The pieces are joined into a string of exactly their size: the network holds
+// it until it is delivered, and growing it by doubling could hold twice that.
 void Delivery::pump() {
+  std::vector<std::string> pieces;
+  std::size_t size = 0;
+  for (std::string piece; !(piece = session_->take_output()).empty();) {
+    size += piece.size();
+    pieces.push_back(std::move(piece));
+  }
   std::string out;
-  for (std::string piece; !(piece = session_->take_output()).empty();) out += piece;
+  out.reserve(size);
+  for (const std::string& piece : pieces) out += piece;
+  pieces.clear();
   if (!out.empty()) {
     attempt_.bytes += static_cast<std::int64_t>(out.size());
     connection_->send(net::Side::kClient, std::move(out));
@@ -149,7 +163,7 @@ void Delivery::finish_session() {
   // Handlers may be running now: drop them (and with them this delivery) afterwards.
   ctx_.sim.schedule_in(
       Duration{}, [connection = connection_] { connection->set_handlers(net::Side::kClient, {}); });
-  done_(std::move(attempt_.recipients));
+  done_({std::move(attempt_.recipients), host_, lost_});
 }
 
 void Delivery::report(AttemptOutcome outcome, const smtp::Reply& reply) {

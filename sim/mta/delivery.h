@@ -20,7 +20,7 @@ namespace mailsim::mta {
 struct DeliveryRequest {
   MessageNumber msg = 0;
   smtp::Envelope envelope;
-  std::string data;
+  smtp::SharedMessage message;  // the queue's copy, read while it is sent
   std::vector<dns::MailHost> hosts;
 };
 
@@ -31,8 +31,18 @@ struct DeliveryContext {
   const MtaConfig& config;
 };
 
-// Called once with one entry per envelope recipient, in order.
-using DeliveryDone = std::function<void(std::vector<AttemptRecipient>)>;
+struct DeliveryResult {
+  std::vector<AttemptRecipient> recipients;  // one per envelope recipient, in order
+  // The DNS name of the host the SMTP session ran with (for Remote-MTA); "" when every
+  // connect failed.
+  std::string remote_mta;
+  // The session broke or timed out: the recipients it had not decided got the client's
+  // own 451 4.4.2, not a reply of remote_mta's.
+  bool session_lost = false;
+};
+
+// Called once.
+using DeliveryDone = std::function<void(const DeliveryResult&)>;
 
 void start_delivery(const DeliveryContext& context, DeliveryRequest request, DeliveryDone done);
 

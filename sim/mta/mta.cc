@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "mailsim/smtp/headers.h"
+#include "mta/bounce.h"
+#include "mta/cleanup.h"
 #include "mta/delivery.h"
 #include "mta/queue_entry.h"
 #include "mta/receiver.h"
@@ -14,23 +16,6 @@
 
 namespace mailsim::mta {
 
-namespace {
-
-std::string client_address(net::NodeId node) {  // a stable made-up address per host
-  const std::uint32_t n = node + 1;
-  return "10." + std::to_string(n >> 16 & 0xff) + "." + std::to_string(n >> 8 & 0xff) + "." +
-         std::to_string(n & 0xff);
-}
-
-// The Message-ID header's value without its angle brackets.
-std::string message_id_of(std::string_view data) {
-  std::string id = smtp::header_value(data, "Message-ID").value_or("");
-  if (id.size() >= 2 && id.front() == '<' && id.back() == '>') id = id.substr(1, id.size() - 2);
-  return id;
-}
-
-}  // namespace
-
 struct Mta::Impl {
   Impl(MtaConfig c, MtaContext x)
       : config(std::move(c)),
@@ -38,9 +23,11 @@ struct Mta::Impl {
         router(config, ctx.resolver),
         rng(ctx.seed, ctx.run, "mta:" + config.name),
         receiver_policy{
-            [this](std::string_view rcpt) { return router.check_recipient(rcpt); },
-            [this](const smtp::Envelope& e, std::string data, const std::string& helo,
-                   net::NodeId client) { return receive(e, std::move(data), helo, client); }},
+            [this](const smtp::SessionInfo& session, std::string_view rcpt) {
+              return router.check_recipient(rcpt, !session.authenticated_user.empty());
+            },
+            [this](const smtp::SessionInfo& session, const smtp::Envelope& e, std::string_view data,
+                   net::NodeId client) { return receive(session, e, data, client); }},
         scheduler(queue_scheduler(config.retry)),
         host_observer(ctx.network.state_changed.connect([this](const net::StateChange& change) {
           // The host coming back restarts the MTA, which scans its queue.
@@ -51,18 +38,22 @@ struct Mta::Impl {
         })) {}
   ~Impl() { ctx.network.state_changed.disconnect(host_observer); }
 
-  smtp::Reply receive(const smtp::Envelope& e, std::string data, const std::string& helo,
-                      net::NodeId client);
-  void enqueue(const std::string& id, MessageNumber msg, const smtp::Envelope& e, std::string data,
-               const std::string& from_node);
+  smtp::Reply receive(const smtp::SessionInfo& session, const smtp::Envelope& e,
+                      std::string_view data, net::NodeId client);
+  void enqueue(const std::string& id, MessageNumber msg, const smtp::Envelope& e,
+               smtp::SharedMessage message, const std::string& from_node);
   void activate(const std::string& queue_id);
   void route_and_deliver(QueueEntry& entry);
   void deliver_local(QueueEntry& entry, QueuedRecipient& r);
   void finalize(QueueEntry& entry, QueuedRecipient& r, FinalStatus status,
                 const smtp::Reply& reply);
-  void delivery_done(const std::string& queue_id, std::vector<AttemptRecipient> results);
+  void delivery_done(const std::string& queue_id, const DeliveryResult& result);
   void settle(QueueEntry& entry);
   void expire(QueueEntry& entry);
+  void send_bounce(QueueEntry& entry);
+  void send_delay_warning(QueueEntry& entry);
+  void send_notification(smtp::DsnKind kind, const QueueEntry& entry,
+                         std::vector<smtp::DsnRecipient> recipients);
   void schedule(QueueEntry& entry, bool at_start);
   void restart_queue();
   bool running() const { return service_up && ctx.network.topology().node_up(config.host); }
@@ -91,37 +82,43 @@ std::string Mta::Impl::next_queue_id() {
   return buf;
 }
 
-smtp::Reply Mta::Impl::receive(const smtp::Envelope& e, std::string data, const std::string& helo,
-                               net::NodeId client) {
+// Loop detection refuses the message at the end of DATA, so the previous hop bounces it.
+smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Envelope& e,
+                               std::string_view data, net::NodeId client) {
+  if (too_many_hops(data, config.hopcount_limit)) {
+    return smtp::make_reply(554, "5.4.6", "Error: too many hops");
+  }
   const std::string id = next_queue_id();
-  smtp::ReceivedFields f;
-  f.helo_name = helo;
-  f.client_address = client_address(client);
+  smtp::ReceivedFields f = received_fields(session, client, e);
   f.by_host = config.hostname;
   f.queue_id = id;
-  if (e.rcpt_to.size() == 1) f.for_rcpt = e.rcpt_to.front();
   f.unix_seconds = ctx.epoch_unix_seconds + ctx.sim.now().ns() / 1'000'000'000;
-  data.insert(0, smtp::format_received(f));
-  const std::string bare = message_id_of(data);
+  smtp::SharedMessage message = with_trace_field(smtp::format_received(f), data);
+  const std::string bare = message_id_of(message->header());
   MessageNumber msg = ctx.catalog.find(bare).value_or(0);
   if (msg == 0) {  // a message from outside the simulation (a real client, an unknown id)
-    msg = ctx.catalog.add({0, bare, e.mail_from, e.rcpt_to, static_cast<std::int64_t>(data.size()),
-                           config.name, ctx.sim.now(), MessageKind::kUser},
+    msg = ctx.catalog.add({0, bare, e.mail_from, e.rcpt_to, message->size(), config.name,
+                           ctx.sim.now(), MessageKind::kUser},
                           ctx.events);
   }
-  enqueue(id, msg, e, std::move(data), ctx.network.topology().name(client));
+  enqueue(id, msg, e, std::move(message), ctx.network.topology().name(client));
   return smtp::make_reply(250, "2.0.0", "Ok: queued as " + id);
 }
 
 void Mta::Impl::enqueue(const std::string& id, MessageNumber msg, const smtp::Envelope& e,
-                        std::string data, const std::string& from_node) {
+                        smtp::SharedMessage message, const std::string& from_node) {
   QueueEntry& entry = queue[id];
   entry.queue_id = id;
   entry.msg = msg;
-  entry.sender = e.mail_from;
-  entry.data = std::move(data);
+  entry.envelope = e;
+  entry.envelope.rcpt_to.clear();
+  entry.envelope.rcpt_options.clear();
+  entry.message = std::move(message);
   entry.arrival = ctx.sim.now();
-  for (const auto& r : e.rcpt_to) entry.rcpts.push_back({r, false, {}, entry.arrival});
+  for (std::size_t i = 0; i < e.rcpt_to.size(); ++i) {
+    entry.rcpts.push_back(
+        {.address = e.rcpt_to[i], .options = e.options_of(i), .due = entry.arrival});
+  }
   ctx.events.message_queued({msg, host_name(), id, from_node, ctx.sim.now()});
   // Every MTA tries new mail at once; only retries wait for the scheduler.
   entry.wakeup = ctx.sim.schedule_in(config.processing_delay, [this, id] { activate(id); });
@@ -164,18 +161,24 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
         deliver_local(entry, r);
         break;
       case RouteKind::kBounce:
+        r.remote_mta.clear();
         finalize(entry, r, FinalStatus::kBounced, d.reply);
         break;
       case RouteKind::kDefer:  // Exim keeps routing delays per domain
         r.last_reply = d.reply;
+        r.remote_mta.clear();
+        r.last_attempt = ctx.sim.now();
         r.failure = FailureScope::kHost;
         r.nexthop = r.address.substr(r.address.rfind('@') + 1);
         break;
       case RouteKind::kRemote: {
         r.nexthop = d.nexthop;
-        DeliveryRequest& g = groups[d.nexthop];
+        const auto [it, fresh] = groups.try_emplace(d.nexthop);
+        DeliveryRequest& g = it->second;
+        if (fresh) g.envelope = entry.envelope;  // MAIL FROM and its parameters
         g.hosts = std::move(d.hosts);
         g.envelope.rcpt_to.push_back(r.address);
+        g.envelope.rcpt_options.push_back(r.options);
         break;
       }
     }
@@ -186,24 +189,23 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
   const std::string id = entry.queue_id;
   for (auto& [nexthop, request] : groups) {
     request.msg = entry.msg;
-    request.envelope.mail_from = entry.sender;
-    request.data = entry.data;
-    start_delivery(dctx, std::move(request), [this, id](std::vector<AttemptRecipient> results) {
-      delivery_done(id, std::move(results));
-    });
+    request.message = entry.message;
+    start_delivery(dctx, std::move(request),
+                   [this, id](const DeliveryResult& result) { delivery_done(id, result); });
   }
 }
 
 void Mta::Impl::deliver_local(QueueEntry& entry, QueuedRecipient& r) {
   const std::string local = local_part_of(r.address);
   if (!config.mailboxes.contains(local)) {
+    r.remote_mta.clear();
     return finalize(
         entry, r, FinalStatus::kBounced,
         smtp::make_reply(550, "5.1.1",
                          "<" + r.address + ">: Recipient address rejected: User unknown"));
   }
-  std::string headers = "Return-Path: <" + entry.sender + ">\r\n";
-  headers += smtp::split_message(entry.data).header;
+  std::string headers = "Return-Path: <" + entry.envelope.mail_from + ">\r\n";
+  headers += entry.message->header();
   mailboxes[local].push_back(headers);
   r.done = true;
   ctx.events.recipient_final({entry.msg, r.address, FinalStatus::kDelivered, host_name(),
@@ -211,22 +213,31 @@ void Mta::Impl::deliver_local(QueueEntry& entry, QueuedRecipient& r) {
                               std::move(headers)});
 }
 
+// A recipient that failed for good joins the bounce that ends this pass (send_bounce).
 void Mta::Impl::finalize(QueueEntry& entry, QueuedRecipient& r, FinalStatus status,
                          const smtp::Reply& reply) {
   r.done = true;
   r.last_reply = reply;
+  if (status == FinalStatus::kBounced) r.last_attempt = ctx.sim.now();
   ctx.events.recipient_final(
       {entry.msg, r.address, status, host_name(), ctx.sim.now(), reply.code, reply.text(), {}});
+  if (status != FinalStatus::kDelivered && wants_dsn(entry, r, smtp::kNotifyFailure)) {
+    entry.failed.push_back(dsn_recipient(r, smtp::DsnAction::kFailed, ctx.epoch_unix_seconds));
+  }
 }
 
-void Mta::Impl::delivery_done(const std::string& queue_id, std::vector<AttemptRecipient> results) {
+void Mta::Impl::delivery_done(const std::string& queue_id, const DeliveryResult& result) {
   const auto it = queue.find(queue_id);
   if (it == queue.end()) return;
   QueueEntry& entry = it->second;
-  for (const AttemptRecipient& res : results) {
+  for (const AttemptRecipient& res : result.recipients) {
     for (QueuedRecipient& r : entry.rcpts) {
       if (r.done || r.address != res.rcpt) continue;
       const smtp::Reply reply = smtp::make_reply(res.code, res.enhanced, res.text);
+      // A refusal is always the server's; a deferral may be the client's own 451.
+      const bool remote = res.outcome == RecipientOutcome::kRejected || !result.session_lost;
+      r.remote_mta = remote ? result.remote_mta : std::string();
+      r.last_attempt = ctx.sim.now();
       if (res.outcome == RecipientOutcome::kAccepted) {
         r.done = true;  // relayed: the next hop has it now
       } else if (res.outcome == RecipientOutcome::kRejected) {
@@ -247,12 +258,14 @@ void Mta::Impl::settle(QueueEntry& entry) {
   for (QueuedRecipient* r : record_failures(config.retry, entry, now, rng)) {
     finalize(entry, *r, FinalStatus::kExpired, r->last_reply);
   }
+  send_bounce(entry);
   if (std::all_of(entry.rcpts.begin(), entry.rcpts.end(), [](const auto& r) { return r.done; })) {
     queue.erase(entry.queue_id);
     return;
   }
   if (auto warning = take_due_warning(config.retry, entry, host_name(), now)) {
     ctx.events.delay_warning(*warning);
+    send_delay_warning(entry);
   }
   entry.state = EntryState::kDeferred;
   schedule(entry, false);
@@ -262,7 +275,37 @@ void Mta::Impl::expire(QueueEntry& entry) {
   for (QueuedRecipient& r : entry.rcpts) {
     if (!r.done) finalize(entry, r, FinalStatus::kExpired, r.last_reply);
   }
+  send_bounce(entry);
   queue.erase(entry.queue_id);
+}
+
+// One bounce per pass over the entry, listing every recipient that failed in it, as
+// Postfix's qmgr flushes its bounce log when the message leaves the active queue. A bounce
+// itself never gets one (wants_dsn): a failed bounce is dropped with its final status.
+void Mta::Impl::send_bounce(QueueEntry& entry) {
+  if (entry.failed.empty()) return;
+  send_notification(smtp::DsnKind::kBounce, entry, std::exchange(entry.failed, {}));
+}
+
+void Mta::Impl::send_delay_warning(QueueEntry& entry) {
+  std::vector<smtp::DsnRecipient> delayed =
+      delayed_recipients(entry, will_retry_until(config.retry, entry), ctx.epoch_unix_seconds);
+  if (!delayed.empty()) send_notification(smtp::DsnKind::kDelayWarning, entry, std::move(delayed));
+}
+
+// The DSN is queued here as a new local message and routed like any other.
+void Mta::Impl::send_notification(smtp::DsnKind kind, const QueueEntry& entry,
+                                  std::vector<smtp::DsnRecipient> recipients) {
+  const std::string id = next_queue_id();
+  Notification n = make_notification(kind, entry, std::move(recipients),
+                                     {config.hostname, id, ctx.sim.now(), ctx.epoch_unix_seconds});
+  const MessageKind message_kind =
+      kind == smtp::DsnKind::kBounce ? MessageKind::kBounce : MessageKind::kWarning;
+  const MessageNumber msg =
+      ctx.catalog.add({0, n.message_id, "", n.envelope.rcpt_to, n.message->size(), config.name,
+                       ctx.sim.now(), message_kind, entry.msg},
+                      ctx.events);
+  enqueue(id, msg, n.envelope, std::move(n.message), "");
 }
 
 void Mta::Impl::schedule(QueueEntry& entry, bool at_start) {
@@ -293,6 +336,12 @@ void Mta::start() {
         smtp::ServerConfig sc;
         sc.hostname = impl->config.hostname;
         sc.max_message_size = impl->config.message_size_limit;
+        if (!impl->config.auth_users.empty()) {
+          sc.authenticate = [impl](const smtp::Credentials& c) {
+            const auto it = impl->config.auth_users.find(c.user);
+            return it != impl->config.auth_users.end() && it->second == c.password;
+          };
+        }
         return serve_connection(impl->ctx.sim, sc, impl->receiver_policy,
                                 impl->config.timeouts.server_idle, std::move(connection));
       });
@@ -309,13 +358,12 @@ void Mta::set_service_up(bool up) {
   impl_->ctx.events.service_changed({impl_->config.name, up, impl_->ctx.sim.now()});
 }
 
-void Mta::submit(const smtp::Envelope& envelope, std::string data) {
-  const MessageNumber msg =
-      impl_->ctx.catalog.add({0, message_id_of(data), envelope.mail_from, envelope.rcpt_to,
-                              static_cast<std::int64_t>(data.size()), impl_->config.name,
-                              impl_->ctx.sim.now(), MessageKind::kUser},
-                             impl_->ctx.events);
-  impl_->enqueue(impl_->next_queue_id(), msg, envelope, std::move(data), "");
+void Mta::submit(const smtp::Envelope& envelope, smtp::SharedMessage message) {
+  const MessageNumber msg = impl_->ctx.catalog.add(
+      {0, message_id_of(message->header()), envelope.mail_from, envelope.rcpt_to, message->size(),
+       impl_->config.name, impl_->ctx.sim.now(), MessageKind::kUser},
+      impl_->ctx.events);
+  impl_->enqueue(impl_->next_queue_id(), msg, envelope, std::move(message), "");
 }
 
 QueueCounts Mta::queue_counts() const {

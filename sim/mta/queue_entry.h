@@ -1,14 +1,19 @@
-// One message in an MTA's queue, as the queue manager (mta.cc) and its retry bookkeeping
-// (retry_queue.cc) see it. Private to the mta layer.
+// One message in an MTA's queue, as the queue manager (mta.cc), its retry bookkeeping
+// (retry_queue.cc) and its notifications (notify.cc) see it. The message text is shared:
+// every attempt reads the one copy this MTA holds. Private to the mta layer.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mailsim/core/simulator.h"
 #include "mailsim/mta/events.h"
 #include "mailsim/mta/retry.h"
+#include "mailsim/smtp/dsn.h"
+#include "mailsim/smtp/envelope.h"
+#include "mailsim/smtp/message_body.h"
 #include "mailsim/smtp/reply.h"
 
 namespace mailsim::mta {
@@ -17,8 +22,11 @@ enum class EntryState { kIncoming, kActive, kDeferred };
 
 struct QueuedRecipient {
   std::string address;
+  smtp::RecipientOptions options;  // NOTIFY and ORCPT, passed on to the next hop
   bool done = false;
   smtp::Reply last_reply;
+  std::string remote_mta;                      // the host that sent last_reply; "": this MTA's own
+  std::optional<Time> last_attempt;            // when an attempt (or routing) last decided it
   Time due;                                    // when the retry law next allows an attempt
   bool in_attempt = false;                     // part of the attempt in progress
   std::string nexthop;                         // where that attempt went (Exim's retry keys)
@@ -29,8 +37,10 @@ struct QueuedRecipient {
 struct QueueEntry {
   std::string queue_id;
   MessageNumber msg = 0;
-  std::string sender;
-  std::string data;
+  // MAIL FROM and its parameters (BODY, RET, ENVID); the recipients are in `rcpts`, so
+  // rcpt_to stays empty. An empty mail_from is the null sender: a bounce or a warning.
+  smtp::Envelope envelope;
+  smtp::SharedMessage message;
   Time arrival;
   EntryState state = EntryState::kIncoming;
   std::vector<QueuedRecipient> rcpts;
@@ -40,6 +50,9 @@ struct QueueEntry {
   // a store shared by all messages of the MTA can take them over.
   std::map<std::string, RetryRecord> retry_records;
   int warnings_sent = 0;
+  // Recipients that failed in the current pass and asked for a FAILURE notice: one bounce
+  // lists them all when the pass ends.
+  std::vector<smtp::DsnRecipient> failed;
   EventId wakeup;  // the next activation
 };
 

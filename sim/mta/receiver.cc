@@ -38,13 +38,12 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
   smtp::Decision on_mail(const smtp::SessionInfo&, std::string_view) override {
     return smtp::make_reply(250, "2.1.0", "Ok");
   }
-  smtp::Decision on_rcpt(const smtp::SessionInfo&, std::string_view rcpt) override {
-    return policy_.check_recipient(rcpt);
+  smtp::Decision on_rcpt(const smtp::SessionInfo& session, std::string_view rcpt) override {
+    return policy_.check_recipient(session, rcpt);
   }
   smtp::Decision on_message(const smtp::SessionInfo& session, const smtp::Envelope& envelope,
                             std::string data) override {
-    return policy_.accept_message(envelope, std::move(data), session.helo_name,
-                                  connection_->node(net::Side::kClient));
+    return policy_.accept_message(session, envelope, data, connection_->node(net::Side::kClient));
   }
 
  private:

@@ -14,9 +14,9 @@
 namespace mailsim::mta {
 
 struct ReceiverPolicy {
-  std::function<smtp::Reply(std::string_view rcpt)> check_recipient;
-  // Queues an accepted message; returns the reply to the final ".".
-  std::function<smtp::Reply(const smtp::Envelope&, std::string data, const std::string& helo,
+  std::function<smtp::Reply(const smtp::SessionInfo&, std::string_view rcpt)> check_recipient;
+  // Queues an accepted message, or refuses it; returns the reply to the final ".".
+  std::function<smtp::Reply(const smtp::SessionInfo&, const smtp::Envelope&, std::string_view data,
                             net::NodeId client)>
       accept_message;
 };

@@ -145,6 +145,19 @@ Time give_up_deadline(const RetryConfig& law, Time arrival) {
   return smtpd ? arrival + smtpd->queue_ttl : Time::max();
 }
 
+Time retry_until(const RetryConfig& law, Time arrival, Time first_failure) {
+  return std::visit(
+      Overloaded{[&](const PostfixRetry& l) { return arrival + l.maximal_queue_lifetime; },
+                 [&](const EximRetry& l) {
+                   return l.rules.empty() ? Time::max() : first_failure + l.rules.back().cutoff;
+                 },
+                 [&](const SendmailRetry& l) { return arrival + l.queue_return; },
+                 [&](const QmailRetry& l) { return arrival + l.queuelifetime; },
+                 [&](const OpenSmtpdRetry& l) { return arrival + l.queue_ttl; },
+                 [&](const CustomRetry& l) { return arrival + l.queue_lifetime; }},
+      law);
+}
+
 Time delay_warning_due(const RetryConfig& law, Time arrival, int sent) {
   return std::visit(
       Overloaded{

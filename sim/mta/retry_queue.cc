@@ -47,9 +47,19 @@ Time next_activation(const RetryConfig& law, const QueueEntry& entry, Time origi
   return next_look(law, origin, entry.arrival, now, due, at_start);
 }
 
+Time will_retry_until(const RetryConfig& law, const QueueEntry& entry) {
+  Time first_failure = Time::max();
+  for (const auto& [key, record] : entry.retry_records) {
+    if (record.failures > 0) first_failure = std::min(first_failure, record.first_failed);
+  }
+  return retry_until(law, entry.arrival,
+                     first_failure == Time::max() ? entry.arrival : first_failure);
+}
+
 std::optional<DelayWarning> take_due_warning(const RetryConfig& law, QueueEntry& entry,
                                              const std::string& node, Time now) {
-  if (entry.sender.empty() || now < delay_warning_due(law, entry.arrival, entry.warnings_sent)) {
+  if (entry.envelope.mail_from.empty() ||
+      now < delay_warning_due(law, entry.arrival, entry.warnings_sent)) {
     return std::nullopt;
   }
   DelayWarning w{entry.msg, node, {}, ++entry.warnings_sent, entry.arrival, now};

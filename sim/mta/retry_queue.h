@@ -29,6 +29,10 @@ std::vector<QueuedRecipient*> record_failures(const RetryConfig& law, QueueEntry
 Time next_activation(const RetryConfig& law, const QueueEntry& entry, Time origin, Time now,
                      bool at_start);
 
+// When the law will give up on the entry's recipients (retry_until), counting Exim's
+// cutoff from the entry's earliest recorded failure.
+Time will_retry_until(const RetryConfig& law, const QueueEntry& entry);
+
 // The delay warning due after an attempt that ended at `now`, counted as sent; none for
 // a bounce (nobody to warn) or when the law has none due yet.
 std::optional<DelayWarning> take_due_warning(const RetryConfig& law, QueueEntry& entry,

@@ -42,7 +42,7 @@ bool Router::relays_for(std::string_view domain) const {
   return find_domain(config_.relay_domains, ascii_lower(domain)) != config_.relay_domains.end();
 }
 
-smtp::Reply Router::check_recipient(std::string_view rcpt) const {
+smtp::Reply Router::check_recipient(std::string_view rcpt, bool authenticated) const {
   const std::string domain = domain_of(rcpt);
   const std::string quoted = "<" + std::string(rcpt) + ">: ";
   if (is_local(domain)) {
@@ -51,7 +51,7 @@ smtp::Reply Router::check_recipient(std::string_view rcpt) const {
     return smtp::make_reply(
         550, "5.1.1", quoted + "Recipient address rejected: User unknown in local recipient table");
   }
-  if (relays_for(domain)) return smtp::make_reply(250, "2.1.5", "Ok");
+  if (authenticated || relays_for(domain)) return smtp::make_reply(250, "2.1.5", "Ok");
   return smtp::make_reply(554, "5.7.1", quoted + "Relay access denied");
 }
 

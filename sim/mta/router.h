@@ -34,7 +34,8 @@ class Router {
   // relay_domains: "example.edu" matches that domain, ".example.edu" its subdomains.
   bool relays_for(std::string_view domain) const;
   // The receive-side decision for RCPT TO (250, 550 5.1.1 unknown user, 554 5.7.1 relay).
-  smtp::Reply check_recipient(std::string_view rcpt) const;
+  // An authenticated client may relay anywhere; local recipients are checked all the same.
+  smtp::Reply check_recipient(std::string_view rcpt, bool authenticated) const;
   RouteDecision route(std::string_view rcpt, RandomStream& rng) const;
 
  private:

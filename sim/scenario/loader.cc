@@ -127,6 +127,9 @@ void read_mta_settings(const Yaml& m, mta::MtaConfig& cfg) {
   if (m.has("retry")) read_retry(m["retry"], cfg.retry);
   if (m.has("processing_delay")) cfg.processing_delay = m["processing_delay"].as_duration();
   if (m.has("message_size_limit")) cfg.message_size_limit = m["message_size_limit"].as_size();
+  if (m.has("hopcount_limit")) {
+    cfg.hopcount_limit = static_cast<int>(m["hopcount_limit"].as_int(2, 1'000'000));
+  }
   if (m.has("timeouts")) {
     const Yaml t = m["timeouts"].expect_map();
     t.allow_only({"connect", "command", "data_init", "data_done", "server_idle"});
@@ -139,7 +142,7 @@ void read_mta_settings(const Yaml& m, mta::MtaConfig& cfg) {
 }
 
 #define MAILSIM_MTA_SETTING_KEYS \
-  "retry", "queue_lifetime", "processing_delay", "message_size_limit", "timeouts"
+  "retry", "queue_lifetime", "processing_delay", "message_size_limit", "timeouts", "hopcount_limit"
 
 std::set<std::string> lowered_set(const Yaml& y) {
   std::set<std::string> out;
@@ -147,12 +150,30 @@ std::set<std::string> lowered_set(const Yaml& y) {
   return out;
 }
 
+// SMTP AUTH: the users the server accepts, and what its client authenticates with.
+void read_auth(const Yaml& m, mta::MtaConfig& cfg) {
+  if (m.has("auth_users")) {
+    for (const auto& [key, value] : m["auth_users"].expect_map().entries()) {
+      cfg.auth_users[key.as_string()] = value.as_string();
+    }
+  }
+  if (m.has("client_auth")) {
+    const Yaml a = m["client_auth"].expect_map();
+    a.allow_only({"user", "password"});
+    if (!a.has("user") || !a.has("password")) {
+      a.fail("client_auth needs a user and a password",
+             "write client_auth: {user: alice, password: secret}");
+    }
+    cfg.client_auth = smtp::Credentials{a["user"].as_string(), a["password"].as_string()};
+  }
+}
+
 void read_mtas(const Yaml& list, const mta::MtaConfig& defaults, ScenarioConfig& c) {
   list.expect_sequence();
   for (std::size_t i = 0; i < list.size(); ++i) {
     const Yaml m = list.at(i).expect_map();
     m.allow_only({"name", "host", "hostname", "local_domains", "mailboxes", "relay_domains",
-                  "transport", "relayhost", MAILSIM_MTA_SETTING_KEYS});
+                  "transport", "relayhost", "auth_users", "client_auth", MAILSIM_MTA_SETTING_KEYS});
     for (const char* key : {"name", "host", "hostname"}) {
       if (!m.has(key))
         m.fail(std::string("an MTA needs ") + key,
@@ -176,6 +197,7 @@ void read_mtas(const Yaml& list, const mta::MtaConfig& defaults, ScenarioConfig&
       }
     }
     if (m.has("relayhost")) e.mta.relayhost = ascii_lower(m["relayhost"].as_string());
+    read_auth(m, e.mta);
     read_mta_settings(m, e.mta);
     c.mtas.push_back(std::move(e));
   }
@@ -188,13 +210,32 @@ void check_address(const Yaml& y, const std::string& address) {
   }
 }
 
+// NOTIFY= (RFC 3461): never, or any of success, failure and delay.
+std::uint8_t read_notify(const Yaml& y) {
+  static constexpr std::string_view kChoices[] = {"never", "success", "failure", "delay"};
+  static constexpr smtp::NotifyFlag kFlags[] = {smtp::kNotifyNever, smtp::kNotifySuccess,
+                                                smtp::kNotifyFailure, smtp::kNotifyDelay};
+  std::uint8_t notify = 0;
+  const std::vector<std::string> words = y.as_string_list();
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const Yaml word = y.is_sequence() ? y.at(i) : y;
+    const std::string w = word.as_one_of(kChoices, "notify value");
+    notify |= kFlags[std::find(std::begin(kChoices), std::end(kChoices), w) - kChoices];
+  }
+  if ((notify & smtp::kNotifyNever) != 0 && notify != smtp::kNotifyNever) {
+    y.fail("never cannot be combined with other notify values", "write notify: never");
+  }
+  if (notify == 0) y.fail("notify needs a value", "write notify: [failure, delay]");
+  return notify;
+}
+
 void read_traffic(const Yaml& t, ScenarioConfig& c) {
   t.expect_map().allow_only({"messages"});
   if (!t.has("messages")) return;
   const Yaml list = t["messages"].expect_sequence();
   for (std::size_t i = 0; i < list.size(); ++i) {
     const Yaml m = list.at(i).expect_map();
-    m.allow_only({"at", "origin", "from", "to", "size", "subject"});
+    m.allow_only({"at", "origin", "from", "to", "size", "subject", "notify", "ret"});
     for (const char* key : {"at", "origin", "from", "to"}) {
       if (!m.has(key))
         m.fail(std::string("a message needs ") + key,
@@ -219,6 +260,12 @@ void read_traffic(const Yaml& t, ScenarioConfig& c) {
           "give at most 1GiB; to test a size limit, set message_size_limit below the size");
     }
     if (m.has("subject")) msg.subject = m["subject"].as_string();
+    if (m.has("notify")) msg.notify = read_notify(m["notify"]);
+    if (m.has("ret")) {
+      static constexpr std::string_view kRet[] = {"full", "hdrs"};
+      msg.ret = m["ret"].as_one_of(kRet, "ret value") == "full" ? smtp::DsnReturn::kFull
+                                                                : smtp::DsnReturn::kHeaders;
+    }
     c.messages.push_back(std::move(msg));
   }
   std::stable_sort(c.messages.begin(), c.messages.end(),

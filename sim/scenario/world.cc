@@ -79,7 +79,10 @@ void World::start() {
                                std::to_string(run_) + "@" + origin->config().hostname;
         const std::int64_t unix_seconds =
             config_.epoch_unix_seconds + sim_.now().ns() / 1'000'000'000;
-        origin->submit({m.sender, m.recipients}, workload::compose_message(m, {id, unix_seconds}));
+        smtp::Envelope envelope{m.sender, m.recipients};
+        if (m.notify != 0) envelope.rcpt_options.assign(m.recipients.size(), {m.notify, ""});
+        envelope.ret = m.ret;
+        origin->submit(envelope, workload::compose(m, {id, unix_seconds}));
       });
   faults::schedule_outages(sim_, config_.outages,
                            [this](const faults::Outage& o, bool down) { apply_outage(o, down); });

@@ -1,30 +1,39 @@
 #include "mailsim/workload/workload.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <utility>
 
+#include "mailsim/core/random.h"
 #include "mailsim/smtp/headers.h"
 
 namespace mailsim::workload {
 
-std::string compose_message(const ExplicitMessage& m, const ComposeInfo& info) {
+namespace {
+
+// The same filler for the same Message-ID, whatever else the run does.
+std::uint64_t body_seed(const std::string& message_id) {
+  return RandomStream(0, 0, "workload:body:" + message_id).next_u64();
+}
+
+}  // namespace
+
+smtp::SharedMessage compose(const ExplicitMessage& m, const ComposeInfo& info) {
   std::string to;
   for (const auto& r : m.recipients) to += (to.empty() ? "" : ", ") + r;
-  std::string data = "From: <" + m.sender + ">\r\nTo: " + to + "\r\nSubject: " + m.subject +
-                     "\r\nDate: " + smtp::format_rfc5322_date(info.unix_seconds) +
-                     "\r\nMessage-ID: <" + info.message_id + ">\r\nMIME-Version: 1.0\r\n" +
-                     "Content-Type: text/plain; charset=us-ascii\r\n\r\n";
-  // Body: numbered 76-character lines, the last one shortened to hit the size exactly.
-  static constexpr std::string_view kFiller =
-      "The quick brown fox jumps over the lazy dog while the mail queue drains. ";
-  for (int line = 1; static_cast<std::int64_t>(data.size()) + 2 < m.size_bytes; ++line) {
-    std::string text = std::to_string(line) + " " + std::string(kFiller);
-    text.resize(76, '.');
-    const auto room =
-        static_cast<std::size_t>(m.size_bytes - static_cast<std::int64_t>(data.size()) - 2);
-    if (text.size() > room) text.resize(room);
-    data += text + "\r\n";
-  }
-  return data;
+  std::string header = "From: <" + m.sender + ">\r\nTo: " + to + "\r\nSubject: " + m.subject +
+                       "\r\nDate: " + smtp::format_rfc5322_date(info.unix_seconds) +
+                       "\r\nMessage-ID: <" + info.message_id + ">\r\nMIME-Version: 1.0\r\n" +
+                       "Content-Type: text/plain; charset=us-ascii\r\n";
+  // The empty line after the header counts towards the size.
+  const std::int64_t body = std::max<std::int64_t>(0, m.size_bytes - std::ssize(header) - 2);
+  return std::make_shared<const smtp::Message>(
+      std::move(header), smtp::MessageBody::synthetic(body, body_seed(info.message_id)));
+}
+
+std::string compose_message(const ExplicitMessage& m, const ComposeInfo& info) {
+  return compose(m, info)->text();
 }
 
 void schedule_messages(Simulator& sim, const std::vector<ExplicitMessage>& messages,

@@ -1,3 +1,4 @@
+#include <map>
 #include <string>
 #include <variant>
 
@@ -61,4 +62,67 @@ TEST_CASE("errors name the file, line, column and key") {
     CHECK(e.problem() == "unknown fault type 'host_dwn'");
     CHECK(e.hint() == "use host_down, mta_down or link_down");
   }
+}
+
+namespace {
+
+std::string load_error(const std::string& yaml) {
+  const ScenarioFile f(yaml);
+  try {
+    load_scenario(f.path());
+  } catch (const InputError& e) {
+    return e.where().key + ": " + e.problem();
+  }
+  return "no error";
+}
+
+const std::string kOneMta =
+    "name: m\nhosts: [{name: a}]\nmtas:\n  - {name: a, host: a, hostname: a.example";
+
+}  // namespace
+
+TEST_CASE("hopcount_limit is 100 unless an MTA or defaults say otherwise") {
+  const ScenarioFile f(
+      "name: h\ndefaults: {hopcount_limit: 30}\nhosts: [{name: a}, {name: b}, {name: c}]\n"
+      "mtas:\n  - {name: a, host: a, hostname: a.example}\n"
+      "  - {name: b, host: b, hostname: b.example, hopcount_limit: 50}\n");
+  const auto c = load_scenario(f.path());
+  CHECK(c.mtas[0].mta.hopcount_limit == 30);
+  CHECK(c.mtas[1].mta.hopcount_limit == 50);
+  CHECK(mailsim::mta::MtaConfig{}.hopcount_limit == 100);
+  CHECK(load_error(kOneMta + ", hopcount_limit: 1}\n").starts_with("mtas[0].hopcount_limit: "));
+}
+
+TEST_CASE("an MTA's AUTH users and the credentials its client sends") {
+  const ScenarioFile f(kOneMta +
+                       ", auth_users: {alice: secret, bob: hunter2},"
+                       " client_auth: {user: relay, password: pw}}\n");
+  const auto c = load_scenario(f.path());
+  CHECK(c.mtas[0].mta.auth_users ==
+        std::map<std::string, std::string>{{"alice", "secret"}, {"bob", "hunter2"}});
+  REQUIRE(c.mtas[0].mta.client_auth);
+  CHECK(c.mtas[0].mta.client_auth->user == "relay");
+  CHECK(c.mtas[0].mta.client_auth->password == "pw");
+  CHECK(load_error(kOneMta + ", client_auth: {user: relay}}\n") ==
+        "mtas[0].client_auth: client_auth needs a user and a password");
+}
+
+TEST_CASE("a message's NOTIFY and RET") {
+  const auto traffic = [](const std::string& keys) {
+    return kOneMta +
+           "}\ntraffic:\n  messages: [{at: 0s, origin: a, from: x@a.example, to: "
+           "y@b.example" +
+           keys + "}]\n";
+  };
+  const ScenarioFile f(traffic(", notify: [failure, delay], ret: hdrs"));
+  const auto c = load_scenario(f.path());
+  CHECK(c.messages[0].notify == (mailsim::smtp::kNotifyFailure | mailsim::smtp::kNotifyDelay));
+  CHECK(c.messages[0].ret == mailsim::smtp::DsnReturn::kHeaders);
+  const ScenarioFile never(traffic(", notify: never"));
+  CHECK(load_scenario(never.path()).messages[0].notify == mailsim::smtp::kNotifyNever);
+  CHECK(load_error(traffic(", notify: [never, failure]")) ==
+        "traffic.messages[0].notify: never cannot be combined with other notify values");
+  CHECK(load_error(traffic(", notify: sometimes")) ==
+        "traffic.messages[0].notify: unknown notify value 'sometimes'");
+  CHECK(load_error(traffic(", ret: body")) == "traffic.messages[0].ret: unknown ret value 'body'");
 }

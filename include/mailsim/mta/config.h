@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "mailsim/core/time.h"
 #include "mailsim/mta/retry.h"
 #include "mailsim/net/topology.h"
+#include "mailsim/smtp/sasl.h"
 
 namespace mailsim::mta {
 
@@ -39,6 +41,16 @@ struct MtaConfig {
   Duration processing_delay;  // from arrival in the queue to the first delivery attempt
   TimeoutConfig timeouts;
   std::int64_t message_size_limit = 10'240'000;
+  // Loop detection (reference §4): a message that would carry this many Received: fields
+  // with this MTA's own is refused at the end of DATA with 554 5.4.6, as Postfix's
+  // hopcount_limit does (Postfix: 50; the reference asks for at least 100).
+  int hopcount_limit = 100;
+  // SMTP AUTH offered by the server (user -> password); empty: no AUTH. An authenticated
+  // client may relay to any domain (Postfix's permit_sasl_authenticated).
+  std::map<std::string, std::string> auth_users;
+  // What this MTA's client authenticates with when the next hop offers AUTH (Postfix's
+  // smtp_sasl_password_maps, one entry for every next hop).
+  std::optional<smtp::Credentials> client_auth;
 };
 
 }  // namespace mailsim::mta

@@ -25,6 +25,7 @@ struct MessageCreated {
   std::string origin;  // the MTA it entered the system at
   Time at;
   MessageKind kind = MessageKind::kUser;
+  MessageNumber about = 0;  // a bounce or warning: the message it reports on; else 0
 };
 
 // The message entered an MTA's queue (from a client, a previous hop or a local user).
@@ -87,7 +88,8 @@ struct RecipientFinal {
 
 // A deferred message's sender is due a delay warning (RFC 3464 Action: delayed): the
 // retry law's warning time had passed when the MTA finished an attempt, as real MTAs
-// notice it. Composing and sending the warning message is not done yet.
+// notice it. The MTA then sends the warning as a message of kind kWarning, listing those
+// of `recipients` that asked for DELAY notification (none: no message).
 struct DelayWarning {
   MessageNumber msg = 0;
   std::string node;                     // the MTA's host

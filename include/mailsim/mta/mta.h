@@ -1,7 +1,8 @@
 // One mail server: it has a listener (port 25), a router, a queue manager with
 // incoming, active and deferred entries, and mailboxes for its local domains. It speaks
-// SMTP through the smtp layer's sessions over the net layer's connections and tells
-// observers what happens through MailEvents. Owned by the world; not thread-safe.
+// SMTP through the smtp layer's sessions over the net layer's connections, sends bounces
+// and delay warnings as messages of its own, and tells observers what happens through
+// MailEvents. Owned by the world; not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include "mailsim/mta/message_catalog.h"
 #include "mailsim/net/network.h"
 #include "mailsim/smtp/envelope.h"
+#include "mailsim/smtp/message_body.h"
 
 namespace mailsim::mta {
 
@@ -52,9 +54,9 @@ class Mta {
   // The mail service going down (connections refused, nothing delivered, queue kept) or up.
   void set_service_up(bool up);
 
-  // A message from a local user (the workload), queued as if received.
-  // `data`: header and body with CRLF line ends, with a Message-ID header.
-  void submit(const smtp::Envelope& envelope, std::string data);
+  // A message from a local user (the workload), queued as if received: the MTA keeps
+  // the shared message, which may have a synthetic body. Its header has a Message-ID.
+  void submit(const smtp::Envelope& envelope, smtp::SharedMessage message);
 
   QueueCounts queue_counts() const;
   // Local part -> header blocks of the delivered copies, in delivery order.

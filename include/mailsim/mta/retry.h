@@ -143,6 +143,12 @@ std::string retry_record_key(const RetryConfig& law, FailureScope scope, std::st
 // for laws that only give up after an attempt.
 Time give_up_deadline(const RetryConfig& law, Time arrival);
 
+// When the law gives up on a recipient that keeps failing, for a delay warning's
+// Will-Retry-Until: the queue lifetime's end, or for Exim the last rule's cutoff after
+// `first_failure`. Postfix, sendmail and the custom laws give up at the first attempt
+// after it, Exim at the first failure after it. Time::max() when there is none.
+Time retry_until(const RetryConfig& law, Time arrival, Time first_failure);
+
 // When the sender is due its next delay warning after `sent` of them; Time::max() when no
 // more are due. The queue manager notices it after an attempt, as the MTAs do.
 Time delay_warning_due(const RetryConfig& law, Time arrival, int sent);

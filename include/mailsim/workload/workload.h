@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "mailsim/core/simulator.h"
+#include "mailsim/smtp/envelope.h"
+#include "mailsim/smtp/message_body.h"
 
 namespace mailsim::workload {
 
@@ -19,6 +21,8 @@ struct ExplicitMessage {
   std::vector<std::string> recipients;
   std::int64_t size_bytes = 2048;  // of the whole message, headers included
   std::string subject = "Hello";
+  std::uint8_t notify = 0;  // RCPT NOTIFY= for every recipient (smtp::NotifyFlag bits); 0: none
+  smtp::DsnReturn ret = smtp::DsnReturn::kUnspecified;  // MAIL RET=
 };
 
 struct ComposeInfo {
@@ -26,9 +30,13 @@ struct ComposeInfo {
   std::int64_t unix_seconds = 0;  // for the Date: header
 };
 
-// An RFC 5322 message with CRLF line ends: From, To, Subject, Date, Message-ID, then body
-// lines of printable text filling it up to size_bytes (or just the headers when they
-// already exceed it). The text depends only on the arguments.
+// An RFC 5322 message with CRLF line ends: From, To, Subject, Date, Message-ID, then a
+// synthetic body (smtp::MessageBody::synthetic) filling it up to size_bytes, or just the
+// headers when they already reach it. The body is generated while it is read, so a 10 MB
+// message costs little more than its header until a hop receives it. The text depends
+// only on the arguments.
+smtp::SharedMessage compose(const ExplicitMessage& m, const ComposeInfo& info);
+// compose()'s message as one string.
 std::string compose_message(const ExplicitMessage& m, const ComposeInfo& info);
 
 // Schedules each message's submission at its time. `submit` gets the message and its

@@ -1,0 +1,34 @@
+// What happens to a message as it enters an MTA's queue, as Postfix's cleanup (with
+// smtpd) does it: the hop count check that catches mail loops, the Received: trace field
+// this MTA prepends, and the Message-ID the run knows the message by. Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "mailsim/net/topology.h"
+#include "mailsim/smtp/envelope.h"
+#include "mailsim/smtp/headers.h"
+#include "mailsim/smtp/message_body.h"
+#include "mailsim/smtp/server_session.h"
+
+namespace mailsim::mta {
+
+// True when `data` would carry at least `hopcount_limit` Received: fields with the one
+// this MTA adds (reference §4; Postfix's cleanup counts smtpd's own field too).
+bool too_many_hops(std::string_view data, int hopcount_limit);
+
+// The Received: fields that come from the session: the client's HELO name and address,
+// the protocol ("with ESMTPA" when authenticated, ESMTP after EHLO, SMTP after HELO) and
+// "for" with a single recipient. The caller adds by_host, queue_id and the time.
+smtp::ReceivedFields received_fields(const smtp::SessionInfo& session, net::NodeId client,
+                                     const smtp::Envelope& envelope);
+
+// The received data with `trace` (a whole Received: field) in front, as one shared
+// message holding no more than the message's own bytes.
+smtp::SharedMessage with_trace_field(std::string trace, std::string_view data);
+
+// The Message-ID header's value without its angle brackets; "" when there is none.
+std::string message_id_of(std::string_view header);
+
+}  // namespace mailsim::mta
