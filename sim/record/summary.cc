@@ -76,7 +76,9 @@ void read_run(sql::Database& db, Summary& s) {
 
 RecipientFigures read_recipients(sql::Database& db) {
   FiguresBuilder all;
-  sql::Statement rows = db.prepare("SELECT status, latency_s, attempts FROM recipient");
+  sql::Statement rows = db.prepare(
+      "SELECT r.status, r.latency_s, r.attempts FROM recipient r JOIN message m USING (msg_id)"
+      " WHERE m.kind = 'user'");
   while (rows.step()) all.add(rows, 0);
   return all.take();
 }
@@ -122,7 +124,8 @@ std::vector<PolicySummary> read_policies(sql::Database& db, const std::vector<No
   }
   sql::Statement rows = db.prepare(
       "SELECT p.retry_policy, r.status, r.latency_s, r.attempts FROM recipient_retry_policy p"
-      " JOIN recipient r USING (msg_id, rcpt) WHERE p.retry_policy IS NOT NULL");
+      " JOIN recipient r USING (msg_id, rcpt) JOIN message m USING (msg_id)"
+      " WHERE p.retry_policy IS NOT NULL AND m.kind = 'user'");
   while (rows.step()) figures[rows.column_text(0)].add(rows, 1);
   for (PolicySummary& p : policies) p.recipients = figures[p.policy].take();
   return policies;
@@ -131,9 +134,13 @@ std::vector<PolicySummary> read_policies(sql::Database& db, const std::vector<No
 Summary read_summary_from(sql::Database& db) {
   Summary s;
   read_run(db, s);
-  sql::Statement messages = db.prepare("SELECT count(*) FROM message");
+  sql::Statement messages = db.prepare(
+      "SELECT coalesce(sum(kind = 'user'), 0), coalesce(sum(kind = 'bounce'), 0),"
+      " coalesce(sum(kind = 'warning'), 0) FROM message");
   messages.step();
   s.messages = messages.column_int(0);
+  s.bounces_sent = messages.column_int(1);
+  s.warnings_sent = messages.column_int(2);
   s.recipients = read_recipients(db);
   const bool with_policy = schema_version(db) >= kRetryPolicySchema;
   s.nodes = read_nodes(db, with_policy);

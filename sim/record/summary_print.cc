@@ -71,6 +71,11 @@ void print_summary(const Summary& s, std::ostream& out) {
   }
   out << "messages    " << s.messages << "\n";
   print_figures(s.recipients, "", out);
+  if (s.bounces_sent > 0 || s.warnings_sent > 0) {
+    out << "notices     " << s.bounces_sent << (s.bounces_sent == 1 ? " bounce, " : " bounces, ")
+        << s.warnings_sent << (s.warnings_sent == 1 ? " delay warning" : " delay warnings")
+        << " sent\n";
+  }
   if (s.retry_policies.size() < 2) return;
   for (const PolicySummary& p : s.retry_policies) {
     out << "retry policy " << p.policy << " (";
@@ -86,6 +91,7 @@ void print_summary_json(const Summary& s, std::ostream& out) {
   json.key("scenario").value(s.scenario).key("seed").value(s.seed);
   json.key("status").value(s.status).key("record_level").value(s.record_level);
   json.key("sim_end_s").value(s.sim_end_s).key("messages").value(s.messages);
+  json.key("bounces_sent").value(s.bounces_sent).key("warnings_sent").value(s.warnings_sent);
   write_figures(s.recipients, json);
   json.key("nodes").begin_array();
   for (const NodeSummary& n : s.nodes) write_node(n, json);

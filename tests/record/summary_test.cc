@@ -60,6 +60,43 @@ TEST_CASE("the printed summary is a short stable table") {
         "attempts    13 (1.08 per recipient)\n");
 }
 
+TEST_CASE("bounces and warnings are counted apart from the user mail they report on") {
+  test::TempDb db;
+  {
+    Recorder recorder(db.path(), {"notices", "", 1, "0.1.0"}, RecordLevel::kSummary);
+    mta::MailEvents events;
+    recorder.subscribe(events);
+    // Message 1 is refused at 60 s; its bounce (2) is delivered at once; a warning (3)
+    // about another message (4) is delivered after 1 s; 4 is delivered after 1 h.
+    events.message_created({1, "", "s@a", {"r@b"}, 100, "a", at_seconds(0)});
+    events.message_created({4, "", "s@a", {"q@b"}, 100, "a", at_seconds(0)});
+    events.recipient_final(
+        {1, "r@b", mta::FinalStatus::kBounced, "a", at_seconds(60), 550, "5.1.1 unknown", ""});
+    events.message_created(
+        {2, "", "", {"s@a"}, 2000, "a", at_seconds(60), mta::MessageKind::kBounce, 1});
+    events.recipient_final(
+        {2, "s@a", mta::FinalStatus::kDelivered, "a", at_seconds(60), 250, "2.0.0 ok", ""});
+    events.message_created(
+        {3, "", "", {"s@a"}, 2000, "a", at_seconds(100), mta::MessageKind::kWarning, 4});
+    events.recipient_final(
+        {3, "s@a", mta::FinalStatus::kDelivered, "a", at_seconds(101), 250, "2.0.0 ok", ""});
+    events.recipient_final(
+        {4, "q@b", mta::FinalStatus::kDelivered, "b", at_seconds(3600), 250, "2.0.0 ok", ""});
+    recorder.finish(at_seconds(7200));
+  }
+  const Summary s = read_summary(db.path());
+  CHECK(s.messages == 2);
+  CHECK(s.recipients.count == 2);
+  CHECK(s.recipients.delivered == 1);
+  CHECK(s.recipients.bounced == 1);
+  CHECK(s.recipients.latency_p50_s == 3600);
+  CHECK(s.bounces_sent == 1);
+  CHECK(s.warnings_sent == 1);
+  std::ostringstream out;
+  print_summary(s, out);
+  CHECK(out.str().find("\nnotices     1 bounce, 1 delay warning sent\n") != std::string::npos);
+}
+
 TEST_CASE("the summary of a run that did not finish says so") {
   test::TempDb db;
   { Recorder recorder(db.path(), {"killed", "", 1, "0.1.0"}, RecordLevel::kSummary); }

@@ -59,8 +59,12 @@ struct Summary {
   std::string record_level;
   std::uint64_t seed = 0;
   std::optional<double> sim_end_s;  // absent while the run is 'running'
+  // User mail only: the bounces and warnings the MTAs sent are counted apart, so that a
+  // bounce delivered in no time does not lower the latencies.
   std::int64_t messages = 0;
   RecipientFigures recipients;
+  std::int64_t bounces_sent = 0;   // messages of kind bounce
+  std::int64_t warnings_sent = 0;  // messages of kind warning (delay notices)
   std::vector<NodeSummary> nodes;  // in node order
   // One entry per retry policy of the run's MTAs, in order of their first node; figures
   // are zero at record level summary, which keeps no attempt rows.
@@ -70,15 +74,17 @@ struct Summary {
 // Throws InputError when `db_path` is missing or not a mailsim results database.
 Summary read_summary(const std::string& db_path);
 
-// A short table for people; durations rounded to milliseconds so the text is stable. When
-// the run's MTAs use more than one retry policy, a block per policy follows.
+// A short table for people; durations rounded to milliseconds so the text is stable. A
+// "notices" line counts the bounces and warnings sent, when there were any. When the
+// run's MTAs use more than one retry policy, a block per policy follows.
 void print_summary(const Summary& summary, std::ostream& out);
 
 // The summary as one JSON object on one line (`mailsim report --json`). Its keys, which
 // stay stable (new keys may be added; none is renamed or removed without raising
 // report_format):
 //   report_format (1), scenario, seed, status, record_level, sim_end_s (null while
-//   running), messages, then the recipient figures: recipients, delivered, bounced,
+//   running), messages (user mail), bounces_sent, warnings_sent, then the recipient
+//   figures of user mail: recipients, delivered, bounced,
 //   expired, queued, latency_p50_s, latency_p90_s, latency_p99_s, latency_max_s (null
 //   when nothing was delivered), attempts, attempts_per_recipient;
 //   nodes: [{name, kind, retry_policy (null without an MTA), messages, mean_time_s,
