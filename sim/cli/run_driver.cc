@@ -1,16 +1,19 @@
 #include "cli/run_driver.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <optional>
 
 namespace mailsim::cli {
 namespace {
 
-// The percentage line on stderr: a step at each whole percent of the run.
+// The percentage line on stderr: a step at each whole percent of the run, with the event
+// rate and the wall-clock time left at the rate so far.
 class Progress {
  public:
-  Progress(bool shown, Time until) : shown_(shown), until_(until) {}
+  Progress(bool shown, Time until)
+      : shown_(shown), until_(until), started_(std::chrono::steady_clock::now()) {}
 
   // The next time to report at; Time::max() when progress is not shown.
   Time next() const { return shown_ ? at(done_ + 1) : Time::max(); }
@@ -18,8 +21,14 @@ class Progress {
   void reached(Time t, const Simulator& sim) {
     if (!shown_ || t < next()) return;
     while (done_ < kSteps && at(done_ + 1) <= t) ++done_;
-    std::fprintf(stderr, "\rsimulating %3d%%  (simulated %s, %llu events)", done_,
-                 format_clock(sim.now()).c_str(), static_cast<unsigned long long>(sim.executed()));
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    const double rate = wall > 0 ? static_cast<double>(sim.executed()) / wall : 0;
+    const double left = done_ > 0 ? wall * (kSteps - done_) / done_ : 0;
+    std::fprintf(stderr,
+                 "\rsimulating %3d%%  (simulated %s, %llu events, %.3g events/s, %.0f s left)  ",
+                 done_, format_clock(sim.now()).c_str(),
+                 static_cast<unsigned long long>(sim.executed()), rate, left);
   }
 
   void end() const {
@@ -35,6 +44,7 @@ class Progress {
 
   bool shown_;
   Time until_;
+  std::chrono::steady_clock::time_point started_;
   int done_ = 0;
 };
 
