@@ -177,14 +177,14 @@ SELECT *, left_s - arrived_s AS delay_s FROM (
 -- The SMTP attempts that carried each recipient, over all hops, with their outcomes.
 CREATE VIEW recipient_attempts AS
 SELECT r.msg_id, r.rcpt, r.status,
-       COUNT(a.attempt_id) AS attempts,
-       SUM(ar.outcome = 'deferred') AS deferred,
-       MIN(a.started_s) AS first_attempt_s,
-       MAX(a.started_s) AS last_attempt_s
+       COUNT(c.attempt_id) AS attempts,
+       COALESCE(SUM(c.outcome = 'deferred'), 0) AS deferred,
+       MIN(c.started_s) AS first_attempt_s,
+       MAX(c.started_s) AS last_attempt_s
 FROM recipient r
-LEFT JOIN attempt a ON a.msg_id = r.msg_id
-LEFT JOIN attempt_recipient ar ON ar.attempt_id = a.attempt_id AND ar.rcpt = r.rcpt
-WHERE a.attempt_id IS NULL OR ar.attempt_id IS NOT NULL
+LEFT JOIN (SELECT a.attempt_id, a.msg_id, a.started_s, ar.rcpt, ar.outcome
+           FROM attempt a JOIN attempt_recipient ar USING (attempt_id)) c
+  ON c.msg_id = r.msg_id AND c.rcpt = r.rcpt
 GROUP BY r.msg_id, r.rcpt;
 
 -- The MTA answerable for each recipient's retries, and its retry law: of the MTAs whose

@@ -60,5 +60,29 @@ TEST_CASE("recipient_attempts counts the attempts that carried each recipient") 
   }
 }
 
+TEST_CASE("recipient_attempts lists a recipient no attempt carried, with none") {
+  test::TempDb db;
+  {
+    Recorder recorder(db.path(), {"local", "", 1, "0.1.0"}, RecordLevel::kAttempts);
+    mta::MailEvents events;
+    recorder.subscribe(events);
+    // Message 1 for far@b (carried by one attempt) and near@a (delivered locally at a).
+    events.message_created({1, "", "s@a", {"far@b", "near@a"}, 100, "a", test::at_seconds(0)});
+    mta::AttemptFinished attempt =
+        test::make_attempt(1, "a", "b", 1, 2, mta::AttemptOutcome::kSent, 250, "2.0.0", "ok");
+    attempt.recipients = {{"far@b", mta::RecipientOutcome::kAccepted, 250, "2.0.0", "ok"}};
+    events.attempt_finished(attempt);
+    events.recipient_final(
+        {1, "near@a", mta::FinalStatus::kDelivered, "a", test::at_seconds(0.5), 250, "ok", ""});
+    events.recipient_final(
+        {1, "far@b", mta::FinalStatus::kDelivered, "b", test::at_seconds(3), 250, "ok", ""});
+    recorder.finish(test::at_seconds(10));
+  }
+  CHECK(query_int(db.path(), "SELECT count(*) FROM recipient_attempts") == 2);
+  CHECK(query_int(db.path(), "SELECT attempts FROM recipient_attempts WHERE rcpt = 'near@a'") == 0);
+  CHECK(query_int(db.path(), "SELECT deferred FROM recipient_attempts WHERE rcpt = 'near@a'") == 0);
+  CHECK(query_int(db.path(), "SELECT attempts FROM recipient_attempts WHERE rcpt = 'far@b'") == 1);
+}
+
 }  // namespace
 }  // namespace mailsim::record
