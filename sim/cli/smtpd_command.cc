@@ -58,7 +58,8 @@ int smtpd_command(const Args& args) {
       "max-sessions", po::value(&max_sessions)->default_value(100),
       "concurrent sessions; one more is answered 421 4.7.0 and closed")(
       "max-message-size", po::value(&size_text)->default_value("10240000"),
-      "octets (or 10MB, 25KiB...): the SIZE advertised and enforced (552 5.3.4); 0: no limit")(
+      "octets (or 10MB, 25KiB...): the SIZE advertised and enforced (552 5.3.4); it also "
+      "bounds what a session holds in memory, so it must be positive")(
       "idle-timeout", po::value(&idle_text)->default_value("300s"),
       "a client silent this long gets 421 4.4.2 and is disconnected");
   po::variables_map vm;
@@ -68,6 +69,10 @@ int smtpd_command(const Args& args) {
   o.listen = realnet::parse_endpoint(listen, "--listen");
   o.session.hostname = hostname.empty() ? realnet::local_hostname() : hostname;
   o.session.max_message_size = parse_octets(size_text, "--max-message-size");
+  if (o.session.max_message_size < 1) {  // a real socket's client must not exhaust memory
+    bad("--max-message-size must be positive", "give a limit such as 10240000 or 50MB",
+        "--max-message-size");
+  }
   o.session.authenticate = password_check(users);
   o.session.require_auth = vm.count("submission") != 0;
   if (o.session.require_auth && users.empty()) {

@@ -47,6 +47,11 @@ def smtpd_submission_without_auth(mailsim, workdir):
                          "--maildir", workdir]), "--auth")
 
 
+def smtpd_unbounded_message_size(mailsim, workdir):
+    check_bad_input(run([mailsim, "smtpd", "--listen", "127.0.0.1:0", "--max-message-size", "0",
+                         "--maildir", workdir]), "--max-message-size", "positive")
+
+
 def smtpd_port_in_use(mailsim, workdir):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -59,4 +64,5 @@ def smtpd_port_in_use(mailsim, workdir):
 if __name__ == "__main__":
     main({f.__name__: f for f in [
         help_of_both_verbs, send_without_recipient, send_with_file_and_size,
-        send_to_malformed_server, smtpd_submission_without_auth, smtpd_port_in_use]})
+        send_to_malformed_server, smtpd_submission_without_auth, smtpd_unbounded_message_size,
+        smtpd_port_in_use]})
