@@ -42,8 +42,9 @@ RetryVerdict postfix(const PostfixRetry& law, const FailedAttempt& f) {
 
 // Reference §1, sendmail row: dropenvelope() returns the message once
 // now >= ctime + Timeout.queuereturn; otherwise every queue run tries it, unless gatherq()
-// finds it too young: tried less than MinQueueAge ago or, with MaxQueueAge, less than
-// min(last try - ctime, MaxQueueAge) ago. The last try (the K line) is the attempt's start.
+// finds it too young: with MaxQueueAge set, tried less than min(last try - ctime,
+// MaxQueueAge) ago (its 'K' case then breaks before MinQueueAge is looked at); otherwise
+// tried less than MinQueueAge ago. The last try (the K line) is the attempt's start.
 RetryVerdict sendmail(const SendmailRetry& law, const FailedAttempt& f) {
   if (f.failed >= f.arrival + law.queue_return) return {true, f.failed};
   if (law.max_queue_age > Duration{}) {
