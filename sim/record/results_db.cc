@@ -45,6 +45,11 @@ sql::Database open_results(const std::string& path) {
   }
 }
 
+std::int64_t schema_version(sql::Database& db) {
+  sql::Statement version = db.prepare("PRAGMA user_version");
+  return version.step() ? version.column_int(0) : 0;
+}
+
 std::string format_seconds(double seconds) {
   const auto ms = static_cast<std::int64_t>(std::llround(seconds * 1000.0));
   return to_string(Duration::milliseconds(ms));

@@ -34,6 +34,10 @@ auto read_results(const std::string& path, F read) {
   }
 }
 
+// The schema version the database was written with (PRAGMA user_version), so that readers
+// can leave out what older files do not have.
+std::int64_t schema_version(sql::Database& db);
+
 // Milliseconds-rounded duration text ("2h0m31.87s" style), stable across platforms.
 std::string format_seconds(double seconds);
 

@@ -34,6 +34,7 @@ struct MessageRow {
   std::string origin;
   double created_s = 0;
   std::string kind;
+  mta::MessageNumber about = 0;  // the message a bounce or warning reports on; else 0
 };
 
 struct RecipientRow {

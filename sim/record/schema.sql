@@ -6,11 +6,11 @@
 -- after an internal error; a killed run stays 'running'. application_id marks the file as
 -- ours ('mail' in ASCII), so that the readers and the writer can tell a mailsim database
 -- from any other file; user_version is the schema's version, raised when it changes
--- (2: node.retry_policy). record_level says which tables were written: summary (run,
+-- (2: node.retry_policy; 3: message.about_msg_id). record_level says which tables were written: summary (run,
 -- node, link, message, recipient), attempts (and attempt, attempt_recipient, hop,
 -- delivery, outage, queue_sample) or full (and transcript).
 PRAGMA application_id = 1835100524;
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 CREATE TABLE run (
   run_id INTEGER PRIMARY KEY,
   scenario TEXT NOT NULL,
@@ -43,7 +43,8 @@ CREATE TABLE link (
   latency_s REAL
 );
 
--- kind: user, bounce, warning. msg_id is the run's own message number, from 1.
+-- kind: user, bounce, warning. msg_id is the run's own message number, from 1. A bounce
+-- or warning names the message it reports on in about_msg_id (NULL for user mail).
 CREATE TABLE message (
   msg_id INTEGER PRIMARY KEY,
   message_id TEXT,
@@ -51,9 +52,11 @@ CREATE TABLE message (
   size_bytes INTEGER,
   origin TEXT,
   created_s REAL NOT NULL,
-  kind TEXT NOT NULL
+  kind TEXT NOT NULL,
+  about_msg_id INTEGER
 );
 CREATE INDEX message_by_message_id ON message (message_id);
+CREATE INDEX message_by_about ON message (about_msg_id);
 
 -- Every recipient of every message ends in exactly one state: delivered, bounced,
 -- expired, or queued (still in a queue when the run ended). final_s is when the final

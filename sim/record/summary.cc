@@ -58,11 +58,6 @@ class FiguresBuilder {
   std::vector<double> latencies_;
 };
 
-std::int64_t schema_version(sql::Database& db) {
-  sql::Statement version = db.prepare("PRAGMA user_version");
-  return version.step() ? version.column_int(0) : 0;
-}
-
 void read_run(sql::Database& db, Summary& s) {
   sql::Statement run = db.prepare(
       "SELECT scenario, status, seed, sim_end_s, record_level FROM run ORDER BY run_id LIMIT 1");

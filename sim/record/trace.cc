@@ -20,7 +20,10 @@ struct MessageInfo {
   std::string message_id, sender, origin, kind;
   std::int64_t size_bytes = 0;
   double created_s = 0;
+  std::int64_t about = 0;  // the message a bounce or warning reports on; else 0
 };
+
+constexpr std::int64_t kAboutSchema = 3;  // message.about_msg_id
 
 struct RecipientInfo {
   std::string rcpt, status, final_node, last_reply;
@@ -107,8 +110,11 @@ std::int64_t resolve_message(sql::Database& db, const std::string& db_path,
 
 MessageInfo read_message(sql::Database& db, std::int64_t msg) {
   sql::Statement s = db.prepare(
-      "SELECT message_id, sender, origin, kind, size_bytes, created_s FROM message"
-      " WHERE msg_id = ?");
+      schema_version(db) >= kAboutSchema
+          ? "SELECT message_id, sender, origin, kind, size_bytes, created_s, about_msg_id"
+            " FROM message WHERE msg_id = ?"
+          : "SELECT message_id, sender, origin, kind, size_bytes, created_s, NULL FROM message"
+            " WHERE msg_id = ?");
   s.bind_int(1, msg);
   s.step();
   return {msg,
@@ -117,7 +123,19 @@ MessageInfo read_message(sql::Database& db, std::int64_t msg) {
           s.column_text(2),
           s.column_text(3),
           s.column_int(4),
-          s.column_double(5)};
+          s.column_double(5),
+          s.is_null(6) ? 0 : s.column_int(6)};
+}
+
+// The bounces and warnings sent about `msg`, in order of creation.
+std::vector<MessageInfo> read_notices(sql::Database& db, std::int64_t msg) {
+  std::vector<MessageInfo> out;
+  if (schema_version(db) < kAboutSchema) return out;
+  sql::Statement s =
+      db.prepare("SELECT msg_id FROM message WHERE about_msg_id = ? ORDER BY msg_id");
+  s.bind_int(1, msg);
+  while (s.step()) out.push_back(read_message(db, s.column_int(0)));
+  return out;
 }
 
 std::vector<RecipientInfo> read_recipients(sql::Database& db, std::int64_t msg) {
@@ -224,7 +242,9 @@ void print_message(const MessageInfo& m, const std::vector<RecipientInfo>& recip
   if (!m.message_id.empty()) out << "  <" << m.message_id << ">";
   out << "  from " << (m.sender.empty() ? "<>" : m.sender) << "  " << format_size(m.size_bytes);
   if (m.kind != "user") out << " " << m.kind;
-  out << ", created " << clock(m.created_s) << " at " << m.origin << "\n";
+  out << ", created " << clock(m.created_s) << " at " << m.origin;
+  if (m.about != 0) out << ", about message " << m.about;
+  out << "\n";
   for (const RecipientInfo& r : recipients) {
     const std::string last =
         r.last_code ? std::to_string(r.last_code) + " " + r.last_reply : r.last_reply;
@@ -341,6 +361,11 @@ void print_trace_from(sql::Database& db, const std::string& db_path, const std::
   for (const DeliveryInfo& d : read_deliveries(db, msg)) {
     out << "\ndelivered copy on " << d.node << " (" << d.rcpt << "):\n";
     print_headers(d.headers, out);
+  }
+  for (const MessageInfo& notice : read_notices(db, msg)) {
+    out << "\n"
+        << notice.kind << " sent about it: message " << notice.msg << " from " << notice.origin
+        << " at " << clock(notice.created_s) << "\n";
   }
 }
 

@@ -53,8 +53,8 @@ class Inserter {
         node_(db.prepare("INSERT INTO node(name, kind, retry_policy) VALUES (?, ?, ?)")),
         link_(db.prepare("INSERT INTO link(a, b, bandwidth_bps, latency_s) VALUES (?, ?, ?, ?)")),
         message_(db.prepare(
-            "INSERT INTO message(msg_id, message_id, sender, size_bytes, origin, created_s, kind)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)")),
+            "INSERT INTO message(msg_id, message_id, sender, size_bytes, origin, created_s, kind,"
+            " about_msg_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")),
         hop_(db.prepare("INSERT INTO hop(msg_id, node, queue_id, from_node, arrived_s) VALUES (?, "
                         "?, ?, ?, ?)")),
         attempt_(db.prepare(
@@ -115,7 +115,13 @@ class Inserter {
     message_.bind_int(1, static_cast<std::int64_t>(r.msg));
     bind_optional_text(message_, 2, r.message_id);
     message_.bind_text(3, r.sender).bind_int(4, r.size_bytes).bind_text(5, r.origin);
-    message_.bind_double(6, r.created_s).bind_text(7, r.kind).run();
+    message_.bind_double(6, r.created_s).bind_text(7, r.kind);
+    if (r.about == 0) {
+      message_.bind_null(8);
+    } else {
+      message_.bind_int(8, static_cast<std::int64_t>(r.about));
+    }
+    message_.run();
   }
 
   void write(const mta::MessageQueued& r) {

@@ -85,6 +85,35 @@ TEST_CASE("at level summary the trace has the fates but no hops") {
   CHECK(t.find("not recorded") != std::string::npos);
 }
 
+TEST_CASE("a trace names the bounces a message caused, and a bounce the message it is about") {
+  test::TempDb db;
+  {
+    Recorder recorder(db.path(), {"sample", "", 1, "0.1.0"}, RecordLevel::kAttempts);
+    mta::MailEvents events;
+    recorder.subscribe(events);
+    test::emit_sample_run(events);
+    // b bounces eve's copy of message 1 back to carol.
+    events.message_created({2,
+                            "2.b@b.example",
+                            "",
+                            {"carol@a.example"},
+                            3000,
+                            "b",
+                            test::at_seconds(1801.2),
+                            mta::MessageKind::kBounce,
+                            1});
+    recorder.finish(test::at_seconds(86400));
+  }
+  std::ostringstream original, bounce;
+  print_trace(db.path(), "1", original);
+  print_trace(db.path(), "2", bounce);
+  INFO(original.str() + bounce.str());
+  CHECK(has_line(original.str(), "bounce sent about it: message 2 from b at 00:30:01.200"));
+  CHECK(
+      bounce.str().starts_with("message 2  <2.b@b.example>  from <>  3kB bounce, created "
+                               "00:30:01.200 at b, about message 1\n"));
+}
+
 TEST_CASE("a message is found by its number or its Message-ID with or without brackets") {
   const std::string by_number = trace_of(RecordLevel::kFull, "1");
   CHECK(trace_of(RecordLevel::kFull, "1.a@a.example") == by_number);

@@ -22,7 +22,7 @@ void record_sample(const std::string& path) {
 TEST_CASE("the schema has a version") {
   test::TempDb db;
   record_sample(db.path());
-  CHECK(query_int(db.path(), "PRAGMA user_version") == 2);
+  CHECK(query_int(db.path(), "PRAGMA user_version") == 3);
 }
 
 TEST_CASE("recipient_latency lists delivered recipients with their latency from creation") {
