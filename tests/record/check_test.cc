@@ -12,14 +12,12 @@
 namespace mailsim::record {
 namespace {
 
+// The sample run with its two nodes, which attempts and hops refer to.
 void record_sample(const std::string& path) {
-  Recorder recorder(path, {"sample", "abc123", 7, "0.1.0"}, RecordLevel::kAttempts);
-  recorder.add_node("a", "mta");
-  recorder.add_node("b", "mta");
-  mta::MailEvents events;
-  recorder.subscribe(events);
-  test::emit_sample_run(events);
-  recorder.finish(test::at_seconds(86400));
+  test::record_sample_run(path, RecordLevel::kAttempts, [](Recorder& recorder, mta::MailEvents&) {
+    recorder.add_node("a", "mta");
+    recorder.add_node("b", "mta");
+  });
 }
 
 // Damages a recorded database the way a faulty model or writer would.

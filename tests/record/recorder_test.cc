@@ -17,14 +17,10 @@ using test::query_double;
 using test::query_int;
 using test::query_text;
 
-const RunInfo kInfo{"sample", "abc123", 7, "0.1.0"};
+const RunInfo& kInfo = test::kSampleInfo;
 
 void record_sample(const std::string& path, RecordLevel level) {
-  Recorder recorder(path, kInfo, level);
-  mta::MailEvents events;
-  recorder.subscribe(events);
-  test::emit_sample_run(events);
-  recorder.finish(at_seconds(86400));
+  test::record_sample_run(path, level);
 }
 
 TEST_CASE("a finished run is marked completed with its end time") {

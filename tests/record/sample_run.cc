@@ -131,6 +131,18 @@ void emit_sample_run(mta::MailEvents& events) {
                           "Subject: hello\r\n"});
 }
 
+const RunInfo kSampleInfo{"sample", "abc123", 7, "0.1.0"};
+
+void record_sample_run(const std::string& path, RecordLevel level,
+                       const std::function<void(Recorder&, mta::MailEvents&)>& more) {
+  Recorder recorder(path, kSampleInfo, level);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  emit_sample_run(events);
+  if (more) more(recorder, events);
+  recorder.finish(at_seconds(86400));
+}
+
 void record_latency_run(const std::string& path) {
   Recorder recorder(path, {"latencies", "", 42, "0.1.0"}, RecordLevel::kSummary);
   mta::MailEvents events;

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "mailsim/mta/events.h"
+#include "mailsim/record/recorder.h"
 
 namespace mailsim::record::test {
 
@@ -34,6 +36,13 @@ double query_double(const std::string& db_path, const std::string& sql);
 // queued at b as Q2 at 1801 s; eve bounced at 1801.2 s with 550 5.1.1; bob delivered at
 // 7200.5 s with a header block.
 void emit_sample_run(mta::MailEvents& events);
+
+// The run info the sample run is recorded under: scenario "sample", hash "abc123", seed 7.
+extern const RunInfo kSampleInfo;
+// Records the sample run into `path` at `level` and finishes it at 86400 s. `more` runs
+// after the sample's events and before the finish, to add nodes or further events.
+void record_sample_run(const std::string& path, RecordLevel level,
+                       const std::function<void(Recorder&, mta::MailEvents&)>& more = {});
 
 Time at_seconds(double s);
 

@@ -12,13 +12,7 @@ namespace {
 
 std::string trace_of(RecordLevel level, const std::string& message = "1") {
   test::TempDb db;
-  {
-    Recorder recorder(db.path(), {"sample", "", 1, "0.1.0"}, level);
-    mta::MailEvents events;
-    recorder.subscribe(events);
-    test::emit_sample_run(events);
-    recorder.finish(test::at_seconds(86400));
-  }
+  test::record_sample_run(db.path(), level);
   std::ostringstream out;
   print_trace(db.path(), message, out);
   return out.str();
@@ -87,23 +81,19 @@ TEST_CASE("at level summary the trace has the fates but no hops") {
 
 TEST_CASE("a trace names the bounces a message caused, and a bounce the message it is about") {
   test::TempDb db;
-  {
-    Recorder recorder(db.path(), {"sample", "", 1, "0.1.0"}, RecordLevel::kAttempts);
-    mta::MailEvents events;
-    recorder.subscribe(events);
-    test::emit_sample_run(events);
-    // b bounces eve's copy of message 1 back to carol.
-    events.message_created({2,
-                            "2.b@b.example",
-                            "",
-                            {"carol@a.example"},
-                            3000,
-                            "b",
-                            test::at_seconds(1801.2),
-                            mta::MessageKind::kBounce,
-                            1});
-    recorder.finish(test::at_seconds(86400));
-  }
+  test::record_sample_run(db.path(), RecordLevel::kAttempts,
+                          [](Recorder&, mta::MailEvents& events) {
+                            // b bounces eve's copy of message 1 back to carol.
+                            events.message_created({2,
+                                                    "2.b@b.example",
+                                                    "",
+                                                    {"carol@a.example"},
+                                                    3000,
+                                                    "b",
+                                                    test::at_seconds(1801.2),
+                                                    mta::MessageKind::kBounce,
+                                                    1});
+                          });
   std::ostringstream original, bounce;
   print_trace(db.path(), "1", original);
   print_trace(db.path(), "2", bounce);

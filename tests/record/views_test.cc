@@ -12,11 +12,7 @@ using test::query_int;
 using test::query_text;
 
 void record_sample(const std::string& path) {
-  Recorder recorder(path, {"sample", "abc123", 7, "0.1.0"}, RecordLevel::kAttempts);
-  mta::MailEvents events;
-  recorder.subscribe(events);
-  test::emit_sample_run(events);
-  recorder.finish(test::at_seconds(86400));
+  test::record_sample_run(path, RecordLevel::kAttempts);
 }
 
 TEST_CASE("the schema has a version") {
