@@ -4,16 +4,53 @@
 #include <chrono>
 #include <cstdio>
 #include <optional>
+#include <vector>
 
 namespace mailsim::cli {
 namespace {
 
-// The percentage line on stderr: a step at each whole percent of the run, with the event
-// rate and the wall-clock time left at the rate so far.
+// Users' messages created and finished (every recipient delivered, bounced or expired), for
+// the progress line. Bounces and warnings are the MTAs' own mail and are not counted.
+class MessageTally {
+ public:
+  explicit MessageTally(mta::MailEvents& events) : events_(events) {
+    created_id_ = events.message_created.connect([this](const mta::MessageCreated& m) {
+      if (m.kind != mta::MessageKind::kUser) return;
+      if (open_.size() <= m.msg) open_.resize(m.msg + 1, 0);
+      open_[m.msg] = static_cast<std::uint32_t>(m.recipients.size());
+      ++created_;
+    });
+    final_id_ = events.recipient_final.connect([this](const mta::RecipientFinal& r) {
+      if (r.msg < open_.size() && open_[r.msg] > 0 && --open_[r.msg] == 0) ++done_;
+    });
+  }
+  ~MessageTally() {
+    events_.message_created.disconnect(created_id_);
+    events_.recipient_final.disconnect(final_id_);
+  }
+  MessageTally(const MessageTally&) = delete;
+  MessageTally& operator=(const MessageTally&) = delete;
+
+  std::uint64_t created() const { return created_; }
+  std::uint64_t done() const { return done_; }
+
+ private:
+  mta::MailEvents& events_;
+  std::uint64_t created_id_ = 0;
+  std::uint64_t final_id_ = 0;
+  std::vector<std::uint32_t> open_;  // by message number: recipients not yet final
+  std::uint64_t created_ = 0;
+  std::uint64_t done_ = 0;
+};
+
+// The percentage line on stderr: a step at each whole percent of the run, with the
+// messages done, the event rate and the wall-clock time left at the rate so far.
 class Progress {
  public:
-  Progress(bool shown, Time until)
-      : shown_(shown), until_(until), started_(std::chrono::steady_clock::now()) {}
+  Progress(bool shown, Time until, mta::MailEvents& events)
+      : shown_(shown), until_(until), started_(std::chrono::steady_clock::now()) {
+    if (shown_) tally_.emplace(events);
+  }
 
   // The next time to report at; Time::max() when progress is not shown.
   Time next() const { return shown_ ? at(done_ + 1) : Time::max(); }
@@ -26,8 +63,11 @@ class Progress {
     const double rate = wall > 0 ? static_cast<double>(sim.executed()) / wall : 0;
     const double left = done_ > 0 ? wall * (kSteps - done_) / done_ : 0;
     std::fprintf(stderr,
-                 "\rsimulating %3d%%  (simulated %s, %llu events, %.3g events/s, %.0f s left)  ",
+                 "\rsimulating %3d%%  (simulated %s, %llu/%llu messages done, %llu events, %.3g "
+                 "events/s, %.0f s left)  ",
                  done_, format_clock(sim.now()).c_str(),
+                 static_cast<unsigned long long>(tally_->done()),
+                 static_cast<unsigned long long>(tally_->created()),
                  static_cast<unsigned long long>(sim.executed()), rate, left);
   }
 
@@ -46,6 +86,7 @@ class Progress {
   Time until_;
   std::chrono::steady_clock::time_point started_;
   int done_ = 0;
+  std::optional<MessageTally> tally_;
 };
 
 void sample_all(scenario::World& world, Time t, const QueueSampleSink& sample) {
@@ -58,7 +99,7 @@ bool drive(scenario::World& world, const DriveOptions& o, const QueueSampleSink&
            const std::function<bool()>& stop) {
   world.start();
   Simulator& sim = world.simulator();
-  Progress progress(o.progress, o.until);
+  Progress progress(o.progress, o.until, world.events());
   Time t = sim.now();
   Time next_sample = t;
   std::optional<Time> sampled;
