@@ -96,6 +96,7 @@ std::optional<HoldResult> parse_hold_line(std::string_view line) {
       !parse_peer_field(line, "seconds", result.seconds)) {
     return std::nullopt;
   }
+  parse_peer_field(line, "sim_end_ns", result.sim_end_ns);
   return result;
 }
 

@@ -55,6 +55,9 @@ HoldPlan default_hold_plan(std::size_t size);
 struct HoldResult {
   std::uint64_t events = 0;  // timed events
   double seconds = 0;        // wall-clock time they took
+  // The simulated time of the last event, in ns, when a peer's line gives it (sim_end_ns=);
+  // else -1. Every engine that runs the same plan must end at the same time.
+  std::int64_t sim_end_ns = -1;
   double events_per_second() const {
     return seconds > 0 ? static_cast<double>(events) / seconds : 0;
   }
@@ -69,7 +72,8 @@ HoldResult run_mailsim_hold(const HoldPlan& plan);
 // seconds=0.1234 events_per_s=16207455". `engine` and `scheduler` must not contain spaces.
 std::string format_hold_line(std::string_view engine, std::string_view scheduler,
                              const HoldPlan& plan, const HoldResult& result);
-// Reads `events` and `seconds` back from such a line; nullopt when it is not one.
+// Reads `events`, `seconds` and, when there, `sim_end_ns` back from such a line; nullopt
+// when it is not one.
 std::optional<HoldResult> parse_hold_line(std::string_view line);
 
 }  // namespace mailsim::bench
