@@ -10,11 +10,12 @@ mailsim_build_packages=(
 )
 # What the test suite adds: Catch2 and the programs tests use as independent checkers,
 # among them the SMTP peers of the realnet interop tests (smtplib comes with python3), and
-# what the notebooks and tools/plot need to run headless (ipykernel brings the kernel), and
-# SimPy, whose hold-model peer of the engine benchmark a test cross-checks.
+# what the notebooks and tools/plot need to run headless (ipykernel brings the kernel;
+# python3-yaml lets notebooks read scenarios), and SimPy, whose hold-model peer of the
+# engine benchmark a test cross-checks.
 mailsim_test_packages=(catch2 sqlite3 python3 diffutils python3-aiosmtpd swaks graphviz
   python3-pandas python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel
-  python3-simpy)
+  python3-yaml python3-simpy)
 # The peers the benchmarks compare against (optional for everything else).
 mailsim_bench_packages=(libns3-dev libsimgrid-dev python3-simpy)
 
