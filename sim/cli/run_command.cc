@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -87,6 +88,18 @@ struct RunOptions {
   bool quiet = false;
 };
 
+// The simulation's speed, after the summary: the events the engine executed and the
+// wall-clock time of the simulation loop (recording overlaps it on its own thread; loading
+// the scenario and closing the results file are not counted).
+void print_speed(std::uint64_t events, double wall_s) {
+  char line[160];
+  std::snprintf(line, sizeof line,
+                "events      %llu in %.3f s of wall-clock time (%.3g events/s)\n",
+                static_cast<unsigned long long>(events), wall_s,
+                wall_s > 0 ? static_cast<double>(events) / wall_s : 0.0);
+  std::cout << line;
+}
+
 // Simulates with the recorder subscribed. Returns the exit status: 0, or the status for
 // the signal that stopped the run.
 int simulate(scenario::ScenarioConfig config, const RunOptions& o) {
@@ -103,6 +116,7 @@ int simulate(scenario::ScenarioConfig config, const RunOptions& o) {
   const DriveOptions drive_options{Time::zero() + o.until, o.sample_interval,
                                    !o.quiet && isatty(STDERR_FILENO) != 0};
   bool completed = false;
+  const auto wall_start = std::chrono::steady_clock::now();
   try {
     completed = drive(
         world, drive_options,
@@ -115,6 +129,8 @@ int simulate(scenario::ScenarioConfig config, const RunOptions& o) {
     throw;
   }
   const Time end = world.simulator().now();
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   if (completed) {
     recorder.finish(end);
   } else {
@@ -122,6 +138,7 @@ int simulate(scenario::ScenarioConfig config, const RunOptions& o) {
   }
   if (!o.quiet) {
     record::print_summary(record::read_summary(o.out), std::cout);
+    print_speed(world.simulator().executed(), wall_s);
     std::cout << "results: " << o.out << "\n";
   }
   if (completed) return 0;
