@@ -2,8 +2,9 @@
 # tools/plot draws KIND from a fresh run of a shipped scenario, as PNG and as SVG: each
 # file is a valid, non-trivial figure, drawing it again gives the same bytes, and the SVG
 # shows what the results hold, read here with sqlite3 rather than through tools/plot: the
-# delivered count in the CDF's legend, every sampled MTA, every message and node of the
-# hop delays, message 1's nodes and attempt outcomes, each run's number of attempts.
+# delivered count in the CDF's legend, every sampled MTA and every outage, every message
+# and node of the hop delays, message 1's nodes and attempt outcomes, each run's number
+# of attempts.
 # retry-timeline draws two runs that differ in their retry preset.
 # usage: plot.sh MAILSIM PLOT SCENARIO.yaml KIND
 set -euo pipefail
@@ -27,7 +28,8 @@ case $kind in
     ;;
   queue)
     [ "$(sql 'SELECT COUNT(*) FROM queue_sample')" -gt 0 ]
-    mapfile -t texts < <(sql "SELECT DISTINCT node FROM queue_sample")
+    mapfile -t texts < <(sql "SELECT DISTINCT node FROM queue_sample
+                              UNION SELECT kind || ' ' || target FROM outage")
     ;;
   hop-delay)
     [ "$(sql "SELECT COUNT(*) FROM message WHERE kind = 'user'")" -le 50 ] # a bar each

@@ -49,9 +49,11 @@ def outcome_legend(ax, outcomes):
               bbox_to_anchor=(1.01, 1))
 
 def save(fig, path, fmt):
-    """Writes FIG with metadata that does not change between runs."""
-    metadata = ({"Creator": "mailsim tools/plot", "Date": None} if fmt == "svg"
-                else {"Software": "mailsim tools/plot"})
+    """Writes FIG with metadata that does not change between runs. It names matplotlib's
+    version: another version may draw the same figure with other bytes."""
+    import matplotlib
+    creator = f"mailsim tools/plot (matplotlib {matplotlib.__version__})"
+    metadata = ({"Creator": creator, "Date": None} if fmt == "svg" else {"Software": creator})
     try:
         fig.savefig(path, format=fmt, dpi=100, metadata=metadata, bbox_inches="tight")
     except OSError as e:
