@@ -4,15 +4,11 @@
 #include <memory>
 #include <utility>
 
+#include "mta/address.h"
+
 namespace mailsim::mta {
 
 namespace {
-
-std::string client_address(net::NodeId node) {  // a stable made-up address per host
-  const std::uint32_t n = node + 1;
-  return "10." + std::to_string(n >> 16 & 0xff) + "." + std::to_string(n >> 8 & 0xff) + "." +
-         std::to_string(n & 0xff);
-}
 
 std::string protocol_of(const smtp::SessionInfo& session) {
   if (!session.authenticated_user.empty()) return "ESMTPA";
@@ -29,7 +25,7 @@ smtp::ReceivedFields received_fields(const smtp::SessionInfo& session, net::Node
                                      const smtp::Envelope& envelope) {
   smtp::ReceivedFields f;
   f.helo_name = session.helo_name;
-  f.client_address = client_address(client);
+  f.client_address = format_address(host_address(client));
   f.with_protocol = protocol_of(session);
   if (envelope.rcpt_to.size() == 1) f.for_rcpt = envelope.rcpt_to.front();
   return f;

@@ -10,6 +10,7 @@
 #include "mta/cleanup.h"
 #include "mta/delivery.h"
 #include "mta/queue_entry.h"
+#include "mta/receive_side.h"
 #include "mta/receiver.h"
 #include "mta/retry_queue.h"
 #include "mta/router.h"
@@ -28,6 +29,7 @@ struct Mta::Impl {
             },
             [this](const smtp::SessionInfo& session, const smtp::Envelope& e, std::string_view data,
                    net::NodeId client) { return receive(session, e, data, client); }},
+        receive_side(ctx.sim, ctx.network, ctx.events, config, receiver_policy),
         scheduler(queue_scheduler(config.retry)),
         host_observer(ctx.network.state_changed.connect([this](const net::StateChange& change) {
           // The host coming back restarts the MTA, which scans its queue.
@@ -65,6 +67,7 @@ struct Mta::Impl {
   Router router;
   RandomStream rng;
   ReceiverPolicy receiver_policy;
+  ReceiveSide receive_side;                 // the listeners and the receive policies' state
   std::map<std::string, QueueEntry> queue;  // by queue id
   std::map<std::string, std::vector<std::string>> mailboxes;
   std::uint64_t queued_total = 0;
@@ -331,20 +334,7 @@ const MtaConfig& Mta::config() const { return impl_->config; }
 void Mta::start() {
   Impl* impl = impl_.get();
   impl->restart_queue();
-  impl->ctx.network.listen(
-      impl->config.host, impl->config.port, [impl](std::shared_ptr<net::Connection> connection) {
-        smtp::ServerConfig sc;
-        sc.hostname = impl->config.hostname;
-        sc.max_message_size = impl->config.message_size_limit;
-        if (!impl->config.auth_users.empty()) {
-          sc.authenticate = [impl](const smtp::Credentials& c) {
-            const auto it = impl->config.auth_users.find(c.user);
-            return it != impl->config.auth_users.end() && it->second == c.password;
-          };
-        }
-        return serve_connection(impl->ctx.sim, sc, impl->receiver_policy,
-                                impl->config.timeouts.server_idle, std::move(connection));
-      });
+  impl->receive_side.listen();
 }
 
 void Mta::set_service_up(bool up) {
@@ -353,7 +343,7 @@ void Mta::set_service_up(bool up) {
   if (up) {
     start();
   } else {
-    impl_->ctx.network.unlisten(impl_->config.host, impl_->config.port);
+    impl_->receive_side.unlisten();
   }
   impl_->ctx.events.service_changed({impl_->config.name, up, impl_->ctx.sim.now()});
 }

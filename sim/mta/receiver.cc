@@ -2,21 +2,33 @@
 
 #include <utility>
 
+#include "mta/address.h"
+#include "mta/receive_side.h"
+
 namespace mailsim::mta {
 
 namespace {
 
 class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<Receiver> {
  public:
-  Receiver(Simulator& sim, smtp::ServerConfig config, const ReceiverPolicy& policy,
-           Duration idle_timeout, std::shared_ptr<net::Connection> connection)
-      : sim_(sim),
+  Receiver(ReceiveSide& side, smtp::ServerConfig config, Duration idle_timeout,
+           std::shared_ptr<net::Connection> connection)
+      : side_(side),
+        sim_(side.sim()),
         idle_timeout_(idle_timeout),
-        policy_(policy),
         connection_(std::move(connection)),
+        client_(host_address(connection_->node(net::Side::kClient))),
         session_(std::move(config), *this) {}
 
+  // A refused connection gets its reply instead of the greeting, and is closed.
   void open() {
+    if (std::optional<smtp::Reply> refusal = side_.admit(client_)) {
+      connection_->send(net::Side::kServer, refusal->wire());
+      closed_ = true;
+      connection_->close(net::Side::kServer);
+      return release();
+    }
+    admitted_ = true;
     session_.open();
     flush();
   }
@@ -31,22 +43,47 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
     release();
   }
 
-  // Every decision is immediate: the receiver never leaves one pending.
   smtp::Reply on_helo(const smtp::SessionInfo&, std::string_view) override {
-    return smtp::make_reply(250, "", "Ok");
+    return side_.degraded(SmtpStage::kEhlo).value_or(smtp::make_reply(250, "", "Ok"));
   }
-  smtp::Decision on_mail(const smtp::SessionInfo&, std::string_view) override {
+  smtp::Decision on_mail(const smtp::SessionInfo&, std::string_view sender) override {
+    if (auto reply = side_.degraded(SmtpStage::kMail)) return *reply;
+    sender_ = std::string(sender);
     return smtp::make_reply(250, "2.1.0", "Ok");
   }
+  // The MTA's recipient checks first (relay control, unknown users), then greylisting of
+  // what they accepted, as Postfix's check_policy_service follows reject_unauth_destination.
   smtp::Decision on_rcpt(const smtp::SessionInfo& session, std::string_view rcpt) override {
-    return policy_.check_recipient(session, rcpt);
+    if (auto reply = side_.degraded(SmtpStage::kRcpt)) return *reply;
+    smtp::Reply reply = side_.policy().check_recipient(session, rcpt);
+    if (!reply.is_positive() || !session.authenticated_user.empty()) return reply;
+    return side_.greylist(client_, sender_, rcpt).value_or(std::move(reply));
   }
+  std::optional<smtp::Reply> on_data(const smtp::SessionInfo&) override {
+    return side_.degraded(SmtpStage::kData);
+  }
+  // With a content filter the reply comes after its delay; the message is queued then,
+  // and not at all when the client has gone meanwhile.
   smtp::Decision on_message(const smtp::SessionInfo& session, const smtp::Envelope& envelope,
                             std::string data) override {
-    return policy_.accept_message(session, envelope, data, connection_->node(net::Side::kClient));
+    if (auto reply = side_.degraded(SmtpStage::kEndOfData)) return *reply;
+    const Duration delay = side_.filter_delay(data.size());
+    if (delay == Duration{}) return accept(session, envelope, data);
+    sim_.schedule_in(delay, [weak = weak_from_this(), session, envelope, data = std::move(data)] {
+      auto self = weak.lock();
+      if (!self || self->closed_) return;
+      self->session_.resume(self->accept(session, envelope, data));
+      self->flush();
+    });
+    return smtp::Decision::pending();
   }
 
  private:
+  smtp::Reply accept(const smtp::SessionInfo& session, const smtp::Envelope& envelope,
+                     std::string_view data) {
+    return side_.policy().accept_message(session, envelope, data,
+                                         connection_->node(net::Side::kClient));
+  }
   void flush() {
     if (std::string out = session_.take_output(); !out.empty()) {
       connection_->send(net::Side::kServer, std::move(out));
@@ -56,7 +93,7 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
       closed_ = true;
       connection_->close(net::Side::kServer);
     }
-    if (!closed_) {  // wait for the client's next command
+    if (!closed_ && !session_.awaiting_decision()) {  // wait for the client's next command
       idle_timer_ = sim_.schedule_in(idle_timeout_, [weak = weak_from_this()] {
         if (auto self = weak.lock()) self->idle();
       });
@@ -67,29 +104,35 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
     flush();
     release();  // the client is gone or silent: nothing more will be read
   }
-  // The handlers own this receiver; they are dropped after the current one returns.
+  // The handlers own this receiver; they are dropped after the current one returns. The
+  // connection stops counting for its client.
   void release() {
+    if (admitted_) side_.release(client_);
+    admitted_ = false;
     sim_.schedule_in(Duration{}, [connection = connection_] {
       connection->set_handlers(net::Side::kServer, {});
     });
   }
 
+  ReceiveSide& side_;
   Simulator& sim_;
   Duration idle_timeout_;
   EventId idle_timer_;
-  const ReceiverPolicy& policy_;
   std::shared_ptr<net::Connection> connection_;
+  std::uint32_t client_;
   smtp::ServerSession session_;
+  std::string sender_;  // of the transaction under way
+  bool admitted_ = false;
   bool closed_ = false;
 };
 
 }  // namespace
 
-net::ConnectionHandlers serve_connection(Simulator& sim, smtp::ServerConfig config,
-                                         const ReceiverPolicy& policy, Duration idle_timeout,
+net::ConnectionHandlers serve_connection(ReceiveSide& side, smtp::ServerConfig config,
+                                         Duration idle_timeout,
                                          std::shared_ptr<net::Connection> connection) {
-  auto receiver = std::make_shared<Receiver>(sim, std::move(config), policy, idle_timeout,
-                                             std::move(connection));
+  auto receiver =
+      std::make_shared<Receiver>(side, std::move(config), idle_timeout, std::move(connection));
   receiver->open();
   return {[receiver](std::string_view bytes) { receiver->on_data(bytes); },
           [receiver] { receiver->on_closed(); }};

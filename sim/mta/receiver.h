@@ -1,6 +1,8 @@
 // The receiving side of one inbound SMTP connection: a server session over a net
 // connection, whose policy decisions come from the MTA (router checks for RCPT, queueing
-// for the message). Keeps itself alive until both sides have closed.
+// for the message) and from its receive side (receive_side.h: connection limits,
+// greylisting, the content filter's delay, degraded replies). Keeps itself alive until
+// both sides have closed.
 #pragma once
 
 #include <functional>
@@ -13,6 +15,8 @@
 
 namespace mailsim::mta {
 
+class ReceiveSide;
+
 struct ReceiverPolicy {
   std::function<smtp::Reply(const smtp::SessionInfo&, std::string_view rcpt)> check_recipient;
   // Queues an accepted message, or refuses it; returns the reply to the final ".".
@@ -22,9 +26,10 @@ struct ReceiverPolicy {
 };
 
 // Serves one accepted connection; returns the server side's handlers. A client silent for
-// `idle_timeout` gets 421 4.4.2 and the connection is closed.
-net::ConnectionHandlers serve_connection(Simulator& sim, smtp::ServerConfig config,
-                                         const ReceiverPolicy& policy, Duration idle_timeout,
+// `idle_timeout` gets 421 4.4.2 and the connection is closed; the server does not wait for
+// the client while its content filter works. `side` must outlive the connection.
+net::ConnectionHandlers serve_connection(ReceiveSide& side, smtp::ServerConfig config,
+                                         Duration idle_timeout,
                                          std::shared_ptr<net::Connection> connection);
 
 }  // namespace mailsim::mta

@@ -51,7 +51,8 @@ smtp::Reply Router::check_recipient(std::string_view rcpt, bool authenticated) c
     return smtp::make_reply(
         550, "5.1.1", quoted + "Recipient address rejected: User unknown in local recipient table");
   }
-  if (authenticated || relays_for(domain)) return smtp::make_reply(250, "2.1.5", "Ok");
+  if (authenticated || config_.receive.open_relay || relays_for(domain))
+    return smtp::make_reply(250, "2.1.5", "Ok");
   return smtp::make_reply(554, "5.7.1", quoted + "Relay access denied");
 }
 

@@ -239,7 +239,7 @@ void Recorder::subscribe(mta::MailEvents& events) {
     if (impl->batch()) impl->on_final(e);
   });
   events.service_changed.connect([impl](const mta::ServiceChange& e) {
-    if (impl->batch()) impl->on_state("mta_down", e.mta, e.up, e.at);
+    if (impl->batch()) impl->on_state(e.kind, e.mta, e.up, e.at);
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include "mailsim/core/text.h"
 #include "mailsim/scenario/config.h"
+#include "scenario/load_receive.h"
 #include "scenario/load_retry.h"
 #include "scenario/yaml_reader.h"
 
@@ -125,6 +126,7 @@ void read_mta_settings(const Yaml& m, mta::MtaConfig& cfg) {
                              "write retry: {preset: postfix, queue_lifetime: 5d}");
   }
   if (m.has("retry")) read_retry(m["retry"], cfg.retry);
+  if (m.has("receive")) read_receive(m["receive"], cfg);
   if (m.has("processing_delay")) cfg.processing_delay = m["processing_delay"].as_duration();
   if (m.has("message_size_limit")) cfg.message_size_limit = m["message_size_limit"].as_size();
   if (m.has("hopcount_limit")) {
@@ -141,8 +143,9 @@ void read_mta_settings(const Yaml& m, mta::MtaConfig& cfg) {
   }
 }
 
-#define MAILSIM_MTA_SETTING_KEYS \
-  "retry", "queue_lifetime", "processing_delay", "message_size_limit", "timeouts", "hopcount_limit"
+#define MAILSIM_MTA_SETTING_KEYS                                                   \
+  "retry", "queue_lifetime", "processing_delay", "message_size_limit", "timeouts", \
+      "hopcount_limit", "receive"
 
 std::set<std::string> lowered_set(const Yaml& y) {
   std::set<std::string> out;
@@ -276,6 +279,10 @@ void read_faults(const Yaml& list, ScenarioConfig& c) {
   list.expect_sequence();
   for (std::size_t i = 0; i < list.size(); ++i) {
     const Yaml f = list.at(i).expect_map();
+    if (f.has("type") && f["type"].as_string() == "degraded_reply") {
+      read_degraded_reply(f, c);
+      continue;
+    }
     f.allow_only({"type", "target", "between", "start", "duration"});
     if (!f.has("type") || !f.has("start") || !f.has("duration")) {
       f.fail("a fault needs type, start and duration",
@@ -290,7 +297,8 @@ void read_faults(const Yaml& list, ScenarioConfig& c) {
     else if (type == "link_down")
       o.kind = faults::OutageKind::kLinkDown;
     else
-      f["type"].fail("unknown fault type '" + type + "'", "use host_down, mta_down or link_down");
+      f["type"].fail("unknown fault type '" + type + "'",
+                     "use host_down, mta_down, link_down or degraded_reply");
     if (o.kind == faults::OutageKind::kLinkDown) {
       if (!f.has("between")) f.fail("a link_down fault names its link", "write between: [a, b]");
       const auto ends = f["between"].as_string_list();

@@ -271,6 +271,7 @@ void ServerSession::data(std::string_view argument) {
   if (!in_transaction_) return send(503, "5.5.1", "Error: need RCPT command");
   if (envelope_.rcpt_to.empty()) return send(554, "5.5.1", "Error: no valid recipients");
   if (!argument.empty()) return send(501, "5.5.4", "Syntax: DATA");
+  if (std::optional<Reply> refusal = policy_.on_data(info_)) return send(*refusal);
   in_data_ = true;
   send(354, "", "End data with <CR><LF>.<CR><LF>");
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mailsim/core/time.h"
+#include "mailsim/mta/receive_config.h"
 #include "mailsim/mta/retry.h"
 #include "mailsim/net/topology.h"
 #include "mailsim/smtp/sasl.h"
@@ -51,6 +52,7 @@ struct MtaConfig {
   // What this MTA's client authenticates with when the next hop offers AUTH (Postfix's
   // smtp_sasl_password_maps, one entry for every next hop).
   std::optional<smtp::Credentials> client_auth;
+  ReceiveConfig receive;  // greylisting, limits, submission (receive_config.h)
 };
 
 }  // namespace mailsim::mta

@@ -99,11 +99,13 @@ struct DelayWarning {
   Time at;
 };
 
-// An MTA's mail service stopped or started again.
+// An MTA's mail service stopped or started again, or (kind "degraded_reply") began or
+// ceased to answer with a fault's degraded replies.
 struct ServiceChange {
   std::string mta;
   bool up = true;
   Time at;
+  std::string kind = "mta_down";  // the outage table's kind
 };
 
 struct MailEvents {

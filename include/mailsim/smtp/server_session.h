@@ -66,6 +66,9 @@ class ServerPolicy {
   virtual Reply on_helo(const SessionInfo& session, std::string_view helo_name) = 0;
   virtual Decision on_mail(const SessionInfo& session, std::string_view sender) = 0;  // "": null
   virtual Decision on_rcpt(const SessionInfo& session, std::string_view recipient) = 0;
+  // Answered at once, after DATA passed the session's own checks: nullopt lets the session
+  // answer 354; a reply refuses DATA and keeps the transaction.
+  virtual std::optional<Reply> on_data(const SessionInfo& /*session*/) { return std::nullopt; }
   // The whole message (headers and body, CRLF line ends, dot-unstuffed, without the final
   // "."); the envelope holds only the recipients the policy accepted, with their DSN options.
   virtual Decision on_message(const SessionInfo& session, const Envelope& envelope,

@@ -1,0 +1,91 @@
+#include "mta/greylist.h"
+
+#include <utility>
+
+#include "mailsim/core/text.h"
+#include "mta/address.h"
+#include "mta/router.h"
+
+namespace mailsim::mta {
+
+namespace {
+
+// postgrey counts a client's passes towards its auto-whitelist at most once an hour, so
+// that one message to many recipients counts once.
+constexpr Duration kPassCountInterval = Duration::hours(1);
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+}  // namespace
+
+std::optional<GreylistConfig> greylist_preset(std::string_view name) {
+  GreylistConfig c;  // its defaults are postgrey's
+  c.enabled = true;
+  c.preset = std::string(name);
+  if (name == "postgrey") return c;
+  if (name == "milter-greylist") {
+    c.delay = Duration::seconds(1800);
+    c.retry_window = Duration::days(5);     // greylisted entries time out after 5 d
+    c.pass_lifetime = Duration::hours(24);  // autowhite 24 h
+    c.whitelist_client_after = 0;
+    c.prefix_bits = 32;  // the client's own address, unless "subnetmatch" says otherwise
+    c.code = 451;
+    c.enhanced = "4.7.1";
+    c.text = "Greylisting in action, please come back later";
+    return c;
+  }
+  return std::nullopt;
+}
+
+std::optional<smtp::Reply> Greylist::check(Time now, std::uint32_t client, std::string_view sender,
+                                           std::string_view rcpt) {
+  const std::uint32_t network = network_of(client, config_.prefix_bits);
+  if (whitelisted(network, now)) return std::nullopt;
+  const auto [it, fresh] =
+      triplets_.try_emplace(Key{network, ascii_lower(sender), ascii_lower(rcpt)});
+  Triplet& t = it->second;
+  const bool forgotten = t.passed && now - t.last_seen > config_.pass_lifetime;
+  const bool retried_too_late = !t.passed && now - t.first_seen > config_.retry_window;
+  if (fresh || forgotten || retried_too_late) t = Triplet{now, now, false};
+  t.last_seen = now;
+  if (!t.passed && now - t.first_seen < config_.delay) return reply_for(rcpt);
+  t.passed = true;
+  count_pass(network, now);
+  return std::nullopt;
+}
+
+bool Greylist::whitelisted(std::uint32_t network, Time now) {
+  if (config_.whitelist_client_after <= 0) return false;
+  const auto it = clients_.find(network);
+  if (it == clients_.end()) return false;
+  if (now - it->second.last_counted > config_.pass_lifetime) {  // not seen for too long
+    clients_.erase(it);
+    return false;
+  }
+  if (it->second.passes < config_.whitelist_client_after) return false;
+  count_pass(network, now);  // keeps an active client's entry alive, as postgrey does
+  return true;
+}
+
+void Greylist::count_pass(std::uint32_t network, Time now) {
+  if (config_.whitelist_client_after <= 0) return;
+  Client& c = clients_[network];
+  if (c.passes == 0 || now - c.last_counted >= kPassCountInterval) {
+    ++c.passes;
+    c.last_counted = now;
+  }
+}
+
+smtp::Reply Greylist::reply_for(std::string_view rcpt) const {
+  std::string text = config_.text;
+  replace_all(text, "{rcpt}", rcpt);
+  replace_all(text, "{domain}", domain_of(rcpt));
+  return smtp::make_reply(config_.code, config_.enhanced, text);
+}
+
+}  // namespace mailsim::mta

@@ -1,0 +1,105 @@
+#include "mta/receive_side.h"
+
+#include <string>
+#include <utility>
+
+#include "mta/address.h"
+
+namespace mailsim::mta {
+
+ReceiveSide::ReceiveSide(Simulator& sim, net::Network& network, MailEvents& events,
+                         const MtaConfig& config, const ReceiverPolicy& policy)
+    : sim_(sim),
+      network_(network),
+      events_(events),
+      config_(config),
+      policy_(policy),
+      greylist_(config.receive.greylist) {
+  for (const DegradedReply& d : config_.receive.degraded) {
+    sim_.schedule_at(d.start, [this] { degraded_window(true); });
+    sim_.schedule_at(d.start + d.duration, [this] { degraded_window(false); });
+  }
+}
+
+void ReceiveSide::degraded_window(bool start) {
+  degraded_in_force_ += start ? 1 : -1;
+  if (degraded_in_force_ != (start ? 1 : 0)) return;
+  events_.service_changed({config_.name, !start, sim_.now(), "degraded_reply"});
+}
+
+void ReceiveSide::listen() {
+  serve_on(config_.port);
+  if (config_.receive.submission) serve_on(kSubmissionPort);
+}
+
+void ReceiveSide::unlisten() {
+  network_.unlisten(config_.host, config_.port);
+  if (config_.receive.submission) network_.unlisten(config_.host, kSubmissionPort);
+}
+
+void ReceiveSide::serve_on(int port) {
+  network_.listen(config_.host, port, [this, port](std::shared_ptr<net::Connection> connection) {
+    smtp::ServerConfig sc;
+    sc.hostname = config_.hostname;
+    sc.max_message_size = config_.message_size_limit;
+    sc.max_recipients = config_.receive.max_recipients;
+    if (!config_.auth_users.empty()) {
+      sc.authenticate = [this](const smtp::Credentials& c) {
+        const auto it = config_.auth_users.find(c.user);
+        return it != config_.auth_users.end() && it->second == c.password;
+      };
+    }
+    sc.require_auth = port == kSubmissionPort;
+    return serve_connection(*this, std::move(sc), config_.timeouts.server_idle,
+                            std::move(connection));
+  });
+}
+
+std::optional<smtp::Reply> ReceiveSide::admit(std::uint32_t client) {
+  if (auto reply = degraded(SmtpStage::kConnect)) return reply;
+  int& open = connections_[client];
+  const int limit = config_.receive.max_connections_per_client;
+  if (limit > 0 && open >= limit) {
+    // Postfix's smtpd, when anvil reports smtpd_client_connection_count_limit reached.
+    return smtp::make_reply(
+        421, "4.7.0",
+        config_.hostname + " Error: too many connections from " + format_address(client));
+  }
+  ++open;
+  return std::nullopt;
+}
+
+void ReceiveSide::release(std::uint32_t client) {
+  const auto it = connections_.find(client);
+  if (it != connections_.end() && --it->second <= 0) connections_.erase(it);
+}
+
+std::optional<smtp::Reply> ReceiveSide::degraded(SmtpStage stage) const {
+  const Time now = sim_.now();
+  for (const DegradedReply& d : config_.receive.degraded) {
+    if (d.stage == stage && d.start <= now && now < d.start + d.duration) return d.reply;
+  }
+  return std::nullopt;
+}
+
+std::optional<smtp::Reply> ReceiveSide::greylist(std::uint32_t client, std::string_view sender,
+                                                 std::string_view rcpt) {
+  if (!config_.receive.greylist.enabled) return std::nullopt;
+  return greylist_.check(sim_.now(), client, sender, rcpt);
+}
+
+Duration ReceiveSide::filter_delay(std::size_t octets) const {
+  const auto& r = config_.receive;
+  const auto size = static_cast<std::int64_t>(octets);
+  // per_kib * octets / 1024, pro rata, without overflow for any realistic delay.
+  const Duration per_octets =
+      r.filter_per_kib * (size / 1024) +
+      Duration::nanoseconds(r.filter_per_kib.ns() * (size % 1024) / 1024);
+  return r.filter_per_message + per_octets;
+}
+
+const char* to_string(SmtpStage stage) {
+  return kSmtpStages[static_cast<std::size_t>(stage)].data();  // each a string literal
+}
+
+}  // namespace mailsim::mta

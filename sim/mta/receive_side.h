@@ -1,0 +1,67 @@
+// An MTA's SMTP server side: its listeners (port 25; 587 for submission) and what its
+// receive policies remember across connections: the greylist, the connections open per
+// client address, the degraded replies of the scenario's faults. Each accepted connection
+// is served by a Receiver (receiver.h) that asks this object. Owned by the MTA; the
+// configuration and policy must outlive it. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string_view>
+
+#include "mailsim/core/simulator.h"
+#include "mailsim/mta/config.h"
+#include "mailsim/mta/events.h"
+#include "mailsim/net/network.h"
+#include "mta/greylist.h"
+#include "mta/receiver.h"
+
+namespace mailsim::mta {
+
+inline constexpr int kSubmissionPort = 587;
+
+class ReceiveSide {
+ public:
+  // Schedules the degraded replies' windows on `sim`; each one's start and end is told to
+  // `events` as a ServiceChange of kind "degraded_reply" (overlapping ones as one).
+  ReceiveSide(Simulator& sim, net::Network& network, MailEvents& events, const MtaConfig& config,
+              const ReceiverPolicy& policy);
+  ReceiveSide(const ReceiveSide&) = delete;
+  ReceiveSide& operator=(const ReceiveSide&) = delete;
+
+  void listen();  // port config.port, and kSubmissionPort with receive.submission
+  void unlisten();
+
+  // For the receivers. At connect: nullopt to greet, or the reply that refuses the
+  // connection (a degraded greeting, 421 4.7.0 for too many connections from the client).
+  // An admitted connection counts for its client until release().
+  std::optional<smtp::Reply> admit(std::uint32_t client);
+  void release(std::uint32_t client);
+  // The reply a degraded-reply fault puts in place of the server's own now, if any.
+  std::optional<smtp::Reply> degraded(SmtpStage stage) const;
+  // After the recipient checks accepted RCPT from an unauthenticated client: nullopt, or
+  // the greylisting reply.
+  std::optional<smtp::Reply> greylist(std::uint32_t client, std::string_view sender,
+                                      std::string_view rcpt);
+  // The content filter's time for a message of `octets`.
+  Duration filter_delay(std::size_t octets) const;
+
+  Simulator& sim() { return sim_; }
+  const ReceiverPolicy& policy() const { return policy_; }
+
+ private:
+  void serve_on(int port);
+  void degraded_window(bool start);
+
+  Simulator& sim_;
+  net::Network& network_;
+  MailEvents& events_;
+  const MtaConfig& config_;
+  const ReceiverPolicy& policy_;
+  Greylist greylist_;
+  std::map<std::uint32_t, int> connections_;  // client address -> connections open now
+  int degraded_in_force_ = 0;
+};
+
+}  // namespace mailsim::mta

@@ -1,0 +1,98 @@
+// The receive-side limits of ../shared/reference/mta-behaviour.md §4 seen from a Postfix
+// sender: too many connections from one client (421 4.7.0), too many recipients (452
+// 4.5.3, the rest retried in a later transaction), a message over the size limit (552
+// 5.3.4, bounced), and a content filter that holds the reply to the end of DATA. Each
+// latency is compared with the plain delivery L0 of the same message on the same world.
+#include "scenario/receive_world.h"
+#include "support/catch.h"
+
+using mailsim::Duration;
+using namespace mailsim::mta;
+
+namespace {
+
+const Duration kDay = Duration::days(1);
+
+std::string message_to(const std::string& to, const std::string& at = "0s") {
+  return "{at: " + at + ", origin: a, from: x@a.example, to: " + to + ", size: 4KiB}";
+}
+
+}  // namespace
+
+TEST_CASE("a second simultaneous connection from the same client gets 421 4.7.0") {
+  // Two messages at 0 open two connections at once; b allows one per client. The second
+  // is refused at its greeting, deferred, and Postfix's scan at 300 s sends it alone:
+  // delivered at 300 s + L0 (L0: carol's message alone).
+  const Duration l0 = delivered_at(
+      record_run(a_to_b("postfix", "{}", "[" + message_to("carol@b.example") + "]"), kDay),
+      "carol@b.example");
+  const RecordedRun r = record_run(
+      a_to_b("postfix", "{max_connections_per_client: 1}",
+             "[" + message_to("bob@b.example") + ", " + message_to("carol@b.example") + "]"),
+      kDay);
+  CHECK(attempt_starts(r) == std::vector<double>{0, 0, 300});
+  REQUIRE(r.attempts.size() == 3);
+  const AttemptFinished& refused =
+      r.attempts[0].outcome == AttemptOutcome::kSent ? r.attempts[1] : r.attempts[0];
+  CHECK(refused.outcome == AttemptOutcome::kDeferred);
+  CHECK(refused.code == 421);
+  CHECK(refused.enhanced == "4.7.0");
+  // a is the scenario's first host: 10.0.0.1 (sim/mta/address.h).
+  CHECK(refused.text == "mail.b.example Error: too many connections from 10.0.0.1");
+  CHECK(delivered_at(r, "carol@b.example") == Duration::seconds(300) + l0);
+}
+
+TEST_CASE("the recipient past the limit gets 452 4.5.3 and goes in a later transaction") {
+  // b takes 2 recipients per message: bob and carol go at once, dave is deferred by 452
+  // and retried alone by the scan at 300 s, as a message to dave alone would go (L0).
+  const Duration l0 = delivered_at(
+      record_run(a_to_b("postfix", "{}", "[" + message_to("dave@b.example") + "]"), kDay),
+      "dave@b.example");
+  const RecordedRun r =
+      record_run(a_to_b("postfix", "{max_recipients: 2}",
+                        "[" + message_to("[bob@b.example, carol@b.example, dave@b.example]") + "]"),
+                 kDay);
+  CHECK(attempt_starts(r) == std::vector<double>{0, 300});
+  REQUIRE(r.attempts.size() == 2);
+  CHECK(r.attempts[0].outcome == AttemptOutcome::kSent);  // to bob and carol
+  REQUIRE(r.attempts[0].recipients.size() == 3);
+  CHECK(r.attempts[0].recipients[0].code == 250);
+  CHECK(r.attempts[0].recipients[1].code == 250);
+  CHECK(r.attempts[0].recipients[2].code == 452);
+  CHECK(r.attempts[0].recipients[2].enhanced == "4.5.3");
+  CHECK(r.attempts[0].recipients[2].text == "Error: too many recipients");
+  CHECK(delivered_at(r, "bob@b.example") < Duration::seconds(1));
+  CHECK(delivered_at(r, "dave@b.example") == Duration::seconds(300) + l0);
+}
+
+TEST_CASE("a message over the size limit is refused with 552 5.3.4 and bounced") {
+  // 4 KiB of body is over b's 2 KiB: refused at MAIL (SIZE=), a permanent failure.
+  std::string limited = a_to_b("postfix", "{}", "[" + message_to("bob@b.example") + "]");
+  const std::string anchor = "mailboxes: [bob, carol, dave],";
+  limited.replace(limited.find(anchor), anchor.size(), anchor + " message_size_limit: 2KiB,");
+  const RecordedRun s = record_run(limited, kDay);
+  REQUIRE(!s.attempts.empty());
+  CHECK(s.attempts[0].outcome == AttemptOutcome::kRejected);
+  CHECK(s.attempts[0].code == 552);
+  CHECK(s.attempts[0].enhanced == "5.3.4");
+  CHECK(s.attempts[0].text == "Message size exceeds fixed limit");
+  REQUIRE(!s.finals.empty());
+  CHECK(s.finals[0].rcpt == "bob@b.example");
+  CHECK(s.finals[0].status == FinalStatus::kBounced);
+}
+
+TEST_CASE("a content filter delays the reply to the end of DATA by its time for the message") {
+  // per_message 2 s and per_kib 1 s: for the message's `size` octets as b receives them
+  // (the created message, a adds no header of its own) the reply to "." comes
+  // 2 s + size / 1024 s later, and b queues (and delivers) the message then.
+  const std::string messages = "[" + message_to("bob@b.example") + "]";
+  const RecordedRun plain = record_run(a_to_b("postfix", "{}", messages), kDay);
+  const RecordedRun filtered = record_run(
+      a_to_b("postfix", "{content_filter: {per_message: 2s, per_kib: 1s}}", messages), kDay);
+  REQUIRE(filtered.created.size() == 1);
+  const std::int64_t size = filtered.created[0].size_bytes;
+  const Duration filter = Duration::seconds(2) + Duration::nanoseconds(1'000'000'000 * size / 1024);
+  CHECK(delivered_at(filtered, "bob@b.example") == delivered_at(plain, "bob@b.example") + filter);
+  REQUIRE(filtered.attempts.size() == 1);
+  CHECK(filtered.attempts[0].ended - plain.attempts[0].ended == filter);
+}
