@@ -20,7 +20,12 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   void pump();
   void arm_timer();
   void finish_session();
+  bool site_level(const smtp::ClientResult& r) const;
+  std::string said(const smtp::Reply& reply) const;
+  bool moves_on(const smtp::ClientResult& r) const;
+  void move_on(const smtp::ClientResult& r);
   void report(AttemptOutcome outcome, const smtp::Reply& reply);
+  void complete(std::vector<AttemptRecipient> last);
 
   DeliveryContext ctx_;
   DeliveryRequest request_;
@@ -28,7 +33,12 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   AttemptFinished attempt_;
   std::unique_ptr<smtp::ClientSession> session_;
   std::shared_ptr<net::Connection> connection_;
-  std::string host_;  // the connected host's DNS name
+  std::string host_;        // the connected host's DNS name
+  std::size_t index_ = 0;   // of the host tried now
+  int session_number_ = 0;  // handlers of an earlier host's session ignore what they get
+  smtp::ClientStage replied_at_ = smtp::ClientStage::kGreeting;  // before the last reply
+  std::vector<AttemptRecipient> decided_;                        // by earlier hosts, for good
+  std::string site_reason_;  // why the last host failed at the site level; "" once past EHLO
   EventId timer_;
   bool lost_ = false;
   bool finished_ = false;
@@ -46,6 +56,11 @@ const std::string& node_name(const DeliveryContext& c, net::NodeId n) {
 }
 
 void Delivery::try_host(std::size_t index) {
+  index_ = index;
+  host_.clear();
+  ++session_number_;
+  lost_ = false;
+  finished_ = false;
   attempt_ = AttemptFinished{};
   attempt_.msg = request_.msg;
   attempt_.from_node = node_name(ctx_, ctx_.config.host);
@@ -66,9 +81,10 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
            smtp::make_reply(451, "4.4.1",
                             "connect to " + host + ":25: " +
                                 (refused ? "Connection refused" : "Connection timed out")));
+    site_reason_ = attempt_.text;
     if (index + 1 < request_.hosts.size()) return try_host(index + 1);
     finished_ = true;
-    return done_({std::move(attempt_.recipients), {}, false});  // every recipient deferred
+    return complete(std::move(attempt_.recipients));  // every recipient deferred
   }
   connection_ = std::move(result.connection);
   host_ = request_.hosts[index].name;
@@ -77,13 +93,20 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
       request_.message);
   // The connection's handlers keep the delivery alive until finish_session() drops them.
   auto self = shared_from_this();
-  connection_->set_handlers(net::Side::kClient, {[self](std::string_view bytes) {
-                                                   if (self->finished_) return;
+  const int n = session_number_;
+  const auto current = [self, n] { return !self->finished_ && n == self->session_number_; };
+  connection_->set_handlers(net::Side::kClient, {[self, current](std::string_view bytes) {
+                                                   if (!current()) return;
+                                                   // The stage a failure came in: QUIT's
+                                                   // reply does not count.
+                                                   if (!self->session_->done()) {
+                                                     self->replied_at_ = self->session_->stage();
+                                                   }
                                                    self->session_->receive(bytes);
                                                    self->pump();
                                                  },
-                                                 [self] {
-                                                   if (self->finished_) return;
+                                                 [self, current] {
+                                                   if (!current()) return;
                                                    if (!self->session_->done()) self->lost_ = true;
                                                    self->session_->connection_lost();
                                                    self->finish_session();
@@ -122,8 +145,8 @@ void Delivery::arm_timer() {
                          : session_->stage() == smtp::ClientStage::kDataBody ? t.data_done
                                                                              : t.command;
   std::weak_ptr<Delivery> weak = shared_from_this();
-  timer_ = ctx_.sim.schedule_in(limit, [weak] {
-    if (auto self = weak.lock(); self && !self->finished_) {
+  timer_ = ctx_.sim.schedule_in(limit, [weak, n = session_number_] {
+    if (auto self = weak.lock(); self && !self->finished_ && n == self->session_number_) {
       if (!self->session_->done()) self->lost_ = true;
       self->session_->timed_out();
       self->pump();
@@ -140,6 +163,7 @@ void Delivery::finish_session() {
   for (const auto& line : session_->take_transcript()) {
     attempt_.transcript.push_back({ctx_.sim.now(), line.direction, line.text});
   }
+  if (moves_on(r)) return move_on(r);
   AttemptOutcome outcome = AttemptOutcome::kRejected;
   if (r.message_sent) {
     outcome = AttemptOutcome::kSent;
@@ -163,7 +187,67 @@ void Delivery::finish_session() {
   // Handlers may be running now: drop them (and with them this delivery) afterwards.
   ctx_.sim.schedule_in(
       Duration{}, [connection = connection_] { connection->set_handlers(net::Side::kClient, {}); });
-  done_({std::move(attempt_.recipients), host_, lost_});
+  site_reason_ = site_level(r) ? said(r.last_reply) : std::string();
+  complete(std::move(attempt_.recipients));
+}
+
+std::string Delivery::said(const smtp::Reply& reply) const {
+  return "host " + host_ + " said: " + std::to_string(reply.code) + " " +
+         (reply.enhanced.empty() ? "" : reply.enhanced + " ") + plain_text(reply);
+}
+
+// A site-level failure (reference §2): the session ended in the greeting or EHLO/HELO.
+bool Delivery::site_level(const smtp::ClientResult& r) const {
+  using smtp::ClientStage;
+  const bool early = replied_at_ == ClientStage::kGreeting || replied_at_ == ClientStage::kEhlo ||
+                     replied_at_ == ClientStage::kHelo;
+  return !r.message_sent && !lost_ && early && !r.last_reply.is_positive();
+}
+
+bool Delivery::moves_on(const smtp::ClientResult& r) const {
+  if (index_ + 1 >= request_.hosts.size() || r.message_sent || lost_) return false;
+  return site_level(r) || r.last_reply.code == 421;
+}
+
+// The recipients the session's failure decided go to the next host; those the server
+// decided one by one (a 5xx or 4xx to RCPT) keep their reply.
+void Delivery::move_on(const smtp::ClientResult& r) {
+  smtp::Envelope next = request_.envelope;
+  next.rcpt_to.clear();
+  next.rcpt_options.clear();
+  for (std::size_t i = 0; i < r.recipients.size(); ++i) {
+    const smtp::RecipientResult& rr = r.recipients[i];
+    const bool by_failure =
+        rr.reply.code == r.last_reply.code && rr.reply.lines == r.last_reply.lines;
+    if (by_failure) {
+      next.rcpt_to.push_back(rr.recipient);
+      next.rcpt_options.push_back(request_.envelope.options_of(i));
+      attempt_.recipients.push_back({rr.recipient, RecipientOutcome::kDeferred, rr.reply.code,
+                                     rr.reply.enhanced, plain_text(rr.reply)});
+    } else {
+      const RecipientOutcome o = rr.status == smtp::RecipientStatus::kRejected
+                                     ? RecipientOutcome::kRejected
+                                     : RecipientOutcome::kDeferred;
+      attempt_.recipients.push_back(
+          {rr.recipient, o, rr.reply.code, rr.reply.enhanced, plain_text(rr.reply)});
+      decided_.push_back(attempt_.recipients.back());
+    }
+  }
+  report(AttemptOutcome::kDeferred, r.last_reply);
+  finished_ = true;
+  site_reason_ = said(r.last_reply);
+  ctx_.sim.schedule_in(
+      Duration{}, [connection = connection_] { connection->set_handlers(net::Side::kClient, {}); });
+  request_.envelope = std::move(next);
+  try_host(index_ + 1);
+}
+
+// The result lists every recipient of the request: those earlier hosts decided for good,
+// then the last host's.
+void Delivery::complete(std::vector<AttemptRecipient> last) {
+  DeliveryResult result{std::move(decided_), host_, lost_, !site_reason_.empty(), site_reason_};
+  for (AttemptRecipient& a : last) result.recipients.push_back(std::move(a));
+  done_(result);
 }
 
 void Delivery::report(AttemptOutcome outcome, const smtp::Reply& reply) {

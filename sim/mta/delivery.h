@@ -1,7 +1,10 @@
 // One outbound delivery: a client SMTP session for one message and a group of recipients
 // that share a next hop, tried against the next hop's hosts in order until one answers.
-// It applies the per-stage timeouts and reports one AttemptFinished per host tried, then
-// the per-recipient outcome. Keeps itself alive until done.
+// As Postfix's smtp_connect.c does, a failed connect, a 4xx/5xx greeting (5xx:
+// smtp_skip_5xx_greeting), a failed EHLO/HELO or a 421 before the message was taken moves
+// on to the next host with the recipients that failure decided; at the last host the
+// failure stands. It applies the per-stage timeouts and reports one AttemptFinished per
+// host tried, then the per-recipient outcome. Keeps itself alive until done.
 #pragma once
 
 #include <functional>
@@ -39,6 +42,11 @@ struct DeliveryResult {
   // The session broke or timed out: the recipients it had not decided got the client's
   // own 451 4.4.2, not a reply of remote_mta's.
   bool session_lost = false;
+  // No host got as far as MAIL: every one failed at connect, greeting or EHLO, a
+  // site-level failure in Postfix's terms (reference §2). `site_reason` says why for the
+  // last host, as Postfix words it ("connect to HOST:25: Connection refused").
+  bool site_failed = false;
+  std::string site_reason;
 };
 
 // Called once.

@@ -6,9 +6,11 @@
 #include <utility>
 
 #include "mailsim/smtp/headers.h"
+#include "mta/active_queue.h"
 #include "mta/bounce.h"
 #include "mta/cleanup.h"
 #include "mta/delivery.h"
+#include "mta/destinations.h"
 #include "mta/queue_entry.h"
 #include "mta/receive_side.h"
 #include "mta/receiver.h"
@@ -23,12 +25,16 @@ struct Mta::Impl {
         ctx(x),
         router(config, ctx.resolver),
         rng(ctx.seed, ctx.run, "mta:" + config.name),
+        limits(queue_limits(config.queue, config.retry)),
+        active(limits.active_limit),
+        destinations({ctx.sim, ctx.network, ctx.events, config}, limits),
         receiver_policy{
             [this](const smtp::SessionInfo& session, std::string_view rcpt) {
               return router.check_recipient(rcpt, !session.authenticated_user.empty());
             },
             [this](const smtp::SessionInfo& session, const smtp::Envelope& e, std::string_view data,
-                   net::NodeId client) { return receive(session, e, data, client); }},
+                   net::NodeId client) { return receive(session, e, data, client); },
+            [this](const smtp::SessionInfo&) { return check_capacity(); }},
         receive_side(ctx.sim, ctx.network, ctx.events, config, receiver_policy),
         scheduler(queue_scheduler(config.retry)),
         host_observer(ctx.network.state_changed.connect([this](const net::StateChange& change) {
@@ -45,6 +51,8 @@ struct Mta::Impl {
   void enqueue(const std::string& id, MessageNumber msg, const smtp::Envelope& e,
                smtp::SharedMessage message, const std::string& from_node);
   void activate(const std::string& queue_id);
+  void release_place(const std::string& queue_id);
+  smtp::Reply check_capacity() const;
   void route_and_deliver(QueueEntry& entry);
   void deliver_local(QueueEntry& entry, QueuedRecipient& r);
   void finalize(QueueEntry& entry, QueuedRecipient& r, FinalStatus status,
@@ -66,6 +74,9 @@ struct Mta::Impl {
   MtaContext ctx;
   Router router;
   RandomStream rng;
+  QueueLimits limits;
+  ActiveQueue active;
+  Destinations destinations;
   ReceiverPolicy receiver_policy;
   ReceiveSide receive_side;                 // the listeners and the receive policies' state
   std::map<std::string, QueueEntry> queue;  // by queue id
@@ -135,7 +146,7 @@ void Mta::Impl::activate(const std::string& queue_id) {
   if (!running()) {
     // Nothing runs while the service or its host is down; restart_queue() looks again.
     entry.state = EntryState::kDeferred;
-    return;
+    return release_place(queue_id);
   }
   const Time now = ctx.sim.now();
   if (now >= give_up_deadline(config.retry, entry.arrival)) return expire(entry);
@@ -144,7 +155,11 @@ void Mta::Impl::activate(const std::string& queue_id) {
     r.in_attempt = !r.done && r.due <= now + scheduler.tolerance;
     any = any || r.in_attempt;
   }
-  if (!any) return schedule(entry, false);
+  if (!any) {
+    release_place(queue_id);
+    return schedule(entry, false);
+  }
+  if (!active.admit(queue_id)) return;  // release_place() calls it again
   entry.state = EntryState::kActive;
   entry.attempt_started = now;
   const Duration delay = ctx.resolver.lookup_delay();
@@ -186,15 +201,21 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
       }
     }
   }
-  entry.deliveries_in_flight = static_cast<int>(groups.size());
-  if (groups.empty()) return settle(entry);
-  const DeliveryContext dctx{ctx.sim, ctx.network, ctx.events, config};
-  const std::string id = entry.queue_id;
+  std::vector<std::pair<std::string, DeliveryRequest>> transactions;
   for (auto& [nexthop, request] : groups) {
     request.msg = entry.msg;
     request.message = entry.message;
-    start_delivery(dctx, std::move(request),
-                   [this, id](const DeliveryResult& result) { delivery_done(id, result); });
+    for (DeliveryRequest& part :
+         split_by_recipient_limit(std::move(request), limits.recipient_limit)) {
+      transactions.emplace_back(nexthop, std::move(part));
+    }
+  }
+  entry.deliveries_in_flight = static_cast<int>(transactions.size());
+  if (transactions.empty()) return settle(entry);
+  const std::string id = entry.queue_id;
+  for (auto& [nexthop, request] : transactions) {
+    destinations.submit(nexthop, std::move(request),
+                        [this, id](const DeliveryResult& result) { delivery_done(id, result); });
   }
 }
 
@@ -257,6 +278,7 @@ void Mta::Impl::delivery_done(const std::string& queue_id, const DeliveryResult&
 // After an attempt: the retry law decides for each deferred recipient, then the entry
 // leaves the queue or waits for its next activation.
 void Mta::Impl::settle(QueueEntry& entry) {
+  release_place(entry.queue_id);
   const Time now = ctx.sim.now();
   for (QueuedRecipient* r : record_failures(config.retry, entry, now, rng)) {
     finalize(entry, *r, FinalStatus::kExpired, r->last_reply);
@@ -275,6 +297,7 @@ void Mta::Impl::settle(QueueEntry& entry) {
 }
 
 void Mta::Impl::expire(QueueEntry& entry) {
+  release_place(entry.queue_id);
   for (QueuedRecipient& r : entry.rcpts) {
     if (!r.done) finalize(entry, r, FinalStatus::kExpired, r.last_reply);
   }
@@ -309,6 +332,22 @@ void Mta::Impl::send_notification(smtp::DsnKind kind, const QueueEntry& entry,
                        ctx.sim.now(), message_kind, entry.msg},
                       ctx.events);
   enqueue(id, msg, n.envelope, std::move(n.message), "");
+}
+
+// The entry leaves the active queue (or its line); those waiting longest take the places.
+void Mta::Impl::release_place(const std::string& queue_id) {
+  active.release(queue_id);
+  for (std::string& next : active.promote()) {
+    ctx.sim.schedule_in(Duration{}, [this, id = std::move(next)] { activate(id); });
+  }
+}
+
+// Postfix's smtpd refuses MAIL while the queue file system lacks space (reference §4).
+smtp::Reply Mta::Impl::check_capacity() const {
+  if (limits.capacity != 0 && queue.size() >= limits.capacity) {
+    return smtp::make_reply(452, "4.3.1", "Insufficient system storage");
+  }
+  return smtp::make_reply(250, "2.1.0", "Ok");
 }
 
 void Mta::Impl::schedule(QueueEntry& entry, bool at_start) {

@@ -46,9 +46,10 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
   smtp::Reply on_helo(const smtp::SessionInfo&, std::string_view) override {
     return side_.degraded(SmtpStage::kEhlo).value_or(smtp::make_reply(250, "", "Ok"));
   }
-  smtp::Decision on_mail(const smtp::SessionInfo&, std::string_view sender) override {
+  smtp::Decision on_mail(const smtp::SessionInfo& session, std::string_view sender) override {
     if (auto reply = side_.degraded(SmtpStage::kMail)) return *reply;
     sender_ = std::string(sender);
+    if (side_.policy().check_mail) return side_.policy().check_mail(session);
     return smtp::make_reply(250, "2.1.0", "Ok");
   }
   // The MTA's recipient checks first (relay control, unknown users), then greylisting of

@@ -23,6 +23,8 @@ struct ReceiverPolicy {
   std::function<smtp::Reply(const smtp::SessionInfo&, const smtp::Envelope&, std::string_view data,
                             net::NodeId client)>
       accept_message;
+  // The reply to MAIL (250 2.1.0, or 452 4.3.1 when the queue is full); unset: always 250.
+  std::function<smtp::Reply(const smtp::SessionInfo&)> check_mail;
 };
 
 // Serves one accepted connection; returns the server side's handlers. A client silent for

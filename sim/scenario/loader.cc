@@ -5,6 +5,7 @@
 
 #include "mailsim/core/text.h"
 #include "mailsim/scenario/config.h"
+#include "scenario/load_queue.h"
 #include "scenario/load_receive.h"
 #include "scenario/load_retry.h"
 #include "scenario/yaml_reader.h"
@@ -127,6 +128,7 @@ void read_mta_settings(const Yaml& m, mta::MtaConfig& cfg) {
   }
   if (m.has("retry")) read_retry(m["retry"], cfg.retry);
   if (m.has("receive")) read_receive(m["receive"], cfg);
+  if (m.has("queue")) read_queue(m["queue"], cfg.queue);
   if (m.has("processing_delay")) cfg.processing_delay = m["processing_delay"].as_duration();
   if (m.has("message_size_limit")) cfg.message_size_limit = m["message_size_limit"].as_size();
   if (m.has("hopcount_limit")) {
@@ -145,7 +147,7 @@ void read_mta_settings(const Yaml& m, mta::MtaConfig& cfg) {
 
 #define MAILSIM_MTA_SETTING_KEYS                                                   \
   "retry", "queue_lifetime", "processing_delay", "message_size_limit", "timeouts", \
-      "hopcount_limit", "receive"
+      "hopcount_limit", "receive", "queue"
 
 std::set<std::string> lowered_set(const Yaml& y) {
   std::set<std::string> out;

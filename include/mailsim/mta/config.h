@@ -12,6 +12,7 @@
 
 #include "mailsim/core/time.h"
 #include "mailsim/mta/receive_config.h"
+#include "mailsim/mta/queue_config.h"
 #include "mailsim/mta/retry.h"
 #include "mailsim/net/topology.h"
 #include "mailsim/smtp/sasl.h"
@@ -39,6 +40,7 @@ struct MtaConfig {
   std::map<std::string, std::string> transport;
   std::string relayhost;      // smarthost for everything else; empty: MX lookup
   RetryConfig retry;          // the retry law, its give-up time and delay warnings (retry.h)
+  QueueConfig queue;          // active queue, recipient and concurrency limits (queue_config.h)
   Duration processing_delay;  // from arrival in the queue to the first delivery attempt
   TimeoutConfig timeouts;
   std::int64_t message_size_limit = 10'240'000;

@@ -1,0 +1,36 @@
+#include "mailsim/mta/queue_config.h"
+
+#include <type_traits>
+
+namespace mailsim::mta {
+
+SenderStyle sender_style(const RetryConfig& law) {
+  return std::visit(
+      [](const auto& l) {
+        using L = std::decay_t<decltype(l)>;
+        if constexpr (std::is_same_v<L, PostfixRetry>) return SenderStyle::kPostfix;
+        if constexpr (std::is_same_v<L, EximRetry>) return SenderStyle::kExim;
+        if constexpr (std::is_same_v<L, SendmailRetry>) return SenderStyle::kSendmail;
+        if constexpr (std::is_same_v<L, QmailRetry>) return SenderStyle::kQmail;
+        if constexpr (std::is_same_v<L, OpenSmtpdRetry>) return SenderStyle::kOpenSmtpd;
+        return SenderStyle::kGeneric;
+      },
+      law);
+}
+
+QueueLimits queue_limits(const QueueConfig& config, const RetryConfig& law) {
+  QueueLimits q;
+  q.style = sender_style(law);
+  q.recipient_limit = q.style == SenderStyle::kPostfix ? 50
+                      : q.style == SenderStyle::kQmail ? 1
+                                                       : 100;
+  q.destination_concurrency_limit = q.style == SenderStyle::kOpenSmtpd ? 5 : 20;
+  q.active_limit = config.active_limit.value_or(q.active_limit);
+  q.recipient_limit = config.recipient_limit.value_or(q.recipient_limit);
+  q.destination_concurrency_limit =
+      config.destination_concurrency_limit.value_or(q.destination_concurrency_limit);
+  q.capacity = config.capacity;
+  return q;
+}
+
+}  // namespace mailsim::mta

@@ -1,0 +1,301 @@
+// The queue manager through the World with real MTAs: recipients per transaction, the
+// active queue's bound, sessions per next hop, the queue's capacity (452 4.3.1), and
+// moving on to the next MX when a host fails after the connect (reference §2, §4).
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "scenario/of_message.h"
+#include "scenario/recorded_run.h"
+#include "scenario/scripted_server.h"
+#include "support/catch.h"
+
+using mailsim::Duration;
+using mailsim::Time;
+using namespace mailsim::mta;
+
+namespace {
+
+// a (a.example, user x) sends to b (b.example, mailboxes u1..u<mailboxes>) over one
+// 10 Mbps link with 10 ms latency; b.example's MX is b. `a_keys` go into a's entry.
+std::string a_to_b(const std::string& a_keys, int mailboxes, const std::string& messages) {
+  std::string boxes;
+  for (int i = 1; i <= mailboxes; ++i) boxes += (i > 1 ? ", u" : "u") + std::to_string(i);
+  return R"(
+name: fanout
+hosts: [{name: a}, {name: b}]
+links: [{between: [a, b], bandwidth: 10Mbps, latency: 10ms}]
+dns:
+  mx: {b.example: "10 mail.b.example"}
+mtas:
+  - {name: a, host: a, hostname: mail.a.example, local_domains: [a.example], mailboxes: [x])" +
+         a_keys + R"(}
+  - {name: b, host: b, hostname: mail.b.example, local_domains: [b.example], mailboxes: [)" +
+         boxes + R"(]}
+traffic:
+  messages: )" +
+         messages + "\n";
+}
+
+// One message at 0 s from x@a.example to u1..u<n>@b.example.
+std::string one_message_to(int n) {
+  std::string to;
+  for (int i = 1; i <= n; ++i) to += (i > 1 ? ", u" : "u") + std::to_string(i) + "@b.example";
+  return "[{at: 0s, origin: a, from: x@a.example, to: [" + to + "]}]";
+}
+
+// `n` messages at 0 s from x@a.example, each to one of u1..u<n>@b.example.
+std::string messages_to_each(int n) {
+  std::string out = "[";
+  for (int i = 1; i <= n; ++i) {
+    out += std::string(i > 1 ? ", " : "") + "{at: 0s, origin: a, from: x@a.example, to: u" +
+           std::to_string(i) + "@b.example}";
+  }
+  return out + "]";
+}
+
+// The recipients of message 1's attempts, attempt by attempt in the order of their first
+// recipient (u1, u2, ...): the events come as the sessions end, the shortest first.
+std::vector<std::vector<std::string>> transactions(const RecordedRun& r) {
+  std::vector<std::vector<std::string>> out;
+  for (const AttemptFinished& a : of_message(r.attempts, 1)) {
+    out.emplace_back();
+    for (const AttemptRecipient& rr : a.recipients) out.back().push_back(rr.rcpt);
+  }
+  const auto number = [](const std::vector<std::string>& t) { return std::stoi(t[0].substr(1)); };
+  std::sort(out.begin(), out.end(),
+            [&](const auto& x, const auto& y) { return number(x) < number(y); });
+  return out;
+}
+
+// The most sessions from a that were open at one time: attempt [started, ended) intervals.
+int most_at_once(const std::vector<AttemptFinished>& attempts) {
+  std::vector<std::pair<Time, int>> edges;
+  for (const AttemptFinished& a : attempts) {
+    edges.emplace_back(a.started, +1);
+    edges.emplace_back(a.ended, -1);
+  }
+  std::sort(edges.begin(), edges.end());  // at equal times an end (-1) sorts first
+  int open = 0, most = 0;
+  for (const auto& [t, d] : edges) most = std::max(most, open += d);
+  return most;
+}
+
+}  // namespace
+
+TEST_CASE("recipients for one next hop share transactions of at most the recipient limit") {
+  // Postfix: default_destination_recipient_limit 50, so 120 recipients -> 50 + 50 + 20 in
+  // envelope order; Exim max_rcpt 100 -> 100 + 20; qmail one per transaction; a limit set
+  // in the scenario wins. Every transaction is its own session, all opened at 0 s (the
+  // concurrency limit, 20 or 5, is not reached).
+  struct Case {
+    std::string keys;
+    int recipients;
+    std::vector<std::size_t> expected;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"", 120, {50, 50, 20}},
+           {", retry: exim", 120, {100, 20}},
+           {", retry: qmail", 3, {1, 1, 1}},
+           {", queue: {recipient_limit: 30}", 120, {30, 30, 30, 30}},
+       }) {
+    INFO(c.keys);
+    const RecordedRun r =
+        record_run(a_to_b(c.keys, c.recipients, one_message_to(c.recipients)), Duration::hours(1));
+    std::vector<std::size_t> sizes;
+    std::vector<std::string> order;
+    for (const auto& t : transactions(r)) {
+      sizes.push_back(t.size());
+      order.insert(order.end(), t.begin(), t.end());
+    }
+    CHECK(sizes == c.expected);
+    std::vector<std::string> envelope;  // u1 .. un, each once, in envelope order
+    for (int i = 1; i <= c.recipients; ++i)
+      envelope.push_back("u" + std::to_string(i) + "@b.example");
+    CHECK(order == envelope);
+    for (const AttemptFinished& a : of_message(r.attempts, 1)) {
+      CHECK(a.outcome == AttemptOutcome::kSent);
+      CHECK(a.started == Time::zero());
+    }
+    CHECK(r.finals.size() == static_cast<std::size_t>(c.recipients));
+  }
+}
+
+TEST_CASE("the destination concurrency limit caps the sessions open to one next hop") {
+  // 30 one-recipient messages at 0 s, at most 5 sessions to b: five start at 0 s, and
+  // each of the other 25 starts the moment another session ends (the same simulated
+  // time), never more than five at once.
+  const RecordedRun r =
+      record_run(a_to_b(", queue: {destination_concurrency_limit: 5}", 30, messages_to_each(30)),
+                 Duration::hours(1));
+  REQUIRE(r.attempts.size() == 30);
+  CHECK(most_at_once(r.attempts) == 5);
+  std::vector<Time> ends;
+  for (const AttemptFinished& a : r.attempts) ends.push_back(a.ended);
+  int at_zero = 0;
+  for (const AttemptFinished& a : r.attempts) {
+    CHECK(a.outcome == AttemptOutcome::kSent);
+    if (a.started == Time::zero()) {
+      ++at_zero;
+    } else {
+      CHECK(std::find(ends.begin(), ends.end(), a.started) != ends.end());
+    }
+  }
+  CHECK(at_zero == 5);
+}
+
+TEST_CASE("the active queue holds at most active_limit messages; the rest wait in incoming") {
+  // 6 messages submitted at 0 s with active_limit 2: at 1 ms two are active (their
+  // sessions are still connecting over the 10 ms link) and four wait in incoming. When
+  // the first two are delivered the next two take their places, so sessions never
+  // overlap by more than 2, and all six get through.
+  const ScenarioFile file(a_to_b(", queue: {active_limit: 2, destination_concurrency_limit: 20}", 6,
+                                 messages_to_each(6)));
+  mailsim::scenario::World world(mailsim::scenario::load_scenario(file.path()));
+  std::vector<AttemptFinished> attempts;
+  world.events().attempt_finished.connect([&](const AttemptFinished& a) { attempts.push_back(a); });
+  world.start();
+  world.simulator().run_until(Time::zero() + Duration::milliseconds(1));
+  const QueueCounts at_1ms = world.find_mta("a")->queue_counts();
+  CHECK(at_1ms.incoming == 4);
+  CHECK(at_1ms.active == 2);
+  CHECK(at_1ms.deferred == 0);
+  world.simulator().run_until(Time::zero() + Duration::hours(1));
+  CHECK(attempts.size() == 6);
+  CHECK(most_at_once(attempts) == 2);
+  const QueueCounts at_end = world.find_mta("a")->queue_counts();
+  CHECK(at_end.incoming + at_end.active + at_end.deferred == 0);
+  CHECK(world.find_mta("b")->mailboxes().size() == 6);
+}
+
+TEST_CASE("a full queue answers MAIL with 452 4.3.1 and the sender retries at its next time") {
+  // r holds at most 1 message. b's mail service is down until 200 s, so message 1 (sent
+  // at 0 s) waits in r's deferred queue: r's attempt at ~0.06 s is refused, Postfix's next
+  // time is ~0.08 + 300 s, taken by r's scan at 300 s (next <= scan + 1), when b is up.
+  // Message 2 comes at 10 s while r is full: r answers MAIL with Postfix's
+  // "452 4.3.1 Insufficient system storage". a (Postfix) fails at ~10.05 s with the
+  // message ~0.05 s old, so next = ~10.05 + 300 = ~310.05: the scan at 300 s is too early
+  // (310.05 > 301), the one at 600 s takes it. r has been empty since ~300.1 s and accepts.
+  const RecordedRun r = record_run(R"(
+name: full
+hosts: [{name: a}, {name: r}, {name: b}]
+links:
+  - {between: [a, r], bandwidth: 10Mbps, latency: 10ms}
+  - {between: [r, b], bandwidth: 10Mbps, latency: 10ms}
+dns:
+  mx: {b.example: "10 mail.b.example"}
+mtas:
+  - {name: a, host: a, hostname: mail.a.example, local_domains: [a.example], mailboxes: [x],
+     relayhost: mail.r.example}
+  - {name: r, host: r, hostname: mail.r.example, relay_domains: [b.example],
+     queue: {capacity: 1}}
+  - {name: b, host: b, hostname: mail.b.example, local_domains: [b.example], mailboxes: [bob]}
+traffic:
+  messages:
+    - {at: 0s, origin: a, from: x@a.example, to: bob@b.example}
+    - {at: 10s, origin: a, from: x@a.example, to: bob@b.example}
+faults: [{type: mta_down, target: b, start: 0s, duration: 200s}]
+)",
+                                   Duration::hours(1));
+  std::vector<AttemptFinished> from_a;
+  for (const AttemptFinished& a : of_message(r.attempts, 2)) {
+    if (a.from_node == "a") from_a.push_back(a);
+  }
+  REQUIRE(from_a.size() == 2);
+  CHECK(from_a[0].started == Time::zero() + Duration::seconds(10));
+  CHECK(from_a[0].outcome == AttemptOutcome::kDeferred);
+  CHECK(from_a[0].code == 452);
+  CHECK(from_a[0].enhanced == "4.3.1");
+  CHECK(from_a[0].text == "Insufficient system storage");
+  CHECK(from_a[1].started == Time::zero() + Duration::seconds(600));
+  CHECK(from_a[1].outcome == AttemptOutcome::kSent);
+  std::vector<double> r_tries;
+  for (const AttemptFinished& a : of_message(r.attempts, 1)) {
+    if (a.from_node == "r") r_tries.push_back(a.started.seconds());
+  }
+  REQUIRE(r_tries.size() == 2);
+  CHECK(r_tries[0] < 0.2);
+  CHECK(r_tries[1] == 300.0);
+  REQUIRE(r.finals.size() == 2);
+  for (const RecipientFinal& f : r.finals) CHECK(f.status == FinalStatus::kDelivered);
+  CHECK(r.finals[1].at > Time::zero() + Duration::seconds(600));
+  CHECK(r.finals[1].at < Time::zero() + Duration::seconds(601));
+}
+
+namespace {
+
+// b.example: MX 10 mail.p.example (the primary, answered by a script), MX 20
+// mail.k.example (the backup, a relay for b.example). a sends one message at 0 s; the run
+// lasts 10 s, before anyone retries.
+std::vector<AttemptFinished> primary_scripted(const std::string& greeting,
+                                              const std::vector<std::string>& replies) {
+  const ScenarioFile file(R"(
+name: nextmx
+hosts: [{name: a}, {name: p}, {name: k}]
+links:
+  - {between: [a, p], bandwidth: 10Mbps, latency: 10ms}
+  - {between: [a, k], bandwidth: 10Mbps, latency: 10ms}
+  - {between: [k, p], bandwidth: 10Mbps, latency: 10ms}
+dns:
+  mx: {b.example: ["10 mail.p.example", "20 mail.k.example"]}
+mtas:
+  - {name: a, host: a, hostname: mail.a.example}
+  - {name: p, host: p, hostname: mail.p.example, local_domains: [b.example], mailboxes: [bob]}
+  - {name: k, host: k, hostname: mail.k.example, relay_domains: [b.example]}
+traffic:
+  messages: [{at: 0s, origin: a, from: x@a.example, to: bob@b.example}]
+)");
+  mailsim::scenario::World world(mailsim::scenario::load_scenario(file.path()));
+  std::vector<AttemptFinished> from_a;
+  world.events().attempt_finished.connect([&](const AttemptFinished& a) {
+    if (a.from_node == "a") from_a.push_back(a);
+  });
+  world.start();
+  serve_script(world.network(), *world.topology().find("p"), greeting, replies);
+  world.simulator().run_until(Time::zero() + Duration::seconds(10));
+  return from_a;
+}
+
+}  // namespace
+
+TEST_CASE("a failed greeting, EHLO or a 421 moves the delivery on to the next MX host") {
+  // Postfix smtp_connect.c: a 4xx greeting, a 5xx one (smtp_skip_5xx_greeting), a failed
+  // EHLO/HELO or a 421 at any stage before the message is taken end the session with
+  // that host, and the recipients go to the next MX at once (reference §4: try at least
+  // two addresses). The backup k takes the message in the same delivery.
+  struct Case {
+    std::string greeting;
+    std::vector<std::string> replies;
+    int code;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"421 4.3.2 mail.p.example Service not available", {"250 ok"}, 421},
+           {"554 5.3.2 mail.p.example No SMTP service here", {"250 ok"}, 554},
+           {"220 mail.p.example ESMTP", {"421 4.7.0 Try again later"}, 421},
+           {"220 mail.p.example ESMTP", {"250 mail.p.example", "421 4.3.0 Closing"}, 421},
+       }) {
+    INFO(c.greeting << " / " << c.replies.back());
+    const std::vector<AttemptFinished> tried = primary_scripted(c.greeting, c.replies);
+    REQUIRE(tried.size() == 2);
+    CHECK(tried[0].to_node == "p");
+    CHECK(tried[0].outcome == AttemptOutcome::kDeferred);
+    CHECK(tried[0].code == c.code);
+    REQUIRE(tried[0].recipients.size() == 1);
+    CHECK(tried[0].recipients[0].outcome == RecipientOutcome::kDeferred);
+    CHECK(tried[1].to_node == "k");
+    CHECK(tried[1].started == tried[0].ended);
+    CHECK(tried[1].outcome == AttemptOutcome::kSent);
+  }
+}
+
+TEST_CASE("a 4xx to MAIL other than 421 defers the message without trying the next MX") {
+  // A transaction-level 450 is the message's failure at a host that works (Postfix keeps
+  // such recipients for a later attempt, it does not move on): one attempt, deferred.
+  const std::vector<AttemptFinished> tried =
+      primary_scripted("220 mail.p.example ESMTP", {"250 mail.p.example", "450 4.3.0 Not now"});
+  REQUIRE(tried.size() == 1);
+  CHECK(tried[0].to_node == "p");
+  CHECK(tried[0].outcome == AttemptOutcome::kDeferred);
+  CHECK(tried[0].code == 450);
+}
