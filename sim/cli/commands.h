@@ -14,6 +14,7 @@ int validate_command(const Args& args);
 int report_command(const Args& args);
 int trace_command(const Args& args);
 int check_command(const Args& args);
+int sweep_command(const Args& args);
 int graph_command(const Args& args);
 int bench_command(const Args& args);
 int smtpd_command(const Args& args);

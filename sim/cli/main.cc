@@ -20,6 +20,9 @@ verbs:
   report OUT.db [--json]    summarise a results database
   trace OUT.db MESSAGE      one message's story across hops (number or Message-ID)
   check OUT.db              verify the results' invariants (exit 1 when one is broken)
+  sweep SWEEP.yaml -o RESULTS.db [-j N]
+                            many runs (parameter points x replications) into one database,
+                            resumable; under mpirun, spread over the ranks
   graph SCENARIO.yaml [-o FILE] [--svg]
                             the network as Graphviz DOT, or SVG through Graphviz's dot
   smtpd --listen HOST:PORT  an SMTP server on a real socket, delivering to a Maildir
@@ -49,14 +52,15 @@ int dispatch(int argc, char** argv) {
   if (verb == "report") return report_command(args);
   if (verb == "trace") return trace_command(args);
   if (verb == "check") return check_command(args);
+  if (verb == "sweep") return sweep_command(args);
   if (verb == "graph") return graph_command(args);
   if (verb == "bench") return bench_command(args);
   if (verb == "smtpd") return smtpd_command(args);
   if (verb == "send") return send_command(args);
-  throw mailsim::InputError(
-      "unknown verb '" + verb + "'",
-      "use one of: run, validate, report, trace, check, graph, bench, smtpd, send (mailsim --help)",
-      {"command line", 0, 0, ""});
+  throw mailsim::InputError("unknown verb '" + verb + "'",
+                            "use one of: run, validate, report, trace, check, sweep, graph, bench, "
+                            "smtpd, send (mailsim --help)",
+                            {"command line", 0, 0, ""});
 }
 
 }  // namespace

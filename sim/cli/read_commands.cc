@@ -13,20 +13,45 @@
 
 namespace mailsim::cli {
 
+namespace {
+
+// "run 3 (point 2, replication 0: {"mtas.college.retry":"exim"})"
+void print_run_heading(const record::Summary& s, std::ostream& out) {
+  out << "run " << s.run_id;
+  if (s.point)
+    out << " (point " << *s.point << ", replication " << s.replication << ": " << s.parameters
+        << ")";
+  out << "\n";
+}
+
+}  // namespace
+
+// A database with several runs (a sweep's) is reported run by run, each under a heading,
+// or as one JSON object per line; --run N reports one of them.
 int report_command(const Args& args) {
   po::options_description options("options");
   std::string db;
+  std::int64_t run = 0;
   options.add_options()("database", po::value(&db)->required(), "a results database")(
-      "json", "one JSON object on one line instead of the table");
+      "json", "one JSON object on one line instead of the table (one per run)")(
+      "run", po::value(&run), "report only this run (its run_id); default: every run");
   po::positional_options_description positional;
   positional.add("database", 1);
   po::variables_map vm;
-  if (!parse_options("report", "OUT.db [--json]", args, options, positional, vm)) return 0;
-  const record::Summary summary = record::read_summary(db);
-  if (vm.count("json") != 0) {
-    record::print_summary_json(summary, std::cout);
-  } else {
-    record::print_summary(summary, std::cout);
+  if (!parse_options("report", "OUT.db [--json] [--run N]", args, options, positional, vm)) {
+    return 0;
+  }
+  const std::vector<record::Summary> summaries =
+      run != 0 ? std::vector{record::read_summary(db, run)} : record::read_summaries(db);
+  const bool json = vm.count("json") != 0;
+  for (std::size_t i = 0; i < summaries.size(); ++i) {
+    if (json) {
+      record::print_summary_json(summaries[i], std::cout);
+      continue;
+    }
+    if (summaries.size() > 1) std::cout << (i > 0 ? "\n" : "");
+    if (summaries.size() > 1) print_run_heading(summaries[i], std::cout);
+    record::print_summary(summaries[i], std::cout);
   }
   return 0;
 }
@@ -34,13 +59,17 @@ int report_command(const Args& args) {
 int trace_command(const Args& args) {
   po::options_description options("options");
   std::string db, message;
+  std::int64_t run = 0;
   options.add_options()("database", po::value(&db)->required(), "a results database")(
-      "message", po::value(&message)->required(), "the message's number or Message-ID");
+      "message", po::value(&message)->required(), "the message's number or Message-ID")(
+      "run", po::value(&run), "the run (its run_id) of a database that holds several");
   po::positional_options_description positional;
   positional.add("database", 1).add("message", 1);
   po::variables_map vm;
-  if (!parse_options("trace", "OUT.db MESSAGE", args, options, positional, vm)) return 0;
-  record::print_trace(db, message, std::cout);
+  if (!parse_options("trace", "OUT.db MESSAGE [--run N]", args, options, positional, vm)) {
+    return 0;
+  }
+  record::print_trace(db, message, std::cout, run);
   return 0;
 }
 

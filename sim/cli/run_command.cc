@@ -16,6 +16,7 @@
 #include "cli/options.h"
 #include "cli/retry_name.h"
 #include "cli/run_driver.h"
+#include "cli/run_recording.h"
 #include "mailsim/core/error.h"
 #include "mailsim/record/recorder.h"
 #include "mailsim/record/summary.h"
@@ -24,23 +25,6 @@
 namespace mailsim::cli {
 
 namespace {
-
-std::string sha256_of_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  const std::string data = content.str();
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  char buf[3];
-  for (unsigned int i = 0; i < length; ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", digest[i]);
-    hex += buf;
-  }
-  return hex;
-}
 
 std::uint64_t parse_seed(const std::string& text) {
   std::uint64_t seed = 0;
@@ -59,22 +43,6 @@ Duration parse_duration_option(const std::string& text, const char* key) {
     return parse_duration(text);
   } catch (const InputError& e) {
     throw e.at({"command line", 0, 0, key});
-  }
-}
-
-// The node table: every host, then each MTA named otherwise than its host. The retry law
-// of an MTA goes on the node of its name.
-void add_nodes(const scenario::ScenarioConfig& config, record::Recorder& recorder) {
-  std::map<std::string, std::string> laws;  // MTA name -> retry law's name
-  for (const auto& e : config.mtas) laws[e.mta.name] = retry_policy_name(e.mta.retry);
-  std::set<std::string> hosts;
-  for (const auto& h : config.hosts) {
-    const auto law = laws.find(h.name);
-    recorder.add_node(h.name, h.router ? "router" : "host", law == laws.end() ? "" : law->second);
-    hosts.insert(h.name);
-  }
-  for (const auto& [name, law] : laws) {
-    if (!hosts.contains(name)) recorder.add_node(name, "mta", law);
   }
 }
 
@@ -108,9 +76,7 @@ int simulate(scenario::ScenarioConfig config, const RunOptions& o) {
   record::Recorder recorder(
       o.out, {config.name, sha256_of_file(o.scenario_path), config.seed, MAILSIM_VERSION}, o.level,
       o.existing);
-  add_nodes(config, recorder);
-  for (const auto& l : config.links)
-    recorder.add_link(l.a, l.b, l.bandwidth.bps(), l.latency.seconds());
+  record_layout(config, recorder);
   recorder.subscribe(world.events());
   recorder.subscribe(world.network());
   const DriveOptions drive_options{Time::zero() + o.until, o.sample_interval,

@@ -110,6 +110,12 @@ JsonWriter& JsonWriter::value(double x) {
   return *this;
 }
 
+JsonWriter& JsonWriter::json(std::string_view text) {
+  before_value();
+  out_ << text;
+  return *this;
+}
+
 JsonWriter& JsonWriter::null() {
   before_value();
   out_ << "null";

@@ -28,6 +28,8 @@ class JsonWriter {
   // The shortest text that reads back as the same double; null when not finite.
   JsonWriter& value(double x);
   JsonWriter& null();
+  // Text that is already JSON (a value read from the database's JSON columns), as it is.
+  JsonWriter& json(std::string_view text);
   template <class T>
   JsonWriter& value(const std::optional<T>& v) {
     return v ? value(*v) : null();

@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <utility>
 
 #include "mailsim/core/error.h"
+#include "record/json_writer.h"
 #include "record/recipient_tally.h"
 #include "record/results_db.h"
 #include "record/schema_sql.h"
@@ -68,10 +70,19 @@ sql::Database create_database(const std::string& path, const RunInfo& info, Reco
     db.exec(kSchemaSql);
     sql::Statement run = db.prepare(
         "INSERT INTO run(run_id, scenario, scenario_sha256, seed, status, version, started_at,"
-        " record_level) VALUES (1, ?, ?, ?, 'running', ?, ?, ?)");
-    run.bind_text(1, info.scenario).bind_text(2, info.scenario_sha256);
-    run.bind_int(3, static_cast<std::int64_t>(info.seed)).bind_text(4, info.version);
-    run.bind_text(5, utc_now()).bind_text(6, to_string(level)).run();
+        " record_level, point, replication, parameters)"
+        " VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)");
+    run.bind_int(1, info.run_id).bind_text(2, info.scenario).bind_text(3, info.scenario_sha256);
+    run.bind_int(4, static_cast<std::int64_t>(info.seed)).bind_text(5, info.version);
+    run.bind_text(6, utc_now()).bind_text(7, to_string(level));
+    if (info.point == 0) {
+      run.bind_null(8);
+    } else {
+      run.bind_int(8, info.point);
+    }
+    run.bind_int(9, static_cast<std::int64_t>(info.replication))
+        .bind_text(10, parameters_json(info.parameters));
+    run.run();
     return db;
   } catch (const std::runtime_error& e) {
     throw InputError("cannot create the results database: " + std::string(e.what()),
@@ -81,6 +92,15 @@ sql::Database create_database(const std::string& path, const RunInfo& info, Reco
 }
 
 }  // namespace
+
+std::string parameters_json(const std::vector<std::pair<std::string, std::string>>& parameters) {
+  std::ostringstream out;
+  JsonWriter json(out);
+  json.begin_object();
+  for (const auto& [path, value] : parameters) json.key(path).value(value);
+  json.end_object();
+  return out.str();
+}
 
 const char* to_string(RecordLevel level) {
   switch (level) {
@@ -104,7 +124,7 @@ RecordLevel parse_record_level(const std::string& text) {
 class Recorder::Impl {
  public:
   Impl(const std::string& path, const RunInfo& info, RecordLevel level, Existing existing)
-      : level_(level), writer_(create_database(path, info, level, existing)) {}
+      : level_(level), writer_(create_database(path, info, level, existing), info.run_id) {}
 
   ~Impl() {
     if (!finished_) hand_over();  // what happened so far, with the run still 'running'

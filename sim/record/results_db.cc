@@ -37,6 +37,11 @@ sql::Database open_results(const std::string& path) {
   try {
     sql::Database db = sql::Database::open_read_only(path);
     if (application_id(db) != kApplicationId) not_ours(path, "it was not written by mailsim run");
+    if (const std::int64_t v = schema_version(db); v < kSchemaVersion) {
+      throw InputError("written by an older mailsim (schema version " + std::to_string(v) +
+                           "; this one reads version " + std::to_string(kSchemaVersion) + ")",
+                       "run the scenario again with this mailsim", SourceLocation{path, 0, 0, ""});
+    }
     return db;
   } catch (const InputError&) {
     throw;
@@ -48,6 +53,20 @@ sql::Database open_results(const std::string& path) {
 std::int64_t schema_version(sql::Database& db) {
   sql::Statement version = db.prepare("PRAGMA user_version");
   return version.step() ? version.column_int(0) : 0;
+}
+
+std::vector<std::int64_t> run_ids(sql::Database& db) {
+  std::vector<std::int64_t> ids;
+  sql::Statement s = db.prepare("SELECT run_id FROM run ORDER BY run_id");
+  while (s.step()) ids.push_back(s.column_int(0));
+  return ids;
+}
+
+void no_such_run(const std::string& path, std::int64_t run_id) {
+  throw InputError("no run " + std::to_string(run_id) + " in this results database",
+                   "give --run with one of the run_id values of its run table "
+                   "(sqlite3 FILE 'SELECT run_id, point, replication, parameters FROM run')",
+                   SourceLocation{path, 0, 0, "--run"});
 }
 
 std::string format_seconds(double seconds) {

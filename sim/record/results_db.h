@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "mailsim/core/error.h"
 #include "record/sqlite.h"
@@ -13,8 +14,12 @@ namespace mailsim::record {
 // The application_id (PRAGMA application_id) that marks a mailsim results database.
 inline constexpr std::int64_t kApplicationId = 1835100524;  // 'mail'
 
+// The schema version this build writes and reads (PRAGMA user_version; see schema.sql).
+// Older files (one run per file, no run_id columns) are refused with a hint to re-run.
+inline constexpr std::int64_t kSchemaVersion = 4;
+
 // Throws InputError "not a mailsim results database" when `path` is missing, is not an
-// SQLite file, or is not marked as ours.
+// SQLite file, or is not marked as ours; and when it has an older schema.
 sql::Database open_results(const std::string& path);
 bool is_results_database(const std::string& path);
 
@@ -37,6 +42,12 @@ auto read_results(const std::string& path, F read) {
 // The schema version the database was written with (PRAGMA user_version), so that readers
 // can leave out what older files do not have.
 std::int64_t schema_version(sql::Database& db);
+
+// The ids of the runs in the database, ascending.
+std::vector<std::int64_t> run_ids(sql::Database& db);
+
+// Throws InputError: `path` holds no run `run_id` (the message lists the runs it holds).
+[[noreturn]] void no_such_run(const std::string& path, std::int64_t run_id);
 
 // Milliseconds-rounded duration text ("2h0m31.87s" style), stable across platforms.
 std::string format_seconds(double seconds);

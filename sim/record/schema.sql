@@ -1,4 +1,6 @@
--- The mailsim results database: one run per file. Times are REAL seconds of simulated
+-- The mailsim results database: one run (mailsim run, run_id 1) or many (mailsim sweep).
+-- Every per-run table starts with run_id, the run its row belongs to, and is keyed and
+-- indexed by it; the views group and join by it. Times are REAL seconds of simulated
 -- time (suffix _s); wall-clock times are ISO-8601 UTC text. This file is the one source
 -- of the schema: the record library embeds it at build time.
 -- run.status is 'running' until the run ends: 'completed' when it reached its end,
@@ -6,11 +8,18 @@
 -- after an internal error; a killed run stays 'running'. application_id marks the file as
 -- ours ('mail' in ASCII), so that the readers and the writer can tell a mailsim database
 -- from any other file; user_version is the schema's version, raised when it changes
--- (2: node.retry_policy; 3: message.about_msg_id). record_level says which tables were written: summary (run,
+-- (2: node.retry_policy; 3: message.about_msg_id; 4: run_id in every per-run table,
+-- run.point, run.replication, run.parameters and the run_parameter view). record_level says which tables were written: summary (run,
 -- node, link, message, recipient), attempts (and attempt, attempt_recipient, hop,
 -- delivery, outage, queue_sample) or full (and transcript).
 PRAGMA application_id = 1835100524;
-PRAGMA user_version = 3;
+
+-- One row per run. seed is the scenario's seed; replication is the run number that, with
+-- it, selects the random streams (0 for mailsim run). A sweep's runs also have point, the
+-- parameter point (from 1, in the order of mailsim sweep's table), and parameters, a JSON
+-- object of the values set at that point by their path ({"mtas.college.retry": "exim"};
+-- '{}' and point NULL for mailsim run).
+PRAGMA user_version = 4;
 CREATE TABLE run (
   run_id INTEGER PRIMARY KEY,
   scenario TEXT NOT NULL,
@@ -21,7 +30,10 @@ CREATE TABLE run (
   version TEXT,
   started_at TEXT,
   finished_at TEXT,
-  record_level TEXT NOT NULL CHECK (record_level IN ('summary', 'attempts', 'full'))
+  record_level TEXT NOT NULL CHECK (record_level IN ('summary', 'attempts', 'full')),
+  point INTEGER,
+  replication INTEGER NOT NULL DEFAULT 0,
+  parameters TEXT NOT NULL DEFAULT '{}'
 );
 
 -- The network's hosts (kind host or router), and MTAs named otherwise than their host
@@ -29,34 +41,41 @@ CREATE TABLE run (
 -- sendmail, qmail, opensmtpd, rfc5321, or for a custom law fixed, exponential, list;
 -- NULL for a node without an MTA. A preset with changed parameters keeps its name.
 CREATE TABLE node (
-  node_id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
+  run_id INTEGER NOT NULL REFERENCES run,
+  node_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
   kind TEXT,
-  retry_policy TEXT
+  retry_policy TEXT,
+  PRIMARY KEY (run_id, node_id),
+  UNIQUE (run_id, name)
 );
 
 CREATE TABLE link (
-  link_id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES run,
+  link_id INTEGER NOT NULL,
   a TEXT NOT NULL,
   b TEXT NOT NULL,
   bandwidth_bps INTEGER,
-  latency_s REAL
+  latency_s REAL,
+  PRIMARY KEY (run_id, link_id)
 );
 
 -- kind: user, bounce, warning. msg_id is the run's own message number, from 1. A bounce
 -- or warning names the message it reports on in about_msg_id (NULL for user mail).
 CREATE TABLE message (
-  msg_id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES run,
+  msg_id INTEGER NOT NULL,
   message_id TEXT,
   sender TEXT,
   size_bytes INTEGER,
   origin TEXT,
   created_s REAL NOT NULL,
   kind TEXT NOT NULL,
-  about_msg_id INTEGER
+  about_msg_id INTEGER,
+  PRIMARY KEY (run_id, msg_id)
 );
-CREATE INDEX message_by_message_id ON message (message_id);
-CREATE INDEX message_by_about ON message (about_msg_id);
+CREATE INDEX message_by_message_id ON message (run_id, message_id);
+CREATE INDEX message_by_about ON message (run_id, about_msg_id);
 
 -- Every recipient of every message ends in exactly one state: delivered, bounced,
 -- expired, or queued (still in a queue when the run ended). final_s is when the final
@@ -64,6 +83,7 @@ CREATE INDEX message_by_about ON message (about_msg_id);
 -- recipients only. attempts sums the delivery attempts that carried this recipient, over
 -- all hops; last_code and last_reply ("5.1.1 User unknown") are the latest reply about it.
 CREATE TABLE recipient (
+  run_id INTEGER NOT NULL REFERENCES run,
   msg_id INTEGER NOT NULL,
   rcpt TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('delivered', 'bounced', 'expired', 'queued')),
@@ -74,14 +94,15 @@ CREATE TABLE recipient (
   attempts INTEGER NOT NULL,
   last_code INTEGER,
   last_reply TEXT,
-  PRIMARY KEY (msg_id, rcpt)
+  PRIMARY KEY (run_id, msg_id, rcpt)
 );
-CREATE INDEX recipient_by_status ON recipient (status);
+CREATE INDEX recipient_by_status ON recipient (run_id, status);
 
 -- One SMTP delivery attempt from one MTA to the next (record level attempts or full).
 -- outcome: sent, deferred, rejected, conn_refused, conn_timeout, lost.
 CREATE TABLE attempt (
-  attempt_id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES run,
+  attempt_id INTEGER NOT NULL,
   msg_id INTEGER NOT NULL,
   from_node TEXT NOT NULL,
   to_node TEXT,
@@ -91,12 +112,14 @@ CREATE TABLE attempt (
   reply_code INTEGER,
   enhanced_code TEXT,
   reply_text TEXT,
-  bytes INTEGER
+  bytes INTEGER,
+  PRIMARY KEY (run_id, attempt_id)
 );
-CREATE INDEX attempt_by_msg ON attempt (msg_id, started_s);
+CREATE INDEX attempt_by_msg ON attempt (run_id, msg_id, started_s);
 
 -- outcome: accepted, deferred, rejected.
 CREATE TABLE attempt_recipient (
+  run_id INTEGER NOT NULL REFERENCES run,
   attempt_id INTEGER NOT NULL,
   rcpt TEXT NOT NULL,
   outcome TEXT NOT NULL,
@@ -104,39 +127,43 @@ CREATE TABLE attempt_recipient (
   enhanced_code TEXT,
   reply_text TEXT
 );
-CREATE INDEX attempt_recipient_by_attempt ON attempt_recipient (attempt_id);
+CREATE INDEX attempt_recipient_by_attempt ON attempt_recipient (run_id, attempt_id);
 
 -- The message entered node's queue as queue_id; from_node is empty for local submission.
 CREATE TABLE hop (
+  run_id INTEGER NOT NULL REFERENCES run,
   msg_id INTEGER NOT NULL,
   node TEXT NOT NULL,
   queue_id TEXT,
   from_node TEXT,
   arrived_s REAL NOT NULL
 );
-CREATE INDEX hop_by_msg ON hop (msg_id, arrived_s);
+CREATE INDEX hop_by_msg ON hop (run_id, msg_id, arrived_s);
 
 -- The header block of each delivered mailbox copy.
 CREATE TABLE delivery (
+  run_id INTEGER NOT NULL REFERENCES run,
   msg_id INTEGER NOT NULL,
   rcpt TEXT NOT NULL,
   node TEXT NOT NULL,
   delivered_s REAL NOT NULL,
   headers TEXT
 );
-CREATE INDEX delivery_by_msg ON delivery (msg_id);
+CREATE INDEX delivery_by_msg ON delivery (run_id, msg_id);
 
 -- The SMTP dialogue of each attempt (record level full). dir: C client, S server.
 CREATE TABLE transcript (
+  run_id INTEGER NOT NULL REFERENCES run,
   attempt_id INTEGER NOT NULL,
   seq INTEGER NOT NULL,
   t_s REAL NOT NULL,
   dir TEXT NOT NULL,
   line TEXT NOT NULL,
-  PRIMARY KEY (attempt_id, seq)
+  PRIMARY KEY (run_id, attempt_id, seq)
 );
 
 CREATE TABLE outage (
+  run_id INTEGER NOT NULL REFERENCES run,
   target TEXT NOT NULL,
   kind TEXT NOT NULL,
   start_s REAL NOT NULL,
@@ -146,21 +173,27 @@ CREATE TABLE outage (
 -- Each MTA's queue at t_s, after every event at that time: at 0, every sampling interval
 -- (mailsim run --queue-sample-interval, 60 s by default) and at the end of the run.
 CREATE TABLE queue_sample (
+  run_id INTEGER NOT NULL REFERENCES run,
   node TEXT NOT NULL,
   t_s REAL NOT NULL,
   incoming INTEGER NOT NULL,
   active INTEGER NOT NULL,
   deferred INTEGER NOT NULL
 );
-CREATE INDEX queue_sample_by_node ON queue_sample (node, t_s);
+CREATE INDEX queue_sample_by_node ON queue_sample (run_id, node, t_s);
 
--- Views for common questions.
+-- Views for common questions. Each has run_id first and keeps runs apart.
+
+-- The parameters of each sweep run, one row per varied path (none for mailsim run).
+CREATE VIEW run_parameter AS
+SELECT run.run_id, p.key AS name, p.value AS value
+FROM run, json_each(run.parameters) p;
 
 -- Delivery latency of every delivered recipient, from the message's creation.
 CREATE VIEW recipient_latency AS
-SELECT r.msg_id, m.message_id, m.kind, m.sender, r.rcpt, m.origin, r.final_node,
+SELECT r.run_id, r.msg_id, m.message_id, m.kind, m.sender, r.rcpt, m.origin, r.final_node,
        m.created_s, r.delivered_s, r.latency_s, r.attempts
-FROM recipient r JOIN message m USING (msg_id)
+FROM recipient r JOIN message m USING (run_id, msg_id)
 WHERE r.status = 'delivered';
 
 -- How long a message stayed at each node it reached: from its arrival there until it
@@ -168,39 +201,41 @@ WHERE r.status = 'delivered';
 -- trace of leaving, e.g. it bounced, expired or was still queued).
 CREATE VIEW hop_delay AS
 SELECT *, left_s - arrived_s AS delay_s FROM (
-  SELECT h.msg_id, h.node, h.from_node, h.queue_id, h.arrived_s,
+  SELECT h.run_id, h.msg_id, h.node, h.from_node, h.queue_id, h.arrived_s,
          CASE WHEN x IS NULL THEN y WHEN y IS NULL THEN x ELSE MIN(x, y) END AS left_s
   FROM (SELECT h.*,
-          (SELECT MIN(n.arrived_s) FROM hop n WHERE n.msg_id = h.msg_id
-             AND n.from_node = h.node AND n.arrived_s >= h.arrived_s) AS x,
-          (SELECT MIN(d.delivered_s) FROM delivery d WHERE d.msg_id = h.msg_id
-             AND d.node = h.node AND d.delivered_s >= h.arrived_s) AS y
+          (SELECT MIN(n.arrived_s) FROM hop n WHERE n.run_id = h.run_id
+             AND n.msg_id = h.msg_id AND n.from_node = h.node
+             AND n.arrived_s >= h.arrived_s) AS x,
+          (SELECT MIN(d.delivered_s) FROM delivery d WHERE d.run_id = h.run_id
+             AND d.msg_id = h.msg_id AND d.node = h.node
+             AND d.delivered_s >= h.arrived_s) AS y
         FROM hop h) h);
 
 -- The SMTP attempts that carried each recipient, over all hops, with their outcomes.
 CREATE VIEW recipient_attempts AS
-SELECT r.msg_id, r.rcpt, r.status,
+SELECT r.run_id, r.msg_id, r.rcpt, r.status,
        COUNT(c.attempt_id) AS attempts,
        COALESCE(SUM(c.outcome = 'deferred'), 0) AS deferred,
        MIN(c.started_s) AS first_attempt_s,
        MAX(c.started_s) AS last_attempt_s
 FROM recipient r
-LEFT JOIN (SELECT a.attempt_id, a.msg_id, a.started_s, ar.rcpt, ar.outcome
-           FROM attempt a JOIN attempt_recipient ar USING (attempt_id)) c
-  ON c.msg_id = r.msg_id AND c.rcpt = r.rcpt
-GROUP BY r.msg_id, r.rcpt;
+LEFT JOIN (SELECT a.run_id, a.attempt_id, a.msg_id, a.started_s, ar.rcpt, ar.outcome
+           FROM attempt a JOIN attempt_recipient ar USING (run_id, attempt_id)) c
+  ON c.run_id = r.run_id AND c.msg_id = r.msg_id AND c.rcpt = r.rcpt
+GROUP BY r.run_id, r.msg_id, r.rcpt;
 
 -- The MTA answerable for each recipient's retries, and its retry law: of the MTAs whose
 -- attempts carried the recipient, the one that made most of them (on a tie, the one that
 -- tried it last). Recipients never carried by an attempt are absent.
 CREATE VIEW recipient_retry_policy AS
-SELECT msg_id, rcpt, node, retry_policy FROM (
-  SELECT c.msg_id, c.rcpt, c.node, n.retry_policy,
-         ROW_NUMBER() OVER (PARTITION BY c.msg_id, c.rcpt
+SELECT run_id, msg_id, rcpt, node, retry_policy FROM (
+  SELECT c.run_id, c.msg_id, c.rcpt, c.node, n.retry_policy,
+         ROW_NUMBER() OVER (PARTITION BY c.run_id, c.msg_id, c.rcpt
                             ORDER BY c.attempts DESC, c.last_attempt_id DESC) AS pick
-  FROM (SELECT a.msg_id, ar.rcpt, a.from_node AS node, COUNT(*) AS attempts,
+  FROM (SELECT a.run_id, a.msg_id, ar.rcpt, a.from_node AS node, COUNT(*) AS attempts,
                MAX(a.attempt_id) AS last_attempt_id
-        FROM attempt a JOIN attempt_recipient ar USING (attempt_id)
-        GROUP BY a.msg_id, ar.rcpt, a.from_node) c
-  LEFT JOIN node n ON n.name = c.node)
+        FROM attempt a JOIN attempt_recipient ar USING (run_id, attempt_id)
+        GROUP BY a.run_id, a.msg_id, ar.rcpt, a.from_node) c
+  LEFT JOIN node n ON n.run_id = c.run_id AND n.name = c.node)
 WHERE pick = 1;

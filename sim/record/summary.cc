@@ -2,15 +2,13 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <vector>
 
 #include "record/results_db.h"
 
 namespace mailsim::record {
 namespace {
-
-// The schema version that added node.retry_policy and the recipient_retry_policy view.
-constexpr std::int64_t kRetryPolicySchema = 2;
 
 // Nearest-rank percentile of sorted values: the value at rank ceil(p/100 * n), 1-based.
 double nearest_rank(const std::vector<double>& sorted, int percent) {
@@ -58,56 +56,74 @@ class FiguresBuilder {
   std::vector<double> latencies_;
 };
 
+// A statement over one run's rows: every `?` in `sql` is the run's id.
+sql::Statement of_run(sql::Database& db, std::string_view sql, std::int64_t run) {
+  sql::Statement s = db.prepare(sql);
+  const int n = static_cast<int>(std::count(sql.begin(), sql.end(), '?'));
+  for (int i = 1; i <= n; ++i) s.bind_int(i, run);
+  return s;
+}
+
 void read_run(sql::Database& db, Summary& s) {
-  sql::Statement run = db.prepare(
-      "SELECT scenario, status, seed, sim_end_s, record_level FROM run ORDER BY run_id LIMIT 1");
+  sql::Statement run = of_run(db,
+                              "SELECT scenario, status, seed, sim_end_s, record_level, point,"
+                              " replication, parameters FROM run WHERE run_id = ?",
+                              s.run_id);
   if (!run.step()) return;
   s.scenario = run.column_text(0);
   s.status = run.column_text(1);
   s.seed = static_cast<std::uint64_t>(run.column_int(2));
   if (!run.is_null(3)) s.sim_end_s = run.column_double(3);
   s.record_level = run.column_text(4);
+  if (!run.is_null(5)) s.point = run.column_int(5);
+  s.replication = static_cast<std::uint64_t>(run.column_int(6));
+  s.parameters = run.column_text(7);
 }
 
-RecipientFigures read_recipients(sql::Database& db) {
+RecipientFigures read_recipients(sql::Database& db, std::int64_t run) {
   FiguresBuilder all;
-  sql::Statement rows = db.prepare(
-      "SELECT r.status, r.latency_s, r.attempts FROM recipient r JOIN message m USING (msg_id)"
-      " WHERE m.kind = 'user'");
+  sql::Statement rows = of_run(db,
+                               "SELECT r.status, r.latency_s, r.attempts FROM recipient r"
+                               " JOIN message m USING (run_id, msg_id)"
+                               " WHERE r.run_id = ? AND m.kind = 'user'",
+                               run);
   while (rows.step()) all.add(rows, 0);
   return all.take();
 }
 
-std::vector<NodeSummary> read_nodes(sql::Database& db, bool with_policy) {
+std::vector<NodeSummary> read_nodes(sql::Database& db, std::int64_t run) {
   std::vector<NodeSummary> nodes;
   auto node = [&nodes](const std::string& name) -> NodeSummary& {
     const auto it = std::find_if(nodes.begin(), nodes.end(),
                                  [&](const NodeSummary& n) { return n.name == name; });
     return it != nodes.end() ? *it : nodes.emplace_back(NodeSummary{.name = name});
   };
-  sql::Statement listed =
-      db.prepare(with_policy ? "SELECT name, kind, retry_policy FROM node ORDER BY node_id"
-                             : "SELECT name, kind, NULL FROM node ORDER BY node_id");
+  sql::Statement listed = of_run(
+      db, "SELECT name, kind, retry_policy FROM node WHERE run_id = ? ORDER BY node_id", run);
   while (listed.step()) {
     NodeSummary& n = node(listed.column_text(0));
     n.kind = listed.column_text(1);
     n.retry_policy = listed.column_text(2);
   }
-  sql::Statement stays =
-      db.prepare("SELECT node, count(*), avg(delay_s) FROM hop_delay GROUP BY node ORDER BY node");
+  sql::Statement stays = of_run(db,
+                                "SELECT node, count(*), avg(delay_s) FROM hop_delay"
+                                " WHERE run_id = ? GROUP BY node ORDER BY node",
+                                run);
   while (stays.step()) {
     NodeSummary& n = node(stays.column_text(0));
     n.messages = stays.column_int(1);
     if (!stays.is_null(2)) n.mean_time_s = stays.column_double(2);
   }
-  sql::Statement peaks = db.prepare(
-      "SELECT node, max(incoming + active + deferred) FROM queue_sample GROUP BY node"
-      " ORDER BY node");
+  sql::Statement peaks = of_run(db,
+                                "SELECT node, max(incoming + active + deferred) FROM queue_sample"
+                                " WHERE run_id = ? GROUP BY node ORDER BY node",
+                                run);
   while (peaks.step()) node(peaks.column_text(0)).peak_queue = peaks.column_int(1);
   return nodes;
 }
 
-std::vector<PolicySummary> read_policies(sql::Database& db, const std::vector<NodeSummary>& nodes) {
+std::vector<PolicySummary> read_policies(sql::Database& db, std::int64_t run,
+                                         const std::vector<NodeSummary>& nodes) {
   std::vector<PolicySummary> policies;
   std::map<std::string, FiguresBuilder> figures;
   for (const NodeSummary& n : nodes) {
@@ -117,36 +133,54 @@ std::vector<PolicySummary> read_policies(sql::Database& db, const std::vector<No
     if (it == policies.end()) it = policies.insert(it, PolicySummary{.policy = n.retry_policy});
     it->nodes.push_back(n.name);
   }
-  sql::Statement rows = db.prepare(
+  sql::Statement rows = of_run(
+      db,
       "SELECT p.retry_policy, r.status, r.latency_s, r.attempts FROM recipient_retry_policy p"
-      " JOIN recipient r USING (msg_id, rcpt) JOIN message m USING (msg_id)"
-      " WHERE p.retry_policy IS NOT NULL AND m.kind = 'user'");
+      " JOIN recipient r USING (run_id, msg_id, rcpt) JOIN message m USING (run_id, msg_id)"
+      " WHERE p.run_id = ? AND p.retry_policy IS NOT NULL AND m.kind = 'user'",
+      run);
   while (rows.step()) figures[rows.column_text(0)].add(rows, 1);
   for (PolicySummary& p : policies) p.recipients = figures[p.policy].take();
   return policies;
 }
 
-Summary read_summary_from(sql::Database& db) {
+Summary read_summary_from(sql::Database& db, std::int64_t run) {
   Summary s;
+  s.run_id = run;
   read_run(db, s);
-  sql::Statement messages = db.prepare(
-      "SELECT coalesce(sum(kind = 'user'), 0), coalesce(sum(kind = 'bounce'), 0),"
-      " coalesce(sum(kind = 'warning'), 0) FROM message");
+  sql::Statement messages = of_run(db,
+                                   "SELECT coalesce(sum(kind = 'user'), 0),"
+                                   " coalesce(sum(kind = 'bounce'), 0),"
+                                   " coalesce(sum(kind = 'warning'), 0) FROM message"
+                                   " WHERE run_id = ?",
+                                   run);
   messages.step();
   s.messages = messages.column_int(0);
   s.bounces_sent = messages.column_int(1);
   s.warnings_sent = messages.column_int(2);
-  s.recipients = read_recipients(db);
-  const bool with_policy = schema_version(db) >= kRetryPolicySchema;
-  s.nodes = read_nodes(db, with_policy);
-  if (with_policy) s.retry_policies = read_policies(db, s.nodes);
+  s.recipients = read_recipients(db, run);
+  s.nodes = read_nodes(db, run);
+  s.retry_policies = read_policies(db, run, s.nodes);
   return s;
 }
 
 }  // namespace
 
-Summary read_summary(const std::string& db_path) {
-  return read_results(db_path, [](sql::Database db) { return read_summary_from(db); });
+Summary read_summary(const std::string& db_path, std::int64_t run_id) {
+  return read_results(db_path, [&](sql::Database db) {
+    const std::vector<std::int64_t> runs = run_ids(db);
+    if (run_id == 0 && !runs.empty()) run_id = runs.front();
+    if (std::find(runs.begin(), runs.end(), run_id) == runs.end()) no_such_run(db_path, run_id);
+    return read_summary_from(db, run_id);
+  });
+}
+
+std::vector<Summary> read_summaries(const std::string& db_path) {
+  return read_results(db_path, [](sql::Database db) {
+    std::vector<Summary> all;
+    for (const std::int64_t run : run_ids(db)) all.push_back(read_summary_from(db, run));
+    return all;
+  });
 }
 
 }  // namespace mailsim::record

@@ -88,6 +88,10 @@ void print_summary(const Summary& s, std::ostream& out) {
 void print_summary_json(const Summary& s, std::ostream& out) {
   JsonWriter json(out);
   json.begin_object().key("report_format").value(std::int64_t{1});
+  if (s.point) {  // a sweep's run
+    json.key("run_id").value(s.run_id).key("point").value(*s.point);
+    json.key("replication").value(s.replication).key("parameters").json(s.parameters);
+  }
   json.key("scenario").value(s.scenario).key("seed").value(s.seed);
   json.key("status").value(s.status).key("record_level").value(s.record_level);
   json.key("sim_end_s").value(s.sim_end_s).key("messages").value(s.messages);

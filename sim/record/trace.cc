@@ -23,7 +23,19 @@ struct MessageInfo {
   std::int64_t about = 0;  // the message a bounce or warning reports on; else 0
 };
 
-constexpr std::int64_t kAboutSchema = 3;  // message.about_msg_id
+// One run's rows of a database: each statement's first parameter is the run.
+struct RunDb {
+  sql::Database& db;
+  std::int64_t run_id;
+
+  sql::Statement prepare(std::string_view sql) const {
+    sql::Statement s = db.prepare(sql);
+    bind_run(s);
+    return s;
+  }
+  // Binds the run again after a reset (which clears every binding).
+  sql::Statement& bind_run(sql::Statement& s) const { return s.bind_int(1, run_id); }
+};
 
 struct RecipientInfo {
   std::string rcpt, status, final_node, last_reply;
@@ -80,27 +92,27 @@ std::string plural(std::int64_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-std::int64_t resolve_message(sql::Database& db, const std::string& db_path,
+std::int64_t resolve_message(const RunDb& db, const std::string& db_path,
                              const std::string& message) {
   const bool is_number =
       !message.empty() &&
       std::all_of(message.begin(), message.end(), [](char c) { return c >= '0' && c <= '9'; });
   std::optional<std::int64_t> found;
   if (is_number && message.size() < 19) {
-    sql::Statement s = db.prepare("SELECT msg_id FROM message WHERE msg_id = ?");
-    s.bind_int(1, std::stoll(message));
+    sql::Statement s = db.prepare("SELECT msg_id FROM message WHERE run_id = ? AND msg_id = ?");
+    s.bind_int(2, std::stoll(message));
     if (s.step()) found = s.column_int(0);
   } else if (!is_number) {
     std::string_view id = message;
     if (id.starts_with('<') && id.ends_with('>') && id.size() >= 2)
       id = id.substr(1, id.size() - 2);
-    sql::Statement s =
-        db.prepare("SELECT msg_id FROM message WHERE message_id = ? ORDER BY msg_id LIMIT 1");
-    s.bind_text(1, id);
+    sql::Statement s = db.prepare(
+        "SELECT msg_id FROM message WHERE run_id = ? AND message_id = ? ORDER BY msg_id LIMIT 1");
+    s.bind_text(2, id);
     if (s.step()) found = s.column_int(0);
   }
   if (found) return *found;
-  sql::Statement count = db.prepare("SELECT count(*) FROM message");
+  sql::Statement count = db.prepare("SELECT count(*) FROM message WHERE run_id = ?");
   count.step();
   throw InputError(
       "no message '" + message + "' in this run",
@@ -108,14 +120,11 @@ std::int64_t resolve_message(sql::Database& db, const std::string& db_path,
       SourceLocation{db_path, 0, 0, ""});
 }
 
-MessageInfo read_message(sql::Database& db, std::int64_t msg) {
+MessageInfo read_message(const RunDb& db, std::int64_t msg) {
   sql::Statement s = db.prepare(
-      schema_version(db) >= kAboutSchema
-          ? "SELECT message_id, sender, origin, kind, size_bytes, created_s, about_msg_id"
-            " FROM message WHERE msg_id = ?"
-          : "SELECT message_id, sender, origin, kind, size_bytes, created_s, NULL FROM message"
-            " WHERE msg_id = ?");
-  s.bind_int(1, msg);
+      "SELECT message_id, sender, origin, kind, size_bytes, created_s, about_msg_id"
+      " FROM message WHERE run_id = ? AND msg_id = ?");
+  s.bind_int(2, msg);
   s.step();
   return {msg,
           optional_text(s, 0),
@@ -128,21 +137,20 @@ MessageInfo read_message(sql::Database& db, std::int64_t msg) {
 }
 
 // The bounces and warnings sent about `msg`, in order of creation.
-std::vector<MessageInfo> read_notices(sql::Database& db, std::int64_t msg) {
+std::vector<MessageInfo> read_notices(const RunDb& db, std::int64_t msg) {
   std::vector<MessageInfo> out;
-  if (schema_version(db) < kAboutSchema) return out;
-  sql::Statement s =
-      db.prepare("SELECT msg_id FROM message WHERE about_msg_id = ? ORDER BY msg_id");
-  s.bind_int(1, msg);
+  sql::Statement s = db.prepare(
+      "SELECT msg_id FROM message WHERE run_id = ? AND about_msg_id = ? ORDER BY msg_id");
+  s.bind_int(2, msg);
   while (s.step()) out.push_back(read_message(db, s.column_int(0)));
   return out;
 }
 
-std::vector<RecipientInfo> read_recipients(sql::Database& db, std::int64_t msg) {
+std::vector<RecipientInfo> read_recipients(const RunDb& db, std::int64_t msg) {
   sql::Statement s = db.prepare(
       "SELECT rcpt, status, final_node, final_s, latency_s, attempts, last_code, last_reply"
-      " FROM recipient WHERE msg_id = ? ORDER BY rowid");
-  s.bind_int(1, msg);
+      " FROM recipient WHERE run_id = ? AND msg_id = ? ORDER BY rowid");
+  s.bind_int(2, msg);
   std::vector<RecipientInfo> out;
   while (s.step()) {
     RecipientInfo r{s.column_text(0), s.column_text(1), optional_text(s, 2), optional_text(s, 7)};
@@ -155,16 +163,17 @@ std::vector<RecipientInfo> read_recipients(sql::Database& db, std::int64_t msg) 
   return out;
 }
 
-std::vector<AttemptInfo> read_attempts(sql::Database& db, std::int64_t msg) {
+std::vector<AttemptInfo> read_attempts(const RunDb& db, std::int64_t msg) {
   sql::Statement s = db.prepare(
       "SELECT attempt_id, from_node, to_node, outcome, reply_code, enhanced_code, reply_text,"
-      " started_s, ended_s, bytes FROM attempt WHERE msg_id = ? ORDER BY started_s, attempt_id");
+      " started_s, ended_s, bytes FROM attempt WHERE run_id = ? AND msg_id = ?"
+      " ORDER BY started_s, attempt_id");
   sql::Statement rcpts = db.prepare(
       "SELECT rcpt, outcome, reply_code, enhanced_code, reply_text FROM attempt_recipient"
-      " WHERE attempt_id = ? ORDER BY rowid");
-  sql::Statement lines =
-      db.prepare("SELECT t_s, dir, line FROM transcript WHERE attempt_id = ? ORDER BY seq");
-  s.bind_int(1, msg);
+      " WHERE run_id = ? AND attempt_id = ? ORDER BY rowid");
+  sql::Statement lines = db.prepare(
+      "SELECT t_s, dir, line FROM transcript WHERE run_id = ? AND attempt_id = ? ORDER BY seq");
+  s.bind_int(2, msg);
   std::vector<AttemptInfo> out;
   while (s.step()) {
     AttemptInfo a{s.column_int(0),
@@ -175,14 +184,14 @@ std::vector<AttemptInfo> read_attempts(sql::Database& db, std::int64_t msg) {
                   s.column_double(7),
                   s.column_double(8),
                   s.column_int(9)};
-    rcpts.bind_int(1, a.id);
+    db.bind_run(rcpts).bind_int(2, a.id);
     while (rcpts.step()) {
       a.recipients.push_back(
           {rcpts.column_text(0), rcpts.column_text(1),
            reply_line(rcpts.column_int(2), optional_text(rcpts, 3), optional_text(rcpts, 4))});
     }
     rcpts.reset();
-    lines.bind_int(1, a.id);
+    db.bind_run(lines).bind_int(2, a.id);
     while (lines.step()) {
       a.transcript.push_back({lines.column_double(0), lines.column_text(1), lines.column_text(2)});
     }
@@ -194,12 +203,12 @@ std::vector<AttemptInfo> read_attempts(sql::Database& db, std::int64_t msg) {
 
 // Queue arrivals in time order, each with the attempts made from that queue and the
 // recipients that reached their final state there.
-std::vector<HopInfo> read_hops(sql::Database& db, std::int64_t msg,
-                               std::vector<AttemptInfo> attempts,
+std::vector<HopInfo> read_hops(const RunDb& db, std::int64_t msg, std::vector<AttemptInfo> attempts,
                                const std::vector<RecipientInfo>& recipients) {
   sql::Statement s = db.prepare(
-      "SELECT node, queue_id, arrived_s FROM hop WHERE msg_id = ? ORDER BY arrived_s, rowid");
-  s.bind_int(1, msg);
+      "SELECT node, queue_id, arrived_s FROM hop WHERE run_id = ? AND msg_id = ?"
+      " ORDER BY arrived_s, rowid");
+  s.bind_int(2, msg);
   std::vector<HopInfo> hops;
   while (s.step()) hops.push_back({s.column_text(0), optional_text(s, 1), s.column_double(2)});
   // The latest arrival at `node` no later than `t`; one is made up if none was recorded.
@@ -227,10 +236,10 @@ std::vector<HopInfo> read_hops(sql::Database& db, std::int64_t msg,
   return hops;
 }
 
-std::vector<DeliveryInfo> read_deliveries(sql::Database& db, std::int64_t msg) {
-  sql::Statement s =
-      db.prepare("SELECT rcpt, node, headers FROM delivery WHERE msg_id = ? ORDER BY rowid");
-  s.bind_int(1, msg);
+std::vector<DeliveryInfo> read_deliveries(const RunDb& db, std::int64_t msg) {
+  sql::Statement s = db.prepare(
+      "SELECT rcpt, node, headers FROM delivery WHERE run_id = ? AND msg_id = ? ORDER BY rowid");
+  s.bind_int(2, msg);
   std::vector<DeliveryInfo> out;
   while (s.step()) out.push_back({s.column_text(0), s.column_text(1), optional_text(s, 2)});
   return out;
@@ -336,12 +345,12 @@ void print_headers(const std::string& headers, std::ostream& out) {
   }
 }
 
-std::string record_level(sql::Database& db) {
-  sql::Statement s = db.prepare("SELECT record_level FROM run ORDER BY run_id LIMIT 1");
+std::string record_level(const RunDb& db) {
+  sql::Statement s = db.prepare("SELECT record_level FROM run WHERE run_id = ?");
   return s.step() ? optional_text(s, 0) : std::string();
 }
 
-void print_trace_from(sql::Database& db, const std::string& db_path, const std::string& message,
+void print_trace_from(const RunDb& db, const std::string& db_path, const std::string& message,
                       std::ostream& out) {
   const std::int64_t msg = resolve_message(db, db_path, message);
   const std::vector<RecipientInfo> recipients = read_recipients(db, msg);
@@ -371,8 +380,20 @@ void print_trace_from(sql::Database& db, const std::string& db_path, const std::
 
 }  // namespace
 
-void print_trace(const std::string& db_path, const std::string& message, std::ostream& out) {
-  read_results(db_path, [&](sql::Database db) { print_trace_from(db, db_path, message, out); });
+void print_trace(const std::string& db_path, const std::string& message, std::ostream& out,
+                 std::int64_t run_id) {
+  read_results(db_path, [&](sql::Database db) {
+    const std::vector<std::int64_t> runs = run_ids(db);
+    if (run_id == 0 && runs.size() > 1) {
+      throw InputError("this results database holds " + std::to_string(runs.size()) + " runs",
+                       "say which with --run N (run_id " + std::to_string(runs.front()) + " to " +
+                           std::to_string(runs.back()) + ")",
+                       SourceLocation{db_path, 0, 0, ""});
+    }
+    if (run_id == 0 && !runs.empty()) run_id = runs.front();
+    if (std::find(runs.begin(), runs.end(), run_id) == runs.end()) no_such_run(db_path, run_id);
+    print_trace_from(RunDb{db, run_id}, db_path, message, out);
+  });
 }
 
 }  // namespace mailsim::record

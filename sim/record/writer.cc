@@ -48,136 +48,154 @@ void bind_optional_double(sql::Statement& s, int i, const std::optional<double>&
 // The prepared INSERTs, made once per connection.
 class Inserter {
  public:
-  explicit Inserter(sql::Database& db)
+  Inserter(sql::Database& db, std::int64_t run_id)
       : db_(db),
-        node_(db.prepare("INSERT INTO node(name, kind, retry_policy) VALUES (?, ?, ?)")),
-        link_(db.prepare("INSERT INTO link(a, b, bandwidth_bps, latency_s) VALUES (?, ?, ?, ?)")),
-        message_(db.prepare(
-            "INSERT INTO message(msg_id, message_id, sender, size_bytes, origin, created_s, kind,"
-            " about_msg_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")),
-        hop_(db.prepare("INSERT INTO hop(msg_id, node, queue_id, from_node, arrived_s) VALUES (?, "
-                        "?, ?, ?, ?)")),
-        attempt_(db.prepare(
-            "INSERT INTO attempt(attempt_id, msg_id, from_node, to_node, started_s, ended_s,"
-            " outcome, reply_code, enhanced_code, reply_text, bytes)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
-        attempt_recipient_(db.prepare(
-            "INSERT INTO attempt_recipient(attempt_id, rcpt, outcome, reply_code, enhanced_code,"
-            " reply_text) VALUES (?, ?, ?, ?, ?, ?)")),
-        transcript_(db.prepare(
-            "INSERT INTO transcript(attempt_id, seq, t_s, dir, line) VALUES (?, ?, ?, ?, ?)")),
-        delivery_(db.prepare("INSERT INTO delivery(msg_id, rcpt, node, delivered_s, headers) "
-                             "VALUES (?, ?, ?, ?, ?)")),
-        outage_(db.prepare("INSERT INTO outage(target, kind, start_s, end_s) VALUES (?, ?, ?, ?)")),
-        queue_sample_(db.prepare("INSERT INTO queue_sample(node, t_s, incoming, active, deferred) "
-                                 "VALUES (?, ?, ?, ?, ?)")),
+        node_(db.prepare(
+            "INSERT INTO node(run_id, node_id, name, kind, retry_policy) VALUES (?, ?, ?, ?, ?)")),
+        link_(db.prepare("INSERT INTO link(run_id, link_id, a, b, bandwidth_bps, latency_s) VALUES "
+                         "(?, ?, ?, ?, ?, ?)")),
+        message_(db.prepare("INSERT INTO message(run_id, msg_id, message_id, sender, size_bytes, "
+                            "origin, created_s, kind,"
+                            " about_msg_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")),
+        hop_(db.prepare(
+            "INSERT INTO hop(run_id, msg_id, node, queue_id, from_node, arrived_s) VALUES (?, ?, "
+            "?, ?, ?, ?)")),
+        attempt_(db.prepare("INSERT INTO attempt(run_id, attempt_id, msg_id, from_node, to_node, "
+                            "started_s, ended_s,"
+                            " outcome, reply_code, enhanced_code, reply_text, bytes)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
+        attempt_recipient_(db.prepare("INSERT INTO attempt_recipient(run_id, attempt_id, rcpt, "
+                                      "outcome, reply_code, enhanced_code,"
+                                      " reply_text) VALUES (?, ?, ?, ?, ?, ?, ?)")),
+        transcript_(db.prepare("INSERT INTO transcript(run_id, attempt_id, seq, t_s, dir, line) "
+                               "VALUES (?, ?, ?, ?, ?, ?)")),
+        delivery_(
+            db.prepare("INSERT INTO delivery(run_id, msg_id, rcpt, node, delivered_s, headers) "
+                       "VALUES (?, ?, ?, ?, ?, ?)")),
+        outage_(db.prepare(
+            "INSERT INTO outage(run_id, target, kind, start_s, end_s) VALUES (?, ?, ?, ?, ?)")),
+        queue_sample_(
+            db.prepare("INSERT INTO queue_sample(run_id, node, t_s, incoming, active, deferred) "
+                       "VALUES (?, ?, ?, ?, ?, ?)")),
         recipient_(db.prepare(
-            "INSERT INTO recipient(msg_id, rcpt, status, final_node, final_s, delivered_s,"
-            " latency_s, attempts, last_code, last_reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
-        run_end_(db.prepare("UPDATE run SET status = ?, sim_end_s = ?, finished_at = ?")) {}
+            "INSERT INTO recipient(run_id, msg_id, rcpt, status, final_node, final_s, delivered_s,"
+            " latency_s, attempts, last_code, last_reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?)")),
+        run_end_(db.prepare(
+            "UPDATE run SET status = ?, sim_end_s = ?, finished_at = ? WHERE run_id = ?")),
+        run_id_(run_id) {}
 
   void write(const Batch& b) {
     db_.exec("BEGIN");
     for (const NodeRow& r : b.nodes) {
-      node_.bind_text(1, r.name).bind_text(2, r.kind);
-      bind_optional_text(node_, 3, r.retry_policy);
+      of_run(node_).bind_int(2, ++node_id_).bind_text(3, r.name).bind_text(4, r.kind);
+      bind_optional_text(node_, 5, r.retry_policy);
       node_.run();
     }
     for (const LinkRow& r : b.links) {
-      link_.bind_text(1, r.a).bind_text(2, r.b).bind_int(3, r.bandwidth_bps);
-      link_.bind_double(4, r.latency_s).run();
+      of_run(link_).bind_int(2, ++link_id_).bind_text(3, r.a).bind_text(4, r.b);
+      link_.bind_int(5, r.bandwidth_bps).bind_double(6, r.latency_s).run();
     }
     for (const MessageRow& r : b.messages) write(r);
     for (const mta::MessageQueued& r : b.hops) write(r);
     for (const AttemptRow& r : b.attempts) write(r);
     for (const DeliveryRow& r : b.deliveries) {
-      delivery_.bind_int(1, static_cast<std::int64_t>(r.msg)).bind_text(2, r.rcpt);
-      delivery_.bind_text(3, r.node).bind_double(4, r.delivered_s).bind_text(5, r.headers).run();
+      of_run(delivery_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text(3, r.rcpt);
+      delivery_.bind_text(4, r.node).bind_double(5, r.delivered_s).bind_text(6, r.headers).run();
     }
     for (const OutageRow& r : b.outages) {
-      outage_.bind_text(1, r.target).bind_text(2, r.kind).bind_double(3, r.start_s);
-      outage_.bind_double(4, r.end_s).run();
+      of_run(outage_).bind_text(2, r.target).bind_text(3, r.kind).bind_double(4, r.start_s);
+      outage_.bind_double(5, r.end_s).run();
     }
     for (const QueueSampleRow& r : b.queue_samples) {
-      queue_sample_.bind_text(1, r.node).bind_double(2, r.t_s).bind_int(3, r.incoming);
-      queue_sample_.bind_int(4, r.active).bind_int(5, r.deferred).run();
+      of_run(queue_sample_).bind_text(2, r.node).bind_double(3, r.t_s).bind_int(4, r.incoming);
+      queue_sample_.bind_int(5, r.active).bind_int(6, r.deferred).run();
     }
     for (const RecipientRow& r : b.recipients) write(r);
     if (b.run_end) {
       run_end_.bind_text(1, b.run_end->status).bind_double(2, b.run_end->sim_end_s);
-      run_end_.bind_text(3, b.run_end->finished_at).run();
+      run_end_.bind_text(3, b.run_end->finished_at).bind_int(4, run_id_).run();
     }
     db_.exec("COMMIT");
   }
 
  private:
+  // Every row starts with its run.
+  sql::Statement& of_run(sql::Statement& s) const { return s.bind_int(1, run_id_); }
+
   void write(const MessageRow& r) {
-    message_.bind_int(1, static_cast<std::int64_t>(r.msg));
-    bind_optional_text(message_, 2, r.message_id);
-    message_.bind_text(3, r.sender).bind_int(4, r.size_bytes).bind_text(5, r.origin);
-    message_.bind_double(6, r.created_s).bind_text(7, r.kind);
+    of_run(message_).bind_int(2, static_cast<std::int64_t>(r.msg));
+    bind_optional_text(message_, 3, r.message_id);
+    message_.bind_text(4, r.sender).bind_int(5, r.size_bytes).bind_text(6, r.origin);
+    message_.bind_double(7, r.created_s).bind_text(8, r.kind);
     if (r.about == 0) {
-      message_.bind_null(8);
+      message_.bind_null(9);
     } else {
-      message_.bind_int(8, static_cast<std::int64_t>(r.about));
+      message_.bind_int(9, static_cast<std::int64_t>(r.about));
     }
     message_.run();
   }
 
   void write(const mta::MessageQueued& r) {
-    hop_.bind_int(1, static_cast<std::int64_t>(r.msg)).bind_text(2, r.node);
-    hop_.bind_text(3, r.queue_id);
-    bind_optional_text(hop_, 4, r.from_node);
-    hop_.bind_double(5, r.at.seconds()).run();
+    of_run(hop_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text(3, r.node);
+    hop_.bind_text(4, r.queue_id);
+    bind_optional_text(hop_, 5, r.from_node);
+    hop_.bind_double(6, r.at.seconds()).run();
   }
 
   void write(const AttemptRow& r) {
     const mta::AttemptFinished& a = r.attempt;
-    attempt_.bind_int(1, r.attempt_id).bind_int(2, static_cast<std::int64_t>(a.msg));
-    attempt_.bind_text(3, a.from_node).bind_text(4, a.to_node);
-    attempt_.bind_double(5, a.started.seconds()).bind_double(6, a.ended.seconds());
-    attempt_.bind_text(7, mta::to_string(a.outcome));
-    bind_optional_code(attempt_, 8, a.code);
-    bind_optional_text(attempt_, 9, a.enhanced);
-    bind_optional_text(attempt_, 10, a.text);
-    attempt_.bind_int(11, a.bytes).run();
+    of_run(attempt_).bind_int(2, r.attempt_id).bind_int(3, static_cast<std::int64_t>(a.msg));
+    attempt_.bind_text(4, a.from_node).bind_text(5, a.to_node);
+    attempt_.bind_double(6, a.started.seconds()).bind_double(7, a.ended.seconds());
+    attempt_.bind_text(8, mta::to_string(a.outcome));
+    bind_optional_code(attempt_, 9, a.code);
+    bind_optional_text(attempt_, 10, a.enhanced);
+    bind_optional_text(attempt_, 11, a.text);
+    attempt_.bind_int(12, a.bytes).run();
     for (const mta::AttemptRecipient& ar : a.recipients) {
-      attempt_recipient_.bind_int(1, r.attempt_id).bind_text(2, ar.rcpt);
-      attempt_recipient_.bind_text(3, to_string(ar.outcome));
-      bind_optional_code(attempt_recipient_, 4, ar.code);
-      bind_optional_text(attempt_recipient_, 5, ar.enhanced);
-      bind_optional_text(attempt_recipient_, 6, ar.text);
+      of_run(attempt_recipient_).bind_int(2, r.attempt_id).bind_text(3, ar.rcpt);
+      attempt_recipient_.bind_text(4, to_string(ar.outcome));
+      bind_optional_code(attempt_recipient_, 5, ar.code);
+      bind_optional_text(attempt_recipient_, 6, ar.enhanced);
+      bind_optional_text(attempt_recipient_, 7, ar.text);
       attempt_recipient_.run();
     }
     std::int64_t seq = 0;
     for (const mta::TranscriptEntry& t : a.transcript) {
-      transcript_.bind_int(1, r.attempt_id).bind_int(2, ++seq).bind_double(3, t.at.seconds());
-      transcript_.bind_text(4, std::string(1, t.direction)).bind_text(5, t.line).run();
+      of_run(transcript_)
+          .bind_int(2, r.attempt_id)
+          .bind_int(3, ++seq)
+          .bind_double(4, t.at.seconds());
+      transcript_.bind_text(5, std::string(1, t.direction)).bind_text(6, t.line).run();
     }
   }
 
   void write(const RecipientRow& r) {
-    recipient_.bind_int(1, static_cast<std::int64_t>(r.msg)).bind_text(2, r.rcpt);
-    recipient_.bind_text(3, r.status);
-    bind_optional_text(recipient_, 4, r.final_node);
-    bind_optional_double(recipient_, 5, r.final_s);
-    bind_optional_double(recipient_, 6, r.delivered_s);
-    bind_optional_double(recipient_, 7, r.latency_s);
-    recipient_.bind_int(8, r.attempts);
-    bind_optional_code(recipient_, 9, r.last_code);
-    bind_optional_text(recipient_, 10, r.last_reply);
+    of_run(recipient_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text(3, r.rcpt);
+    recipient_.bind_text(4, r.status);
+    bind_optional_text(recipient_, 5, r.final_node);
+    bind_optional_double(recipient_, 6, r.final_s);
+    bind_optional_double(recipient_, 7, r.delivered_s);
+    bind_optional_double(recipient_, 8, r.latency_s);
+    recipient_.bind_int(9, r.attempts);
+    bind_optional_code(recipient_, 10, r.last_code);
+    bind_optional_text(recipient_, 11, r.last_reply);
     recipient_.run();
   }
 
   sql::Database& db_;
   sql::Statement node_, link_, message_, hop_, attempt_, attempt_recipient_, transcript_, delivery_,
       outage_, queue_sample_, recipient_, run_end_;
+  std::int64_t run_id_;
+  std::int64_t node_id_ = 0;
+  std::int64_t link_id_ = 0;
 };
 
 }  // namespace
 
-Writer::Writer(sql::Database db)
-    : thread_([this, d = std::move(db)]() mutable { run(std::move(d)); }) {}
+Writer::Writer(sql::Database db, std::int64_t run_id)
+    : run_id_(run_id), thread_([this, d = std::move(db)]() mutable { run(std::move(d)); }) {}
 
 Writer::~Writer() {
   {
@@ -205,7 +223,7 @@ void Writer::run(sql::Database db) {
   {
     std::optional<Inserter> inserter;
     try {
-      inserter.emplace(db);
+      inserter.emplace(db, run_id_);
     } catch (...) {
       error_ = std::current_exception();  // no other thread reads it before drain()
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <mutex>
@@ -16,7 +17,8 @@ namespace mailsim::record {
 
 class Writer {
  public:
-  explicit Writer(sql::Database db);
+  // Every row written carries `run_id`, the run row already in the database.
+  Writer(sql::Database db, std::int64_t run_id);
   // Writes what was submitted, then closes the database.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -35,6 +37,7 @@ class Writer {
   bool busy_ = false;
   bool stopping_ = false;
   std::exception_ptr error_;
+  std::int64_t run_id_;
   std::thread thread_;
 };
 

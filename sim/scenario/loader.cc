@@ -2,12 +2,15 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "mailsim/core/text.h"
 #include "mailsim/scenario/config.h"
+#include "mailsim/scenario/override.h"
 #include "scenario/load_queue.h"
 #include "scenario/load_receive.h"
 #include "scenario/load_retry.h"
+#include "scenario/override.h"
 #include "scenario/yaml_reader.h"
 
 namespace mailsim::scenario {
@@ -328,10 +331,7 @@ void read_faults(const Yaml& list, ScenarioConfig& c) {
   }
 }
 
-}  // namespace
-
-ScenarioConfig load_scenario(const std::string& path) {
-  const Yaml root = Yaml::load_file(path);
+ScenarioConfig read_scenario(const Yaml& root, const std::string& path) {
   root.allow_only({"name", "description", "seed", "duration", "epoch", "network", "hosts", "links",
                    "dns", "defaults", "mtas", "traffic", "faults"});
   ScenarioConfig c;
@@ -373,6 +373,24 @@ ScenarioConfig load_scenario(const std::string& path) {
   if (root.has("traffic")) read_traffic(root["traffic"], c);
   if (root.has("faults")) read_faults(root["faults"], c);
   return c;
+}
+
+}  // namespace
+
+ScenarioConfig load_scenario(const std::string& path) { return load_scenario(path, {}); }
+
+ScenarioConfig load_scenario(const std::string& path, std::span<const ScenarioOverride> overrides) {
+  const Yaml root = Yaml::load_file(path);
+  std::vector<std::string> keys;
+  for (const ScenarioOverride& o : overrides) keys.push_back(apply_override(root, o));
+  try {
+    return read_scenario(root, path);
+  } catch (const InputError& e) {
+    for (std::size_t i = overrides.size(); i-- > 0;) {  // the last setting of a key counts
+      if (auto placed = place_override_error(e, overrides[i], keys[i])) throw *placed;
+    }
+    throw;
+  }
 }
 
 }  // namespace mailsim::scenario

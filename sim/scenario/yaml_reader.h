@@ -26,6 +26,8 @@ class Yaml {
   static Yaml load_file(const std::string& path);
 
   const std::string& path() const { return path_; }
+  // The node itself, for code that edits the tree before it is read (scenario/override.h).
+  YAML::Node node() const { return node_; }
   bool is_map() const { return node_.IsMap(); }
   bool is_sequence() const { return node_.IsSequence(); }
   bool is_scalar() const { return node_.IsScalar(); }

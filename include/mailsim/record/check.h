@@ -14,10 +14,11 @@ namespace mailsim::record {
 struct Violation {
   std::string rule;               // what should hold, as a sentence
   std::int64_t count = 0;         // offending rows
-  std::vector<std::string> rows;  // the first few of them, described
+  std::vector<std::string> rows;  // the first few of them, described ("run 3: ..." when
+                                  // the database holds several runs)
 };
 
-// Reads the database at `path`. Throws InputError when it is not a mailsim results
+// Reads the database at `path`, every run in it. Throws InputError when it is not a mailsim results
 // database. An empty result means every invariant holds.
 std::vector<Violation> check_results(const std::string& path);
 

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "mailsim/core/time.h"
 #include "mailsim/mta/events.h"
@@ -31,7 +33,16 @@ struct RunInfo {
   std::string scenario_sha256;
   std::uint64_t seed = 0;
   std::string version;
+  // Which run of a results database this is: mailsim run writes run 1, replication 0;
+  // a sweep writes each run into a shard with its own number, point and parameters.
+  std::int64_t run_id = 1;
+  std::int64_t point = 0;         // 0 -> NULL (not a sweep run)
+  std::uint64_t replication = 0;  // the run number of the random streams
+  std::vector<std::pair<std::string, std::string>> parameters;  // (path, value) of the point
 };
+
+// The run table's parameters column: a JSON object of the values by path, in order.
+std::string parameters_json(const std::vector<std::pair<std::string, std::string>>& parameters);
 
 // What may be at the output path already. A file that is not a results database is never
 // replaced.

@@ -54,6 +54,10 @@ struct PolicySummary {
 };
 
 struct Summary {
+  std::int64_t run_id = 1;
+  std::optional<std::int64_t> point;  // the sweep's parameter point; absent for mailsim run
+  std::uint64_t replication = 0;      // the run number of the random streams
+  std::string parameters = "{}";      // JSON object: the point's values by path
   std::string scenario;
   std::string status;  // running, completed, interrupted, failed
   std::string record_level;
@@ -71,8 +75,11 @@ struct Summary {
   std::vector<PolicySummary> retry_policies;
 };
 
-// Throws InputError when `db_path` is missing or not a mailsim results database.
-Summary read_summary(const std::string& db_path);
+// One run's summary: `run_id`, or the first run when 0. Throws InputError when `db_path`
+// is missing or not a mailsim results database, or holds no run `run_id`.
+Summary read_summary(const std::string& db_path, std::int64_t run_id = 0);
+// Every run's summary, in run order (a sweep's database holds many).
+std::vector<Summary> read_summaries(const std::string& db_path);
 
 // A short table for people; durations rounded to milliseconds so the text is stable. A
 // "notices" line counts the bounces and warnings sent, when there were any. When the
@@ -82,9 +89,10 @@ void print_summary(const Summary& summary, std::ostream& out);
 // The summary as one JSON object on one line (`mailsim report --json`). Its keys, which
 // stay stable (new keys may be added; none is renamed or removed without raising
 // report_format):
-//   report_format (1), scenario, seed, status, record_level, sim_end_s (null while
-//   running), messages (user mail), bounces_sent, warnings_sent, then the recipient
-//   figures of user mail: recipients, delivered, bounced,
+//   report_format (1); for a sweep's run only: run_id, point, replication, parameters
+//   (an object: the point's values by path); scenario, seed, status,
+//   record_level, sim_end_s (null while running), messages (user mail), bounces_sent,
+//   warnings_sent, then the recipient figures of user mail: recipients, delivered, bounced,
 //   expired, queued, latency_p50_s, latency_p90_s, latency_p99_s, latency_max_s (null
 //   when nothing was delivered), attempts, attempts_per_recipient;
 //   nodes: [{name, kind, retry_policy (null without an MTA), messages, mean_time_s,

@@ -4,13 +4,17 @@
 // header block of each delivered copy. Timestamps are simulated clock time.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
 namespace mailsim::record {
 
 // `message` is the run's message number ("1") or a Message-ID, with or without <>.
-// Throws InputError when the database is missing or not ours, or the message is unknown.
-void print_trace(const std::string& db_path, const std::string& message, std::ostream& out);
+// `run_id` picks the run of a database that holds several (0: the only one). Throws
+// InputError when the database is missing or not ours, the run or the message is unknown,
+// or the database holds several runs and `run_id` is 0.
+void print_trace(const std::string& db_path, const std::string& message, std::ostream& out,
+                 std::int64_t run_id = 0);
 
 }  // namespace mailsim::record
