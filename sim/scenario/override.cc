@@ -16,7 +16,7 @@ std::vector<std::string> split_path(const ScenarioOverride& o) {
       throw InputError("'" + o.path + "' is not a setting's path",
                        "name keys from the scenario's top, joined by dots, for example "
                        "mtas.college.retry or defaults.processing_delay",
-                       o.where);
+                       o.path_where);
     }
     if (dot == std::string::npos) return segments;
     start = dot + 1;
@@ -35,7 +35,7 @@ std::size_t pick_element(const YAML::Node& list, const std::string& segment,
     if (i < list.size()) return i;
     throw InputError(
         "'" + here + "' has " + std::to_string(list.size()) + " elements, no " + segment,
-        "count from 0", o.where);
+        "count from 0", o.path_where);
   }
   std::string names;
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -47,7 +47,7 @@ std::size_t pick_element(const YAML::Node& list, const std::string& segment,
   throw InputError("no element named '" + segment + "' in '" + here + "'",
                    names.empty() ? "pick an element by its index from 0"
                                  : "name one of: " + names + " (or an index from 0)",
-                   o.where);
+                   o.path_where);
 }
 
 }  // namespace
@@ -85,7 +85,7 @@ std::string apply_override(const Yaml& root, const ScenarioOverride& o) {
     } else {
       throw InputError(
           "'" + here + "' is a single value ('" + node.Scalar() + "'), it has no '" + s + "'",
-          "vary '" + here + "' itself, for example with a mapping as its value", o.where);
+          "vary '" + here + "' itself, for example with a mapping as its value", o.path_where);
     }
     here += (here.empty() ? "" : ".") + s;
   }

@@ -45,7 +45,8 @@ double read_number(const Yaml& v) {
 }
 
 // {from: 10, to: 50, step: 20, unit: ms} -> 10ms, 30ms, 50ms.
-std::vector<ScenarioOverride> read_range(const Yaml& r, const std::string& path) {
+std::vector<ScenarioOverride> read_range(const Yaml& r, const std::string& path,
+                                         const SourceLocation& path_where) {
   r.allow_only({"from", "to", "step", "unit"});
   for (const char* key : {"from", "to", "step"}) {
     if (!r.has(key))
@@ -61,13 +62,14 @@ std::vector<ScenarioOverride> read_range(const Yaml& r, const std::string& path)
     const double x = from + static_cast<double>(k) * step;
     if (x > to + 1e-9 * step) break;
     if (k >= 10000) r.fail("the range has more than 10000 values", "take a larger step");
-    values.push_back({path, number_text(x) + unit, r.location()});
+    values.push_back({path, number_text(x) + unit, r.location(), path_where});
   }
   return values;
 }
 
-std::vector<ScenarioOverride> read_values(const Yaml& v, const std::string& path) {
-  if (v.is_map()) return read_range(v, path);
+std::vector<ScenarioOverride> read_values(const Yaml& key, const Yaml& v) {
+  const std::string path = key.as_string();
+  if (v.is_map()) return read_range(v, path, key.location());
   if (!v.is_sequence() || v.size() == 0) {
     v.fail("expected a list of values or a range",
            "for example [postfix, exim] or {from: 1, to: 5, step: 1}");
@@ -75,7 +77,7 @@ std::vector<ScenarioOverride> read_values(const Yaml& v, const std::string& path
   std::vector<ScenarioOverride> values;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const Yaml item = v.at(i);
-    values.push_back({path, value_text(item), item.location()});
+    values.push_back({path, value_text(item), item.location(), key.location()});
   }
   return values;
 }
@@ -84,7 +86,7 @@ Axis read_together(const Yaml& group) {
   Axis axis;
   for (const auto& [key, value] : group.expect_map().entries()) {
     const std::string path = key.as_string();
-    std::vector<ScenarioOverride> values = read_values(value, path);
+    std::vector<ScenarioOverride> values = read_values(key, value);
     if (!axis.paths.empty() && values.size() != axis.levels.size()) {
       value.fail("together: every path needs as many values as the first (" +
                      std::to_string(axis.levels.size()) + "), this one has " +
@@ -112,7 +114,7 @@ std::vector<Axis> read_axes(const Yaml& vary) {
       continue;
     }
     Axis axis{{path}, {}};
-    for (ScenarioOverride& o : read_values(value, path)) axis.levels.push_back({std::move(o)});
+    for (ScenarioOverride& o : read_values(key, value)) axis.levels.push_back({std::move(o)});
     axes.push_back(std::move(axis));
   }
   return axes;

@@ -14,13 +14,14 @@
 namespace mailsim::scenario {
 
 struct ScenarioOverride {
-  std::string path;      // "mtas.college.retry"
-  std::string value;     // YAML text: a scalar ("exim") or a flow collection ("{fixed: 30m}")
-  SourceLocation where;  // where the setting was written (a sweep file's line and column)
+  std::string path;           // "mtas.college.retry"
+  std::string value;          // YAML text: a scalar ("exim") or a flow collection ("{fixed: 30m}")
+  SourceLocation where;       // where the value was written (a sweep file's line, column)
+  SourceLocation path_where;  // where the path was written; errors about it go there
 };
 
-// load_scenario() with the overrides applied in order. A path that leads nowhere, and a
-// value the scenario rejects, are InputErrors placed at the override's `where`.
+// load_scenario() with the overrides applied in order. A path that leads nowhere is an
+// InputError at the override's `path_where`, a value the scenario rejects one at `where`.
 ScenarioConfig load_scenario(const std::string& path, std::span<const ScenarioOverride> overrides);
 
 }  // namespace mailsim::scenario
