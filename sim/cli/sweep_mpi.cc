@@ -80,10 +80,35 @@ void receive_shards(const mpi::communicator& world, const SweepPlan& plan, bool 
   }
 }
 
+// Every rank does every size-th run of `todo_ids`; the other ranks then send their
+// completed shards to rank 0, which merges them. Returns whether this is rank 0.
+bool share_runs(const mpi::communicator& world, const SweepPlan& plan,
+                const std::vector<std::int64_t>& todo_ids, int jobs,
+                const std::function<bool()>& stop, bool quiet) {
+  const bool root = world.rank() == 0;
+  if (!root) plan.make_shard_folder();
+  std::vector<SweepRun> mine;  // every size-th run, from this rank's number
+  for (std::size_t i = static_cast<std::size_t>(world.rank()); i < todo_ids.size();
+       i += static_cast<std::size_t>(world.size())) {
+    mine.push_back(plan.runs()[static_cast<std::size_t>(todo_ids[i] - 1)]);
+  }
+  if (root && !quiet) {
+    std::cerr << "mailsim: " << plan.runs().size() << " runs, " << todo_ids.size() << " to do over "
+              << world.size() << " ranks, " << jobs << " at a time each\n";
+  }
+  const std::vector<SweepRun> completed = run_locally(plan, mine, jobs, root, stop, quiet);
+  if (!root) {
+    send_shards(world, plan, completed);
+    return false;
+  }
+  receive_shards(world, plan, quiet);
+  return true;
+}
+
 }  // namespace
 
 bool run_over_mpi(const SweepPlan& plan, int jobs, const std::function<bool()>& stop, bool quiet) {
-  const mpi::environment env(mpi::threading::funneled, false);
+  mpi::environment env(mpi::threading::funneled, false);
   const mpi::communicator world;
   const bool root = world.rank() == 0;
   std::vector<std::int64_t> todo_ids;
@@ -103,23 +128,18 @@ bool run_over_mpi(const SweepPlan& plan, int jobs, const std::function<bool()>& 
     return false;
   }
   mpi::broadcast(world, todo_ids, 0);
-  if (!root) plan.make_shard_folder();
-  std::vector<SweepRun> mine;  // every size-th run, from this rank's number
-  for (std::size_t i = static_cast<std::size_t>(world.rank()); i < todo_ids.size();
-       i += static_cast<std::size_t>(world.size())) {
-    mine.push_back(plan.runs()[static_cast<std::size_t>(todo_ids[i] - 1)]);
+  // From here on every rank waits for the others: an error on one would leave them
+  // waiting, so it ends the whole job.
+  try {
+    return share_runs(world, plan, todo_ids, jobs, stop, quiet);
+  } catch (const InputError& e) {
+    std::cerr << "mailsim: rank " << world.rank() << ": " << e.format() << "\n";
+    env.abort(2);
+  } catch (const std::exception& e) {
+    std::cerr << "mailsim: rank " << world.rank() << ": internal error: " << e.what() << "\n";
+    env.abort(1);
   }
-  if (root && !quiet) {
-    std::cerr << "mailsim: " << plan.runs().size() << " runs, " << todo_ids.size() << " to do over "
-              << world.size() << " ranks, " << jobs << " at a time each\n";
-  }
-  const std::vector<SweepRun> completed = run_locally(plan, mine, jobs, root, stop, quiet);
-  if (!root) {
-    send_shards(world, plan, completed);
-    return false;
-  }
-  receive_shards(world, plan, quiet);
-  return true;
+  return false;
 }
 
 #endif
