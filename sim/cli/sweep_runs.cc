@@ -68,6 +68,12 @@ std::vector<SweepRun> SweepPlan::prepare() const {
                        "give another output file (-o), or remove this one to start over",
                        SourceLocation{out_, 0, 0, ""});
     }
+    if (stored.scenario_sha256 != sha256_) {
+      throw InputError("the scenario file " + sweep_.scenario + " changed since run " +
+                           std::to_string(stored.run_id) + " of this database was made",
+                       "restore it, or give another output file (-o) to start over",
+                       SourceLocation{out_, 0, 0, ""});
+    }
     done[static_cast<std::size_t>(stored.run_id)] = stored.status == "completed";
   }
   make_shard_folder();

@@ -57,14 +57,14 @@ std::vector<StoredRun> read_runs(const std::string& path) {
   return read_results(path, [](sql::Database db) {
     std::vector<StoredRun> runs;
     sql::Statement s = db.prepare(
-        "SELECT run_id, status, scenario, seed, point, replication, parameters FROM run"
-        " ORDER BY run_id");
+        "SELECT run_id, status, scenario, scenario_sha256, seed, point, replication, parameters"
+        " FROM run ORDER BY run_id");
     while (s.step()) {
-      StoredRun r{s.column_int(0), s.column_text(1), s.column_text(2),
-                  static_cast<std::uint64_t>(s.column_int(3))};
-      if (!s.is_null(4)) r.point = s.column_int(4);
-      r.replication = static_cast<std::uint64_t>(s.column_int(5));
-      r.parameters = s.column_text(6);
+      StoredRun r{s.column_int(0), s.column_text(1), s.column_text(2), s.column_text(3),
+                  static_cast<std::uint64_t>(s.column_int(4))};
+      if (!s.is_null(5)) r.point = s.column_int(5);
+      r.replication = static_cast<std::uint64_t>(s.column_int(6));
+      r.parameters = s.column_text(7);
       runs.push_back(std::move(r));
     }
     return runs;

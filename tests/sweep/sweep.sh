@@ -126,4 +126,11 @@ set +e
 "$mailsim" sweep other.yaml -o a.db >/dev/null 2>err.txt; status=$?
 set -e
 [ $status = 2 ] && grep -q 'holds run 3 of another sweep' err.txt || fail "another sweep: $status $(cat err.txt)"
+# Nor with the runs of the same sweep over an edited scenario.
+cp "$dir/sweep.yaml" same.yaml
+sed 's/size: 10KiB/size: 11KiB/' "$dir/relay.yaml" >relay.yaml
+set +e
+"$mailsim" sweep same.yaml -o a.db >/dev/null 2>err.txt; status=$?
+set -e
+[ $status = 2 ] && grep -q 'relay.yaml changed since run 1' err.txt || fail "edited scenario: $status $(cat err.txt)"
 echo "ok"

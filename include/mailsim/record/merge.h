@@ -16,6 +16,7 @@ struct StoredRun {
   std::int64_t run_id = 0;
   std::string status;
   std::string scenario;
+  std::string scenario_sha256;
   std::uint64_t seed = 0;
   std::optional<std::int64_t> point;
   std::uint64_t replication = 0;
