@@ -9,17 +9,18 @@
 -- ours ('mail' in ASCII), so that the readers and the writer can tell a mailsim database
 -- from any other file; user_version is the schema's version, raised when it changes
 -- (2: node.retry_policy; 3: message.about_msg_id; 4: run_id in every per-run table,
--- run.point, run.replication, run.parameters and the run_parameter view). record_level says which tables were written: summary (run,
--- node, link, message, recipient), attempts (and attempt, attempt_recipient, hop,
--- delivery, outage, queue_sample) or full (and transcript).
+-- run.point, run.replication, run.parameters and the run_parameter view; a new per-run
+-- table starts with run_id too, so that sweeps merge it). record_level says which tables
+-- were written: summary (run, node, link, message, recipient), attempts (and attempt,
+-- attempt_recipient, hop, delivery, outage, queue_sample) or full (and transcript).
 PRAGMA application_id = 1835100524;
+PRAGMA user_version = 4;
 
 -- One row per run. seed is the scenario's seed; replication is the run number that, with
 -- it, selects the random streams (0 for mailsim run). A sweep's runs also have point, the
--- parameter point (from 1, in the order of mailsim sweep's table), and parameters, a JSON
--- object of the values set at that point by their path ({"mtas.college.retry": "exim"};
--- '{}' and point NULL for mailsim run).
-PRAGMA user_version = 4;
+-- parameter point (from 1, in the order mailsim sweep prints them), and parameters, a
+-- JSON object of the values set at that point by their path ({"mtas.college.retry":
+-- "exim"}; '{}' and point NULL for mailsim run).
 CREATE TABLE run (
   run_id INTEGER PRIMARY KEY,
   scenario TEXT NOT NULL,

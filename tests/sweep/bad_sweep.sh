@@ -66,4 +66,12 @@ scenario: relay.yaml
 vary:
   defaults.processing_delay: {from: 1, to: 5, step: 0, unit: s}
 EOF2
+# -j takes a positive count.
+printf 'scenario: relay.yaml\n' >ok.yaml
+set +e
+"$mailsim" sweep ok.yaml -o jobs.db -j 0 2>jobs.err; status=$?
+set -e
+[ $status = 2 ] && grep -qF -- "--jobs: -j takes a number of runs at a time from 1 to 1024" jobs.err \
+  || fail "-j 0: $status $(cat jobs.err)"
+[ ! -e jobs.db ] || fail "-j 0 left a results file"
 echo ok
