@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 
 #include "mailsim/core/error.h"
 
@@ -45,20 +46,21 @@ constexpr int kShardTag = 1;
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream bytes;
-  bytes << in.rdbuf();
+  if (!in || !(bytes << in.rdbuf())) throw std::runtime_error("cannot read the shard " + path);
   return bytes.str();
 }
 
-// A rank other than 0 hands its completed shards to rank 0, then removes them.
+// A rank other than 0 hands its completed shards to rank 0 and removes them.
 void send_shards(const mpi::communicator& world, const SweepPlan& plan,
                  const std::vector<SweepRun>& completed) {
   world.send(0, kShardTag, static_cast<std::int64_t>(completed.size()));
   for (const SweepRun& run : completed) {
     const std::string shard = plan.shard_path(run.run_id);
-    world.send(0, kShardTag, run.run_id);
-    world.send(0, kShardTag, read_bytes(shard));
+    const std::string bytes = read_bytes(shard);
     std::error_code ignored;
-    std::filesystem::remove(shard, ignored);
+    std::filesystem::remove(shard, ignored);  // before rank 0 can tidy a shared folder
+    world.send(0, kShardTag, run.run_id);
+    world.send(0, kShardTag, bytes);
   }
 }
 
