@@ -168,6 +168,13 @@ int validate_command(const Args& args) {
             << " MTAs, " << c.dns.mx.size() << " MX records\n"
             << "  " << c.messages.size() << " messages, " << c.outages.size() << " faults, seed "
             << c.seed << ", duration " << to_string(c.duration) << "\n";
+  for (const scenario::MtaEntry& e : c.mtas) {
+    if (e.mta.receive.open_relay) {
+      std::cout << "  warning: MTA '" << e.mta.name
+                << "' is an open relay (receive: open_relay: true): it relays mail for "
+                   "anyone, unauthenticated\n";
+    }
+  }
   return 0;
 }
 
