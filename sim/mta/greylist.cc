@@ -1,5 +1,6 @@
 #include "mta/greylist.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "mailsim/core/text.h"
@@ -49,14 +50,31 @@ std::optional<smtp::Reply> Greylist::check(Time now, std::uint32_t client, std::
   const auto [it, fresh] =
       triplets_.try_emplace(Key{network, ascii_lower(sender), ascii_lower(rcpt)});
   Triplet& t = it->second;
-  const bool forgotten = t.passed && now - t.last_seen > config_.pass_lifetime;
-  const bool retried_too_late = !t.passed && now - t.first_seen > config_.retry_window;
-  if (fresh || forgotten || retried_too_late) t = Triplet{now, now, false};
+  if (fresh || expired(t, now)) t = Triplet{now, now, false};
   t.last_seen = now;
-  if (!t.passed && now - t.first_seen < config_.delay) return reply_for(rcpt);
-  t.passed = true;
-  count_pass(network, now);
+  const bool waiting = !t.passed && now - t.first_seen < config_.delay;
+  if (!waiting) {
+    t.passed = true;
+    count_pass(network, now);
+  }
+  if (triplets_.size() >= sweep_at_) sweep(now);  // may drop others than t, never t
+  if (waiting) return reply_for(rcpt);
   return std::nullopt;
+}
+
+// A passed triplet unseen for the pass lifetime is forgotten; one that has not passed
+// starts over when retried after the retry window.
+bool Greylist::expired(const Triplet& t, Time now) const {
+  return t.passed ? now - t.last_seen > config_.pass_lifetime
+                  : now - t.first_seen > config_.retry_window;
+}
+
+void Greylist::sweep(Time now) {
+  std::erase_if(triplets_, [&](const auto& entry) { return expired(entry.second, now); });
+  std::erase_if(clients_, [&](const auto& entry) {
+    return now - entry.second.last_counted > config_.pass_lifetime;
+  });
+  sweep_at_ = std::max<std::size_t>(1024, 2 * triplets_.size());
 }
 
 bool Greylist::whitelisted(std::uint32_t network, Time now) {

@@ -2,8 +2,10 @@
 // triplet is deferred; a retry at least the delay later passes, and the triplet then
 // passes at once until it goes unseen for the pass lifetime. A triplet retried only after
 // the retry window starts over. A client network that passed often enough (postgrey's
-// auto-whitelist, counting at most one pass an hour) is not greylisted any more. Pure
-// state: the caller gives the time. Not thread-safe.
+// auto-whitelist, counting at most one pass an hour) is not greylisted any more. Expired
+// triplets are dropped whenever the table has doubled since the last sweep, so its size
+// stays proportional to the triplets alive. Pure state: the caller gives the time. Not
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +45,8 @@ class Greylist {
   };
   using Key = std::tuple<std::uint32_t, std::string, std::string>;
 
+  bool expired(const Triplet& t, Time now) const;
+  void sweep(Time now);
   bool whitelisted(std::uint32_t network, Time now);
   void count_pass(std::uint32_t network, Time now);
   smtp::Reply reply_for(std::string_view rcpt) const;
@@ -50,6 +54,7 @@ class Greylist {
   GreylistConfig config_;
   std::map<Key, Triplet> triplets_;
   std::map<std::uint32_t, Client> clients_;
+  std::size_t sweep_at_ = 1024;  // triplets held when expired ones are next dropped
 };
 
 }  // namespace mailsim::mta

@@ -143,3 +143,21 @@ TEST_CASE("a custom greylist uses its own delay and reply, with the recipient pu
   CHECK_FALSE(passes(g, seconds(1199)));
   CHECK(passes(g, seconds(1200)));
 }
+
+TEST_CASE("expired triplets do not accumulate") {
+  // 2000 recipients greylisted at 0 and never retried; 2000 others at 3 d, when the first
+  // ones are past postgrey's 2 d retry window. The sweep that runs when the table has
+  // doubled (at 2048 triplets) drops the first 2000: the table holds the live ones only.
+  Greylist g(*greylist_preset("postgrey"));
+  for (int i = 0; i < 2000; ++i) {
+    g.check(seconds(0), kClient, "x@a.example", "old" + std::to_string(i) + "@b.example");
+  }
+  CHECK(g.triplets() == 2000);
+  for (int i = 0; i < 2000; ++i) {
+    g.check(at(Duration::days(3)), kClient, "x@a.example",
+            "new" + std::to_string(i) + "@b.example");
+  }
+  CHECK(g.triplets() == 2000);
+  // The new ones are still there: each passes 300 s after it was first seen.
+  CHECK(passes(g, at(Duration::days(3) + Duration::seconds(300)), kClient, "new0@b.example"));
+}
