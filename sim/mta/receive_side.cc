@@ -92,9 +92,8 @@ Duration ReceiveSide::filter_delay(std::size_t octets) const {
   const auto& r = config_.receive;
   const auto size = static_cast<std::int64_t>(octets);
   // per_kib * octets / 1024, pro rata, without overflow for any realistic delay.
-  const Duration per_octets =
-      r.filter_per_kib * (size / 1024) +
-      Duration::nanoseconds(r.filter_per_kib.ns() * (size % 1024) / 1024);
+  const Duration per_octets = r.filter_per_kib * (size / 1024) +
+                              Duration::nanoseconds(r.filter_per_kib.ns() * (size % 1024) / 1024);
   return r.filter_per_message + per_octets;
 }
 
