@@ -163,11 +163,13 @@ int validate_command(const Args& args) {
     return 0;
   }
   const scenario::ScenarioConfig c = scenario::load_scenario(scenario_path);
+  std::size_t faults = c.outages.size();  // and the degraded replies, kept by their MTAs
+  for (const scenario::MtaEntry& e : c.mtas) faults += e.mta.receive.degraded.size();
   std::cout << c.file << ": scenario '" << c.name << "' is valid\n"
             << "  " << c.hosts.size() << " hosts, " << c.links.size() << " links, " << c.mtas.size()
             << " MTAs, " << c.dns.mx.size() << " MX records\n"
-            << "  " << c.messages.size() << " messages, " << c.outages.size() << " faults, seed "
-            << c.seed << ", duration " << to_string(c.duration) << "\n";
+            << "  " << c.messages.size() << " messages, " << faults << " faults, seed " << c.seed
+            << ", duration " << to_string(c.duration) << "\n";
   for (const scenario::MtaEntry& e : c.mtas) {
     if (e.mta.receive.open_relay) {
       std::cout << "  warning: MTA '" << e.mta.name

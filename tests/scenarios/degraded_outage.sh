@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A degraded_reply fault is recorded in the outage table with its kind, target and
-# window, next to the other faults; a window still open at the end of the run ends there.
+# A degraded_reply fault is counted by validate and recorded in the outage table with its
+# kind, target and window, next to the other faults; a window still open at the end of the
+# run ends there.
 # usage: degraded_outage.sh MAILSIM SCENARIOS_DIR
 set -euo pipefail
 mailsim=$1 scenarios=$2
@@ -11,6 +12,7 @@ cat >>"$work/degraded.yaml" <<'YAML'
   - {type: degraded_reply, target: college, command: rcpt, reply: "451 4.3.0 Temporary lookup failure", start: 1h, duration: 2h}
   - {type: degraded_reply, target: university, command: connect, reply: "421 4.3.2 Busy", start: 20h, duration: 10h}
 YAML
+"$mailsim" validate "$work/degraded.yaml" | grep -q "^  1 messages, 3 faults, seed 1, duration 1d$"
 "$mailsim" run "$work/degraded.yaml" -o "$work/out.db" --quiet >/dev/null
 rows=$(sqlite3 "$work/out.db" "SELECT target || ' ' || kind || ' ' || start_s || ' ' || end_s FROM outage ORDER BY start_s")
 expected="department host_down 0.0 7200.0
