@@ -3,10 +3,13 @@
 // first retry that falls after the greylist delay. The retry runs the same SMTP session
 // as an ungreylisted delivery, so the latency is that retry's time plus the plain
 // delivery time L0 of the same message, measured on the same world without greylisting.
+#include <map>
+
 #include "scenario/receive_world.h"
 #include "support/catch.h"
 
 using mailsim::Duration;
+using mailsim::Time;
 using namespace mailsim::mta;
 
 namespace {
@@ -91,4 +94,20 @@ TEST_CASE("a second message of a passed triplet is not greylisted") {
                  kDay);
   CHECK(attempt_starts(r) == std::vector<double>{0, 300, 1000});
   CHECK(r.attempts.back().outcome == AttemptOutcome::kSent);
+}
+
+TEST_CASE("the shipped greylisting scenario: each sender's first retry after 300 s gets through") {
+  // Postfix: the 300 s scan (above). qmail: age 400 s. Exim: the attempt at 0 fails at
+  // t_f < 1 s; rule F,2h,15m makes it due at t_f + 15 min, and Exim's 30 min queue runs
+  // take it at 1800 s.
+  const mailsim::scenario::ScenarioConfig c =
+      mailsim::scenario::load_scenario(MAILSIM_SOURCE_DIR "/scenarios/greylisting.yaml");
+  mailsim::scenario::World world(c);
+  std::map<MessageNumber, std::vector<double>> starts;
+  world.events().attempt_finished.connect(
+      [&](const AttemptFinished& a) { starts[a.msg].push_back(a.started.seconds()); });
+  world.run(Time::zero() + c.duration);
+  CHECK(starts[1] == std::vector<double>{0, 300});   // from the Postfix sender
+  CHECK(starts[2] == std::vector<double>{0, 400});   // qmail
+  CHECK(starts[3] == std::vector<double>{0, 1800});  // Exim
 }
