@@ -79,6 +79,7 @@ int simulate(scenario::ScenarioConfig config, const RunOptions& o) {
   record_layout(config, recorder);
   recorder.subscribe(world.events());
   recorder.subscribe(world.network());
+  recorder.subscribe(world.resolver());
   const DriveOptions drive_options{Time::zero() + o.until, o.sample_interval,
                                    !o.quiet && isatty(STDERR_FILENO) != 0};
   bool completed = false;

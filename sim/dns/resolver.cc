@@ -7,9 +7,13 @@
 
 namespace mailsim::dns {
 
-namespace {}  // namespace
-
 Resolver::Resolver(ZoneData zones) : zones_(std::move(zones)) {}
+
+void Resolver::set_available(bool available, Time at) {
+  if (available == available_) return;
+  available_ = available;
+  availability_changed({available, at});
+}
 
 std::optional<net::NodeId> Resolver::lookup_address(std::string_view name) const {
   const auto it = zones_.addresses.find(ascii_lower(name));

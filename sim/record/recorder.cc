@@ -271,6 +271,13 @@ void Recorder::subscribe(net::Network& network) {
   });
 }
 
+void Recorder::subscribe(dns::Resolver& resolver) {
+  Impl* impl = impl_.get();
+  resolver.availability_changed.connect([impl](const dns::AvailabilityChange& e) {
+    if (impl->batch()) impl->on_state("dns_down", "dns", e.up, e.at);
+  });
+}
+
 void Recorder::finish(Time sim_end) { impl_->finish(sim_end, "completed"); }
 
 void Recorder::fail(Time sim_end) { impl_->finish(sim_end, "failed"); }

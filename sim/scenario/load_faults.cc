@@ -7,6 +7,57 @@
 
 namespace mailsim::scenario {
 
+namespace {
+
+Duration positive_duration(const Yaml& y) {
+  const Duration d = y.as_duration();
+  if (d <= Duration{}) y.fail("this duration must be positive", "for example 2h");
+  return d;
+}
+
+// When a fault is down: once (start, duration), repeating (and every, count) or at random
+// (mtbf, mttr, and optionally start and count).
+void read_when(const Yaml& f, faults::Outage& o) {
+  if (f.has("count")) o.count = static_cast<int>(f["count"].as_int(1, 1'000'000));
+  if (f.has("mtbf") || f.has("mttr")) {
+    if (!f.has("mtbf") || !f.has("mttr")) {
+      f.fail("a random fault needs both mtbf and mttr",
+             "for example: {type: host_down, target: b, mtbf: 3d, mttr: 2h}");
+    }
+    for (const char* key : {"duration", "every"}) {
+      if (f.has(key)) {
+        f[key].fail(std::string("a random fault draws its windows; it takes no ") + key,
+                    "give mtbf and mttr, or start and duration without them");
+      }
+    }
+    o.mtbf = positive_duration(f["mtbf"]);
+    o.mttr = positive_duration(f["mttr"]);
+    if (!f.has("count")) o.count = faults::kUntilEnd;
+    if (f.has("start")) o.start = Time::zero() + f["start"].as_duration();
+    return;
+  }
+  if (!f.has("start") || !f.has("duration")) {
+    f.fail("a fault needs start and duration (or mtbf and mttr)",
+           "for example: {type: host_down, target: department, start: 0s, duration: 2h}");
+  }
+  o.start = Time::zero() + f["start"].as_duration();
+  o.duration = positive_duration(f["duration"]);
+  if (f.has("every")) {
+    o.every = positive_duration(f["every"]);
+    if (o.duration >= o.every) {
+      f["duration"].fail("a repeating fault's duration " + to_string(o.duration) +
+                             " must be shorter than its period " + to_string(o.every),
+                         "shorten duration or lengthen every");
+    }
+    if (!f.has("count")) o.count = faults::kUntilEnd;
+  } else if (f.has("count") && o.count > 1) {
+    f["count"].fail("a fault that happens more than once needs every",
+                    "for example: every: 1d, count: 3");
+  }
+}
+
+}  // namespace
+
 void read_faults(const Yaml& list, ScenarioConfig& c) {
   list.expect_sequence();
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -15,9 +66,10 @@ void read_faults(const Yaml& list, ScenarioConfig& c) {
       read_degraded_reply(f, c);
       continue;
     }
-    f.allow_only({"type", "target", "between", "start", "duration"});
-    if (!f.has("type") || !f.has("start") || !f.has("duration")) {
-      f.fail("a fault needs type, start and duration",
+    f.allow_only(
+        {"type", "target", "between", "start", "duration", "every", "count", "mtbf", "mttr"});
+    if (!f.has("type")) {
+      f.fail("a fault needs a type",
              "for example: {type: host_down, target: department, start: 0s, duration: 2h}");
     }
     faults::Outage o;
@@ -28,10 +80,18 @@ void read_faults(const Yaml& list, ScenarioConfig& c) {
       o.kind = faults::OutageKind::kMtaDown;
     else if (type == "link_down")
       o.kind = faults::OutageKind::kLinkDown;
+    else if (type == "dns_down")
+      o.kind = faults::OutageKind::kDnsDown;
     else
       f["type"].fail("unknown fault type '" + type + "'",
-                     "use host_down, mta_down, link_down or degraded_reply");
-    if (o.kind == faults::OutageKind::kLinkDown) {
+                     "use host_down, mta_down, link_down, dns_down or degraded_reply");
+    if (o.kind == faults::OutageKind::kDnsDown) {
+      if (f.has("target") || f.has("between")) {
+        f.fail("a dns_down fault stops the one resolver every MTA uses; it takes no target",
+               "write {type: dns_down, start: 1h, duration: 30m}");
+      }
+      o.target = "dns";
+    } else if (o.kind == faults::OutageKind::kLinkDown) {
       if (!f.has("between")) f.fail("a link_down fault names its link", "write between: [a, b]");
       const auto ends = f["between"].as_string_list();
       const bool found =
@@ -52,8 +112,7 @@ void read_faults(const Yaml& list, ScenarioConfig& c) {
         f["target"].fail("no MTA named '" + o.target + "'");
       }
     }
-    o.start = Time::zero() + f["start"].as_duration();
-    o.duration = f["duration"].as_duration();
+    read_when(f, o);
     c.outages.push_back(std::move(o));
   }
 }

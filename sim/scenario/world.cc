@@ -66,6 +66,9 @@ void World::apply_outage(const faults::Outage& o, bool down) {
       }
       break;
     }
+    case faults::OutageKind::kDnsDown:
+      resolver_->set_available(!down, sim_.now());
+      break;
   }
 }
 
@@ -84,7 +87,7 @@ void World::start() {
         envelope.ret = m.ret;
         origin->submit(envelope, workload::compose(m, {id, unix_seconds}));
       });
-  faults::schedule_outages(sim_, config_.outages,
+  faults::schedule_outages(sim_, config_.outages, config_.seed, run_,
                            [this](const faults::Outage& o, bool down) { apply_outage(o, down); });
 }
 

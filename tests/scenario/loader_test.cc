@@ -60,7 +60,7 @@ TEST_CASE("errors name the file, line, column and key") {
     CHECK(e.where().line == 6);
     CHECK(e.where().key == "faults[0].type");
     CHECK(e.problem() == "unknown fault type 'host_dwn'");
-    CHECK(e.hint() == "use host_down, mta_down, link_down or degraded_reply");
+    CHECK(e.hint() == "use host_down, mta_down, link_down, dns_down or degraded_reply");
   }
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mailsim/core/random.h"
+#include "mailsim/core/signal.h"
 #include "mailsim/core/time.h"
 #include "mailsim/net/topology.h"
 
@@ -41,6 +42,12 @@ struct MailHost {
   net::NodeId node = 0;
 };
 
+// The resolver stopped or started answering (a dns_down fault).
+struct AvailabilityChange {
+  bool up = true;
+  Time at;
+};
+
 struct MxResult {
   LookupStatus status = LookupStatus::kNotFound;
   std::vector<MailHost> hosts;  // in the order to try
@@ -59,9 +66,12 @@ class Resolver {
   std::optional<net::NodeId> lookup_address(std::string_view name) const;
 
   Duration lookup_delay() const { return zones_.lookup_delay; }
-  // A DNS outage: while unavailable, every lookup fails temporarily.
-  void set_available(bool available) { available_ = available; }
+  // A DNS outage: while unavailable, every lookup fails temporarily. Emits
+  // availability_changed with `at` when the state changes.
+  void set_available(bool available, Time at = {});
   bool available() const { return available_; }
+
+  Signal<AvailabilityChange> availability_changed;
 
  private:
   ZoneData zones_;

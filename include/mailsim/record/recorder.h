@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mailsim/core/time.h"
+#include "mailsim/dns/resolver.h"
 #include "mailsim/mta/events.h"
 #include "mailsim/net/network.h"
 
@@ -78,6 +79,8 @@ class Recorder {
   // Turns the network's host and link state changes into outage rows (a down paired with
   // the next up; one still down at finish() ends at the end of the run).
   void subscribe(net::Network& network);
+  // Turns the resolver's outages (dns_down faults) into outage rows with target "dns".
+  void subscribe(dns::Resolver& resolver);
 
   // Writes the recipient rows (a recipient never finalized is 'queued'), marks the run
   // 'completed' at `sim_end` and waits until everything is on disk. Call at most once;

@@ -29,6 +29,7 @@ class World {
   net::Topology& topology() { return topology_; }
   net::Network& network() { return network_; }
   mta::MailEvents& events() { return events_; }
+  dns::Resolver& resolver() { return *resolver_; }
   const std::vector<std::unique_ptr<mta::Mta>>& mtas() const { return mtas_; }
   mta::Mta* find_mta(std::string_view name) const;
 
