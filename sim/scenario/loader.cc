@@ -59,7 +59,11 @@ void read_hosts(const Yaml& list, ScenarioConfig& c) {
       host.router = kind == "router";
     }
     for (const HostConfig& other : c.hosts) {
-      if (other.name == host.name) h["name"].fail("host '" + host.name + "' is defined twice");
+      if (other.name == host.name) {
+        h["name"].fail("host '" + host.name + "' is defined twice",
+                       "give each host its own name; in a repeat, put the variable in it: "
+                       "\"dept{i}\"");
+      }
     }
     c.hosts.push_back(std::move(host));
   }
@@ -186,7 +190,11 @@ void read_mtas(const Yaml& list, const mta::MtaConfig& defaults, ScenarioConfig&
     check_host(c, m["host"], e.host);
     e.mta.name = m["name"].as_string();
     for (const MtaEntry& other : c.mtas) {
-      if (other.mta.name == e.mta.name) m["name"].fail("MTA '" + e.mta.name + "' is defined twice");
+      if (other.mta.name == e.mta.name) {
+        m["name"].fail("MTA '" + e.mta.name + "' is defined twice",
+                       "give each MTA its own name; in a repeat, put the variable in it: "
+                       "\"dept{i}\"");
+      }
       if (other.host == e.host)
         m["host"].fail("host '" + e.host + "' already runs MTA '" + other.mta.name + "'");
     }
@@ -276,8 +284,12 @@ void read_traffic(const Yaml& t, ScenarioConfig& c) {
 }
 
 ScenarioConfig read_scenario(const Yaml& root, const std::string& path) {
-  root.allow_only({"name", "description", "seed", "duration", "epoch", "network", "hosts", "links",
-                   "dns", "defaults", "mtas", "traffic", "faults"});
+  root.allow_only({"version", "name", "description", "seed", "duration", "epoch", "network",
+                   "hosts", "links", "dns", "defaults", "mtas", "traffic", "faults"});
+  if (root.has("version") && root["version"].as_string() != "1") {
+    root["version"].fail("unknown scenario format version '" + root["version"].as_string() + "'",
+                         "this mailsim reads version 1: write version: 1, or leave it out");
+  }
   ScenarioConfig c;
   c.file = path;
   if (!root.has("name"))
@@ -314,6 +326,7 @@ ScenarioConfig read_scenario(const Yaml& root, const std::string& path) {
   }
   if (!root.has("mtas")) root.fail("a scenario needs mtas", "list the mail servers under mtas:");
   read_mtas(root["mtas"], defaults, c);
+  check_mail_routes(root, c);
   if (root.has("traffic")) read_traffic(root["traffic"], c);
   if (root.has("faults")) read_faults(root["faults"], c);
   return c;

@@ -1,6 +1,7 @@
 #include "scenario/yaml_reader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -41,8 +42,11 @@ std::string suggest(std::string_view given, std::span<const std::string_view> kn
 
 }  // namespace
 
-Yaml::Yaml(YAML::Node node, std::string file, std::string path)
-    : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
+Yaml::Yaml(YAML::Node node, std::string file, std::string path, std::vector<Binding> vars)
+    : node_(std::move(node)),
+      file_(std::move(file)),
+      path_(std::move(path)),
+      vars_(std::move(vars)) {}
 
 Yaml Yaml::load_file(const std::string& path) {
   std::error_code ec;
@@ -118,20 +122,109 @@ bool Yaml::has(std::string_view key) const { return node_[std::string(key)].IsDe
 
 Yaml Yaml::operator[](std::string_view key) const {
   const std::string k(key);
-  return Yaml(node_[k], file_, path_.empty() ? k : path_ + "." + k);
+  return Yaml(node_[k], file_, path_.empty() ? k : path_ + "." + k, vars_);
 }
 
+std::string Yaml::substitute(const std::string& text) const {
+  if (vars_.empty() || text.find('{') == std::string::npos) return text;
+  std::string out = text;
+  for (auto v = vars_.rbegin(); v != vars_.rend(); ++v) {  // an inner name hides an outer one
+    const std::string pattern = "{" + v->first + "}";
+    const std::string value = std::to_string(v->second);
+    for (auto pos = out.find(pattern); pos != std::string::npos;
+         pos = out.find(pattern, pos + value.size())) {
+      out.replace(pos, pattern.size(), value);
+    }
+  }
+  return out;
+}
+
+std::vector<Yaml::Item> Yaml::expand(const Yaml& r, const std::string& at_path) const {
+  std::vector<Item> out;
+  if (r.is_sequence()) {  // several repeats side by side
+    for (std::size_t i = 0; i < r.node_.size(); ++i) {
+      const Yaml one(r.node_[i], file_, r.path_ + "[" + std::to_string(i) + "]", r.vars_);
+      for (Item& item : expand(one, at_path)) out.push_back(std::move(item));
+    }
+    return out;
+  }
+  r.expect_map().allow_only({"count", "as", "from", "each"});
+  if (!r.has("count") || !r.has("as") || !r.has("each")) {
+    r.fail("a repeat needs count, as and each",
+           "for example: repeat: {count: 40, as: i, each: {name: \"dept{i}\"}}");
+  }
+  const std::int64_t count = r["count"].as_int(0, 1'000'000);
+  const std::string name = r["as"].as_string();
+  const bool identifier = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                          std::all_of(name.begin(), name.end(), [](char ch) {
+                            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+                          });
+  if (!identifier) {
+    r["as"].fail("'" + name + "' cannot name a repeat variable",
+                 "use letters, digits and '_', for example as: i");
+  }
+  const std::int64_t from =
+      r.has("from") ? r["from"].as_int(-1'000'000'000, 1'000'000'000) : std::int64_t{1};
+  for (std::int64_t k = 0; k < count; ++k) {
+    std::vector<Binding> vars = r.vars_;
+    vars.emplace_back(name, from + k);
+    out.push_back({r["each"].node_, at_path + "{" + name + "=" + std::to_string(from + k) + "}",
+                   std::move(vars)});
+  }
+  return out;
+}
+
+const std::vector<Yaml::Item>& Yaml::items() const {
+  if (items_) return *items_;
+  auto items = std::make_shared<std::vector<Item>>();
+  for (std::size_t i = 0; i < node_.size(); ++i) {
+    const YAML::Node n = node_[i];
+    const std::string p = path_ + "[" + std::to_string(i) + "]";
+    if (n.IsMap() && n["repeat"].IsDefined()) {
+      const Yaml item(n, file_, p, vars_);
+      item.allow_only({"repeat"});
+      for (Item& e : expand(item["repeat"], p)) items->push_back(std::move(e));
+    } else {
+      items->push_back({n, p, vars_});
+    }
+  }
+  items_ = std::move(items);
+  return *items_;
+}
+
+std::size_t Yaml::size() const { return node_.IsSequence() ? items().size() : node_.size(); }
+
 Yaml Yaml::at(std::size_t i) const {
-  return Yaml(node_[i], file_, path_ + "[" + std::to_string(i) + "]");
+  const Item& item = items().at(i);
+  return Yaml(item.node, file_, item.path, item.vars);
 }
 
 std::vector<std::pair<Yaml, Yaml>> Yaml::entries() const {
   check_keys();
   std::vector<std::pair<Yaml, Yaml>> out;
+  std::set<std::string> seen;
+  const auto add = [&](const Yaml& key, const Yaml& value) {
+    if (!seen.insert(key.as_string()).second) {
+      key.fail("key '" + key.as_string() + "' appears twice in this mapping",
+               "keep one of them; a repeat's keys must differ in each copy, e.g. \"dept{i}\"");
+    }
+    out.emplace_back(key, value);
+  };
   for (const auto& kv : node_) {
     const std::string key = kv.first.Scalar();
-    const std::string p = path_.empty() ? key : path_ + "." + key;
-    out.emplace_back(Yaml(kv.first, file_, p), Yaml(kv.second, file_, p));
+    if (key == "repeat") {
+      const std::string p = path_.empty() ? key : path_ + "." + key;
+      for (const Item& item : expand(Yaml(kv.second, file_, p, vars_), p)) {
+        for (const auto& [k, v] :
+             Yaml(item.node, file_, item.path, item.vars).expect_map().entries())
+          add(k, v);
+      }
+      continue;
+    }
+    const Yaml k(kv.first, file_, "", vars_);
+    const std::string name = k.as_string();
+    const std::string p = path_.empty() ? name : path_ + "." + name;
+    add(Yaml(kv.first, file_, p, vars_), Yaml(kv.second, file_, p, vars_));
   }
   return out;
 }
@@ -148,7 +241,22 @@ Yaml Yaml::expect_sequence() const {
 
 std::string Yaml::as_string() const {
   if (!node_.IsScalar()) fail("expected a single value, not a list or mapping");
-  return node_.Scalar();
+  const std::string out = substitute(node_.Scalar());
+  if (vars_.empty()) return out;
+  const auto open = out.find('{');
+  const auto close = out.find('}', open);
+  if (open != std::string::npos && close != std::string::npos) {
+    const std::string name = out.substr(open + 1, close - open - 1);
+    const bool identifier = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+    });
+    std::string bound;
+    for (const auto& v : vars_) bound += (bound.empty() ? "" : ", ") + v.first;
+    if (identifier) {
+      fail("no repeat variable '" + name + "' here", "the variables of the repeats here: " + bound);
+    }
+  }
+  return out;
 }
 
 std::int64_t Yaml::as_int(std::int64_t min, std::int64_t max) const {
@@ -194,7 +302,7 @@ std::string Yaml::as_one_of(std::span<const std::string_view> choices, const std
 }
 
 std::vector<std::string> Yaml::as_string_list() const {
-  if (node_.IsScalar()) return {node_.Scalar()};
+  if (node_.IsScalar()) return {as_string()};
   expect_sequence();
   std::vector<std::string> out;
   for (std::size_t i = 0; i < size(); ++i) out.push_back(at(i).as_string());

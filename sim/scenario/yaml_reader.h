@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,10 +19,16 @@
 
 namespace mailsim::scenario {
 
-// A YAML node with where it came from.
+// A YAML node with where it came from, and the repeat variables bound where it was
+// reached (see "Repeating" in scenarios/README.md). A list item or a mapping entry
+// `repeat: {count: N, as: i, from: 1, each: TEMPLATE}` stands for N copies of TEMPLATE,
+// with "{i}" replaced by from, from + 1, ... in every string read through them; size(),
+// at() and entries() see the copies, and errors in a copy point at the template.
 class Yaml {
  public:
-  Yaml(YAML::Node node, std::string file, std::string path);
+  using Binding = std::pair<std::string, std::int64_t>;  // a repeat variable and its value
+
+  Yaml(YAML::Node node, std::string file, std::string path, std::vector<Binding> vars = {});
 
   static Yaml load_file(const std::string& path);
 
@@ -37,8 +44,9 @@ class Yaml {
   bool has(std::string_view key) const;
   Yaml operator[](std::string_view key) const;  // REQUIRES: has(key)
   Yaml at(std::size_t i) const;                 // REQUIRES: is_sequence()
-  std::size_t size() const { return node_.size(); }
-  std::vector<std::pair<Yaml, Yaml>> entries() const;  // of a map: (key, value)
+  std::size_t size() const;                     // of a list, with repeats expanded
+  // Of a map: (key, value), with repeats expanded; throws for a key that appears twice.
+  std::vector<std::pair<Yaml, Yaml>> entries() const;
 
   // Typed reads of this node; each throws with the location on a wrong type or unit.
   Yaml expect_map() const;
@@ -71,9 +79,21 @@ class Yaml {
   SourceLocation location() const;
 
  private:
+  struct Item {  // one list item after expansion: a node and what it binds
+    YAML::Node node;
+    std::string path;
+    std::vector<Binding> vars;
+  };
+  // The items of a list or the entries of a `repeat:` value, with repeats expanded.
+  const std::vector<Item>& items() const;
+  std::vector<Item> expand(const Yaml& repeat, const std::string& at_path) const;
+  std::string substitute(const std::string& text) const;
+
   YAML::Node node_;
   std::string file_;
   std::string path_;
+  std::vector<Binding> vars_;
+  mutable std::shared_ptr<const std::vector<Item>> items_;  // computed on first use
 };
 
 }  // namespace mailsim::scenario

@@ -51,6 +51,16 @@ expect 2 "unknown_preset\.yaml:9:12: mtas\[0\]\.retry: unknown retry preset 'pos
 expect 2 "bad_exim_rule\.yaml:9:[0-9]+: mtas\[0\]\.retry\.exim: rule 2 'G,16h,1h': G needs a cutoff, a starting interval and a factor" -- validate "$bad/bad_exim_rule.yaml"
 expect 2 "zero_retry\.yaml:6:[0-9]+: defaults\.retry\.fixed: this duration must be positive" -- run "$bad/zero_retry.yaml"
 expect 2 "small_factor\.yaml:9:[0-9]+: mtas\[0\]\.retry\.exponential\.factor: a factor of 0\.5 does not make the gaps grow" -- run "$bad/small_factor.yaml"
+expect 2 "bad_version\.yaml:1:10: version: unknown scenario format version '2'.*hint: this mailsim reads version 1" -- validate "$bad/bad_version.yaml"
+expect 2 "mx_no_host\.yaml:6:33: dns\.mx\.b\.example\[1\]: MX host 'backup\.b\.example' resolves to no host.*hint: give an MTA hostname: backup\.b\.example, or map it to a host under dns\.addresses" -- run "$bad/mx_no_host.yaml"
+expect 2 "transport_no_host\.yaml:7:28: mtas\[0\]\.transport\.b\.example: transport next hop 'mail\.b\.example' resolves to no host.*hint: give an MTA hostname" -- run "$bad/transport_no_host.yaml"
+expect 2 "missing_unit\.yaml:4:51: links\[0\]\.latency: duration '5' has no unit.*hint: write a number followed by one of" -- run "$bad/missing_unit.yaml"
+expect 2 "negative_duration\.yaml:5:54: faults\[0\]\.duration: duration '-30m' is negative.*hint: write a number" -- run "$bad/negative_duration.yaml"
+expect 2 "duplicate_mta\.yaml:5:12: mtas\[1\]\.name: MTA 'relay' is defined twice.*hint: give each MTA its own name" -- run "$bad/duplicate_mta.yaml"
+expect 2 "repeat_missing_key\.yaml:8:13: mtas\[0\]\{i=1\}: an MTA needs hostname.*hint: for example" -- run "$bad/repeat_missing_key.yaml"
+expect 2 "repeat_same_name\.yaml:4:44: hosts\[1\]\{i=2\}\.name: host 'dept' is defined twice.*hint: give each host its own name; in a repeat, put the variable in it" -- run "$bad/repeat_same_name.yaml"
+expect 2 "dns_down_target\.yaml:5:5: faults\[0\]: a dns_down fault .* takes no target.*hint: write \{type: dns_down" -- run "$bad/dns_down_target.yaml"
+expect 2 "random_fault\.yaml:5:5: faults\[0\]: a random fault needs both mtbf and mttr.*hint: for example" -- run "$bad/random_fault.yaml"
 expect 2 "--seed: '-1' is not a seed" -- run "$bad/../../../scenarios/university.yaml" --seed -1
 expect 2 "--record: unknown record level|--record: .*everything" -- run "$bad/../../../scenarios/university.yaml" --record everything
 expect 2 "--queue-sample-interval: the queue sample interval must be positive" -- run "$bad/../../../scenarios/university.yaml" --queue-sample-interval 0s

@@ -1,0 +1,116 @@
+// The format's repeat blocks and version key (scenarios/README.md, "Repeating").
+#include <string>
+
+#include "mailsim/core/error.h"
+#include "mailsim/scenario/config.h"
+#include "scenario/scenario_file.h"
+#include "support/catch.h"
+
+using mailsim::InputError;
+using mailsim::scenario::load_scenario;
+
+namespace {
+
+// A university relay and 40 departments, each with a host, a link, an MX and an MTA.
+const std::string kDepartments = R"(
+version: 1
+name: departments
+hosts:
+  - {name: univ}
+  - repeat: {count: 40, as: i, each: {name: "dept{i}"}}
+links:
+  - repeat:
+      count: 40
+      as: i
+      each: {between: [univ, "dept{i}"], bandwidth: 10Mbps, latency: "{i}ms"}
+dns:
+  mx:
+    example.edu: "10 mail.example.edu"
+    repeat: {count: 40, as: i, each: {"dept{i}.example.edu": "10 mail.dept{i}.example.edu"}}
+mtas:
+  - {name: univ, host: univ, hostname: mail.example.edu, relay_domains: [.example.edu]}
+  - repeat:
+      count: 40
+      as: i
+      each:
+        name: "dept{i}"
+        host: "dept{i}"
+        hostname: "mail.dept{i}.example.edu"
+        local_domains: ["dept{i}.example.edu"]
+        mailboxes: [alice, bob]
+)";
+
+}  // namespace
+
+TEST_CASE("a repeat block expands to count copies with the variable substituted") {
+  const ScenarioFile f(kDepartments);
+  const auto c = load_scenario(f.path());
+  REQUIRE(c.hosts.size() == 41);
+  CHECK(c.hosts[1].name == "dept1");
+  CHECK(c.hosts[40].name == "dept40");
+  REQUIRE(c.links.size() == 40);
+  CHECK(c.links[6].b == "dept7");
+  CHECK(c.links[6].latency == mailsim::Duration::milliseconds(7));
+  REQUIRE(c.dns.mx.size() == 41);
+  CHECK(c.dns.mx[40].domain == "dept40.example.edu");
+  CHECK(c.dns.mx[40].exchange == "mail.dept40.example.edu");
+  REQUIRE(c.mtas.size() == 41);
+  CHECK(c.mtas[12].mta.hostname == "mail.dept12.example.edu");
+  CHECK(c.mtas[12].mta.local_domains.contains("dept12.example.edu"));
+}
+
+TEST_CASE("repeats nest, start where from says, and stand side by side") {
+  // Two colleges numbered from 0, each with three departments: c0d1 .. c1d3, then x5, x6.
+  const ScenarioFile f(R"(
+name: nested
+hosts:
+  - repeat:
+      - count: 2
+        as: c
+        from: 0
+        each: {name: "college{c}"}
+      - {count: 2, as: x, from: 5, each: {name: "x{x}"}}
+mtas:
+  - repeat:
+      count: 2
+      as: c
+      from: 0
+      each:
+        name: "college{c}"
+        host: "college{c}"
+        hostname: "mail.c{c}.example"
+        mailboxes: [{repeat: {count: 3, as: d, each: "c{c}d{d}"}}]
+)");
+  const auto c = load_scenario(f.path());
+  REQUIRE(c.hosts.size() == 4);
+  CHECK(c.hosts[0].name == "college0");
+  CHECK(c.hosts[1].name == "college1");
+  CHECK(c.hosts[3].name == "x6");
+  REQUIRE(c.mtas.size() == 2);
+  CHECK(c.mtas[1].mta.mailboxes == std::set<std::string>{"c1d1", "c1d2", "c1d3"});
+}
+
+TEST_CASE("an error in a repeated copy points at the template and names the copy") {
+  const ScenarioFile f(
+      "name: r\nhosts:\n  - repeat: {count: 5, as: i, each: {name: \"h{i}\"}}\n"
+      "mtas:\n  - repeat: {count: 5, as: i, each: {name: \"m{i}\", host: "
+      "\"h{j}\", hostname: \"m{i}.example\"}}\n");
+  try {
+    load_scenario(f.path());
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(e.where().line == 5);
+    CHECK(e.where().key == "mtas[0]{i=1}.host");
+    CHECK(e.problem() == "no repeat variable 'j' here");
+    CHECK(e.hint() == "the variables of the repeats here: i");
+  }
+}
+
+TEST_CASE("version 1 or none is read; any other version is an error") {
+  const std::string body =
+      "name: v\nhosts: [{name: a}]\nmtas: [{name: a, host: a, hostname: a.example}]\n";
+  const ScenarioFile none(body), one("version: 1\n" + body), two("version: 2\n" + body);
+  CHECK(load_scenario(none.path()).hosts.size() == 1);
+  CHECK(load_scenario(one.path()).hosts.size() == 1);
+  CHECK_THROWS_AS(load_scenario(two.path()), InputError);
+}
