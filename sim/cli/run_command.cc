@@ -20,6 +20,7 @@
 #include "mailsim/core/error.h"
 #include "mailsim/record/recorder.h"
 #include "mailsim/record/summary.h"
+#include "mailsim/scenario/analysis.h"
 #include "mailsim/scenario/world.h"
 
 namespace mailsim::cli {
@@ -164,20 +165,21 @@ int validate_command(const Args& args) {
     return 0;
   }
   const scenario::ScenarioConfig c = scenario::load_scenario(scenario_path);
-  std::size_t faults = c.outages.size();  // and the degraded replies, kept by their MTAs
-  for (const scenario::MtaEntry& e : c.mtas) faults += e.mta.receive.degraded.size();
+  const scenario::ScenarioSummary s = scenario::summarize(c);
+  const auto n = [](std::size_t count, const std::string& what) {
+    return std::to_string(count) + " " + what + (count == 1 ? "" : "s");
+  };
   std::cout << c.file << ": scenario '" << c.name << "' is valid\n"
-            << "  " << c.hosts.size() << " hosts, " << c.links.size() << " links, " << c.mtas.size()
-            << " MTAs, " << c.dns.mx.size() << " MX records\n"
-            << "  " << c.messages.size() << " messages, " << faults << " faults, seed " << c.seed
-            << ", duration " << to_string(c.duration) << "\n";
-  for (const scenario::MtaEntry& e : c.mtas) {
-    if (e.mta.receive.open_relay) {
-      std::cout << "  warning: MTA '" << e.mta.name
-                << "' is an open relay (receive: open_relay: true): it relays mail for "
-                   "anyone, unauthenticated\n";
-    }
-  }
+            << "  network  " << n(s.hosts, "host") << " (" << n(s.routers, "router") << "), "
+            << n(s.links, "link") << "\n"
+            << "  mail     " << n(s.mtas, "MTA") << ", " << n(s.domains, "domain") << ", "
+            << n(s.mx_records, "MX record") << "\n"
+            << "  traffic  " << n(s.messages, "message") << " to " << n(s.recipients, "recipient")
+            << "\n"
+            << "  faults   " << n(s.faults, "fault") << ": " << n(s.outage_windows, "outage window")
+            << ", " << to_string(s.down_time) << " down in all\n"
+            << "  run      seed " << c.seed << ", duration " << to_string(c.duration) << "\n";
+  for (const std::string& w : scenario::warnings(c)) std::cout << "warning: " << w << "\n";
   return 0;
 }
 

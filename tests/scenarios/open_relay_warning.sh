@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `mailsim validate` warns about an MTA declared an open relay, and about no other: the
-# shipped scenarios give no warning.
+# `mailsim validate` warns about an MTA declared an open relay, and about no other: no
+# shipped scenario declares one.
 # usage: open_relay_warning.sh MAILSIM SCENARIOS_DIR
 set -euo pipefail
 mailsim=$1 scenarios=$2
@@ -15,10 +15,10 @@ mtas:
 YAML
 "$mailsim" validate "$work/open.yaml" >"$work/out.txt"
 cat "$work/out.txt"
-grep -qx "  warning: MTA 'spamhaven' is an open relay (receive: open_relay: true): it relays mail for anyone, unauthenticated" "$work/out.txt"
-[ "$(grep -c warning "$work/out.txt")" -eq 1 ] || { echo "expected exactly one warning" >&2; exit 1; }
+grep -qx "warning: MTA 'spamhaven' is an open relay (receive: open_relay: true): it relays mail for anyone, unauthenticated" "$work/out.txt"
+[ "$(grep -c "open relay" "$work/out.txt")" -eq 1 ] || { echo "expected exactly one open-relay warning" >&2; exit 1; }
 for scenario in "$scenarios"/*.yaml; do
-  if "$mailsim" validate "$scenario" | grep warning; then
+  if "$mailsim" validate "$scenario" | grep "open relay"; then
     echo "$scenario: a shipped scenario should not declare an open relay" >&2
     exit 1
   fi

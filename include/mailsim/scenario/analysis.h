@@ -1,0 +1,36 @@
+// What `mailsim validate` says about a scenario beyond "it loads": a summary of what is in
+// it, and warnings about things that are legal but probably not meant. The mail routes
+// are worked out statically, as the routers would route with every host up: local
+// domains, transport map, relayhost, MX records (backups included), relay permission.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mailsim/scenario/config.h"
+
+namespace mailsim::scenario {
+
+struct ScenarioSummary {
+  std::size_t hosts = 0;
+  std::size_t routers = 0;
+  std::size_t links = 0;
+  std::size_t mtas = 0;
+  std::size_t domains = 0;  // local domains of the MTAs and domains with MX records
+  std::size_t mx_records = 0;
+  std::size_t messages = 0;
+  std::size_t recipients = 0;
+  std::size_t faults = 0;
+  std::size_t outage_windows = 0;  // the faults' windows that start within the duration
+  Duration down_time;              // their lengths added up (a window may pass the end)
+};
+
+ScenarioSummary summarize(const ScenarioConfig& c);
+
+// One line each, in a stable order: a domain no route reaches, traffic that cannot reach
+// its recipient's domain, an MTA that nothing sends to, a retry law that gives up on
+// mail for a next hop before that hop's outage ends (random outages as run 0 draws them).
+std::vector<std::string> warnings(const ScenarioConfig& c);
+
+}  // namespace mailsim::scenario

@@ -1,0 +1,275 @@
+#include "mailsim/scenario/analysis.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "mailsim/core/text.h"
+#include "mailsim/dns/resolver.h"
+#include "mailsim/mta/retry.h"
+
+namespace mailsim::scenario {
+
+namespace {
+
+// `domain` itself, then ".parent" for each parent, in a map or set (as the router looks
+// up the transport map and relay_domains).
+template <class Map>
+auto find_domain(const Map& map, const std::string& domain) {
+  if (auto it = map.find(domain); it != map.end()) return it;
+  for (auto dot = domain.find('.'); dot != std::string::npos; dot = domain.find('.', dot + 1)) {
+    if (auto it = map.find(domain.substr(dot)); it != map.end()) return it;
+  }
+  return map.end();
+}
+
+// Where each MTA hands mail for a domain, with every host up. Node ids are host indices.
+class StaticRoutes {
+ public:
+  explicit StaticRoutes(const ScenarioConfig& c) : c_(c), resolver_(zones(c)) {
+    for (std::size_t i = 0; i < c.mtas.size(); ++i) {
+      for (std::size_t h = 0; h < c.hosts.size(); ++h) {
+        if (c.hosts[h].name == c.mtas[i].host) mta_on_host_[h] = i;
+      }
+    }
+  }
+
+  struct Hops {
+    bool local = false;
+    std::vector<std::size_t> next;  // MTA indices that accept the domain from `from`
+    std::string why;                // when neither: why not
+  };
+
+  Hops hops(std::size_t from, const std::string& domain) const {
+    const mta::MtaConfig& m = c_.mtas[from].mta;
+    if (m.local_domains.contains(domain)) return {true, {}, {}};
+    std::vector<std::string> names;
+    if (auto it = find_domain(m.transport, domain); it != m.transport.end()) {
+      names.push_back(it->second);
+    } else if (!m.relayhost.empty()) {
+      names.push_back(m.relayhost);
+    } else {
+      RandomStream rng(0, 0, "validate");
+      const dns::MxResult mx = resolver_.lookup_mx(domain, rng, m.hostname, 100);
+      if (mx.status == dns::LookupStatus::kNullMx) return {false, {}, "it has a null MX"};
+      for (const dns::MailHost& h : mx.hosts) names.push_back(h.name);
+      if (names.empty()) {
+        return {false, {}, "MTA '" + m.name + "' finds no MX record or address for it"};
+      }
+    }
+    Hops out;
+    for (const std::string& name : names) {
+      const auto node = resolver_.lookup_address(name);
+      const auto mta = node ? mta_on_host_.find(*node) : mta_on_host_.end();
+      if (mta == mta_on_host_.end()) {
+        out.why = "'" + name + "' runs no MTA";
+      } else if (!accepts(mta->second, domain)) {
+        out.why = "MTA '" + c_.mtas[mta->second].mta.name + "' does not relay it";
+      } else {
+        out.next.push_back(mta->second);
+      }
+    }
+    return out;
+  }
+
+  // Whether mail for `domain` submitted at `from` can reach an MTA where it is local;
+  // otherwise why not (the first dead end met).
+  std::optional<std::string> unreachable(std::size_t from, const std::string& domain) const {
+    std::vector<std::size_t> todo{from};
+    std::set<std::size_t> seen{from};
+    std::string why;
+    while (!todo.empty()) {
+      const std::size_t at = todo.back();
+      todo.pop_back();
+      const Hops h = hops(at, domain);
+      if (h.local) return std::nullopt;
+      if (h.next.empty() && why.empty()) why = h.why;
+      for (std::size_t n : h.next) {
+        if (seen.insert(n).second) todo.push_back(n);
+      }
+    }
+    return why.empty() ? "the routes go round in a loop" : why;
+  }
+
+ private:
+  static dns::ZoneData zones(const ScenarioConfig& c) {
+    dns::ZoneData z;
+    const auto host = [&](const std::string& name) {
+      return static_cast<net::NodeId>(
+          std::find_if(c.hosts.begin(), c.hosts.end(), [&](auto& h) { return h.name == name; }) -
+          c.hosts.begin());
+    };
+    for (const MxConfig& mx : c.dns.mx) z.mx[mx.domain].push_back({mx.preference, mx.exchange});
+    for (const auto& [name, h] : c.dns.addresses) z.addresses[name] = host(h);
+    for (const MtaEntry& e : c.mtas) z.addresses.try_emplace(e.mta.hostname, host(e.host));
+    return z;
+  }
+
+  bool accepts(std::size_t mta, const std::string& domain) const {
+    const mta::MtaConfig& m = c_.mtas[mta].mta;
+    return m.local_domains.contains(domain) ||
+           find_domain(m.relay_domains, domain) != m.relay_domains.end();
+  }
+
+  const ScenarioConfig& c_;
+  dns::Resolver resolver_;
+  std::map<net::NodeId, std::size_t> mta_on_host_;
+};
+
+std::set<std::string> recipient_domains(const ScenarioConfig& c) {
+  std::set<std::string> out;
+  for (const auto& m : c.messages) {
+    for (const auto& r : m.recipients) out.insert(ascii_lower(r.substr(r.rfind('@') + 1)));
+  }
+  return out;
+}
+
+std::set<std::string> all_domains(const ScenarioConfig& c) {
+  std::set<std::string> out = recipient_domains(c);
+  for (const MtaEntry& e : c.mtas)
+    out.insert(e.mta.local_domains.begin(), e.mta.local_domains.end());
+  for (const MxConfig& mx : c.dns.mx) out.insert(mx.domain);
+  return out;
+}
+
+std::optional<std::size_t> mta_index(const ScenarioConfig& c, const std::string& name,
+                                     bool by_host) {
+  for (std::size_t i = 0; i < c.mtas.size(); ++i) {
+    if ((by_host ? c.mtas[i].host : c.mtas[i].mta.name) == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::string at_time(Time t) { return to_string(t - Time::zero()); }
+
+}  // namespace
+
+ScenarioSummary summarize(const ScenarioConfig& c) {
+  ScenarioSummary s;
+  s.hosts = c.hosts.size();
+  s.routers = static_cast<std::size_t>(
+      std::count_if(c.hosts.begin(), c.hosts.end(), [](const HostConfig& h) { return h.router; }));
+  s.links = c.links.size();
+  s.mtas = c.mtas.size();
+  std::set<std::string> domains;
+  for (const MtaEntry& e : c.mtas)
+    domains.insert(e.mta.local_domains.begin(), e.mta.local_domains.end());
+  for (const MxConfig& mx : c.dns.mx) domains.insert(mx.domain);
+  s.domains = domains.size();
+  s.mx_records = c.dns.mx.size();
+  s.messages = c.messages.size();
+  for (const auto& m : c.messages) s.recipients += m.recipients.size();
+  s.faults = c.outages.size();
+  const Time end = Time::zero() + c.duration;
+  for (std::size_t i = 0; i < c.outages.size(); ++i) {
+    for (const faults::Window& w : faults::windows_before(c.outages, i, c.seed, 0, end)) {
+      ++s.outage_windows;
+      s.down_time += w.end - w.start;
+    }
+  }
+  for (const MtaEntry& e : c.mtas) {  // degraded replies: faults their MTAs keep
+    for (const mta::DegradedReply& d : e.mta.receive.degraded) {
+      ++s.faults;
+      if (d.start >= end) continue;
+      ++s.outage_windows;
+      s.down_time += std::min(d.start + d.duration, end) - d.start;
+    }
+  }
+  return s;
+}
+
+std::vector<std::string> warnings(const ScenarioConfig& c) {
+  std::vector<std::string> out;
+  const StaticRoutes routes(c);
+  const std::set<std::string> domains = all_domains(c);
+
+  std::set<std::pair<std::string, std::string>> sent;  // (origin, domain) of the traffic
+  std::set<std::size_t> origins;
+  for (const auto& m : c.messages) {
+    origins.insert(*mta_index(c, m.origin, false));
+    for (const auto& r : m.recipients)
+      sent.emplace(m.origin, ascii_lower(r.substr(r.rfind('@') + 1)));
+  }
+  for (const auto& [origin, domain] : sent) {
+    if (const auto why = routes.unreachable(*mta_index(c, origin, false), domain)) {
+      out.push_back("mail from MTA '" + origin + "' to domain '" + domain +
+                    "' has no route: " + *why);
+    }
+  }
+  for (std::size_t i = 0; i < c.mtas.size() && c.mtas.size() > 1; ++i) {
+    for (const std::string& d : c.mtas[i].mta.local_domains) {
+      bool reached = false;
+      for (std::size_t s = 0; s < c.mtas.size() && !reached; ++s) {
+        reached = !c.mtas[s].mta.local_domains.contains(d) && !routes.unreachable(s, d);
+      }
+      if (!reached) {
+        out.push_back("domain '" + d + "' (local at MTA '" + c.mtas[i].mta.name +
+                      "') is reached by no route from another MTA: give it an MX record, or a "
+                      "transport entry or relayhost elsewhere");
+      }
+    }
+  }
+  // Who hands mail to whom, for some domain; and whom each MTA depends on alone.
+  std::set<std::size_t> receivers;
+  std::map<std::pair<std::size_t, std::size_t>, std::string> sole;  // (from, to) -> a domain
+  std::set<std::size_t> routes_remote;
+  for (std::size_t s = 0; s < c.mtas.size(); ++s) {
+    for (const std::string& d : domains) {
+      const auto h = routes.hops(s, d);
+      for (std::size_t n : h.next) {
+        if (n != s) receivers.insert(n);
+      }
+      if (!h.local && !h.next.empty()) routes_remote.insert(s);
+      if (h.next.size() == 1 && h.next[0] != s) sole.try_emplace({s, h.next[0]}, d);
+    }
+  }
+  for (std::size_t i = 0; i < c.mtas.size(); ++i) {
+    if (!origins.contains(i) && !receivers.contains(i)) {
+      out.push_back("MTA '" + c.mtas[i].mta.name +
+                    "' receives no mail: no message starts there and no route leads to it");
+    }
+  }
+  // A retry law that gives up on mail queued when its only next hop goes down, before the
+  // outage ends: mail queued at the outage's start first fails then.
+  for (std::size_t f = 0; f < c.outages.size(); ++f) {
+    const faults::Outage& o = c.outages[f];
+    std::optional<std::size_t> down;
+    if (o.kind == faults::OutageKind::kHostDown) down = mta_index(c, o.target, true);
+    if (o.kind == faults::OutageKind::kMtaDown) down = mta_index(c, o.target, false);
+    if (!down && o.kind != faults::OutageKind::kDnsDown) continue;
+    for (std::size_t s = 0; s < c.mtas.size(); ++s) {
+      std::string what;
+      if (down) {
+        const auto it = sole.find({s, *down});
+        if (it == sole.end()) continue;
+        what = "mail for '" + it->second + "' via MTA '" + c.mtas[*down].mta.name + "'";
+      } else if (routes_remote.contains(s)) {
+        what = "mail it routes";
+      } else {
+        continue;
+      }
+      for (const faults::Window& w :
+           faults::windows_before(c.outages, f, c.seed, 0, Time::zero() + c.duration)) {
+        const Time gives_up = mta::retry_until(c.mtas[s].mta.retry, w.start, w.start);
+        if (gives_up >= w.end) continue;
+        out.push_back("MTA '" + c.mtas[s].mta.name + "' gives up on " + what + " " +
+                      to_string(gives_up - w.start) + " after it is queued, before the " +
+                      faults::to_string(o.kind) + " outage of '" + o.target + "' from " +
+                      at_time(w.start) + " to " + at_time(w.end) +
+                      " ends: mail queued when it starts expires");
+        break;
+      }
+    }
+  }
+  for (const MtaEntry& e : c.mtas) {
+    if (e.mta.receive.open_relay) {
+      out.push_back("MTA '" + e.mta.name +
+                    "' is an open relay (receive: open_relay: true): it relays mail for anyone, "
+                    "unauthenticated");
+    }
+  }
+  return out;
+}
+
+}  // namespace mailsim::scenario

@@ -1,0 +1,156 @@
+// What `mailsim validate` reports: the summary's counts and each warning.
+#include "mailsim/scenario/analysis.h"
+
+#include <string>
+#include <vector>
+
+#include "scenario/scenario_file.h"
+#include "support/catch.h"
+
+using namespace mailsim::scenario;
+
+namespace {
+
+ScenarioConfig load(const std::string& yaml) {
+  const ScenarioFile f(yaml);
+  return load_scenario(f.path());
+}
+
+// a sends to bob@b.example; b is b.example's MX unless `mx` says otherwise.
+std::string two_mtas(const std::string& retry, const std::string& faults,
+                     const std::string& extra_mtas = "",
+                     const std::string& mx = "{b.example: \"10 mail.b.example\"}") {
+  return "name: w\nduration: 10d\nhosts: [{name: a}, {name: b}, {name: c}]\n"
+         "links: [{between: [a, b], bandwidth: 10Mbps, latency: 1ms},"
+         " {between: [a, c], bandwidth: 10Mbps, latency: 1ms}]\n"
+         "dns: {mx: " +
+         mx +
+         "}\n"
+         "mtas:\n"
+         "  - {name: a, host: a, hostname: mail.a.example, retry: " +
+         retry +
+         "}\n"
+         "  - {name: b, host: b, hostname: mail.b.example, local_domains: [b.example], "
+         "mailboxes: [bob]}\n" +
+         extra_mtas +
+         "traffic: {messages: [{at: 0s, origin: a, from: x@a.example, to: bob@b.example}]}\n"
+         "faults: " +
+         faults + "\n";
+}
+
+}  // namespace
+
+TEST_CASE("the summary counts hosts, links, MTAs, domains, traffic and outage windows") {
+  // 1 + 40 hosts and MTAs, 40 links; domains: example.edu (MX) and 40 departments (local
+  // and MX): 41. A 2 h outage every day from 1 h over a 3-day run: windows at 1 h, 25 h
+  // and 49 h, 6 h in all.
+  const auto c = load(R"(
+name: s
+duration: 3d
+hosts:
+  - {name: univ, kind: router}
+  - repeat: {count: 40, as: i, each: {name: "d{i}"}}
+links:
+  - repeat: {count: 40, as: i, each: {between: [univ, "d{i}"], bandwidth: 1Mbps, latency: 1ms}}
+dns:
+  mx:
+    example.edu: "10 mail.d1.example.edu"
+    repeat: {count: 40, as: i, each: {"d{i}.example.edu": "10 mail.d{i}.example.edu"}}
+mtas:
+  - repeat:
+      count: 40
+      as: i
+      each: {name: "d{i}", host: "d{i}", hostname: "mail.d{i}.example.edu",
+             local_domains: ["d{i}.example.edu"], mailboxes: [a]}
+traffic:
+  messages:
+    - {at: 0s, origin: d1, from: a@d1.example.edu, to: [a@d2.example.edu, a@d3.example.edu]}
+    - {at: 1h, origin: d2, from: a@d2.example.edu, to: a@d1.example.edu}
+faults:
+  - {type: host_down, target: d5, start: 1h, duration: 2h, every: 1d}
+)");
+  const ScenarioSummary s = summarize(c);
+  CHECK(s.hosts == 41);
+  CHECK(s.routers == 1);
+  CHECK(s.links == 40);
+  CHECK(s.mtas == 40);
+  CHECK(s.domains == 41);
+  CHECK(s.mx_records == 41);
+  CHECK(s.messages == 2);
+  CHECK(s.recipients == 3);
+  CHECK(s.faults == 1);
+  CHECK(s.outage_windows == 3);
+  CHECK(s.down_time == mailsim::Duration::hours(6));
+}
+
+TEST_CASE("a scenario whose mail all has a way through gets no warnings") {
+  const auto c = load(two_mtas("qmail", "[{type: host_down, target: b, start: 0s, duration: 6d}]"));
+  CHECK(warnings(c).empty());
+}
+
+TEST_CASE("a domain no route reaches is a warning, for the traffic and for the domain") {
+  // No MX for b.example and no address: a cannot route it, and no MTA but b knows it.
+  const auto c = load(two_mtas("postfix", "[]", "", "{}"));
+  CHECK(warnings(c) == std::vector<std::string>{
+                           "mail from MTA 'a' to domain 'b.example' has no route: MTA 'a' finds no "
+                           "MX record or address for it",
+                           "domain 'b.example' (local at MTA 'b') is reached by no route from "
+                           "another MTA: give it an MX record, or a transport entry or relayhost "
+                           "elsewhere",
+                           "MTA 'b' receives no mail: no message starts there and no route "
+                           "leads to it"});
+}
+
+TEST_CASE("an MTA that nothing sends to is a warning") {
+  const auto c =
+      load(two_mtas("postfix", "[]", "  - {name: c, host: c, hostname: mail.c.example}\n"));
+  CHECK(warnings(c) == std::vector<std::string>{"MTA 'c' receives no mail: no message starts "
+                                                "there and no route leads to it"});
+}
+
+TEST_CASE("a retry law that gives up before its only next hop's outage ends is a warning") {
+  // b is down from 0 s for 6 days; Postfix gives up 5 days after a message is queued
+  // (maximal_queue_lifetime), qmail after 7 (queuelifetime): only postfix is warned about.
+  const std::string six_days = "[{type: host_down, target: b, start: 0s, duration: 6d}]";
+  CHECK(warnings(load(two_mtas("postfix", six_days))) ==
+        std::vector<std::string>{
+            "MTA 'a' gives up on mail for 'b.example' via MTA 'b' 5d after it is queued, before "
+            "the host_down outage of 'b' from 0s to 6d ends: mail queued when it starts expires"});
+  CHECK(warnings(load(two_mtas("qmail", six_days))).empty());
+  // Exim gives up 4 days after the first failure (its last rule's cutoff); an MTA outage
+  // from 1 d for 5 d ends at 6 d, after 1 d + 4 d.
+  CHECK(
+      warnings(load(two_mtas("exim", "[{type: mta_down, target: b, start: 1d, duration: 5d}]"))) ==
+      std::vector<std::string>{
+          "MTA 'a' gives up on mail for 'b.example' via MTA 'b' 4d after it is queued, before "
+          "the mta_down outage of 'b' from 1d to 6d ends: mail queued when it starts expires"});
+}
+
+TEST_CASE("with a backup MX, the backup's law is the one that must outlast the primary's outage") {
+  // a may hand b.example's mail to the backup c, so a's 5-day Postfix law is no risk; c
+  // holds it for b alone (it drops MX records of its own preference and above), so c's
+  // law must outlast the 6 days: Postfix's does not, qmail's does.
+  const std::string faults = "[{type: host_down, target: b, start: 0s, duration: 6d}]";
+  const std::string mx = "{b.example: [\"10 mail.b.example\", \"20 mail.c.example\"]}";
+  const auto backup = [&](const std::string& retry) {
+    return warnings(load(two_mtas("postfix", faults,
+                                  "  - {name: c, host: c, hostname: mail.c.example, "
+                                  "relay_domains: [b.example], retry: " +
+                                      retry + "}\n",
+                                  mx)));
+  };
+  CHECK(backup("postfix") ==
+        std::vector<std::string>{
+            "MTA 'c' gives up on mail for 'b.example' via MTA 'b' 5d after it is queued, before "
+            "the host_down outage of 'b' from 0s to 6d ends: mail queued when it starts expires"});
+  CHECK(backup("qmail").empty());
+}
+
+TEST_CASE("a DNS outage longer than a law's queue lifetime is a warning for every sender") {
+  const auto c = load(
+      two_mtas("{fixed: 1h, queue_lifetime: 1d}", "[{type: dns_down, start: 2h, duration: 2d}]"));
+  CHECK(warnings(c) == std::vector<std::string>{
+                           "MTA 'a' gives up on mail it routes 1d after it is queued, before the "
+                           "dns_down outage of 'dns' from 2h to 2d2h ends: mail queued when it "
+                           "starts expires"});
+}
