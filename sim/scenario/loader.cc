@@ -199,6 +199,13 @@ void read_mtas(const Yaml& list, const mta::MtaConfig& defaults, ScenarioConfig&
         m["host"].fail("host '" + e.host + "' already runs MTA '" + other.mta.name + "'");
     }
     e.mta.hostname = ascii_lower(m["hostname"].as_string());
+    for (const MtaEntry& other : c.mtas) {
+      if (other.mta.hostname == e.mta.hostname) {
+        m["hostname"].fail(
+            "MTA '" + other.mta.name + "' already has hostname '" + e.mta.hostname + "'",
+            "give each MTA its own DNS name");
+      }
+    }
     if (m.has("local_domains")) e.mta.local_domains = lowered_set(m["local_domains"]);
     if (m.has("mailboxes")) e.mta.mailboxes = lowered_set(m["mailboxes"]);
     if (m.has("relay_domains")) e.mta.relay_domains = lowered_set(m["relay_domains"]);

@@ -61,6 +61,7 @@ expect 2 "repeat_missing_key\.yaml:8:13: mtas\[0\]\{i=1\}: an MTA needs hostname
 expect 2 "repeat_same_name\.yaml:4:44: hosts\[1\]\{i=2\}\.name: host 'dept' is defined twice.*hint: give each host its own name; in a repeat, put the variable in it" -- run "$bad/repeat_same_name.yaml"
 expect 2 "dns_down_target\.yaml:5:5: faults\[0\]: a dns_down fault .* takes no target.*hint: write \{type: dns_down" -- run "$bad/dns_down_target.yaml"
 expect 2 "random_fault\.yaml:5:5: faults\[0\]: a random fault needs both mtbf and mttr.*hint: for example" -- run "$bad/random_fault.yaml"
+expect 2 "duplicate_hostname\.yaml:5:34: mtas\[1\]\.hostname: MTA 'a' already has hostname 'mail\.example\.com'.*hint: give each MTA its own DNS name" -- run "$bad/duplicate_hostname.yaml"
 expect 2 "--seed: '-1' is not a seed" -- run "$bad/../../../scenarios/university.yaml" --seed -1
 expect 2 "--record: unknown record level|--record: .*everything" -- run "$bad/../../../scenarios/university.yaml" --record everything
 expect 2 "--queue-sample-interval: the queue sample interval must be positive" -- run "$bad/../../../scenarios/university.yaml" --queue-sample-interval 0s
