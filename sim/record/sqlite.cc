@@ -20,6 +20,9 @@ sqlite3* open(const std::string& path, int flags) {
     throw std::runtime_error(message);
   }
   sqlite3_extended_result_codes(db, 1);
+  // Another process may be reading the file (sqlite3, pandas, `mailsim report` on a sweep
+  // that is still running) or writing it: wait for its lock rather than fail at once.
+  sqlite3_busy_timeout(db, 60'000);
   return db;
 }
 
