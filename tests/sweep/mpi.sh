@@ -10,10 +10,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# Under the sanitizer build, leave Open MPI's own allocations out of the leak report, and
-# pass the sanitizer settings on to the ranks.
-export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$dir/mpi_lsan.supp"
-launch() { "$mpirun" -x LSAN_OPTIONS ${ASAN_OPTIONS:+-x ASAN_OPTIONS} ${UBSAN_OPTIONS:+-x UBSAN_OPTIONS} "$@"; }
+# Under the sanitizer build the ranks get its settings, without the leak check: Open MPI
+# keeps allocations in components it unloads at exit, which LeakSanitizer cannot name or
+# suppress. (tests/sweep/sweep.sh checks the same code for leaks without MPI.)
+launch() {
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    "$mpirun" -x ASAN_OPTIONS ${UBSAN_OPTIONS:+-x UBSAN_OPTIONS} "$@"
+}
 dump() {
   cp "$1" dump.db
   sqlite3 dump.db "UPDATE run SET started_at = NULL, finished_at = NULL"
