@@ -24,8 +24,14 @@ std::vector<DeliveryRequest> split_by_recipient_limit(DeliveryRequest request, i
 Destinations::Destinations(const DeliveryContext& context, const QueueLimits& limits)
     : context_(context), limits_(limits) {}
 
+Destinations::Destination& Destinations::destination(const std::string& nexthop) {
+  return by_name_.try_emplace(nexthop, limits_).first->second;
+}
+
 void Destinations::submit(const std::string& nexthop, DeliveryRequest request, DeliveryDone done) {
-  by_name_[nexthop].pending.push_back({std::move(request), std::move(done)});
+  Destination& d = destination(nexthop);
+  if (d.dead) return defer_now(d, {std::move(request), std::move(done)});
+  d.pending.push_back({std::move(request), std::move(done)});
   start_pending(nexthop);
 }
 
@@ -39,9 +45,14 @@ std::size_t Destinations::waiting(const std::string& nexthop) const {
   return it == by_name_.end() ? 0 : it->second.pending.size();
 }
 
+bool Destinations::dead(const std::string& nexthop) const {
+  const auto it = by_name_.find(nexthop);
+  return it != by_name_.end() && it->second.dead;
+}
+
 void Destinations::start_pending(const std::string& nexthop) {
-  Destination& d = by_name_[nexthop];
-  while (!d.pending.empty() && d.sessions < limits_.destination_concurrency_limit) {
+  Destination& d = destination(nexthop);
+  while (!d.dead && !d.pending.empty() && d.sessions < d.window.window()) {
     Job job = std::move(d.pending.front());
     d.pending.pop_front();
     run(nexthop, std::move(job));
@@ -49,13 +60,48 @@ void Destinations::start_pending(const std::string& nexthop) {
 }
 
 void Destinations::run(const std::string& nexthop, Job job) {
-  ++by_name_[nexthop].sessions;
+  ++destination(nexthop).sessions;
   start_delivery(context_, std::move(job.request),
                  [this, nexthop, done = std::move(job.done)](const DeliveryResult& result) {
-                   --by_name_[nexthop].sessions;
+                   finished(nexthop, result);
                    done(result);
                    start_pending(nexthop);
                  });
+}
+
+void Destinations::finished(const std::string& nexthop, const DeliveryResult& result) {
+  Destination& d = destination(nexthop);
+  --d.sessions;
+  if (!result.site_failed) return d.window.success();
+  if (d.window.site_failure() && !d.dead) declare_dead(nexthop, result);
+}
+
+// Postfix's qmgr_queue_throttle(): the destination is skipped for minimal_backoff_time;
+// what waits for it is deferred with the reason of the failure that killed it.
+void Destinations::declare_dead(const std::string& nexthop, const DeliveryResult& result) {
+  Destination& d = destination(nexthop);
+  d.dead = true;
+  d.suspended = {};
+  d.suspended.site_failed = true;
+  d.suspended.site_reason = "delivery temporarily suspended: " + result.site_reason;
+  for (Job& job : std::exchange(d.pending, {})) defer_now(d, std::move(job));
+  context_.sim.schedule_in(limits_.dead_backoff, [this, nexthop] {
+    Destination& again = destination(nexthop);
+    again.dead = false;
+    again.window.reset();
+    start_pending(nexthop);
+  });
+}
+
+// Every recipient deferred, no connection, no attempt; told after the current event.
+void Destinations::defer_now(Destination& d, Job job) {
+  DeliveryResult result = d.suspended;
+  for (const std::string& rcpt : job.request.envelope.rcpt_to) {
+    result.recipients.push_back(
+        {rcpt, RecipientOutcome::kDeferred, 451, "4.4.1", result.site_reason});
+  }
+  context_.sim.schedule_in(
+      Duration{}, [done = std::move(job.done), result = std::move(result)] { done(result); });
 }
 
 }  // namespace mailsim::mta

@@ -1,7 +1,10 @@
 // The queue manager's view of its next hops, like Postfix's qmgr_queue.c: for each next
 // hop (a "destination"), how many SMTP sessions run to it and which deliveries wait for a
-// free one. A delivery starts when fewer than the destination's concurrency limit run;
-// otherwise it waits in arrival order. Private to the mta layer; not thread-safe.
+// free one. A delivery starts when fewer than the destination's concurrency window run;
+// otherwise it waits in arrival order. With Postfix's style the window follows
+// ConcurrencyWindow's feedback, and a dead destination defers every delivery to it
+// without connecting ("delivery temporarily suspended: REASON") until its backoff ends.
+// Private to the mta layer; not thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "mailsim/mta/queue_config.h"
+#include "mta/concurrency_window.h"
 #include "mta/delivery.h"
 
 namespace mailsim::mta {
@@ -30,6 +34,7 @@ class Destinations {
 
   int sessions(const std::string& nexthop) const;  // running to that next hop now
   std::size_t waiting(const std::string& nexthop) const;
+  bool dead(const std::string& nexthop) const;
 
  private:
   struct Job {
@@ -37,12 +42,22 @@ class Destinations {
     DeliveryDone done;
   };
   struct Destination {
+    explicit Destination(const QueueLimits& limits)
+        : window(limits.initial_destination_concurrency, limits.destination_concurrency_limit,
+                 limits.style == SenderStyle::kPostfix) {}
+    ConcurrencyWindow window;
     int sessions = 0;
     std::deque<Job> pending;
+    bool dead = false;
+    DeliveryResult suspended;  // what a delivery to it gets while it is dead
   };
 
+  Destination& destination(const std::string& nexthop);
   void start_pending(const std::string& nexthop);
   void run(const std::string& nexthop, Job job);
+  void finished(const std::string& nexthop, const DeliveryResult& result);
+  void declare_dead(const std::string& nexthop, const DeliveryResult& result);
+  void defer_now(Destination& d, Job job);
 
   DeliveryContext context_;
   const QueueLimits& limits_;

@@ -29,6 +29,11 @@ QueueLimits queue_limits(const QueueConfig& config, const RetryConfig& law) {
   q.recipient_limit = config.recipient_limit.value_or(q.recipient_limit);
   q.destination_concurrency_limit =
       config.destination_concurrency_limit.value_or(q.destination_concurrency_limit);
+  q.initial_destination_concurrency = config.initial_destination_concurrency.value_or(
+      q.style == SenderStyle::kPostfix ? 5 : q.destination_concurrency_limit);
+  if (const auto* postfix = std::get_if<PostfixRetry>(&law)) {
+    q.dead_backoff = postfix->minimal_backoff_time;
+  }
   q.capacity = config.capacity;
   return q;
 }

@@ -4,7 +4,8 @@ namespace mailsim::scenario {
 
 void read_queue(const Yaml& y, mta::QueueConfig& queue) {
   const Yaml q = y.expect_map();
-  q.allow_only({"active_limit", "recipient_limit", "destination_concurrency_limit", "capacity"});
+  q.allow_only({"active_limit", "recipient_limit", "destination_concurrency_limit",
+                "initial_destination_concurrency", "capacity"});
   if (q.has("active_limit")) {
     queue.active_limit = static_cast<std::size_t>(q["active_limit"].as_int(1, 100'000'000));
   }
@@ -14,6 +15,10 @@ void read_queue(const Yaml& y, mta::QueueConfig& queue) {
   if (q.has("destination_concurrency_limit")) {
     queue.destination_concurrency_limit =
         static_cast<int>(q["destination_concurrency_limit"].as_int(1, 100'000));
+  }
+  if (q.has("initial_destination_concurrency")) {
+    queue.initial_destination_concurrency =
+        static_cast<int>(q["initial_destination_concurrency"].as_int(1, 100'000));
   }
   if (q.has("capacity")) {
     queue.capacity = static_cast<std::size_t>(q["capacity"].as_int(0, 100'000'000));

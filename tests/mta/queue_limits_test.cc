@@ -5,6 +5,7 @@
 
 #include "mailsim/mta/queue_config.h"
 #include "mta/active_queue.h"
+#include "mta/concurrency_window.h"
 #include "mta/destinations.h"
 #include "support/catch.h"
 
@@ -34,6 +35,9 @@ TEST_CASE("each preset brings its source's recipient and concurrency limits") {
     CHECK(q.destination_concurrency_limit == c.concurrency);
     CHECK(q.active_limit == 20000);
     CHECK(q.capacity == 0);
+    // Postfix's slow start begins at initial_destination_concurrency 5; the others at the limit.
+    CHECK(q.initial_destination_concurrency ==
+          (c.style == SenderStyle::kPostfix ? 5 : c.concurrency));
   }
 }
 
@@ -88,4 +92,49 @@ TEST_CASE("the active queue gives free places to the messages that waited longes
   CHECK(q.promote() == std::vector<std::string>{"E"});
   CHECK(q.active() == 2);
   CHECK(q.waiting() == 0);
+}
+
+TEST_CASE("postfix's window grows by one per delivery up to the limit") {
+  ConcurrencyWindow w(5, 20, true);
+  CHECK(w.window() == 5);
+  for (int i = 0; i < 14; ++i) w.success();
+  CHECK(w.window() == 19);
+  w.success();
+  w.success();
+  CHECK(w.window() == 20);
+}
+
+TEST_CASE("the fourth consecutive site failure makes a postfix destination dead") {
+  // Reference §2: failed cohorts += 1/window, then window - 1. From 5:
+  // 1/5 = 0.2 (w 4); + 1/4 = 0.45 (w 3); + 1/3 = 0.783 (w 2); + 1/2 = 1.283 >= 1: dead.
+  ConcurrencyWindow w(5, 20, true);
+  CHECK_FALSE(w.site_failure());
+  CHECK_FALSE(w.site_failure());
+  CHECK_FALSE(w.site_failure());
+  CHECK(w.window() == 2);
+  CHECK(w.failed_cohorts() == Approx(0.2 + 0.25 + 1.0 / 3));
+  CHECK(w.site_failure());
+  CHECK(w.window() == 1);
+  w.reset();  // after minimal_backoff_time
+  CHECK(w.window() == 5);
+  CHECK(w.failed_cohorts() == 0);
+}
+
+TEST_CASE("a delivery that reaches the server forgives the failures before it") {
+  // Three failures (0.783), a success (window 2 -> 3, cohorts 0), then three more
+  // from 3: 1/3 + 1/2 + 1/1 = 1.83 -> dead at the third, not before.
+  ConcurrencyWindow w(5, 20, true);
+  for (int i = 0; i < 3; ++i) w.site_failure();
+  w.success();
+  CHECK(w.window() == 3);
+  CHECK_FALSE(w.site_failure());
+  CHECK_FALSE(w.site_failure());
+  CHECK(w.site_failure());
+}
+
+TEST_CASE("without feedback the window stays at the limit and never dies") {
+  ConcurrencyWindow w(5, 20, false);
+  CHECK(w.window() == 20);
+  for (int i = 0; i < 10; ++i) CHECK_FALSE(w.site_failure());
+  CHECK(w.window() == 20);
 }

@@ -3,6 +3,7 @@
 // moving on to the next MX when a host fails after the connect (reference §2, §4).
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -298,4 +299,62 @@ TEST_CASE("a 4xx to MAIL other than 421 defers the message without trying the ne
   CHECK(tried[0].to_node == "p");
   CHECK(tried[0].outcome == AttemptOutcome::kDeferred);
   CHECK(tried[0].code == 450);
+}
+
+TEST_CASE("postfix opens 5 sessions to a new destination and grows by one per delivery") {
+  // initial_destination_concurrency 5 (reference §2): of 30 messages due at 0 s, five
+  // sessions start at 0 s; each delivery adds one to the window (up to 20), so the others
+  // follow as sessions end, never more than 20 at once.
+  const RecordedRun r = record_run(a_to_b("", 30, messages_to_each(30)), Duration::hours(1));
+  REQUIRE(r.attempts.size() == 30);
+  int at_zero = 0;
+  for (const AttemptFinished& a : r.attempts) at_zero += a.started == Time::zero();
+  CHECK(at_zero == 5);
+  CHECK(most_at_once(r.attempts) > 5);
+  CHECK(most_at_once(r.attempts) <= 20);
+}
+
+TEST_CASE("the fourth connection failure makes a postfix destination dead for 300 s") {
+  // b's MTA is down until 4 s, so connects are refused after one round trip (20 ms).
+  // Messages 1-4 come at 0, 1, 2, 3 s and fail one after the other: failed cohorts
+  // 1/5 + 1/4 + 1/3 + 1/2 >= 1 at the 4th (~3.02 s), so mail.b.example is dead until
+  // ~303.02 s (minimal_backoff_time). Message 5 comes at 5 s, when b is up again, and is
+  // deferred without a connection (no attempt row): Postfix's next time 5 + 300 = 305 s is
+  // past the 300 s scan + 1, so it goes at the 600 s scan. Message 1 (failed at 0.02 s,
+  // next 300.02 <= 301) is looked at by the 300 s scan while the destination is still
+  // dead: deferred again without connecting, and with queue_lifetime 250 s it expires
+  // then, with the dead destination's reason. Messages 2-4 (next 301.02 s and later) and
+  // 5 go at 600 s, when the window is back at 5, and get through.
+  const RecordedRun r =
+      record_run(a_to_b(", retry: {preset: postfix, queue_lifetime: 250s}", 1, R"([
+    {at: 0s, origin: a, from: x@a.example, to: u1@b.example},
+    {at: 1s, origin: a, from: x@a.example, to: u1@b.example},
+    {at: 2s, origin: a, from: x@a.example, to: u1@b.example},
+    {at: 3s, origin: a, from: x@a.example, to: u1@b.example},
+    {at: 5s, origin: a, from: x@a.example, to: u1@b.example}]
+faults: [{type: mta_down, target: b, start: 0s, duration: 4s}])"),
+                 Duration::hours(1));
+  std::map<MessageNumber, std::vector<double>> starts;
+  for (const AttemptFinished& a : r.attempts) {
+    if (a.from_node == "a" && a.msg <= 5) starts[a.msg].push_back(a.started.seconds());
+  }
+  CHECK(starts[1] == std::vector<double>{0});
+  CHECK(starts[2] == std::vector<double>{1, 600});
+  CHECK(starts[3] == std::vector<double>{2, 600});
+  CHECK(starts[4] == std::vector<double>{3, 600});
+  CHECK(starts[5] == std::vector<double>{600});
+  for (const AttemptFinished& a : of_message(r.attempts, 4)) {
+    if (a.started.seconds() == 3) CHECK(a.outcome == AttemptOutcome::kConnRefused);
+  }
+  const std::vector<RecipientFinal> first = of_message(r.finals, 1);
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].status == FinalStatus::kExpired);
+  CHECK(first[0].at == Time::zero() + Duration::seconds(300));
+  CHECK(first[0].code == 451);
+  CHECK(first[0].reply ==
+        "4.4.1 delivery temporarily suspended: connect to mail.b.example:25: Connection refused");
+  for (MessageNumber m = 2; m <= 5; ++m) {
+    REQUIRE(of_message(r.finals, m).size() == 1);
+    CHECK(of_message(r.finals, m)[0].status == FinalStatus::kDelivered);
+  }
 }

@@ -8,14 +8,16 @@
 #include <cstddef>
 #include <optional>
 
+#include "mailsim/core/time.h"
 #include "mailsim/mta/retry.h"
 
 namespace mailsim::mta {
 
 struct QueueConfig {
-  std::optional<std::size_t> active_limit;           // messages in the active queue
-  std::optional<int> recipient_limit;                // recipients per SMTP transaction
-  std::optional<int> destination_concurrency_limit;  // SMTP sessions to one next hop at once
+  std::optional<std::size_t> active_limit;             // messages in the active queue
+  std::optional<int> recipient_limit;                  // recipients per SMTP transaction
+  std::optional<int> destination_concurrency_limit;    // SMTP sessions to one next hop at once
+  std::optional<int> initial_destination_concurrency;  // Postfix's slow start begins here
   std::size_t capacity = 0;  // messages held; when full, MAIL gets 452 4.3.1. 0: no limit
 };
 
@@ -29,6 +31,10 @@ struct QueueLimits {
   std::size_t active_limit = 20000;
   int recipient_limit = 50;
   int destination_concurrency_limit = 20;
+  // Postfix only: the window's start and how long a dead destination is skipped
+  // (minimal_backoff_time, from the retry law). Others start at the limit, never die.
+  int initial_destination_concurrency = 20;
+  Duration dead_backoff = Duration::seconds(300);
   std::size_t capacity = 0;
 };
 
@@ -41,6 +47,7 @@ struct QueueLimits {
 // - destination_concurrency_limit: Postfix default_destination_concurrency_limit 20 and
 //   qmail concurrencyremote 20 (reference §2; qmail's bounds all remote deliveries, here
 //   each next hop); OpenSMTPD 5 per route (§2); the others 20.
+// - initial_destination_concurrency: Postfix 5 (§2); the others the limit (no slow start).
 QueueLimits queue_limits(const QueueConfig& config, const RetryConfig& law);
 
 }  // namespace mailsim::mta
