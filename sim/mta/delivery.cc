@@ -10,14 +10,22 @@ namespace {
 
 class Delivery : public std::enable_shared_from_this<Delivery> {
  public:
-  Delivery(const DeliveryContext& context, DeliveryRequest request, DeliveryDone done)
-      : ctx_(context), request_(std::move(request)), done_(std::move(done)) {}
+  Delivery(const DeliveryContext& context, DeliveryJob first, NextDelivery next, SessionEnded ended)
+      : ctx_(context),
+        request_(std::move(first.request)),
+        done_(std::move(first.done)),
+        next_(std::move(next)),
+        ended_(std::move(ended)) {}
 
   void try_host(std::size_t index);
 
  private:
   void on_connect(std::size_t index, net::ConnectResult result);
   void pump();
+  void take_transcript();
+  void hand_over();
+  void finish_job(const smtp::ClientResult& r);
+  void new_attempt(std::size_t index);
   void arm_timer();
   void finish_session();
   bool site_level(const smtp::ClientResult& r) const;
@@ -30,7 +38,12 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   DeliveryContext ctx_;
   DeliveryRequest request_;
   DeliveryDone done_;
+  NextDelivery next_;
+  SessionEnded ended_;
   AttemptFinished attempt_;
+  std::size_t job_ = 0;  // the session's transaction for request_
+  Time connected_at_;
+  int transactions_ = 0;  // carried by this session
   std::unique_ptr<smtp::ClientSession> session_;
   std::shared_ptr<net::Connection> connection_;
   std::string host_;        // the connected host's DNS name
@@ -61,11 +74,8 @@ void Delivery::try_host(std::size_t index) {
   ++session_number_;
   lost_ = false;
   finished_ = false;
-  attempt_ = AttemptFinished{};
-  attempt_.msg = request_.msg;
-  attempt_.from_node = node_name(ctx_, ctx_.config.host);
-  attempt_.to_node = node_name(ctx_, request_.hosts[index].node);
-  attempt_.started = ctx_.sim.now();
+  transactions_ = 0;
+  new_attempt(index);
   ctx_.network.connect(ctx_.config.host, request_.hosts[index].node, 25,
                        ctx_.config.timeouts.connect,
                        [self = shared_from_this(), index](net::ConnectResult r) {
@@ -84,13 +94,15 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
     site_reason_ = attempt_.text;
     if (index + 1 < request_.hosts.size()) return try_host(index + 1);
     finished_ = true;
-    return complete(std::move(attempt_.recipients));  // every recipient deferred
+    complete(std::move(attempt_.recipients));  // every recipient deferred
+    return ended_();
   }
   connection_ = std::move(result.connection);
+  connected_at_ = ctx_.sim.now();
   host_ = request_.hosts[index].name;
   session_ = std::make_unique<smtp::ClientSession>(
-      smtp::ClientConfig{ctx_.config.hostname, ctx_.config.client_auth}, request_.envelope,
-      request_.message);
+      smtp::ClientConfig{ctx_.config.hostname, ctx_.config.client_auth});
+  job_ = session_->add_message(request_.envelope, request_.message);
   // The connection's handlers keep the delivery alive until finish_session() drops them.
   auto self = shared_from_this();
   const int n = session_number_;
@@ -118,6 +130,11 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
 // comes in. The pieces are joined into a string of exactly their size: the network holds
 // it until it is delivered, and growing it by doubling could hold twice that.
 void Delivery::pump() {
+  take_transcript();
+  if (!session_->done() && session_->stage() == smtp::ClientStage::kIdle &&
+      session_->result(job_).complete) {
+    hand_over();
+  }
   std::vector<std::string> pieces;
   std::size_t size = 0;
   for (std::string piece; !(piece = session_->take_output()).empty();) {
@@ -132,10 +149,37 @@ void Delivery::pump() {
     attempt_.bytes += static_cast<std::int64_t>(out.size());
     connection_->send(net::Side::kClient, std::move(out));
   }
+  take_transcript();
+  arm_timer();
+}
+
+void Delivery::take_transcript() {
   for (auto& line : session_->take_transcript()) {
     attempt_.transcript.push_back({ctx_.sim.now(), line.direction, std::move(line.text)});
   }
-  arm_timer();
+}
+
+void Delivery::new_attempt(std::size_t index) {
+  attempt_ = AttemptFinished{};
+  attempt_.msg = request_.msg;
+  attempt_.from_node = node_name(ctx_, ctx_.config.host);
+  attempt_.to_node = node_name(ctx_, request_.hosts[index].node);
+  attempt_.started = ctx_.sim.now();
+}
+
+// The transaction is over and the session idle: the next delivery the owner hands over
+// goes over it (its attempt starts now, with the RSET), or the session ends with QUIT.
+void Delivery::hand_over() {
+  ++transactions_;
+  std::optional<DeliveryJob> next = next_ ? next_(connected_at_, transactions_) : std::nullopt;
+  if (!next) return session_->finish();
+  finish_job(session_->result(job_));
+  complete(std::move(attempt_.recipients));
+  request_ = std::move(next->request);
+  done_ = std::move(next->done);
+  new_attempt(index_);
+  session_->reset_before_next();
+  job_ = session_->add_message(request_.envelope, request_.message);
 }
 
 void Delivery::arm_timer() {
@@ -159,11 +203,20 @@ void Delivery::arm_timer() {
 void Delivery::finish_session() {
   ctx_.sim.cancel(timer_);
   connection_->close(net::Side::kClient);
-  const smtp::ClientResult& r = session_->result();
-  for (const auto& line : session_->take_transcript()) {
-    attempt_.transcript.push_back({ctx_.sim.now(), line.direction, line.text});
-  }
+  const smtp::ClientResult& r = session_->result(job_);
+  take_transcript();
   if (moves_on(r)) return move_on(r);
+  finish_job(r);
+  finished_ = true;
+  // Handlers may be running now: drop them (and with them this delivery) afterwards.
+  ctx_.sim.schedule_in(
+      Duration{}, [connection = connection_] { connection->set_handlers(net::Side::kClient, {}); });
+  complete(std::move(attempt_.recipients));
+  ended_();
+}
+
+// The job's attempt row and its recipients' outcomes.
+void Delivery::finish_job(const smtp::ClientResult& r) {
   AttemptOutcome outcome = AttemptOutcome::kRejected;
   if (r.message_sent) {
     outcome = AttemptOutcome::kSent;
@@ -183,12 +236,7 @@ void Delivery::finish_session() {
         {rr.recipient, o, rr.reply.code, rr.reply.enhanced, plain_text(rr.reply)});
   }
   report(outcome, r.last_reply);
-  finished_ = true;
-  // Handlers may be running now: drop them (and with them this delivery) afterwards.
-  ctx_.sim.schedule_in(
-      Duration{}, [connection = connection_] { connection->set_handlers(net::Side::kClient, {}); });
   site_reason_ = site_level(r) ? said(r.last_reply) : std::string();
-  complete(std::move(attempt_.recipients));
 }
 
 std::string Delivery::said(const smtp::Reply& reply) const {
@@ -245,9 +293,10 @@ void Delivery::move_on(const smtp::ClientResult& r) {
 // The result lists every recipient of the request: those earlier hosts decided for good,
 // then the last host's.
 void Delivery::complete(std::vector<AttemptRecipient> last) {
-  DeliveryResult result{std::move(decided_), host_, lost_, !site_reason_.empty(), site_reason_};
+  DeliveryResult result{std::exchange(decided_, {}), host_, lost_, !site_reason_.empty(),
+                        site_reason_};
   for (AttemptRecipient& a : last) result.recipients.push_back(std::move(a));
-  done_(result);
+  std::exchange(done_, {})(result);
 }
 
 void Delivery::report(AttemptOutcome outcome, const smtp::Reply& reply) {
@@ -267,8 +316,10 @@ void Delivery::report(AttemptOutcome outcome, const smtp::Reply& reply) {
 
 }  // namespace
 
-void start_delivery(const DeliveryContext& context, DeliveryRequest request, DeliveryDone done) {
-  auto delivery = std::make_shared<Delivery>(context, std::move(request), std::move(done));
+void start_delivery(const DeliveryContext& context, DeliveryJob first, NextDelivery next,
+                    SessionEnded ended) {
+  auto delivery =
+      std::make_shared<Delivery>(context, std::move(first), std::move(next), std::move(ended));
   delivery->try_host(0);
 }
 

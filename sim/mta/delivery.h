@@ -4,11 +4,14 @@
 // smtp_skip_5xx_greeting), a failed EHLO/HELO or a 421 before the message was taken moves
 // on to the next host with the recipients that failure decided; at the last host the
 // failure stands. It applies the per-stage timeouts and reports one AttemptFinished per
-// host tried, then the per-recipient outcome. Keeps itself alive until done.
+// host tried, then the per-recipient outcome. A session whose transaction is done may
+// carry further deliveries (NextDelivery), each with its own AttemptFinished. Keeps itself
+// alive until done.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "mailsim/core/simulator.h"
@@ -52,6 +55,21 @@ struct DeliveryResult {
 // Called once.
 using DeliveryDone = std::function<void(const DeliveryResult&)>;
 
-void start_delivery(const DeliveryContext& context, DeliveryRequest request, DeliveryDone done);
+struct DeliveryJob {
+  DeliveryRequest request;
+  DeliveryDone done;
+};
+
+// Connection reuse: asked when a transaction has ended and its session is still open and
+// idle, with when the session connected and how many transactions it has carried. A job
+// returned goes over the same session, after an RSET (as Postfix and Exim check a reused
+// connection); none: QUIT. The job's hosts should be the same next hop's.
+using NextDelivery = std::function<std::optional<DeliveryJob>(Time connected, int transactions)>;
+// Called once, when the delivery's last session is over (after the last job's done).
+using SessionEnded = std::function<void()>;
+
+// Runs `first`, then whatever `next` hands over; `next` may be empty (no reuse).
+void start_delivery(const DeliveryContext& context, DeliveryJob first, NextDelivery next,
+                    SessionEnded ended);
 
 }  // namespace mailsim::mta

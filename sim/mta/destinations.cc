@@ -61,17 +61,48 @@ void Destinations::start_pending(const std::string& nexthop) {
 
 void Destinations::run(const std::string& nexthop, Job job) {
   ++destination(nexthop).sessions;
-  start_delivery(context_, std::move(job.request),
-                 [this, nexthop, done = std::move(job.done)](const DeliveryResult& result) {
-                   finished(nexthop, result);
-                   done(result);
+  NextDelivery next;
+  if (limits_.connection_reuse) {
+    next = [this, nexthop](Time connected, int transactions) {
+      return reuse(nexthop, connected, transactions);
+    };
+  }
+  start_delivery(context_, with_feedback(nexthop, std::move(job)), std::move(next),
+                 [this, nexthop] {
+                   --destination(nexthop).sessions;
                    start_pending(nexthop);
                  });
 }
 
-void Destinations::finished(const std::string& nexthop, const DeliveryResult& result) {
+DeliveryJob Destinations::with_feedback(const std::string& nexthop, Job job) {
+  return {std::move(job.request),
+          [this, nexthop, done = std::move(job.done)](const DeliveryResult& result) {
+            feedback(nexthop, result);
+            done(result);
+            start_pending(nexthop);  // the window may have grown
+          }};
+}
+
+// Postfix's on-demand cache: the session goes on with a delivery waiting for its next hop
+// (a backlog), within the reuse limits.
+std::optional<DeliveryJob> Destinations::reuse(const std::string& nexthop, Time connected,
+                                               int transactions) {
   Destination& d = destination(nexthop);
-  --d.sessions;
+  if (d.dead || d.pending.empty()) return std::nullopt;
+  if (limits_.reuse_time_limit > Duration{} &&
+      context_.sim.now() - connected >= limits_.reuse_time_limit) {
+    return std::nullopt;
+  }
+  if (limits_.reuse_message_limit > 0 && transactions >= limits_.reuse_message_limit) {
+    return std::nullopt;
+  }
+  Job job = std::move(d.pending.front());
+  d.pending.pop_front();
+  return with_feedback(nexthop, std::move(job));
+}
+
+void Destinations::feedback(const std::string& nexthop, const DeliveryResult& result) {
+  Destination& d = destination(nexthop);
   if (!result.site_failed) return d.window.success();
   if (d.window.site_failure() && !d.dead) declare_dead(nexthop, result);
 }

@@ -4,6 +4,8 @@
 // otherwise it waits in arrival order. With Postfix's style the window follows
 // ConcurrencyWindow's feedback, and a dead destination defers every delivery to it
 // without connecting ("delivery temporarily suspended: REASON") until its backoff ends.
+// A session whose transaction is done carries the next delivery waiting for its next hop
+// when the style reuses connections (QueueLimits::connection_reuse).
 // Private to the mta layer; not thread-safe.
 #pragma once
 
@@ -37,10 +39,7 @@ class Destinations {
   bool dead(const std::string& nexthop) const;
 
  private:
-  struct Job {
-    DeliveryRequest request;
-    DeliveryDone done;
-  };
+  using Job = DeliveryJob;
   struct Destination {
     explicit Destination(const QueueLimits& limits)
         : window(limits.initial_destination_concurrency, limits.destination_concurrency_limit,
@@ -55,7 +54,9 @@ class Destinations {
   Destination& destination(const std::string& nexthop);
   void start_pending(const std::string& nexthop);
   void run(const std::string& nexthop, Job job);
-  void finished(const std::string& nexthop, const DeliveryResult& result);
+  DeliveryJob with_feedback(const std::string& nexthop, Job job);
+  std::optional<DeliveryJob> reuse(const std::string& nexthop, Time connected, int transactions);
+  void feedback(const std::string& nexthop, const DeliveryResult& result);
   void declare_dead(const std::string& nexthop, const DeliveryResult& result);
   void defer_now(Destination& d, Job job);
 

@@ -34,6 +34,11 @@ QueueLimits queue_limits(const QueueConfig& config, const RetryConfig& law) {
   if (const auto* postfix = std::get_if<PostfixRetry>(&law)) {
     q.dead_backoff = postfix->minimal_backoff_time;
   }
+  const bool postfix = q.style == SenderStyle::kPostfix;
+  const bool exim = q.style == SenderStyle::kExim;
+  q.connection_reuse = config.connection_reuse.value_or(postfix || exim);
+  q.reuse_time_limit = postfix ? Duration::seconds(300) : Duration{};
+  q.reuse_message_limit = exim ? 500 : 0;
   q.capacity = config.capacity;
   return q;
 }

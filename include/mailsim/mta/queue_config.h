@@ -18,6 +18,7 @@ struct QueueConfig {
   std::optional<int> recipient_limit;                  // recipients per SMTP transaction
   std::optional<int> destination_concurrency_limit;    // SMTP sessions to one next hop at once
   std::optional<int> initial_destination_concurrency;  // Postfix's slow start begins here
+  std::optional<bool> connection_reuse;  // a session carries the next delivery to its next hop
   std::size_t capacity = 0;  // messages held; when full, MAIL gets 452 4.3.1. 0: no limit
 };
 
@@ -35,6 +36,13 @@ struct QueueLimits {
   // (minimal_backoff_time, from the retry law). Others start at the limit, never die.
   int initial_destination_concurrency = 20;
   Duration dead_backoff = Duration::seconds(300);
+  // Connection reuse while deliveries wait for the same next hop, with an RSET before each
+  // further one: Postfix's on-demand connection cache for up to
+  // smtp_connection_reuse_time_limit 300 s after the connect; Exim's up to
+  // connection_max_messages 500 messages per connection (reference §2). Zero: no bound.
+  bool connection_reuse = true;
+  Duration reuse_time_limit = Duration::seconds(300);
+  int reuse_message_limit = 0;
   std::size_t capacity = 0;
 };
 
@@ -48,6 +56,8 @@ struct QueueLimits {
 //   qmail concurrencyremote 20 (reference §2; qmail's bounds all remote deliveries, here
 //   each next hop); OpenSMTPD 5 per route (§2); the others 20.
 // - initial_destination_concurrency: Postfix 5 (§2); the others the limit (no slow start).
+// - connection_reuse: Postfix and Exim (§2); the others open a session per delivery (qmail
+//   has no reuse; sendmail's and OpenSMTPD's caches are not modelled).
 QueueLimits queue_limits(const QueueConfig& config, const RetryConfig& law);
 
 }  // namespace mailsim::mta

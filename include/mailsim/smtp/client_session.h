@@ -100,6 +100,9 @@ class ClientSession {
   std::size_t add_message(Envelope envelope, SharedMessage message);
   // No more messages: QUIT follows the last queued one.
   void finish();
+  // RSET goes before the next queued message, as a client checks a connection it takes
+  // from a cache (Postfix, Exim). REQUIRES: called before that add_message().
+  void reset_before_next() { rset_needed_ = true; }
 
   void receive(std::string_view bytes);  // server bytes, in any split
   // Bytes to send since the last call. While stage() is kSendingData each call adds the
