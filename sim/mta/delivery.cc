@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "mta/host_memory.h"
+
 namespace mailsim::mta {
 
 namespace {
@@ -26,6 +28,7 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   void hand_over();
   void finish_job(const smtp::ClientResult& r);
   void new_attempt(std::size_t index);
+  void skip_host(const std::string& reason);
   void arm_timer();
   void finish_session();
   bool site_level(const smtp::ClientResult& r) const;
@@ -76,6 +79,11 @@ void Delivery::try_host(std::size_t index) {
   finished_ = false;
   transactions_ = 0;
   new_attempt(index);
+  if (ctx_.hosts != nullptr) {
+    if (auto reason = ctx_.hosts->skipped(request_.hosts[index].name, ctx_.sim.now())) {
+      return skip_host(*reason);
+    }
+  }
   ctx_.network.connect(ctx_.config.host, request_.hosts[index].node, 25,
                        ctx_.config.timeouts.connect,
                        [self = shared_from_this(), index](net::ConnectResult r) {
@@ -83,7 +91,22 @@ void Delivery::try_host(std::size_t index) {
                        });
 }
 
+void Delivery::skip_host(const std::string& reason) {
+  site_reason_ = reason;
+  if (index_ + 1 < request_.hosts.size()) return try_host(index_ + 1);
+  finished_ = true;
+  std::vector<AttemptRecipient> deferred;
+  for (const std::string& rcpt : request_.envelope.rcpt_to) {
+    deferred.push_back({rcpt, RecipientOutcome::kDeferred, 451, "4.4.1", reason});
+  }
+  complete(std::move(deferred));
+  ended_();
+}
+
 void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
+  if (ctx_.hosts != nullptr) {
+    ctx_.hosts->connect_result(request_.hosts[index].name, result.status, ctx_.sim.now());
+  }
   if (result.status != net::ConnectStatus::kConnected) {
     const bool refused = result.status == net::ConnectStatus::kRefused;
     const std::string& host = request_.hosts[index].name;

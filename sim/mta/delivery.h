@@ -30,11 +30,16 @@ struct DeliveryRequest {
   std::vector<dns::MailHost> hosts;
 };
 
+class HostMemory;
+
 struct DeliveryContext {
   Simulator& sim;
   net::Network& network;
   MailEvents& events;
   const MtaConfig& config;
+  // Hosts to skip without connecting (qmail, OpenSMTPD); null: none. A skipped host gets
+  // no attempt row; when every host is skipped the recipients are deferred with its reason.
+  HostMemory* hosts = nullptr;
 };
 
 struct DeliveryResult {

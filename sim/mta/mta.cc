@@ -11,6 +11,7 @@
 #include "mta/cleanup.h"
 #include "mta/delivery.h"
 #include "mta/destinations.h"
+#include "mta/host_memory.h"
 #include "mta/queue_entry.h"
 #include "mta/receive_side.h"
 #include "mta/receiver.h"
@@ -27,7 +28,8 @@ struct Mta::Impl {
         rng(ctx.seed, ctx.run, "mta:" + config.name),
         limits(queue_limits(config.queue, config.retry)),
         active(limits.active_limit),
-        destinations({ctx.sim, ctx.network, ctx.events, config}, limits),
+        host_memory(limits.style, RandomStream(ctx.seed, ctx.run, "tcpto:" + config.name)),
+        destinations({ctx.sim, ctx.network, ctx.events, config, &host_memory}, limits),
         receiver_policy{
             [this](const smtp::SessionInfo& session, std::string_view rcpt) {
               return router.check_recipient(rcpt, !session.authenticated_user.empty());
@@ -76,6 +78,7 @@ struct Mta::Impl {
   RandomStream rng;
   QueueLimits limits;
   ActiveQueue active;
+  HostMemory host_memory;
   Destinations destinations;
   ReceiverPolicy receiver_policy;
   ReceiveSide receive_side;                 // the listeners and the receive policies' state
