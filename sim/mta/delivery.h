@@ -28,6 +28,7 @@ struct DeliveryRequest {
   smtp::Envelope envelope;
   smtp::SharedMessage message;  // the queue's copy, read while it is sent
   std::vector<dns::MailHost> hosts;
+  Time arrival;  // when the message entered this MTA's queue
 };
 
 class HostMemory;
@@ -55,6 +56,9 @@ struct DeliveryResult {
   // last host, as Postfix words it ("connect to HOST:25: Connection refused").
   bool site_failed = false;
   std::string site_reason;
+  // Deferred without trying: the next hop's shared retry record says its retry time has
+  // not come (Exim). The retry law leaves the record alone for these recipients.
+  bool not_tried = false;
 };
 
 // Called once.

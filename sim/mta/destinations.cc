@@ -21,8 +21,13 @@ std::vector<DeliveryRequest> split_by_recipient_limit(DeliveryRequest request, i
   return out;
 }
 
-Destinations::Destinations(const DeliveryContext& context, const QueueLimits& limits)
-    : context_(context), limits_(limits) {}
+Destinations::Destinations(const DeliveryContext& context, const QueueLimits& limits,
+                           std::map<std::string, RetryRecord>* host_retry)
+    : context_(context), limits_(limits), host_retry_(host_retry) {}
+
+std::string Destinations::host_key(const std::string& nexthop) const {
+  return retry_record_key(context_.config.retry, FailureScope::kHost, nexthop, "", "");
+}
 
 Destinations::Destination& Destinations::destination(const std::string& nexthop) {
   return by_name_.try_emplace(nexthop, limits_).first->second;
@@ -31,6 +36,20 @@ Destinations::Destination& Destinations::destination(const std::string& nexthop)
 void Destinations::submit(const std::string& nexthop, DeliveryRequest request, DeliveryDone done) {
   Destination& d = destination(nexthop);
   if (d.dead) return defer_now(d, {std::move(request), std::move(done)});
+  // Exim forces an attempt for a message older than the last rule's cutoff, whatever
+  // the host's retry time (retry_exim.cc).
+  const auto* exim = std::get_if<EximRetry>(&context_.config.retry);
+  if (host_retry_ != nullptr && exim != nullptr &&
+      context_.sim.now() - request.arrival <= exim->rules.back().cutoff) {
+    const auto it = host_retry_->find(host_key(nexthop));
+    if (it != host_retry_->end() && it->second.failures > 0 &&
+        it->second.next_try > context_.sim.now()) {
+      DeliveryResult result;
+      result.not_tried = true;
+      result.site_reason = "retry time not reached for any host for '" + nexthop + "'";
+      return defer_now(std::move(result), {std::move(request), std::move(done)});
+    }
+  }
   d.pending.push_back({std::move(request), std::move(done)});
   start_pending(nexthop);
 }
@@ -103,6 +122,8 @@ std::optional<DeliveryJob> Destinations::reuse(const std::string& nexthop, Time 
 
 void Destinations::feedback(const std::string& nexthop, const DeliveryResult& result) {
   Destination& d = destination(nexthop);
+  // Exim deletes a host's retry record when a delivery gets through to it.
+  if (!result.site_failed && host_retry_ != nullptr) host_retry_->erase(host_key(nexthop));
   if (!result.site_failed) return d.window.success();
   if (d.window.site_failure() && !d.dead) declare_dead(nexthop, result);
 }
@@ -125,8 +146,9 @@ void Destinations::declare_dead(const std::string& nexthop, const DeliveryResult
 }
 
 // Every recipient deferred, no connection, no attempt; told after the current event.
-void Destinations::defer_now(Destination& d, Job job) {
-  DeliveryResult result = d.suspended;
+void Destinations::defer_now(Destination& d, Job job) { defer_now(d.suspended, std::move(job)); }
+
+void Destinations::defer_now(DeliveryResult result, Job job) {
   for (const std::string& rcpt : job.request.envelope.rcpt_to) {
     result.recipients.push_back(
         {rcpt, RecipientOutcome::kDeferred, 451, "4.4.1", result.site_reason});

@@ -28,7 +28,11 @@ std::vector<DeliveryRequest> split_by_recipient_limit(DeliveryRequest request, i
 class Destinations {
  public:
   // `context` and `limits` must outlive this object and every delivery it starts.
-  Destinations(const DeliveryContext& context, const QueueLimits& limits);
+  // `host_retry`: Exim's host retry records, keyed as retry_record_key() does; a next hop
+  // whose record's retry time has not come is deferred without connecting, and one that
+  // takes a delivery loses its record. Null: no such records.
+  Destinations(const DeliveryContext& context, const QueueLimits& limits,
+               std::map<std::string, RetryRecord>* host_retry = nullptr);
 
   // Runs the delivery to `nexthop` now or when a session to it frees up; `done` is called
   // once, when it has ended.
@@ -59,9 +63,12 @@ class Destinations {
   void feedback(const std::string& nexthop, const DeliveryResult& result);
   void declare_dead(const std::string& nexthop, const DeliveryResult& result);
   void defer_now(Destination& d, Job job);
+  void defer_now(DeliveryResult result, Job job);
+  std::string host_key(const std::string& nexthop) const;
 
   DeliveryContext context_;
   const QueueLimits& limits_;
+  std::map<std::string, RetryRecord>* host_retry_;
   std::map<std::string, Destination> by_name_;
 };
 

@@ -29,7 +29,8 @@ struct Mta::Impl {
         limits(queue_limits(config.queue, config.retry)),
         active(limits.active_limit),
         host_memory(limits.style, RandomStream(ctx.seed, ctx.run, "tcpto:" + config.name)),
-        destinations({ctx.sim, ctx.network, ctx.events, config, &host_memory}, limits),
+        destinations({ctx.sim, ctx.network, ctx.events, config, &host_memory}, limits,
+                     limits.style == SenderStyle::kExim ? &host_retry : nullptr),
         receiver_policy{
             [this](const smtp::SessionInfo& session, std::string_view rcpt) {
               return router.check_recipient(rcpt, !session.authenticated_user.empty());
@@ -79,6 +80,7 @@ struct Mta::Impl {
   QueueLimits limits;
   ActiveQueue active;
   HostMemory host_memory;
+  std::map<std::string, RetryRecord> host_retry;  // Exim's "T:host" records, for all messages
   Destinations destinations;
   ReceiverPolicy receiver_policy;
   ReceiveSide receive_side;                 // the listeners and the receive policies' state
@@ -208,6 +210,7 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
   for (auto& [nexthop, request] : groups) {
     request.msg = entry.msg;
     request.message = entry.message;
+    request.arrival = entry.arrival;
     for (DeliveryRequest& part :
          split_by_recipient_limit(std::move(request), limits.recipient_limit)) {
       transactions.emplace_back(nexthop, std::move(part));
@@ -272,6 +275,7 @@ void Mta::Impl::delivery_done(const std::string& queue_id, const DeliveryResult&
       } else {
         r.last_reply = reply;
         r.failure = failure_scope(res);
+        r.not_tried = result.not_tried;
       }
     }
   }
@@ -283,7 +287,7 @@ void Mta::Impl::delivery_done(const std::string& queue_id, const DeliveryResult&
 void Mta::Impl::settle(QueueEntry& entry) {
   release_place(entry.queue_id);
   const Time now = ctx.sim.now();
-  for (QueuedRecipient* r : record_failures(config.retry, entry, now, rng)) {
+  for (QueuedRecipient* r : record_failures(config.retry, entry, now, rng, &host_retry)) {
     finalize(entry, *r, FinalStatus::kExpired, r->last_reply);
   }
   send_bounce(entry);

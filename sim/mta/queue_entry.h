@@ -31,6 +31,7 @@ struct QueuedRecipient {
   bool in_attempt = false;                     // part of the attempt in progress
   std::string nexthop;                         // where that attempt went (Exim's retry keys)
   FailureScope failure = FailureScope::kHost;  // what its last temporary failure was
+  bool not_tried = false;  // its last deferral came before any connect (host retry time)
 };
 
 // A message with the recipients it still has to move on.

@@ -18,16 +18,24 @@ FailureScope failure_scope(const AttemptRecipient& result) {
 }
 
 std::vector<QueuedRecipient*> record_failures(const RetryConfig& law, QueueEntry& entry, Time now,
-                                              RandomStream& rng) {
+                                              RandomStream& rng,
+                                              std::map<std::string, RetryRecord>* hosts) {
   std::vector<QueuedRecipient*> give_up;
   std::map<std::string, RetryVerdict> verdicts;
+  const bool shared = hosts != nullptr && std::holds_alternative<EximRetry>(law);
   for (QueuedRecipient& r : entry.rcpts) {
     if (!std::exchange(r.in_attempt, false) || r.done) continue;
     const std::string key = retry_record_key(law, r.failure, r.nexthop, entry.queue_id, r.address);
+    const bool host = shared && r.failure == FailureScope::kHost;
+    RetryRecord& record = host ? (*hosts)[key] : entry.retry_records[key];
+    if (host && r.not_tried) {  // Exim: "retry time not reached"; nothing failed
+      r.due = std::max(record.next_try, now);
+      continue;
+    }
     auto [it, fresh] = verdicts.try_emplace(key);
     if (fresh) {
-      it->second = after_failure(law, entry.retry_records[key],
-                                 {entry.arrival, entry.attempt_started, now, r.failure}, rng);
+      it->second =
+          after_failure(law, record, {entry.arrival, entry.attempt_started, now, r.failure}, rng);
     }
     if (it->second.give_up) {
       give_up.push_back(&r);

@@ -20,9 +20,12 @@ FailureScope failure_scope(const AttemptRecipient& result);
 // Applies the law to the recipients of the attempt that just ended at `now` (those
 // in_attempt and not done, whose in_attempt it clears): one update per retry key, shared
 // by the recipients deferred under it. Sets their due times and returns those the law
-// gives up on, for the caller to expire.
+// gives up on, for the caller to expire. With Exim's law, host failures go to the
+// records in `hosts` (shared by all messages of the MTA; null: the entry's own), and a
+// recipient not tried because of such a record waits for its retry time untouched.
 std::vector<QueuedRecipient*> record_failures(const RetryConfig& law, QueueEntry& entry, Time now,
-                                              RandomStream& rng);
+                                              RandomStream& rng,
+                                              std::map<std::string, RetryRecord>* hosts = nullptr);
 
 // When the queue manager next looks at a deferred entry: next_look() for its earliest due
 // recipient.

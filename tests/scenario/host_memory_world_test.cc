@@ -84,3 +84,18 @@ TEST_CASE("opensmtpd disables a route for 15 s times the square of its penalty")
   CHECK(s[2].empty());
   CHECK(s[3] == std::vector<double>{830});
 }
+
+TEST_CASE("exim's host retry record is shared: a new message waits for the host's retry time") {
+  // b is down (connects time out after 30 s). Message 1 fails at 30 s: the host record
+  // "T:mail.b.example" gets F,2h,15m -> 930 s. Message 2 comes at 600 s; Exim tries a new
+  // message at once, but the host's retry time (930 s) has not come, so it is deferred
+  // without a connection and waits for the first queue run after 930 s: 1800 s, with
+  // message 1. Both fail at 1830 s (host record: 1830 + 15 min = 2730) and go again at the
+  // 3600 s run. A per-message record would have tried message 2 at 600 s.
+  const RecordedRun r = record_run(
+      a_to_b("exim", {0, 600}, "{type: host_down, target: b, start: 0s, duration: 3h}"),
+      Duration::seconds(4000));
+  auto s = starts(r);
+  CHECK(s[1] == std::vector<double>{0, 1800, 3600});
+  CHECK(s[2] == std::vector<double>{1800, 3600});
+}
