@@ -1,5 +1,6 @@
 #include "mailsim/core/random.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 
@@ -155,6 +156,55 @@ EmpiricalDistribution::EmpiricalDistribution(std::vector<double> values,
                                              const std::vector<double>& weights)
     : values_(std::move(values)), pick_(weights) {
   assert(values_.size() == weights.size());
+}
+
+namespace {
+
+// log1p(x)/x and expm1(x)/x, continuous at 0 (where both are 1).
+double log1p_over_x(double x) {
+  return std::abs(x) > 1e-8 ? std::log1p(x) / x : 1 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x));
+}
+double expm1_over_x(double x) {
+  return std::abs(x) > 1e-8 ? std::expm1(x) / x : 1 + x * 0.5 * (1 + x / 3.0 * (1 + 0.25 * x));
+}
+
+}  // namespace
+
+ZipfDistribution::ZipfDistribution(std::uint64_t n, double exponent) : n_(n), exponent_(exponent) {
+  assert(n >= 1 && exponent > 0);
+  h_integral_x1_ = h_integral(1.5) - 1.0;
+  h_integral_n_ = h_integral(static_cast<double>(n) + 0.5);
+  squeeze_ = 2.0 - h_integral_inverse(h_integral(2.5) - h(2.0));
+}
+
+// h(x) = x^-s, the unnormalised pmf extended to reals.
+double ZipfDistribution::h(double x) const { return std::exp(-exponent_ * std::log(x)); }
+
+// H(x) = (x^(1-s) - 1) / (1 - s), an antiderivative of h (log x when s = 1).
+double ZipfDistribution::h_integral(double x) const {
+  const double log_x = std::log(x);
+  return expm1_over_x((1.0 - exponent_) * log_x) * log_x;
+}
+
+double ZipfDistribution::h_integral_inverse(double x) const {
+  double t = x * (1.0 - exponent_);
+  if (t < -1.0) t = -1.0;  // rounding; the exact value is > -1
+  return std::exp(log1p_over_x(t) * x);
+}
+
+std::uint64_t ZipfDistribution::operator()(RandomStream& rng) const {
+  // Draw x from the density h on [0.5, n + 0.5] shifted so that rank k owns [k - 0.5,
+  // k + 0.5]; accept k at once when x lies in the part of its cell below h(k) (the
+  // squeeze), otherwise compare with the exact area.
+  const auto n = static_cast<double>(n_);
+  for (;;) {
+    const double u = h_integral_n_ + rng.uniform01() * (h_integral_x1_ - h_integral_n_);
+    const double x = h_integral_inverse(u);
+    const double k = std::clamp(std::floor(x + 0.5), 1.0, n);
+    if (k - x <= squeeze_ || u >= h_integral(k + 0.5) - h(k)) {
+      return static_cast<std::uint64_t>(k);
+    }
+  }
 }
 
 }  // namespace mailsim

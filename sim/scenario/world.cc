@@ -1,6 +1,8 @@
 #include "mailsim/scenario/world.h"
 
 #include <cassert>
+#include <map>
+#include <memory>
 #include <utility>
 
 namespace mailsim::scenario {
@@ -87,8 +89,27 @@ void World::start() {
         envelope.ret = m.ret;
         origin->submit(envelope, workload::compose(m, {id, unix_seconds}));
       });
+  start_generated_traffic();
   faults::schedule_outages(sim_, config_.outages, config_.seed, run_,
                            [this](const faults::Outage& o, bool down) { apply_outage(o, down); });
+}
+
+void World::start_generated_traffic() {
+  // Origins resolved once: a generated message must not search the MTAs by name.
+  auto origins = std::make_shared<std::map<std::string, mta::Mta*, std::less<>>>();
+  for (const auto& m : mtas_) (*origins)[m->config().name] = m.get();
+  const workload::SubmitGenerated submit = [this, origins](const workload::ExplicitMessage& m,
+                                                           const std::string& name) {
+    mta::Mta* origin = origins->at(m.origin);
+    const std::string id = name + "." + std::to_string(config_.seed) + "." + std::to_string(run_) +
+                           "@" + origin->config().hostname;
+    const std::int64_t unix_seconds = config_.epoch_unix_seconds + sim_.now().ns() / 1'000'000'000;
+    origin->submit({m.sender, m.recipients}, workload::compose(m, {id, unix_seconds}));
+  };
+  const workload::StreamKey key{config_.seed, run_};
+  const Duration clock = Duration::seconds(config_.epoch_unix_seconds % 86'400);
+  for (const auto& g : config_.groups) workload::schedule_group(sim_, g, key, clock, submit);
+  for (const auto& b : config_.bursts) workload::schedule_burst(sim_, b, key, submit);
 }
 
 void World::run(Time until) {

@@ -150,3 +150,51 @@ TEST_CASE("discrete and empirical distributions follow their weights") {
   for (int i = 0; i < n; ++i) sum += sizes(r);
   CHECK(sum / n == Approx(0.75 * 2000 + 0.25 * 50000).epsilon(0.02));
 }
+
+namespace {
+
+// Draws `draws` ranks and checks each rank's count against the analytic pmf
+// p_k = k^-s / sum_j j^-s: the count is binomial(draws, p_k), so it lies within five
+// standard deviations sqrt(draws p_k (1 - p_k)) of draws p_k except with probability
+// below 6e-7 per rank (for a fixed seed the outcome is fixed; the bound says why it holds).
+void check_zipf_against_pmf(std::uint64_t n, double s, int draws) {
+  const mailsim::ZipfDistribution zipf(n, s);
+  RandomStream r(11, 0, "zipf");
+  std::vector<int> count(n + 1, 0);
+  for (int i = 0; i < draws; ++i) {
+    const std::uint64_t k = zipf(r);
+    REQUIRE(k >= 1);
+    REQUIRE(k <= n);
+    ++count[k];
+  }
+  double norm = 0;
+  for (std::uint64_t k = 1; k <= n; ++k) norm += std::pow(static_cast<double>(k), -s);
+  for (std::uint64_t k = 1; k <= n; ++k) {
+    const double p = std::pow(static_cast<double>(k), -s) / norm;
+    const double mean = draws * p;
+    const double sigma = std::sqrt(draws * p * (1 - p));
+    INFO("n " << n << " s " << s << " rank " << k << " count " << count[k] << " expected " << mean);
+    CHECK(std::abs(count[k] - mean) <= 5 * sigma);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Zipf ranks follow the analytic pmf k^-s / H(n, s)") {
+  check_zipf_against_pmf(50, 1.0, 200'000);  // s = 1: the harmonic case (H uses log)
+  check_zipf_against_pmf(20, 2.0, 200'000);  // steep: rank 1 has p = 1/1.596 = 0.627
+  check_zipf_against_pmf(200, 0.6, 400'000);
+}
+
+TEST_CASE("Zipf over one rank always gives it, and a huge population costs no memory") {
+  RandomStream r(1, 0, "zipf-edge");
+  const mailsim::ZipfDistribution one(1, 1.2);
+  for (int i = 0; i < 100; ++i) REQUIRE(one(r) == 1);
+  // n = 10^12 is drawable (no table); P(rank 1) = 1/H(n, 2) -> 6/pi^2 = 0.6079 for large n.
+  const mailsim::ZipfDistribution huge(1'000'000'000'000ULL, 2.0);
+  const int draws = 100'000;
+  int ones = 0;
+  for (int i = 0; i < draws; ++i) ones += huge(r) == 1 ? 1 : 0;
+  const double p = 6 / (M_PI * M_PI);
+  CHECK(std::abs(ones - draws * p) <= 5 * std::sqrt(draws * p * (1 - p)));
+}

@@ -70,4 +70,26 @@ class EmpiricalDistribution {
   DiscreteDistribution pick_;
 };
 
+// Zipf's law over ranks 1..n: P(k) = k^-s / sum_{j=1..n} j^-s. Drawn by Hoermann and
+// Derflinger's rejection-inversion (1996), as Apache Commons RNG does it: constant memory
+// and expected constant time per draw for any n, so a population of millions costs
+// nothing up front. REQUIRES: n >= 1, exponent > 0.
+class ZipfDistribution {
+ public:
+  ZipfDistribution(std::uint64_t n, double exponent);
+  std::uint64_t operator()(RandomStream& rng) const;  // a rank in [1, n]
+  std::uint64_t n() const { return n_; }
+
+ private:
+  double h(double x) const;
+  double h_integral(double x) const;
+  double h_integral_inverse(double x) const;
+
+  std::uint64_t n_;
+  double exponent_;
+  double h_integral_x1_;
+  double h_integral_n_;
+  double squeeze_;
+};
+
 }  // namespace mailsim

@@ -12,6 +12,7 @@
 #include "mailsim/faults/outage.h"
 #include "mailsim/mta/config.h"
 #include "mailsim/net/connection.h"
+#include "mailsim/workload/traffic.h"
 #include "mailsim/workload/workload.h"
 
 namespace mailsim::scenario {
@@ -58,6 +59,8 @@ struct ScenarioConfig {
   DnsConfig dns;
   std::vector<MtaEntry> mtas;
   std::vector<workload::ExplicitMessage> messages;
+  std::vector<workload::SenderGroup> groups;  // generated as the run goes
+  std::vector<workload::Burst> bursts;
   std::vector<faults::Outage> outages;
 };
 

@@ -40,6 +40,7 @@ class World {
 
  private:
   void apply_outage(const faults::Outage& outage, bool down);
+  void start_generated_traffic();
 
   const ScenarioConfig config_;
   std::map<std::string, int> outages_in_force_;  // target -> overlapping outages now

@@ -1,0 +1,46 @@
+// A population of mail addresses in a fixed order: literal addresses and patterns such as
+// "user{1..500}@dept{1..40}.example.edu" (every combination, the rightmost range varying
+// fastest: user1@dept1, user1@dept2, ...). A pattern of 20,000 addresses is stored as its
+// pieces; an address is spelled out only when drawn.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mailsim::workload {
+
+class AddressSet {
+ public:
+  // The largest population one set may hold.
+  static constexpr std::uint64_t kMaxSize = std::uint64_t{1} << 40;
+
+  AddressSet() = default;
+  // Throws InputError (without a location) for a malformed pattern, a range whose end is
+  // below its start, or a population above kMaxSize.
+  static AddressSet parse(const std::vector<std::string>& items);
+  // One item: throws as parse() does.
+  static void check_item(std::string_view item);
+
+  std::uint64_t size() const { return starts_.empty() ? 0 : starts_.back(); }
+  std::string at(std::uint64_t i) const;  // REQUIRES: i < size()
+
+ private:
+  struct Range {
+    std::uint64_t first = 0;
+    std::uint64_t count = 0;
+  };
+  // literals.size() == ranges.size() + 1: literal, range, literal, ..., literal.
+  struct Pattern {
+    std::vector<std::string> literals;
+    std::vector<Range> ranges;
+    std::uint64_t size = 1;
+  };
+  static Pattern parse_pattern(std::string_view item);
+
+  std::vector<Pattern> patterns_;
+  std::vector<std::uint64_t> starts_;  // starts_[i]: the index after pattern i's last
+};
+
+}  // namespace mailsim::workload

@@ -1,0 +1,111 @@
+#include "mailsim/workload/address_set.h"
+
+#include <algorithm>
+#include <cassert>
+#include <charconv>
+
+#include "mailsim/core/error.h"
+
+namespace mailsim::workload {
+
+namespace {
+
+constexpr const char* kHint =
+    "write an address, or a pattern with numeric ranges such as "
+    "user{1..500}@dept{1..40}.example.edu";
+
+std::uint64_t read_number(std::string_view text, std::string_view item) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v > 1'000'000'000) {
+    throw InputError("'" + std::string(item) + "': '" + std::string(text) +
+                         "' is not a number in a range (0 to 1000000000)",
+                     kHint);
+  }
+  return v;
+}
+
+}  // namespace
+
+AddressSet::Pattern AddressSet::parse_pattern(std::string_view item) {
+  Pattern p;
+  std::string literal;
+  std::size_t i = 0;
+  while (i < item.size()) {
+    const char c = item[i];
+    if (c == '}') throw InputError("'" + std::string(item) + "' has a '}' without '{'", kHint);
+    if (c != '{') {
+      literal += c;
+      ++i;
+      continue;
+    }
+    const std::size_t close = item.find('}', i);
+    if (close == std::string_view::npos)
+      throw InputError("'" + std::string(item) + "' has a '{' without '}'", kHint);
+    const std::string_view inside = item.substr(i + 1, close - i - 1);
+    const std::size_t dots = inside.find("..");
+    if (dots == std::string_view::npos)
+      throw InputError("'" + std::string(item) + "': {" + std::string(inside) + "} is not a range",
+                       "write a range as {FIRST..LAST}, for example {1..40}");
+    const std::uint64_t first = read_number(inside.substr(0, dots), item);
+    const std::uint64_t last = read_number(inside.substr(dots + 2), item);
+    if (last < first)
+      throw InputError("'" + std::string(item) + "': the range {" + std::string(inside) +
+                           "} ends before it starts",
+                       "write {FIRST..LAST} with FIRST <= LAST");
+    p.literals.push_back(std::move(literal));
+    literal.clear();
+    p.ranges.push_back({first, last - first + 1});
+    if (p.size > kMaxSize / (last - first + 1))
+      throw InputError("'" + std::string(item) + "' names too many addresses",
+                       "a population holds at most 2^40 addresses");
+    p.size *= last - first + 1;
+    i = close + 1;
+  }
+  p.literals.push_back(std::move(literal));
+  // Every address has one '@' with something on both sides; ranges never hold '@'.
+  std::string joined;
+  for (const std::string& l : p.literals) joined += l + "1";
+  const std::size_t at = joined.find('@');
+  if (at == std::string::npos || at == 0 || at + 2 >= joined.size() ||
+      joined.find('@', at + 1) != std::string::npos) {
+    throw InputError("'" + std::string(item) + "' is not a mail address or address pattern", kHint);
+  }
+  return p;
+}
+
+void AddressSet::check_item(std::string_view item) { parse_pattern(item); }
+
+AddressSet AddressSet::parse(const std::vector<std::string>& items) {
+  AddressSet set;
+  std::uint64_t total = 0;
+  for (const std::string& item : items) {
+    set.patterns_.push_back(parse_pattern(item));
+    total += set.patterns_.back().size;
+    if (total > kMaxSize)
+      throw InputError("the addresses add up to more than 2^40", "use fewer or smaller patterns");
+    set.starts_.push_back(total);
+  }
+  return set;
+}
+
+std::string AddressSet::at(std::uint64_t i) const {
+  assert(i < size());
+  const auto which = std::upper_bound(starts_.begin(), starts_.end(), i) - starts_.begin();
+  const Pattern& p = patterns_[static_cast<std::size_t>(which)];
+  std::uint64_t k = i - (which == 0 ? 0 : starts_[static_cast<std::size_t>(which) - 1]);
+  // Mixed radix, the rightmost range the least significant digit.
+  std::vector<std::uint64_t> digits(p.ranges.size());
+  for (std::size_t r = p.ranges.size(); r-- > 0;) {
+    digits[r] = p.ranges[r].first + k % p.ranges[r].count;
+    k /= p.ranges[r].count;
+  }
+  std::string out = p.literals[0];
+  for (std::size_t r = 0; r < p.ranges.size(); ++r) {
+    out += std::to_string(digits[r]);
+    out += p.literals[r + 1];
+  }
+  return out;
+}
+
+}  // namespace mailsim::workload

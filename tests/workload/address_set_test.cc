@@ -1,0 +1,47 @@
+#include "mailsim/workload/address_set.h"
+
+#include "mailsim/core/error.h"
+#include "support/catch.h"
+
+using mailsim::InputError;
+using mailsim::workload::AddressSet;
+
+TEST_CASE("a pattern names every combination, the rightmost range fastest") {
+  const AddressSet s = AddressSet::parse({"user{1..500}@dept{1..40}.example.edu"});
+  CHECK(s.size() == 500 * 40);
+  CHECK(s.at(0) == "user1@dept1.example.edu");
+  CHECK(s.at(1) == "user1@dept2.example.edu");
+  CHECK(s.at(40) == "user2@dept1.example.edu");
+  // Index 40 * 499 + 39: user 500, department 40.
+  CHECK(s.at(19'999) == "user500@dept40.example.edu");
+}
+
+TEST_CASE("literal addresses and patterns join in order") {
+  const AddressSet s = AddressSet::parse({"dean@example.edu", "s{7..9}@example.edu", "x@y.z"});
+  REQUIRE(s.size() == 5);
+  CHECK(s.at(0) == "dean@example.edu");
+  CHECK(s.at(1) == "s7@example.edu");
+  CHECK(s.at(3) == "s9@example.edu");
+  CHECK(s.at(4) == "x@y.z");
+}
+
+TEST_CASE("malformed patterns are refused with what is wrong") {
+  const auto problem = [](const std::string& item) {
+    try {
+      AddressSet::parse({item});
+    } catch (const InputError& e) {
+      return e.problem();
+    }
+    return std::string("accepted");
+  };
+  CHECK(problem("user{1..5@x.example") == "'user{1..5@x.example' has a '{' without '}'");
+  CHECK(problem("user{5..1}@x.example") ==
+        "'user{5..1}@x.example': the range {5..1} ends before it starts");
+  CHECK(problem("user{a..b}@x.example") ==
+        "'user{a..b}@x.example': 'a' is not a number in a range (0 to 1000000000)");
+  CHECK(problem("user{1,2}@x.example") == "'user{1,2}@x.example': {1,2} is not a range");
+  CHECK(problem("nobody") == "'nobody' is not a mail address or address pattern");
+  CHECK(problem("a@b@c") == "'a@b@c' is not a mail address or address pattern");
+  CHECK(problem("u{1..1000000}@d{1..1000000}.x{1..10}") ==
+        "'u{1..1000000}@d{1..1000000}.x{1..10}' names too many addresses");
+}
