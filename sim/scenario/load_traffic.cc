@@ -4,11 +4,13 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
 #include <utility>
 
+#include "mailsim/core/text.h"
 #include "mailsim/core/units.h"
 
 namespace mailsim::scenario {
@@ -98,11 +100,18 @@ std::string read_name(const Yaml& y) {
   return s;
 }
 
-workload::AddressSet read_addresses(const Yaml& y) {
+// Populations already read, by their items: a generated scenario gives a thousand groups
+// the same population (a YAML alias), which is parsed and held once.
+using Populations = std::map<std::string, workload::AddressSet>;
+
+workload::AddressSet read_addresses(const Yaml& y, Populations& seen) {
   const std::vector<std::string> items = y.as_string_list();
   if (items.empty()) y.fail("no addresses", "give an address, a pattern or a list of them");
+  std::string key;
+  for (const std::string& item : items) key += item + '\n';
+  if (const auto it = seen.find(key); it != seen.end()) return it->second;
   try {
-    return workload::AddressSet::parse(items);
+    return seen[key] = workload::AddressSet::parse(items);
   } catch (const InputError& e) {
     throw e.at(y.location());
   }
@@ -173,7 +182,7 @@ workload::DailyProfile read_profile(const Yaml& y) {
   return p;
 }
 
-void read_group(const Yaml& g, ScenarioConfig& c) {
+void read_group(const Yaml& g, Populations& seen, ScenarioConfig& c) {
   g.expect_map().allow_only({"name", "origin", "from", "to", "rate", "profile", "zipf",
                              "recipients", "size", "subject", "start", "end"});
   for (const char* key : {"name", "origin", "from", "to", "rate"}) {
@@ -186,8 +195,8 @@ void read_group(const Yaml& g, ScenarioConfig& c) {
   s.name = read_name(g["name"]);
   s.origin = g["origin"].as_string();
   check_origin(c, g["origin"], s.origin);
-  s.senders = read_addresses(g["from"]);
-  s.recipients.population = read_addresses(g["to"]);
+  s.senders = read_addresses(g["from"], seen);
+  s.recipients.population = read_addresses(g["to"], seen);
   s.rate_per_second = read_rate(g["rate"]);
   if (g.has("profile")) s.profile = read_profile(g["profile"]);
   if (g.has("zipf")) s.recipients.zipf_exponent = read_number(g["zipf"], 0.01, 10, "zipf: 1.0");
@@ -202,7 +211,7 @@ void read_group(const Yaml& g, ScenarioConfig& c) {
   c.groups.push_back(std::move(s));
 }
 
-void read_burst(const Yaml& b, std::size_t index, ScenarioConfig& c) {
+void read_burst(const Yaml& b, std::size_t index, Populations& seen, ScenarioConfig& c) {
   b.expect_map().allow_only(
       {"name", "at", "origin", "from", "to", "count", "per_message", "size", "subject"});
   for (const char* key : {"at", "origin", "from", "to"}) {
@@ -218,7 +227,7 @@ void read_burst(const Yaml& b, std::size_t index, ScenarioConfig& c) {
   check_origin(c, b["origin"], s.origin);
   s.sender = b["from"].as_string();
   check_address(b["from"], s.sender);
-  s.recipients = read_addresses(b["to"]);
+  s.recipients = read_addresses(b["to"], seen);
   s.count = s.recipients.size();
   if (b.has("count")) {
     s.count = static_cast<std::uint64_t>(
@@ -247,15 +256,44 @@ void check_unique_names(const Yaml& t, const ScenarioConfig& c) {
 
 }  // namespace
 
+std::set<std::string> read_mailboxes(const Yaml& y) {
+  std::set<std::string> out;
+  const std::vector<std::string> items = y.as_string_list();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Yaml item = y.is_sequence() ? y.at(i) : y;
+    if (items[i].find_first_of("{}@") == std::string::npos) {
+      out.insert(ascii_lower(items[i]));
+      continue;
+    }
+    if (items[i].find('@') != std::string::npos)
+      item.fail("'" + items[i] + "' is not a local part",
+                "write bob, or a pattern such as u{1..500}");
+    // A local part pattern is an address pattern without its domain.
+    workload::AddressSet set;
+    try {
+      set = workload::AddressSet::parse({items[i] + "@x"});
+    } catch (const InputError&) {
+      item.fail("'" + items[i] + "' is not a local part or pattern", "write bob, or u{1..500}");
+    }
+    if (set.size() > 10'000'000) item.fail("more than 10,000,000 mailboxes", "use a smaller range");
+    for (std::uint64_t k = 0; k < set.size(); ++k) {
+      const std::string a = set.at(k);
+      out.insert(ascii_lower(a.substr(0, a.size() - 2)));
+    }
+  }
+  return out;
+}
+
 void read_traffic(const Yaml& t, ScenarioConfig& c) {
   t.expect_map().allow_only({"messages", "groups", "bursts"});
+  Populations seen;
   if (t.has("groups")) {
     const Yaml list = t["groups"].expect_sequence();
-    for (std::size_t i = 0; i < list.size(); ++i) read_group(list.at(i), c);
+    for (std::size_t i = 0; i < list.size(); ++i) read_group(list.at(i), seen, c);
   }
   if (t.has("bursts")) {
     const Yaml list = t["bursts"].expect_sequence();
-    for (std::size_t i = 0; i < list.size(); ++i) read_burst(list.at(i), i, c);
+    for (std::size_t i = 0; i < list.size(); ++i) read_burst(list.at(i), i, seen, c);
   }
   check_unique_names(t, c);
   if (!t.has("messages")) return;

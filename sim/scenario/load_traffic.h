@@ -3,6 +3,9 @@
 // traffic names them.
 #pragma once
 
+#include <set>
+#include <string>
+
 #include "mailsim/scenario/config.h"
 #include "scenario/yaml_reader.h"
 
@@ -10,5 +13,9 @@ namespace mailsim::scenario {
 
 // Adds what `t` describes to `c`. Throws InputError at the offending key.
 void read_traffic(const Yaml& t, ScenarioConfig& c);
+
+// An MTA's mailboxes: local parts and patterns of them ("u{1..500}", as in traffic
+// addresses), lower-cased. Throws InputError at the offending item.
+std::set<std::string> read_mailboxes(const Yaml& y);
 
 }  // namespace mailsim::scenario

@@ -206,7 +206,7 @@ void read_mtas(const Yaml& list, const mta::MtaConfig& defaults, ScenarioConfig&
       }
     }
     if (m.has("local_domains")) e.mta.local_domains = lowered_set(m["local_domains"]);
-    if (m.has("mailboxes")) e.mta.mailboxes = lowered_set(m["mailboxes"]);
+    if (m.has("mailboxes")) e.mta.mailboxes = read_mailboxes(m["mailboxes"]);
     if (m.has("relay_domains")) e.mta.relay_domains = lowered_set(m["relay_domains"]);
     if (m.has("transport")) {
       for (const auto& [key, value] : m["transport"].expect_map().entries()) {

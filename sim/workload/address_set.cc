@@ -77,23 +77,26 @@ AddressSet::Pattern AddressSet::parse_pattern(std::string_view item) {
 void AddressSet::check_item(std::string_view item) { parse_pattern(item); }
 
 AddressSet AddressSet::parse(const std::vector<std::string>& items) {
-  AddressSet set;
+  auto data = std::make_shared<Data>();
   std::uint64_t total = 0;
   for (const std::string& item : items) {
-    set.patterns_.push_back(parse_pattern(item));
-    total += set.patterns_.back().size;
+    data->patterns.push_back(parse_pattern(item));
+    total += data->patterns.back().size;
     if (total > kMaxSize)
       throw InputError("the addresses add up to more than 2^40", "use fewer or smaller patterns");
-    set.starts_.push_back(total);
+    data->starts.push_back(total);
   }
+  AddressSet set;
+  if (!items.empty()) set.data_ = std::move(data);
   return set;
 }
 
 std::string AddressSet::at(std::uint64_t i) const {
   assert(i < size());
-  const auto which = std::upper_bound(starts_.begin(), starts_.end(), i) - starts_.begin();
-  const Pattern& p = patterns_[static_cast<std::size_t>(which)];
-  std::uint64_t k = i - (which == 0 ? 0 : starts_[static_cast<std::size_t>(which) - 1]);
+  const std::vector<std::uint64_t>& starts = data_->starts;
+  const auto which = std::upper_bound(starts.begin(), starts.end(), i) - starts.begin();
+  const Pattern& p = data_->patterns[static_cast<std::size_t>(which)];
+  std::uint64_t k = i - (which == 0 ? 0 : starts[static_cast<std::size_t>(which) - 1]);
   // Mixed radix, the rightmost range the least significant digit.
   std::vector<std::uint64_t> digits(p.ranges.size());
   for (std::size_t r = p.ranges.size(); r-- > 0;) {

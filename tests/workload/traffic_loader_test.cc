@@ -1,5 +1,6 @@
 // The traffic: section read from YAML, and generated traffic run through a World.
 #include <cmath>
+#include <set>
 #include <string>
 
 #include "mailsim/core/error.h"
@@ -23,7 +24,7 @@ hosts: [{name: a}, {name: b}]
 links: [{between: [a, b], bandwidth: 10Mbps, latency: 10ms}]
 mtas:
   - {name: a, host: a, hostname: mail.a.example}
-  - {name: b, host: b, hostname: mail.b.example, local_domains: [b.example], mailboxes: [u1, u2, u3, u4, u5]}
+  - {name: b, host: b, hostname: mail.b.example, local_domains: [b.example], mailboxes: ["u{1..4}", U5]}
 dns: {mx: {b.example: "10 mail.b.example"}}
 traffic:
 )" + traffic;
@@ -71,6 +72,22 @@ TEST_CASE("sender groups and bursts load with their distributions") {
   CHECK(c.bursts[0].name == "burst1");
   CHECK(c.bursts[0].count == 4);
   CHECK(c.bursts[0].per_message == 2);
+}
+
+TEST_CASE("mailboxes may be given as patterns of local parts") {
+  const ScenarioFile f(scenario("  messages: []\n"));
+  const auto c = load_scenario(f.path());
+  CHECK(c.mtas[1].mta.mailboxes == std::set<std::string>{"u1", "u2", "u3", "u4", "u5"});
+  const ScenarioFile bad(
+      "name: b\nhosts: [{name: a}]\nmtas: [{name: a, host: a, hostname: a.example, "
+      "mailboxes: [\"u{1..x}\"]}]\n");
+  try {
+    load_scenario(bad.path());
+    FAIL("accepted");
+  } catch (const InputError& e) {
+    CHECK(e.where().key == "mtas[0].mailboxes[0]");
+    CHECK(e.problem() == "'u{1..x}' is not a local part or pattern");
+  }
 }
 
 TEST_CASE("rates are read per period") {

@@ -1,10 +1,11 @@
 // A population of mail addresses in a fixed order: literal addresses and patterns such as
 // "user{1..500}@dept{1..40}.example.edu" (every combination, the rightmost range varying
 // fastest: user1@dept1, user1@dept2, ...). A pattern of 20,000 addresses is stored as its
-// pieces; an address is spelled out only when drawn.
+// pieces; an address is spelled out only when drawn. Copies share the parsed patterns.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,7 +24,7 @@ class AddressSet {
   // One item: throws as parse() does.
   static void check_item(std::string_view item);
 
-  std::uint64_t size() const { return starts_.empty() ? 0 : starts_.back(); }
+  std::uint64_t size() const { return data_ ? data_->starts.back() : 0; }
   std::string at(std::uint64_t i) const;  // REQUIRES: i < size()
 
  private:
@@ -39,8 +40,12 @@ class AddressSet {
   };
   static Pattern parse_pattern(std::string_view item);
 
-  std::vector<Pattern> patterns_;
-  std::vector<std::uint64_t> starts_;  // starts_[i]: the index after pattern i's last
+  struct Data {
+    std::vector<Pattern> patterns;
+    std::vector<std::uint64_t> starts;  // starts[i]: the index after pattern i's last
+  };
+  // Shared, never changed: copies of a large population (one per sender group) are cheap.
+  std::shared_ptr<const Data> data_;
 };
 
 }  // namespace mailsim::workload
