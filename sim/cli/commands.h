@@ -16,6 +16,7 @@ int trace_command(const Args& args);
 int check_command(const Args& args);
 int sweep_command(const Args& args);
 int graph_command(const Args& args);
+int generate_command(const Args& args);
 int bench_command(const Args& args);
 int smtpd_command(const Args& args);
 int send_command(const Args& args);

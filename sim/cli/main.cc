@@ -23,6 +23,8 @@ verbs:
   sweep SWEEP.yaml -o RESULTS.db [-j N]
                             many runs (parameter points x replications) into one database,
                             resumable; under mpirun, spread over the ranks
+  generate -o FILE.yaml [--domains N] [--messages M] [--days D] [--seed S]
+                            write an internet-like scenario
   graph SCENARIO.yaml [-o FILE] [--svg]
                             the network as Graphviz DOT, or SVG through Graphviz's dot
   smtpd --listen HOST:PORT  an SMTP server on a real socket, delivering to a Maildir
@@ -54,12 +56,13 @@ int dispatch(int argc, char** argv) {
   if (verb == "check") return check_command(args);
   if (verb == "sweep") return sweep_command(args);
   if (verb == "graph") return graph_command(args);
+  if (verb == "generate") return generate_command(args);
   if (verb == "bench") return bench_command(args);
   if (verb == "smtpd") return smtpd_command(args);
   if (verb == "send") return send_command(args);
   throw mailsim::InputError("unknown verb '" + verb + "'",
-                            "use one of: run, validate, report, trace, check, sweep, graph, bench, "
-                            "smtpd, send (mailsim --help)",
+                            "use one of: run, validate, report, trace, check, sweep, graph, "
+                            "generate, bench, smtpd, send (mailsim --help)",
                             {"command line", 0, 0, ""});
 }
 

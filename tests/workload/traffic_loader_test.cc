@@ -126,11 +126,13 @@ TEST_CASE("bad traffic is refused at its key with what would be right") {
 }
 
 TEST_CASE("a group's messages travel through the world and are delivered") {
-  // 60 an hour for 10 hours (the run lasts 11, so that every one arrives) from a to b's five mailboxes: every message created is
-  // delivered to each of its recipients, and the first Message-ID names the group.
-  const ScenarioFile f(scenario(
-      "  groups: [{name: g, origin: a, from: x@a.example, to: \"u{1..5}@b.example\", rate: 60/h, end: 10h, "
-      "recipients: {empirical: [[1, 1], [2, 1]]}}]\n"));
+  // 60 an hour for 10 hours (the run lasts 11, so that every one arrives) from a to b's five
+  // mailboxes: every message created is delivered to each of its recipients, and the first
+  // Message-ID names the group.
+  const ScenarioFile f(
+      scenario("  groups: [{name: g, origin: a, from: x@a.example, to: \"u{1..5}@b.example\", "
+               "rate: 60/h, end: 10h, "
+               "recipients: {empirical: [[1, 1], [2, 1]]}}]\n"));
   mailsim::scenario::World world(load_scenario(f.path()));
   double created = 0;
   double delivered = 0;
