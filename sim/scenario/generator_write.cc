@@ -78,6 +78,7 @@ std::string write_yaml(const GeneratorOptions& o, const Internet& net) {
       << " university.yaml), " << companies << " small companies (some with a backup MX).\n# "
       << o.messages << " messages over " << o.days << (o.days == 1 ? " day" : " days")
       << " from one sender group per domain; " << net.faults.size() << " outages at the end.\n"
+      << "# Not generated yet: greylisting and other receive policies (issue 6), client kinds.\n"
       << "name: " << o.name << "\n"
       << "description: >\n  An internet-like network of " << net.domains.size()
       << " mail domains, generated with seed " << o.seed << ".\n"

@@ -3,6 +3,8 @@
 #include "mailsim/scenario/generator.h"
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -57,6 +59,16 @@ TEST_CASE("a generated scenario has the domains and the message rate asked for")
     REQUIRE(domains.contains(a.substr(a.find('@') + 1)));
   }
   CHECK(!c.outages.empty());
+}
+
+TEST_CASE("the shipped isp-scale.yaml is what mailsim generate writes for it") {
+  GeneratorOptions o = options(1000, 1'000'000, 7, 1);
+  o.name = "isp-scale";
+  o.command =
+      "mailsim generate --domains 1000 --messages 1000000 --days 7 --seed 1 --name isp-scale";
+  std::ifstream in(MAILSIM_SOURCE_DIR "/scenarios/isp-scale.yaml", std::ios::binary);
+  const std::string shipped{std::istreambuf_iterator<char>(in), {}};
+  CHECK(shipped == generate_scenario(o));
 }
 
 TEST_CASE("a generated scenario runs and every recipient exists") {
