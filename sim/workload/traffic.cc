@@ -11,6 +11,8 @@ namespace {
 
 // Size draws are cut here (the loader refuses larger fixed sizes).
 constexpr std::int64_t kMaxMessageSize = std::int64_t{1} << 30;
+// And recipient counts here (a lognormal's tail could ask for billions).
+constexpr std::int64_t kMaxRecipients = 100'000;
 
 // One sender group's state while it runs: its streams and how many it has sent. Each
 // arrival's event owns it through a shared_ptr and hands it on to the next.
@@ -41,7 +43,8 @@ class GroupSource : public std::enable_shared_from_this<GroupSource> {
     m.at = sim_.now();
     m.origin = group_.origin;
     m.sender = group_.senders.at(content_rng_.uniform_int(group_.senders.size()));
-    m.recipients = pick_recipients(group_.per_message.draw_count(content_rng_));
+    m.recipients =
+        pick_recipients(std::min(group_.per_message.draw_count(content_rng_), kMaxRecipients));
     m.size_bytes = std::min(group_.size.draw_count(content_rng_), kMaxMessageSize);
     m.subject = group_.subject.empty() ? group_.name : group_.subject;
     submit_(m, group_.name + "." + std::to_string(++sent_));
