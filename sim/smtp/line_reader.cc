@@ -8,9 +8,21 @@ constexpr std::size_t kCompactThreshold = 4096;
 
 }  // namespace
 
-void LineReader::feed(std::string_view bytes) { buffer_.append(bytes); }
+// Consumed lines are dropped lazily, at the next call, so that a LineView stays valid until
+// then.
+void LineReader::feed(std::string_view bytes) {
+  compact();
+  buffer_.append(bytes);
+}
 
 std::optional<Line> LineReader::next(std::size_t max_octets) {
+  const std::optional<LineView> view = next_view(max_octets);
+  if (!view) return std::nullopt;
+  return Line{std::string(view->text), view->too_long};
+}
+
+std::optional<LineView> LineReader::next_view(std::size_t max_octets) {
+  compact();
   const std::size_t end = buffer_.find('\n', scanned_);
   if (end == std::string::npos) {
     scanned_ = buffer_.size();
@@ -20,7 +32,7 @@ std::optional<Line> LineReader::next(std::size_t max_octets) {
     compact();
     return std::nullopt;
   }
-  Line line;
+  LineView line;
   const std::size_t octets = end + 1 - start_;
   if (discarding_ || octets > max_octets) {
     line.too_long = true;
@@ -28,11 +40,10 @@ std::optional<Line> LineReader::next(std::size_t max_octets) {
   } else {
     std::size_t length = end - start_;
     if (length > 0 && buffer_[end - 1] == '\r') --length;
-    line.text = buffer_.substr(start_, length);
+    line.text = std::string_view(buffer_).substr(start_, length);
   }
   start_ = end + 1;
   scanned_ = start_;
-  compact();
   return line;
 }
 

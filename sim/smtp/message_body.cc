@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -83,14 +84,19 @@ void MessageBody::append_to(std::string& out, std::int64_t offset, std::int64_t 
   while (line_start < end) {
     const std::int64_t tail = index - layout.full_lines;
     const std::int64_t chars = tail < 0 ? kLineChars : layout.tail[static_cast<std::size_t>(tail)];
-    line.clear();
-    append_filler_line(line, seed_, index, chars);
-    const std::int64_t from = std::max(offset, line_start) - line_start;
-    const std::int64_t to = std::min(end, line_start + std::ssize(line)) - line_start;
-    if (from < to) {
-      out.append(line, static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+    const std::int64_t line_end = line_start + chars + 2;  // with CRLF
+    if (offset <= line_start && line_end <= end) {         // a whole line: straight into out
+      append_filler_line(out, seed_, index, chars);
+    } else {
+      line.clear();
+      append_filler_line(line, seed_, index, chars);
+      const std::int64_t from = std::max(offset, line_start) - line_start;
+      const std::int64_t to = std::min(end, line_end) - line_start;
+      if (from < to) {
+        out.append(line, static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+      }
     }
-    line_start += std::ssize(line);
+    line_start = line_end;
     ++index;
   }
 }
@@ -139,25 +145,35 @@ void DataStream::read(std::string& out, std::int64_t octets) {
   finished_ = true;
 }
 
-// The line state carries over from one piece to the next.
+// The line state carries over from one piece to the next. A line's text goes out at once,
+// up to the LF that memchr finds; a CR before that LF is the line end, any other CR stays.
 void DataStream::stuff(std::string_view piece, std::string& out) {
   while (!piece.empty()) {
-    const char c = piece.front();
-    if (c == '\n') {  // with or without a CR before it
-      out += "\r\n";
+    if (pending_cr_) {
       pending_cr_ = false;
-      at_line_start_ = true;
-      piece.remove_prefix(1);
-      continue;
+      if (piece.front() == '\n') {
+        out += "\r\n";
+        at_line_start_ = true;
+        piece.remove_prefix(1);
+        continue;
+      }
+      out += '\r';  // a CR inside a line stays
     }
-    if (pending_cr_) out += '\r';  // a CR inside a line stays
-    pending_cr_ = c == '\r';
-    if (!pending_cr_ && at_line_start_ && c == '.') out += '.';
-    at_line_start_ = false;
-    // A CR waits for what follows; other text goes up to the next CR or LF at once.
-    const std::size_t run = pending_cr_ ? 0 : std::min(piece.find_first_of("\r\n"), piece.size());
-    out.append(piece.substr(0, run));
-    piece.remove_prefix(pending_cr_ ? 1 : run);
+    if (at_line_start_ && piece.front() == '.') out += '.';
+    const void* lf = std::memchr(piece.data(), '\n', piece.size());
+    if (lf == nullptr) {  // the line goes on in the next piece
+      const bool ends_in_cr = piece.back() == '\r';
+      out.append(piece.substr(0, piece.size() - (ends_in_cr ? 1 : 0)));
+      pending_cr_ = ends_in_cr;
+      at_line_start_ = false;
+      return;
+    }
+    std::string_view text = piece.substr(0, static_cast<const char*>(lf) - piece.data());
+    piece.remove_prefix(text.size() + 1);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    out.append(text);
+    out += "\r\n";
+    at_line_start_ = true;
   }
 }
 

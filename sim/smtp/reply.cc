@@ -85,14 +85,14 @@ void ReplyParser::feed(std::string_view bytes) { reader_.feed(bytes); }
 
 std::optional<Reply> ReplyParser::next() {
   while (!malformed_) {
-    std::optional<Line> line = reader_.next(kMaxReplyLine);
+    std::optional<LineView> line = reader_.next_view(kMaxReplyLine);
     if (!line) return std::nullopt;
     if (!in_reply_) {
       raw_.clear();
       partial_ = Reply{};
       in_reply_ = true;
     }
-    raw_.push_back(line->text);
+    raw_.emplace_back(line->text);
     if (!take_line(*line)) {
       malformed_ = true;
       return std::nullopt;
@@ -105,7 +105,7 @@ std::optional<Reply> ReplyParser::next() {
   return std::nullopt;
 }
 
-bool ReplyParser::take_line(const Line& line) {
+bool ReplyParser::take_line(const LineView& line) {
   const std::string_view text = line.text;
   if (line.too_long || text.size() < 3) return false;
   if (text[0] < '2' || text[0] > '5' || !is_digit(text[1]) || !is_digit(text[2])) return false;

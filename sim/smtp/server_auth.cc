@@ -60,7 +60,7 @@ void ServerSession::auth_login(std::optional<std::string_view> initial_response)
   send_challenge(kPasswordChallenge);
 }
 
-void ServerSession::process_auth_response(const Line& line) {
+void ServerSession::process_auth_response(const LineView& line) {
   const AuthStep step = std::exchange(auth_step_, AuthStep::kNone);
   std::string user = std::exchange(login_user_, {});
   if (line.too_long) return send(500, "5.5.6", "SASL response limit exceeded");

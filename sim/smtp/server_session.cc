@@ -84,7 +84,7 @@ void ServerSession::timed_out() {
 void ServerSession::consume(std::string_view bytes) {
   while (!closed_) {
     if (awaiting_decision()) return hold(bytes);
-    if (std::optional<Line> line = reader_.next(line_limit())) {
+    if (std::optional<LineView> line = reader_.next_view(line_limit())) {
       process_line(*line);
       continue;
     }
@@ -113,13 +113,13 @@ std::size_t ServerSession::line_limit() const {
   return static_cast<std::size_t>(config_.max_message_size) + 3;
 }
 
-void ServerSession::process_line(const Line& line) {
+void ServerSession::process_line(const LineView& line) {
   if (in_data_) return process_data_line(line);
   if (auth_step_ != AuthStep::kNone) return process_auth_response(line);
   process_command(line);
 }
 
-void ServerSession::process_command(const Line& line) {
+void ServerSession::process_command(const LineView& line) {
   if (line.too_long) return send(500, "5.5.0", "line too long");
   const Command command = parse_command(line.text);
   using Handler = void (ServerSession::*)(std::string_view);
@@ -138,7 +138,7 @@ void ServerSession::process_command(const Line& line) {
   send(502, "5.5.2", "Error: command not recognized");
 }
 
-void ServerSession::process_data_line(const Line& line) {
+void ServerSession::process_data_line(const LineView& line) {
   if (!line.too_long && line.text == ".") return finish_data();
   if (data_too_big_) return;
   const std::string_view text = dot_unstuff_line(line.text);

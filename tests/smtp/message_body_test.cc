@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "mailsim/core/random.h"
 #include "mailsim/smtp/transparency.h"
 #include "support/catch.h"
 
@@ -121,6 +122,26 @@ TEST_CASE("a data stream gives the same bytes as dot_stuff, in pieces of any siz
       while (!stream.finished()) stream.read(wire, piece);
       CHECK(wire == dot_stuff(text));
     }
+  }
+}
+
+// Texts drawn from the octets that matter to the wire form (dot, CR, LF) and one that does
+// not, read in random pieces: every split of a line, its dots and its CR LF is covered
+// against dot_stuff, which works on the whole text at once.
+TEST_CASE("a data stream of random dots, CRs and LFs gives the bytes of dot_stuff") {
+  RandomStream random(1, 0, "message_body_test");
+  constexpr std::string_view kOctets = ".\r\na";
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const std::uint64_t length = random.uniform_int(24);
+    for (std::uint64_t i = 0; i < length; ++i) text += kOctets[random.uniform_int(kOctets.size())];
+    DataStream stream(std::make_shared<const Message>(text));
+    std::string wire;
+    while (!stream.finished()) {
+      stream.read(wire, 1 + static_cast<std::int64_t>(random.uniform_int(5)));
+    }
+    INFO(round);
+    REQUIRE(wire == dot_stuff(text));
   }
 }
 

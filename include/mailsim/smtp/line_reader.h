@@ -16,6 +16,12 @@ struct Line {
   bool too_long = false;  // the line exceeded the limit; text is then empty
 };
 
+// A line as next_view() gives it: `text` points into the reader's buffer.
+struct LineView {
+  std::string_view text;  // without the line end
+  bool too_long = false;  // the line exceeded the limit; text is then empty
+};
+
 class LineReader {
  public:
   void feed(std::string_view bytes);
@@ -23,6 +29,9 @@ class LineReader {
   // The next complete line, or nullopt until more bytes arrive. `max_octets` counts the
   // line end too; it may change from call to call (commands and message data differ).
   std::optional<Line> next(std::size_t max_octets);
+  // The same without copying the line: its text stays valid until the next call of
+  // feed(), next() or next_view() (the sessions' hot path: one allocation less per line).
+  std::optional<LineView> next_view(std::size_t max_octets);
 
  private:
   void compact();

@@ -49,7 +49,7 @@ class ReplyParser {
   const std::vector<std::string>& raw_lines() const { return raw_; }
 
  private:
-  bool take_line(const Line& line);  // false when the line is malformed
+  bool take_line(const LineView& line);  // false when the line is malformed
 
   LineReader reader_;
   Reply partial_;

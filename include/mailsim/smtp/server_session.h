@@ -121,9 +121,9 @@ class ServerSession {
 
   void consume(std::string_view bytes);
   void hold(std::string_view bytes);
-  void process_line(const Line& line);
-  void process_command(const Line& line);
-  void process_data_line(const Line& line);
+  void process_line(const LineView& line);
+  void process_command(const LineView& line);
+  void process_data_line(const LineView& line);
   void finish_data();
   void settle(const Decision& decision, Completion complete);
   void complete_mail(const Reply& reply);
@@ -152,7 +152,7 @@ class ServerSession {
   void auth(std::string_view argument);
   void auth_plain(std::optional<std::string_view> initial_response);
   void auth_login(std::optional<std::string_view> initial_response);
-  void process_auth_response(const Line& line);
+  void process_auth_response(const LineView& line);
   void check_credentials(const std::optional<Credentials>& credentials);
 
   ServerConfig config_;
