@@ -1,5 +1,6 @@
 #include "mailsim/smtp/reply.h"
 
+#include <algorithm>
 #include <string>
 
 namespace mailsim::smtp {
@@ -42,8 +43,18 @@ std::string strip_enhanced(std::string_view text, std::string_view enhanced) {
 }  // namespace
 
 std::string Reply::wire() const {
-  const std::string code_text = std::to_string(code);
   std::string out;
+  append_wire(out);
+  return out;
+}
+
+void Reply::append_wire(std::string& out, bool printable_only) const {
+  // Three digits, without std::to_string's allocation, unless a test made up another code.
+  char digits[3] = {static_cast<char>('0' + code / 100 % 10),
+                    static_cast<char>('0' + code / 10 % 10), static_cast<char>('0' + code % 10)};
+  const std::string other = code >= 100 && code <= 999 ? std::string() : std::to_string(code);
+  const std::string_view code_text =
+      other.empty() ? std::string_view(digits, 3) : std::string_view(other);
   const std::size_t count = lines.empty() ? 1 : lines.size();
   for (std::size_t i = 0; i < count; ++i) {
     out += code_text;
@@ -51,11 +62,16 @@ std::string Reply::wire() const {
     const std::string_view line = lines.empty() ? std::string_view() : lines[i];
     out += enhanced;
     if (!enhanced.empty() && !line.empty()) out += ' ';
+    const std::size_t text_at = out.size();
     out += line;
+    if (printable_only) {
+      std::replace_if(
+          out.begin() + static_cast<std::ptrdiff_t>(text_at), out.end(),
+          [](char c) { return c < ' ' || c > '~'; }, '?');
+    }
     if (enhanced.empty() && line.empty() && i + 1 == count) out.pop_back();  // "250\r\n"
     out += "\r\n";
   }
-  return out;
 }
 
 std::string Reply::text() const {

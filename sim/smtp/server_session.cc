@@ -35,16 +35,6 @@ std::string_view first_word(std::string_view text) {
   return text.substr(0, std::min(text.find_first_of(" \t"), text.size()));
 }
 
-// Reply texts may quote what the client sent; on the wire they stay printable ASCII, as
-// Postfix's replies do.
-Reply printable(Reply reply) {
-  for (std::string& line : reply.lines) {
-    std::replace_if(
-        line.begin(), line.end(), [](char c) { return c < ' ' || c > '~'; }, '?');
-  }
-  return reply;
-}
-
 }  // namespace
 
 ServerSession::ServerSession(ServerConfig config, ServerPolicy& policy)
@@ -198,7 +188,9 @@ void ServerSession::complete_message(const Reply& reply) {
 
 // Every 4xx and 5xx counts towards max_errors, as Postfix's error count does.
 void ServerSession::send(const Reply& reply) {
-  output_ += printable(reply).wire();
+  // Reply texts may quote what the client sent; on the wire they stay printable ASCII, as
+  // Postfix's replies do.
+  reply.append_wire(output_, /*printable_only=*/true);
   if (reply.code == 421) {
     closed_ = true;
   } else if ((reply.is_transient() || reply.is_permanent()) && ++errors_ >= config_.max_errors) {

@@ -20,6 +20,9 @@ struct Reply {
   // "250-first\r\n250 2.1.0 last\r\n": the enhanced code is repeated on each line, as
   // Postfix does.
   std::string wire() const;
+  // Appends wire() to `out`; with `printable_only`, each octet of the lines' text outside
+  // printable ASCII goes out as '?'.
+  void append_wire(std::string& out, bool printable_only = false) const;
   // One line for people and logs: "2.1.0 Ok: queued as 4F3A" (enhanced code, then the
   // lines joined by spaces).
   std::string text() const;
