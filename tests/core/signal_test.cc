@@ -27,3 +27,23 @@ TEST_CASE("a disconnected observer is no longer called") {
   CHECK(b == 11);
   CHECK_FALSE(signal.empty());
 }
+
+// An event can be large (an attempt carries its transcript): observers that take it by
+// reference must not cost a copy each.
+TEST_CASE("emitting to observers that take a reference copies nothing") {
+  struct Counted {
+    int* copies;
+    explicit Counted(int* c) : copies(c) {}
+    Counted(const Counted& other) : copies(other.copies) { ++*copies; }
+    Counted& operator=(const Counted&) = default;
+  };
+  mailsim::Signal<Counted> signal;
+  int copies = 0;
+  int calls = 0;
+  signal.connect([&](const Counted&) { ++calls; });
+  signal.connect([&](const Counted&) { ++calls; });
+  const Counted event(&copies);
+  signal(event);
+  CHECK(calls == 2);
+  CHECK(copies == 0);
+}

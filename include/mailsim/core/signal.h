@@ -14,7 +14,9 @@ namespace mailsim {
 template <class... Args>
 class Signal {
  public:
-  using Observer = std::function<void(Args...)>;
+  // Observers see the emitted values by reference: a std::function<void(Args...)> would
+  // copy each event (an attempt with its transcript) once per observer.
+  using Observer = std::function<void(const Args&...)>;
 
   // Returns an id for disconnect().
   std::uint64_t connect(Observer observer) {
