@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -158,6 +159,40 @@ int run_command(const Args& args) {
   return simulate(std::move(config), o);
 }
 
+namespace {
+
+// 1234567 as "1,234,567".
+std::string grouped(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  for (auto i = static_cast<std::ptrdiff_t>(digits.size()) - 3; i > 0; i -= 3)
+    digits.insert(static_cast<std::size_t>(i), ",");
+  return digits;
+}
+
+std::string count_of(std::uint64_t count, const std::string& what) {
+  return grouped(count) + " " + what + (count == 1 ? "" : "s");
+}
+
+// The explicit messages, the bursts' and the messages the sender groups send on average
+// over the duration: "1 message to 1 recipient, and 2 sender groups expecting about 1,000
+// messages in 1d".
+std::string traffic_line(const scenario::ScenarioSummary& s, Duration duration) {
+  std::string line = count_of(s.messages, "message") + " to " + count_of(s.recipients, "recipient");
+  if (s.burst_messages > 0) {
+    line += ", bursts of " + count_of(s.burst_messages, "message") + " to " +
+            count_of(s.burst_recipients, "recipient");
+  }
+  if (s.groups > 0) {
+    const auto expected = static_cast<std::uint64_t>(std::llround(s.group_messages));
+    line += ", and " + count_of(s.groups, "sender group") + " expecting about " +
+            grouped(expected) + " message" + (expected == 1 ? "" : "s") + " in " +
+            to_string(duration);
+  }
+  return line;
+}
+
+}  // namespace
+
 int validate_command(const Args& args) {
   std::string scenario_path;
   if (!parse_file_argument("validate", "SCENARIO.yaml", "scenario", "the scenario file", args,
@@ -174,8 +209,7 @@ int validate_command(const Args& args) {
             << n(s.links, "link") << "\n"
             << "  mail     " << n(s.mtas, "MTA") << ", " << n(s.domains, "domain") << ", "
             << n(s.mx_records, "MX record") << "\n"
-            << "  traffic  " << n(s.messages, "message") << " to " << n(s.recipients, "recipient")
-            << "\n"
+            << "  traffic  " << traffic_line(s, c.duration) << "\n"
             << "  faults   " << n(s.faults, "fault") << ": " << n(s.outage_windows, "outage window")
             << ", " << to_string(s.down_time) << " down in all\n"
             << "  run      seed " << c.seed << ", duration " << to_string(c.duration) << "\n";

@@ -8,6 +8,7 @@
 #include "mailsim/core/text.h"
 #include "mailsim/dns/resolver.h"
 #include "mailsim/mta/retry.h"
+#include "mailsim/workload/traffic.h"
 
 namespace mailsim::scenario {
 
@@ -160,6 +161,16 @@ ScenarioSummary summarize(const ScenarioConfig& c) {
   s.mx_records = c.dns.mx.size();
   s.messages = c.messages.size();
   for (const auto& m : c.messages) s.recipients += m.recipients.size();
+  for (const workload::Burst& b : c.bursts) {
+    s.burst_messages += (b.count + b.per_message - 1) / b.per_message;
+    s.burst_recipients += b.count;
+  }
+  s.groups = c.groups.size();
+  // The run's clock of day: the groups' profiles are hours of the day on the epoch's clock.
+  const Duration clock = Duration::seconds(c.epoch_unix_seconds % 86'400);
+  for (const workload::SenderGroup& g : c.groups)
+    s.group_messages +=
+        workload::expected_messages(g, clock, Time::zero(), Time::zero() + c.duration);
   s.faults = c.outages.size();
   const Time end = Time::zero() + c.duration;
   for (std::size_t i = 0; i < c.outages.size(); ++i) {
@@ -191,6 +202,8 @@ std::vector<std::string> warnings(const ScenarioConfig& c) {
     for (const auto& r : m.recipients)
       sent.emplace(m.origin, ascii_lower(r.substr(r.rfind('@') + 1)));
   }
+  for (const workload::SenderGroup& g : c.groups) origins.insert(*mta_index(c, g.origin, false));
+  for (const workload::Burst& b : c.bursts) origins.insert(*mta_index(c, b.origin, false));
   for (const auto& [origin, domain] : sent) {
     if (const auto why = routes.unreachable(*mta_index(c, origin, false), domain)) {
       out.push_back("mail from MTA '" + origin + "' to domain '" + domain +

@@ -154,3 +154,41 @@ TEST_CASE("a DNS outage longer than a law's queue lifetime is a warning for ever
                            "dns_down outage of 'dns' from 2h to 2d2h ends: mail queued when it "
                            "starts expires"});
 }
+
+TEST_CASE("the summary counts the bursts' messages and the groups' expected messages") {
+  // Bursts: 250 members 20 to a message are 12 messages of 20 and one of 10: 13 messages,
+  // 250 recipients; 3 members one to a message: 3 more. Groups over 1d12h from 09:00 UTC:
+  // `flat` at 240/d sends 240 × 1.5 = 360 on average; `office` at 24/h (a mean over the
+  // day) ends at 1h30m: 09:00-10:30 are office hours 9 and 10, multiplier 2 each (the 24
+  // multipliers have mean 1), 48/h × 1.5 h = 72. In all 432.
+  const auto c = load(R"(
+name: s
+duration: 1d12h
+epoch: 2026-11-02T09:00:00Z
+hosts: [{name: a}, {name: b}]
+links: [{between: [a, b], bandwidth: 10Mbps, latency: 1ms}]
+mtas:
+  - {name: a, host: a, hostname: mail.a.example}
+  - {name: b, host: b, hostname: b.example, local_domains: [b.example], mailboxes: ["u{1..300}"]}
+traffic:
+  messages: [{at: 0s, origin: b, from: u2@b.example, to: u1@b.example}]
+  groups:
+    - {name: flat, origin: a, from: x@a.example, to: "u{1..300}@b.example", rate: 240/d}
+    - {name: office, origin: a, from: x@a.example, to: "u{1..300}@b.example", rate: 24/h,
+       profile: office, end: 1h30m}
+  bursts:
+    - {at: 1h, origin: a, from: list@a.example, to: "u{1..300}@b.example", count: 250,
+       per_message: 20}
+    - {at: 2h, origin: a, from: list@a.example, to: "u{1..3}@b.example"}
+)");
+  const ScenarioSummary s = summarize(c);
+  CHECK(s.messages == 1);
+  CHECK(s.recipients == 1);
+  CHECK(s.burst_messages == 16);
+  CHECK(s.burst_recipients == 253);
+  CHECK(s.groups == 2);
+  CHECK(s.group_messages == Approx(432.0).epsilon(1e-9));
+  // a sends only through its groups and bursts, and nothing routes to it: still no
+  // "receives no mail" warning.
+  CHECK(warnings(c).empty());
+}

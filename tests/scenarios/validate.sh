@@ -39,6 +39,29 @@ if [ "$status" -ne 0 ] || ! grep -q "^warning: MTA 'a' gives up on mail for 'b.e
   cat out.txt err.txt >&2
   failures=$((failures + 1))
 fi
+# Traffic from a group and a burst: 1,500/d on average over 7 days is 10,500 messages;
+# 7 members 3 to a message are 3 messages (3, 3, 1) to 7 recipients.
+cat >mean_traffic.yaml <<'YAML'
+name: mean_traffic
+duration: 7d
+hosts: [{name: a}, {name: b}]
+links: [{between: [a, b], bandwidth: 10Mbps, latency: 1ms}]
+mtas:
+  - {name: a, host: a, hostname: mail.a.example}
+  - {name: b, host: b, hostname: b.example, local_domains: [b.example], mailboxes: ["u{1..9}"]}
+traffic:
+  messages: [{at: 0s, origin: a, from: x@a.example, to: u1@b.example}]
+  groups: [{name: staff, origin: a, from: x@a.example, to: "u{1..9}@b.example", rate: 1500/d,
+            profile: office}]
+  bursts: [{at: 1h, origin: a, from: l@a.example, to: "u{1..7}@b.example", per_message: 3}]
+YAML
+"$mailsim" validate mean_traffic.yaml >out.txt 2>err.txt || failures=$((failures + 1))
+want="  traffic  1 message to 1 recipient, bursts of 3 messages to 7 recipients, and 1 sender group expecting about 10,500 messages in 7d"
+if ! grep -qxF "$want" out.txt; then
+  echo "FAIL: validate mean_traffic.yaml: want the line '$want', got:" >&2
+  cat out.txt err.txt >&2
+  failures=$((failures + 1))
+fi
 if ls ./*.db >/dev/null 2>&1; then
   echo "FAIL: validate wrote a results file" >&2
   failures=$((failures + 1))

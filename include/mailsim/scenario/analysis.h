@@ -21,6 +21,10 @@ struct ScenarioSummary {
   std::size_t mx_records = 0;
   std::size_t messages = 0;
   std::size_t recipients = 0;
+  std::size_t burst_messages = 0;    // the bursts' messages: ceil(count / per_message) each
+  std::size_t burst_recipients = 0;  // and their recipients: the bursts' counts
+  std::size_t groups = 0;            // sender groups
+  double group_messages = 0;         // the messages the groups send over the duration, on average
   std::size_t faults = 0;
   std::size_t outage_windows = 0;  // the faults' windows that start within the duration
   Duration down_time;              // their lengths added up (a window may pass the end)
