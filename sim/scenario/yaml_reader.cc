@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <utility>
 
@@ -177,17 +178,18 @@ std::vector<Yaml::Item> Yaml::expand(const Yaml& r, const std::string& at_path) 
 const std::vector<Yaml::Item>& Yaml::items() const {
   if (items_) return *items_;
   auto items = std::make_shared<std::vector<Item>>();
-  for (std::size_t i = 0; i < node_.size(); ++i) {
-    const YAML::Node n = node_[i];
-    const std::string p = path_ + "[" + std::to_string(i) + "]";
-    if (n.IsMap() && n["repeat"].IsDefined()) {
-      const Yaml item(n, file_, p, vars_);
+  // A repeat's copy may itself be a repeat (nested repeats): expand it in turn.
+  const std::function<void(Item)> add = [&](Item it) {
+    if (it.node.IsMap() && it.node["repeat"].IsDefined()) {
+      const Yaml item(it.node, file_, it.path, it.vars);
       item.allow_only({"repeat"});
-      for (Item& e : expand(item["repeat"], p)) items->push_back(std::move(e));
+      for (Item& e : expand(item["repeat"], it.path)) add(std::move(e));
     } else {
-      items->push_back({n, p, vars_});
+      items->push_back(std::move(it));
     }
-  }
+  };
+  for (std::size_t i = 0; i < node_.size(); ++i)
+    add({node_[i], path_ + "[" + std::to_string(i) + "]", vars_});
   items_ = std::move(items);
   return *items_;
 }

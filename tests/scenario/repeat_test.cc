@@ -114,3 +114,38 @@ TEST_CASE("version 1 or none is read; any other version is an error") {
   CHECK(load_scenario(one.path()).hosts.size() == 1);
   CHECK_THROWS_AS(load_scenario(two.path()), InputError);
 }
+
+TEST_CASE("a list item's repeat may repeat a repeat: 2 colleges of 3 departments are 6 hosts") {
+  // The outer copy c=2 holds an inner repeat over d: c1d1, c1d2, c1d3, c2d1, c2d2, c2d3; an
+  // error in the innermost copy names both variables.
+  const ScenarioFile f(R"(
+name: nested_items
+hosts:
+  - repeat:
+      count: 2
+      as: c
+      each: {repeat: {count: 3, as: d, each: {name: "c{c}d{d}"}}}
+mtas:
+  - repeat:
+      count: 2
+      as: c
+      each: {repeat: {count: 3, as: d, each: {name: "m{c}{d}", host: "c{c}d{d}", hostname: "m{c}{d}.example"}}}
+)");
+  const auto c = load_scenario(f.path());
+  REQUIRE(c.hosts.size() == 6);
+  CHECK(c.hosts[0].name == "c1d1");
+  CHECK(c.hosts[2].name == "c1d3");
+  CHECK(c.hosts[5].name == "c2d3");
+  REQUIRE(c.mtas.size() == 6);
+  CHECK(c.mtas[4].mta.name == "m22");
+  const ScenarioFile bad(
+      "name: r\nhosts:\n  - repeat: {count: 2, as: c, each: {repeat: {count: 2, as: d, each: "
+      "{name: \"h{c}{d}\", kind: tower}}}}\n");
+  try {
+    load_scenario(bad.path());
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(e.where().line == 3);
+    CHECK(e.where().key == "hosts[0]{c=1}{d=1}.kind");
+  }
+}
