@@ -31,7 +31,7 @@ class StaticRoutes {
   explicit StaticRoutes(const ScenarioConfig& c) : c_(c), resolver_(zones(c)) {
     for (std::size_t i = 0; i < c.mtas.size(); ++i) {
       for (std::size_t h = 0; h < c.hosts.size(); ++h) {
-        if (c.hosts[h].name == c.mtas[i].host) mta_on_host_[h] = i;
+        if (c.hosts[h].name == c.mtas[i].host) mta_on_host_[static_cast<net::NodeId>(h)] = i;
       }
     }
   }
