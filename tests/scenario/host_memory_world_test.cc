@@ -92,9 +92,9 @@ TEST_CASE("exim's host retry record is shared: a new message waits for the host'
   // without a connection and waits for the first queue run after 930 s: 1800 s, with
   // message 1. Both fail at 1830 s (host record: 1830 + 15 min = 2730) and go again at the
   // 3600 s run. A per-message record would have tried message 2 at 600 s.
-  const RecordedRun r = record_run(
-      a_to_b("exim", {0, 600}, "{type: host_down, target: b, start: 0s, duration: 3h}"),
-      Duration::seconds(4000));
+  const RecordedRun r =
+      record_run(a_to_b("exim", {0, 600}, "{type: host_down, target: b, start: 0s, duration: 3h}"),
+                 Duration::seconds(4000));
   auto s = starts(r);
   CHECK(s[1] == std::vector<double>{0, 1800, 3600});
   CHECK(s[2] == std::vector<double>{1800, 3600});

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "mailsim/core/time.h"
-#include "mailsim/mta/receive_config.h"
 #include "mailsim/mta/queue_config.h"
+#include "mailsim/mta/receive_config.h"
 #include "mailsim/mta/retry.h"
 #include "mailsim/net/topology.h"
 #include "mailsim/smtp/sasl.h"
