@@ -26,13 +26,8 @@ faults::Outage load_fault(const std::string& fault) {
 
 // "key: problem | hint" of the error loading `fault`.
 std::string fault_error(const std::string& fault) {
-  const ScenarioFile f(with_fault(fault));
-  try {
-    load_scenario(f.path());
-  } catch (const InputError& e) {
-    return e.where().key + ": " + e.problem() + " | " + e.hint();
-  }
-  return "no error";
+  const auto e = scenario_error(with_fault(fault));
+  return e ? e->where().key + ": " + e->problem() + " | " + e->hint() : "no error";
 }
 
 }  // namespace

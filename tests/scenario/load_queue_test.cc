@@ -23,14 +23,10 @@ QueueConfig load(const std::string& yaml) {
 }
 
 InputError error(const std::string& yaml) {
-  const ScenarioFile f(yaml);
-  try {
-    mailsim::scenario::load_scenario(f.path());
-  } catch (const InputError& e) {
-    return e;
-  }
-  FAIL("no error for:\n" << yaml);
-  return InputError("");
+  auto e = scenario_error(yaml);
+  INFO("no error for:\n" << yaml);
+  REQUIRE(e);
+  return *e;
 }
 
 }  // namespace

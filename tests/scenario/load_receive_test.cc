@@ -27,13 +27,8 @@ mailsim::mta::ReceiveConfig receive_of(const std::string& yaml) {
 
 // "line:column key: problem", or "" when the scenario loads.
 std::string load_error(const std::string& yaml) {
-  const ScenarioFile f(yaml);
-  try {
-    load_scenario(f.path());
-  } catch (const InputError& e) {
-    return std::to_string(e.where().line) + " " + e.where().key + ": " + e.problem();
-  }
-  return "";
+  const auto e = scenario_error(yaml);
+  return e ? std::to_string(e->where().line) + " " + e->where().key + ": " + e->problem() : "";
 }
 
 }  // namespace
