@@ -1,0 +1,102 @@
+// The state and the queue manager's steps behind mailsim::mta::Mta (mta.h): the queue by
+// queue id, the router, the active queue's places, the destinations' sessions, the receive
+// side's listeners and the mailboxes. Defined in mta.cc; private to the mta layer so that
+// the façade stays a pointer to it. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mailsim/mta/mta.h"
+#include "mta/active_queue.h"
+#include "mta/bounce.h"
+#include "mta/cleanup.h"
+#include "mta/delivery.h"
+#include "mta/destinations.h"
+#include "mta/host_memory.h"
+#include "mta/queue_entry.h"
+#include "mta/receive_side.h"
+#include "mta/receiver.h"
+#include "mta/retry_queue.h"
+#include "mta/router.h"
+
+namespace mailsim::mta {
+
+struct Mta::Impl {
+  Impl(MtaConfig c, MtaContext x)
+      : config(std::move(c)),
+        ctx(x),
+        router(config, ctx.resolver),
+        rng(ctx.seed, ctx.run, "mta:" + config.name),
+        limits(queue_limits(config.queue, config.retry)),
+        active(limits.active_limit),
+        host_memory(limits.style, RandomStream(ctx.seed, ctx.run, "tcpto:" + config.name)),
+        destinations({ctx.sim, ctx.network, ctx.events, config, &host_memory}, limits,
+                     limits.style == SenderStyle::kExim ? &host_retry : nullptr),
+        receiver_policy{
+            [this](const smtp::SessionInfo& session, std::string_view rcpt) {
+              return router.check_recipient(rcpt, !session.authenticated_user.empty());
+            },
+            [this](const smtp::SessionInfo& session, const smtp::Envelope& e, std::string_view data,
+                   net::NodeId client) { return receive(session, e, data, client); },
+            [this](const smtp::SessionInfo&) { return check_capacity(); }},
+        receive_side(ctx.sim, ctx.network, ctx.events, config, receiver_policy),
+        scheduler(queue_scheduler(config.retry)),
+        host_observer(ctx.network.state_changed.connect([this](const net::StateChange& change) {
+          // The host coming back restarts the MTA, which scans its queue.
+          if (change.what == net::StateChange::What::kHost && change.up &&
+              change.target == host_name() && service_up) {
+            restart_queue();
+          }
+        })) {}
+  ~Impl() { ctx.network.state_changed.disconnect(host_observer); }
+
+  smtp::Reply receive(const smtp::SessionInfo& session, const smtp::Envelope& e,
+                      std::string_view data, net::NodeId client);
+  void enqueue(const std::string& id, MessageNumber msg, const smtp::Envelope& e,
+               smtp::SharedMessage message, const std::string& from_node);
+  void activate(const std::string& queue_id);
+  void release_place(const std::string& queue_id);
+  smtp::Reply check_capacity() const;
+  void route_and_deliver(QueueEntry& entry);
+  void deliver_local(QueueEntry& entry, QueuedRecipient& r);
+  void finalize(QueueEntry& entry, QueuedRecipient& r, FinalStatus status,
+                const smtp::Reply& reply);
+  void delivery_done(const std::string& queue_id, const DeliveryResult& result);
+  void settle(QueueEntry& entry);
+  void expire(QueueEntry& entry);
+  void send_bounce(QueueEntry& entry);
+  void send_delay_warning(QueueEntry& entry);
+  void send_notification(smtp::DsnKind kind, const QueueEntry& entry,
+                         std::vector<smtp::DsnRecipient> recipients);
+  void schedule(QueueEntry& entry, bool at_start);
+  void restart_queue();
+  bool running() const { return service_up && ctx.network.topology().node_up(config.host); }
+  std::string next_queue_id();
+  const std::string& host_name() const { return ctx.network.topology().name(config.host); }
+
+  MtaConfig config;
+  MtaContext ctx;
+  Router router;
+  RandomStream rng;
+  QueueLimits limits;
+  ActiveQueue active;
+  HostMemory host_memory;
+  std::map<std::string, RetryRecord> host_retry;  // Exim's "T:host" records, for all messages
+  Destinations destinations;
+  ReceiverPolicy receiver_policy;
+  ReceiveSide receive_side;                 // the listeners and the receive policies' state
+  std::map<std::string, QueueEntry> queue;  // by queue id
+  std::map<std::string, std::vector<std::string>> mailboxes;
+  std::uint64_t queued_total = 0;
+  bool service_up = true;
+  QueueScheduler scheduler;
+  Time queue_origin;  // the MTA's last start: periodic queue scans count from it
+  std::uint64_t host_observer = 0;
+};
+
+}  // namespace mailsim::mta
