@@ -4,61 +4,12 @@
 #include <utility>
 #include <vector>
 
+#include "mta/delivery_session.h"
 #include "mta/host_memory.h"
 
 namespace mailsim::mta {
 
 namespace {
-
-class Delivery : public std::enable_shared_from_this<Delivery> {
- public:
-  Delivery(const DeliveryContext& context, DeliveryJob first, NextDelivery next, SessionEnded ended)
-      : ctx_(context),
-        request_(std::move(first.request)),
-        done_(std::move(first.done)),
-        next_(std::move(next)),
-        ended_(std::move(ended)) {}
-
-  void try_host(std::size_t index);
-
- private:
-  void on_connect(std::size_t index, net::ConnectResult result);
-  void pump();
-  void take_transcript();
-  void hand_over();
-  void finish_job(const smtp::ClientResult& r);
-  void new_attempt(std::size_t index);
-  void skip_host(const std::string& reason);
-  void arm_timer();
-  void finish_session();
-  bool site_level(const smtp::ClientResult& r) const;
-  std::string said(const smtp::Reply& reply) const;
-  bool moves_on(const smtp::ClientResult& r) const;
-  void move_on(const smtp::ClientResult& r);
-  void report(AttemptOutcome outcome, const smtp::Reply& reply);
-  void complete(std::vector<AttemptRecipient> last);
-
-  DeliveryContext ctx_;
-  DeliveryRequest request_;
-  DeliveryDone done_;
-  NextDelivery next_;
-  SessionEnded ended_;
-  AttemptFinished attempt_;
-  std::size_t job_ = 0;  // the session's transaction for request_
-  Time connected_at_;
-  int transactions_ = 0;  // carried by this session
-  std::unique_ptr<smtp::ClientSession> session_;
-  std::shared_ptr<net::Connection> connection_;
-  std::string host_;        // the connected host's DNS name
-  std::size_t index_ = 0;   // of the host tried now
-  int session_number_ = 0;  // handlers of an earlier host's session ignore what they get
-  smtp::ClientStage replied_at_ = smtp::ClientStage::kGreeting;  // before the last reply
-  std::vector<AttemptRecipient> decided_;                        // by earlier hosts, for good
-  std::string site_reason_;  // why the last host failed at the site level; "" once past EHLO
-  EventId timer_;
-  bool lost_ = false;
-  bool finished_ = false;
-};
 
 // The reply's text lines without code or enhanced code (those have columns of their own).
 std::string plain_text(const smtp::Reply& r) {
@@ -71,6 +22,8 @@ const std::string& node_name(const DeliveryContext& c, net::NodeId n) {
   return c.network.topology().name(n);
 }
 
+}  // namespace
+
 void Delivery::try_host(std::size_t index) {
   index_ = index;
   host_.clear();
@@ -78,7 +31,8 @@ void Delivery::try_host(std::size_t index) {
   lost_ = false;
   finished_ = false;
   transactions_ = 0;
-  new_attempt(index);
+  replied_at_ = smtp::ClientStage::kGreeting;
+  new_attempt(request_.hosts[index].node);
   if (ctx_.hosts != nullptr) {
     if (auto reason = ctx_.hosts->skipped(request_.hosts[index].name, ctx_.sim.now())) {
       return skip_host(*reason);
@@ -123,6 +77,7 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
   connection_ = std::move(result.connection);
   connected_at_ = ctx_.sim.now();
   host_ = request_.hosts[index].name;
+  connected_node_ = request_.hosts[index].node;
   session_ = std::make_unique<smtp::ClientSession>(
       smtp::ClientConfig{ctx_.config.hostname, ctx_.config.client_auth});
   job_ = session_->add_message(request_.envelope, request_.message);
@@ -131,7 +86,7 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
   const int n = session_number_;
   const auto current = [self, n] { return !self->finished_ && n == self->session_number_; };
   connection_->set_handlers(net::Side::kClient, {[self, current](std::string_view bytes) {
-                                                   if (!current()) return;
+                                                   if (!current() || self->parked_) return;
                                                    // The stage a failure came in: QUIT's
                                                    // reply does not count.
                                                    if (!self->session_->done()) {
@@ -142,7 +97,10 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
                                                  },
                                                  [self, current] {
                                                    if (!current()) return;
-                                                   if (!self->session_->done()) self->lost_ = true;
+                                                   if (self->parked_) {  // gone from the cache
+                                                     return self->close_idle();
+                                                   }
+                                                   self->lose_session(false);
                                                    self->session_->connection_lost();
                                                    self->finish_session();
                                                  }});
@@ -173,7 +131,7 @@ void Delivery::pump() {
     connection_->send(net::Side::kClient, std::move(out));
   }
   take_transcript();
-  arm_timer();
+  if (!parked_) arm_timer();
 }
 
 void Delivery::take_transcript() {
@@ -182,27 +140,12 @@ void Delivery::take_transcript() {
   }
 }
 
-void Delivery::new_attempt(std::size_t index) {
+void Delivery::new_attempt(net::NodeId node) {
   attempt_ = AttemptFinished{};
   attempt_.msg = request_.msg;
   attempt_.from_node = node_name(ctx_, ctx_.config.host);
-  attempt_.to_node = node_name(ctx_, request_.hosts[index].node);
+  attempt_.to_node = node_name(ctx_, node);
   attempt_.started = ctx_.sim.now();
-}
-
-// The transaction is over and the session idle: the next delivery the owner hands over
-// goes over it (its attempt starts now, with the RSET), or the session ends with QUIT.
-void Delivery::hand_over() {
-  ++transactions_;
-  std::optional<DeliveryJob> next = next_ ? next_(connected_at_, transactions_) : std::nullopt;
-  if (!next) return session_->finish();
-  finish_job(session_->result(job_));
-  complete(std::move(attempt_.recipients));
-  request_ = std::move(next->request);
-  done_ = std::move(next->done);
-  new_attempt(index_);
-  session_->reset_before_next();
-  job_ = session_->add_message(request_.envelope, request_.message);
 }
 
 void Delivery::arm_timer() {
@@ -214,12 +157,21 @@ void Delivery::arm_timer() {
   std::weak_ptr<Delivery> weak = shared_from_this();
   timer_ = ctx_.sim.schedule_in(limit, [weak, n = session_number_] {
     if (auto self = weak.lock(); self && !self->finished_ && n == self->session_number_) {
-      if (!self->session_->done()) self->lost_ = true;
+      self->lose_session(true);
       self->session_->timed_out();
       self->pump();
       self->finish_session();
     }
   });
+}
+
+// The connection broke or the stage timed out: the failure came in the stage the session
+// was waiting in (QUIT's does not count).
+void Delivery::lose_session(bool timed_out) {
+  if (session_->done()) return;
+  lost_ = true;
+  timed_out_ = timed_out;
+  replied_at_ = session_->stage();
 }
 
 // After QUIT the client waits for the server to close (after its 221) or for the timer.
@@ -262,22 +214,39 @@ void Delivery::finish_job(const smtp::ClientResult& r) {
   site_reason_ = site_level(r) ? said(r.last_reply) : std::string();
 }
 
+// Why the session failed, in Postfix's words: the server's reply ("host H said: ..."), or
+// for a timeout or a lost connection (smtp_stream_except) what the client was doing.
 std::string Delivery::said(const smtp::Reply& reply) const {
+  if (lost_) {
+    using smtp::ClientStage;
+    const std::string where = replied_at_ == ClientStage::kGreeting
+                                  ? "receiving the initial server greeting"
+                              : replied_at_ == ClientStage::kEhlo ? "performing the EHLO handshake"
+                              : replied_at_ == ClientStage::kHelo ? "performing the HELO handshake"
+                                                                  : "talking to the server";
+    return timed_out_ ? "conversation with " + host_ + " timed out while " + where
+                      : "lost connection with " + host_ + " while " + where;
+  }
   return "host " + host_ + " said: " + std::to_string(reply.code) + " " +
          (reply.enhanced.empty() ? "" : reply.enhanced + " ") + plain_text(reply);
 }
 
-// A site-level failure (reference §2): the session ended in the greeting or EHLO/HELO.
+// A site-level failure (reference §2): the session ended in the greeting or EHLO/HELO, by
+// the server's reply, a timeout or a lost connection. Postfix's smtp_trouble.c throttles the
+// destination for any of them while nothing was delivered (a timeout takes the same path as
+// a refused greeting), as it does for a failed connect.
 bool Delivery::site_level(const smtp::ClientResult& r) const {
   using smtp::ClientStage;
   const bool early = replied_at_ == ClientStage::kGreeting || replied_at_ == ClientStage::kEhlo ||
                      replied_at_ == ClientStage::kHelo;
-  return !r.message_sent && !lost_ && early && !r.last_reply.is_positive();
+  return !r.message_sent && early && !r.last_reply.is_positive();
 }
 
+// A timeout or a lost connection in the greeting or EHLO moves on like a refusal there
+// (smtp_bulk_fail keeps soft-failed recipients for the next server); later ones do not.
 bool Delivery::moves_on(const smtp::ClientResult& r) const {
-  if (index_ + 1 >= request_.hosts.size() || r.message_sent || lost_) return false;
-  return site_level(r) || r.last_reply.code == 421;
+  if (index_ + 1 >= request_.hosts.size() || r.message_sent) return false;
+  return site_level(r) || (!lost_ && r.last_reply.code == 421);
 }
 
 // The recipients the session's failure decided go to the next host; those the server
@@ -304,7 +273,7 @@ void Delivery::move_on(const smtp::ClientResult& r) {
       decided_.push_back(attempt_.recipients.back());
     }
   }
-  report(AttemptOutcome::kDeferred, r.last_reply);
+  report(lost_ ? AttemptOutcome::kLost : AttemptOutcome::kDeferred, r.last_reply);
   finished_ = true;
   site_reason_ = said(r.last_reply);
   ctx_.sim.schedule_in(
@@ -337,12 +306,10 @@ void Delivery::report(AttemptOutcome outcome, const smtp::Reply& reply) {
   ctx_.events.attempt_finished(attempt_);
 }
 
-}  // namespace
-
 void start_delivery(const DeliveryContext& context, DeliveryJob first, NextDelivery next,
-                    SessionEnded ended) {
-  auto delivery =
-      std::make_shared<Delivery>(context, std::move(first), std::move(next), std::move(ended));
+                    SessionEnded ended, ParkSession park) {
+  auto delivery = std::make_shared<Delivery>(context, std::move(first), std::move(next),
+                                             std::move(ended), std::move(park));
   delivery->try_host(0);
 }
 

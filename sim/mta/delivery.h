@@ -1,11 +1,12 @@
 // One outbound delivery: a client SMTP session for one message and a group of recipients
 // that share a next hop, tried against the next hop's hosts in order until one answers.
 // As Postfix's smtp_connect.c does, a failed connect, a 4xx/5xx greeting (5xx:
-// smtp_skip_5xx_greeting), a failed EHLO/HELO or a 421 before the message was taken moves
-// on to the next host with the recipients that failure decided; at the last host the
-// failure stands. It applies the per-stage timeouts and reports one AttemptFinished per
-// host tried, then the per-recipient outcome. A session whose transaction is done may
-// carry further deliveries (NextDelivery), each with its own AttemptFinished. Keeps itself
+// smtp_skip_5xx_greeting), a failed EHLO/HELO (a reply, a timeout or a lost connection) or
+// a 421 before the message was taken moves on to the next host with the recipients that
+// failure decided; at the last host the failure stands. It applies the per-stage timeouts
+// and reports one AttemptFinished per host tried, then the per-recipient outcome. A session
+// whose transaction is done may carry further deliveries (NextDelivery), each with its own
+// AttemptFinished, or wait idle in a connection cache for one (ParkSession). Keeps itself
 // alive until done.
 #pragma once
 
@@ -67,18 +68,42 @@ using DeliveryDone = std::function<void(const DeliveryResult&)>;
 struct DeliveryJob {
   DeliveryRequest request;
   DeliveryDone done;
+  // The session may carry another delivery once this one is done, handed over at once or
+  // after waiting in the cache: Postfix's DEL_REQ_FLAG_CONN_STORE, which its queue manager
+  // sets on demand (Destinations); false: QUIT after it.
+  bool keep_session = true;
 };
+
+class Delivery;
+// A session waiting idle in a connection cache between deliveries (Postfix's scache).
+using CachedSession = std::shared_ptr<Delivery>;
 
 // Connection reuse: asked when a transaction has ended and its session is still open and
 // idle, with when the session connected and how many transactions it has carried. A job
 // returned goes over the same session, after an RSET (as Postfix and Exim check a reused
 // connection); none: QUIT. The job's hosts should be the same next hop's.
 using NextDelivery = std::function<std::optional<DeliveryJob>(Time connected, int transactions)>;
-// Called once, when the delivery's last session is over (after the last job's done).
+// Called once, when the delivery's last session is over (after the last job's done), or
+// when its session goes into the cache.
 using SessionEnded = std::function<void()>;
+// Asked when `next` handed nothing over and the job may keep its session: true takes the
+// session into the cache. Its job is then reported done, `ended` is called, and the
+// session waits, without a timer of its own, for resume_delivery() or close_cached().
+using ParkSession =
+    std::function<bool(const CachedSession& session, Time connected, int transactions)>;
 
-// Runs `first`, then whatever `next` hands over; `next` may be empty (no reuse).
+// Runs `first`, then whatever `next` hands over or the session waits for in the cache
+// (`park`); `next` and `park` may be empty (no reuse, no cache).
 void start_delivery(const DeliveryContext& context, DeliveryJob first, NextDelivery next,
-                    SessionEnded ended);
+                    SessionEnded ended, ParkSession park = {});
+// Runs `job` over a cached session, with an RSET first (Postfix's smtp_reuse.c checks a
+// cached session so). REQUIRES: cached_alive(session).
+void resume_delivery(const CachedSession& session, DeliveryJob job, NextDelivery next,
+                     SessionEnded ended, ParkSession park = {});
+// Whether the server still holds a cached session's connection open.
+bool cached_alive(const CachedSession& session);
+// Closes a cached session's connection without QUIT, as Postfix's scache closes the
+// descriptor when the idle time is up. No effect on a session no longer in the cache.
+void close_cached(const CachedSession& session);
 
 }  // namespace mailsim::mta

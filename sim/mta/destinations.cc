@@ -79,18 +79,98 @@ void Destinations::start_pending(const std::string& nexthop) {
 }
 
 void Destinations::run(const std::string& nexthop, Job job) {
-  ++destination(nexthop).sessions;
+  Destination& d = destination(nexthop);
+  ++d.sessions;
+  job.keep_session = select(d);
   NextDelivery next;
+  ParkSession park;
   if (limits_.connection_reuse) {
     next = [this, nexthop](Time connected, int transactions) {
       return reuse(nexthop, connected, transactions);
     };
   }
+  if (limits_.connection_reuse && limits_.connection_cache_time > Duration{}) {
+    park = [this, nexthop](const CachedSession& s, Time connected, int transactions) {
+      return this->park(nexthop, s, connected, transactions);
+    };
+  }
+  SessionEnded ended = [this, nexthop] { session_ended(nexthop); };
+  if (d.cache_load) {
+    if (std::optional<CachedSession> cached = take_cached(d)) {
+      return resume_delivery(*cached, with_feedback(nexthop, std::move(job)), std::move(next),
+                             std::move(ended), std::move(park));
+    }
+  }
   start_delivery(context_, with_feedback(nexthop, std::move(job)), std::move(next),
-                 [this, nexthop] {
-                   --destination(nexthop).sessions;
-                   start_pending(nexthop);
-                 });
+                 std::move(ended), std::move(park));
+}
+
+// Postfix's qmgr_entry_select(), for a delivery selected now and counted in d.sessions:
+// caching turns on (store and load) when a delivery to the destination ended within the
+// last second, whole seconds of event_time() (back to back); saving turns off again when
+// neither that holds nor another delivery runs; loading stays on. Returns whether this
+// delivery may keep its session (DEL_REQ_FLAG_CONN_STORE). Other styles: always, when they
+// reuse connections at all.
+bool Destinations::select(Destination& d) {
+  if (limits_.style != SenderStyle::kPostfix) return limits_.connection_reuse;
+  const auto whole_seconds = [](Time t) { return t.ns() / 1'000'000'000; };
+  const bool back_to_back =
+      d.last_done && whole_seconds(context_.sim.now()) <= whole_seconds(*d.last_done) + 1;
+  if (!d.cache_store) {
+    if (back_to_back) d.cache_store = d.cache_load = true;
+  } else if (!(d.sessions > 1 || back_to_back)) {
+    d.cache_store = false;
+  }
+  return limits_.connection_reuse && d.cache_store;
+}
+
+// A session is over or cached: a delivery to the destination just ended. When nothing
+// waits for it or runs to it, Postfix frees its in-core queue and with it the cache flags
+// (qmgr_entry_done -> qmgr_queue_done; a dead one stays).
+void Destinations::session_ended(const std::string& nexthop) {
+  Destination& d = destination(nexthop);
+  --d.sessions;
+  d.last_done = context_.sim.now();
+  if (d.sessions == 0 && d.pending.empty() && !d.dead) {
+    d.cache_store = d.cache_load = false;
+    d.last_done.reset();
+  }
+  start_pending(nexthop);
+}
+
+bool Destinations::reusable(Time connected, int transactions) const {
+  if (limits_.reuse_time_limit > Duration{} &&
+      context_.sim.now() - connected >= limits_.reuse_time_limit) {
+    return false;
+  }
+  return limits_.reuse_message_limit == 0 || transactions < limits_.reuse_message_limit;
+}
+
+// Postfix's smtp_save_session() into scache for smtp_connection_cache_time_limit; when the
+// time is up scache closes it. A session past its reuse limits is not saved (QUIT).
+bool Destinations::park(const std::string& nexthop, const CachedSession& session, Time connected,
+                        int transactions) {
+  Destination& d = destination(nexthop);
+  if (d.dead || !reusable(connected, transactions)) return false;
+  const EventId expiry =
+      context_.sim.schedule_in(limits_.connection_cache_time, [this, nexthop, session] {
+        auto& cached = destination(nexthop).cached;
+        std::erase_if(cached, [&](const auto& c) { return c.first == session; });
+        close_cached(session);
+      });
+  d.cached.emplace_back(session, expiry);
+  return true;
+}
+
+// The session cached longest ago that the server has not closed meanwhile.
+std::optional<CachedSession> Destinations::take_cached(Destination& d) {
+  while (!d.cached.empty()) {
+    auto [session, expiry] = std::move(d.cached.front());
+    d.cached.pop_front();
+    context_.sim.cancel(expiry);
+    if (cached_alive(session)) return session;
+  }
+  return std::nullopt;
 }
 
 DeliveryJob Destinations::with_feedback(const std::string& nexthop, Job job) {
@@ -99,7 +179,8 @@ DeliveryJob Destinations::with_feedback(const std::string& nexthop, Job job) {
             feedback(nexthop, result);
             done(result);
             start_pending(nexthop);  // the window may have grown
-          }};
+          },
+          job.keep_session};
 }
 
 // Postfix's on-demand cache: the session goes on with a delivery waiting for its next hop
@@ -107,16 +188,11 @@ DeliveryJob Destinations::with_feedback(const std::string& nexthop, Job job) {
 std::optional<DeliveryJob> Destinations::reuse(const std::string& nexthop, Time connected,
                                                int transactions) {
   Destination& d = destination(nexthop);
-  if (d.dead || d.pending.empty()) return std::nullopt;
-  if (limits_.reuse_time_limit > Duration{} &&
-      context_.sim.now() - connected >= limits_.reuse_time_limit) {
-    return std::nullopt;
-  }
-  if (limits_.reuse_message_limit > 0 && transactions >= limits_.reuse_message_limit) {
-    return std::nullopt;
-  }
+  if (d.dead || d.pending.empty() || !reusable(connected, transactions)) return std::nullopt;
   Job job = std::move(d.pending.front());
   d.pending.pop_front();
+  d.last_done = context_.sim.now();  // the session's delivery has just ended
+  job.keep_session = select(d);
   return with_feedback(nexthop, std::move(job));
 }
 

@@ -5,14 +5,18 @@
 // ConcurrencyWindow's feedback, and a dead destination defers every delivery to it
 // without connecting ("delivery temporarily suspended: REASON") until its backoff ends.
 // A session whose transaction is done carries the next delivery waiting for its next hop
-// when the style reuses connections (QueueLimits::connection_reuse).
+// when the style reuses connections (QueueLimits::connection_reuse). Postfix's sessions
+// do so only on demand, and wait idle in its connection cache for up to
+// connection_cache_time for a delivery to come (see select()).
 // Private to the mta layer; not thread-safe.
 #pragma once
 
 #include <cstddef>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mailsim/mta/queue_config.h"
@@ -51,6 +55,12 @@ class Destinations {
     ConcurrencyWindow window;
     int sessions = 0;
     std::deque<Job> pending;
+    // Postfix's on-demand connection cache, as its in-core queue keeps it: DEL_REQ_FLAG_CONN_STORE
+    // and _LOAD, and when a delivery to it last ended. Forgotten when nothing waits or runs.
+    bool cache_store = false;
+    bool cache_load = false;
+    std::optional<Time> last_done;
+    std::deque<std::pair<CachedSession, EventId>> cached;  // idle sessions, their expiry
     bool dead = false;
     DeliveryResult suspended;  // what a delivery to it gets while it is dead
   };
@@ -58,6 +68,12 @@ class Destinations {
   Destination& destination(const std::string& nexthop);
   void start_pending(const std::string& nexthop);
   void run(const std::string& nexthop, Job job);
+  bool select(Destination& d);
+  void session_ended(const std::string& nexthop);
+  bool park(const std::string& nexthop, const CachedSession& session, Time connected,
+            int transactions);
+  std::optional<CachedSession> take_cached(Destination& d);
+  bool reusable(Time connected, int transactions) const;
   DeliveryJob with_feedback(const std::string& nexthop, Job job);
   std::optional<DeliveryJob> reuse(const std::string& nexthop, Time connected, int transactions);
   void feedback(const std::string& nexthop, const DeliveryResult& result);

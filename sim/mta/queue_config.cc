@@ -39,6 +39,7 @@ QueueLimits queue_limits(const QueueConfig& config, const RetryConfig& law) {
   q.connection_reuse = config.connection_reuse.value_or(postfix || exim);
   q.reuse_time_limit = postfix ? Duration::seconds(300) : Duration{};
   q.reuse_message_limit = exim ? 500 : 0;
+  q.connection_cache_time = postfix ? Duration::seconds(2) : Duration{};
   q.capacity = config.capacity;
   return q;
 }

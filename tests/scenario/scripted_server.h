@@ -1,5 +1,6 @@
 // A stand-in SMTP server for tests of what a sending MTA does with replies no mailsim
-// server gives on its own: it sends `greeting` when a client connects, then answers each
+// server gives on its own: it sends `greeting` when a client connects (an empty one: it
+// accepts the connection and says nothing, a server that hangs), then answers each
 // command line with the next reply of `replies` (the last one repeats), and closes the
 // connection after any reply starting with "421" (RFC 5321 §3.8) or "221".
 #pragma once
@@ -34,7 +35,7 @@ inline void serve_script(mailsim::net::Network& network, mailsim::net::NodeId ho
         connection->close(Side::kServer);
       }
     };
-    say(greeting);
+    if (!greeting.empty()) say(greeting);
     return mailsim::net::ConnectionHandlers{
         [state, say, replies](std::string_view bytes) {
           state->buffer += bytes;

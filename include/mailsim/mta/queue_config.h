@@ -40,9 +40,13 @@ struct QueueLimits {
   // further one: Postfix's on-demand connection cache for up to
   // smtp_connection_reuse_time_limit 300 s after the connect; Exim's up to
   // connection_max_messages 500 messages per connection (reference §2). Zero: no bound.
+  // Postfix turns its cache on per destination on demand (back-to-back deliveries), and a
+  // session with nothing waiting stays cached idle for smtp_connection_cache_time_limit 2 s
+  // (reference §2), then is closed. Zero: no idle cache (the other styles).
   bool connection_reuse = true;
   Duration reuse_time_limit = Duration::seconds(300);
   int reuse_message_limit = 0;
+  Duration connection_cache_time = Duration::seconds(2);
   std::size_t capacity = 0;
 };
 

@@ -1,0 +1,80 @@
+// The object behind start_delivery() (delivery.h): one client SMTP session to a next hop's
+// hosts, the jobs it carries one after the other, and its time idle in a connection
+// cache. delivery.cc connects, drives the session and reports; delivery_reuse.cc hands the
+// session on to the next job or parks it. Private to the mta layer; not thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mta/delivery.h"
+
+namespace mailsim::mta {
+
+class Delivery : public std::enable_shared_from_this<Delivery> {
+ public:
+  Delivery(const DeliveryContext& context, DeliveryJob first, NextDelivery next, SessionEnded ended,
+           ParkSession park)
+      : ctx_(context),
+        request_(std::move(first.request)),
+        done_(std::move(first.done)),
+        keep_session_(first.keep_session),
+        next_(std::move(next)),
+        ended_(std::move(ended)),
+        park_(std::move(park)) {}
+
+  void try_host(std::size_t index);
+  void resume(DeliveryJob job, NextDelivery next, SessionEnded ended, ParkSession park);
+  bool alive() const { return parked_ && !finished_; }
+  void close_idle();
+
+ private:
+  void on_connect(std::size_t index, net::ConnectResult result);
+  void pump();
+  void take_transcript();
+  void hand_over();
+  void adopt(DeliveryJob job);
+  void park();
+  void finish_job(const smtp::ClientResult& r);
+  void new_attempt(net::NodeId node);
+  void skip_host(const std::string& reason);
+  void arm_timer();
+  void finish_session();
+  void lose_session(bool timed_out);
+  bool site_level(const smtp::ClientResult& r) const;
+  std::string said(const smtp::Reply& reply) const;
+  bool moves_on(const smtp::ClientResult& r) const;
+  void move_on(const smtp::ClientResult& r);
+  void report(AttemptOutcome outcome, const smtp::Reply& reply);
+  void complete(std::vector<AttemptRecipient> last);
+
+  DeliveryContext ctx_;
+  DeliveryRequest request_;
+  DeliveryDone done_;
+  bool keep_session_ = true;  // the job's DeliveryJob::keep_session
+  NextDelivery next_;
+  SessionEnded ended_;
+  ParkSession park_;
+  AttemptFinished attempt_;
+  std::size_t job_ = 0;  // the session's transaction for request_
+  Time connected_at_;
+  int transactions_ = 0;  // carried by this session
+  std::unique_ptr<smtp::ClientSession> session_;
+  std::shared_ptr<net::Connection> connection_;
+  std::string host_;  // the connected host's DNS name
+  net::NodeId connected_node_ = 0;
+  std::size_t index_ = 0;   // of the host tried now
+  int session_number_ = 0;  // handlers of an earlier host's session ignore what they get
+  smtp::ClientStage replied_at_ = smtp::ClientStage::kGreeting;  // before the last reply
+  std::vector<AttemptRecipient> decided_;                        // by earlier hosts, for good
+  std::string site_reason_;  // why the last host failed at the site level; "" once past EHLO
+  EventId timer_;
+  bool lost_ = false;
+  bool timed_out_ = false;  // how the session was lost
+  bool finished_ = false;
+  bool parked_ = false;  // idle in the cache: no job, no timer
+};
+
+}  // namespace mailsim::mta
