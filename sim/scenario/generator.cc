@@ -111,6 +111,18 @@ class Builder {
     }
   }
 
+  // Greylisting (mta-behaviour.md §5) where it is commonly run: the second provider's MX
+  // hosts, and about one small company in five, on its primary MX. Its own stream, drawn
+  // once per company after the tiers are built, so the tiers stay as they were.
+  void greylisting() {
+    RandomStream r = stream("greylisting");
+    for (Mta& m : net_.mtas) {
+      if (m.name.starts_with("p2-mx")) m.greylisting = "postgrey";
+      const bool company = m.name.starts_with("co") && !m.name.ends_with("-mx2");
+      if (company && r.uniform01() < 0.2) m.greylisting = "postgrey";
+    }
+  }
+
   void faults() {
     RandomStream r = stream("faults");
     const std::int64_t run_minutes = std::int64_t{o_.days} * 24 * 60;
@@ -206,6 +218,7 @@ Internet build(const GeneratorOptions& o) {
   const int providers = b.providers();
   const int university_domains = b.universities();
   b.companies(o.domains - providers - university_domains);
+  b.greylisting();
   b.faults();
   return net;
 }

@@ -21,6 +21,7 @@ struct Mta {
   int users = 0;             // mailboxes u1..u<users>
   std::string relay_domains;
   std::vector<std::pair<std::string, std::string>> transport;
+  std::string greylisting;  // a greylisting preset its SMTP server runs; empty: none
 };
 
 struct Domain {

@@ -30,6 +30,7 @@ void write_mta(std::ostream& out, const Mta& m) {
     }
     out << "}";
   }
+  if (!m.greylisting.empty()) out << ", receive: {greylisting: " << m.greylisting << "}";
   out << "}\n";
 }
 
@@ -66,8 +67,9 @@ void write_traffic(std::ostream& out, const GeneratorOptions& o, const Internet&
 
 std::string write_yaml(const GeneratorOptions& o, const Internet& net) {
   std::ostringstream out;
-  int universities = 0, companies = 0, providers = 0;
+  int universities = 0, companies = 0, providers = 0, greylisting = 0;
   for (const Mta& m : net.mtas) {
+    greylisting += m.greylisting.empty() ? 0 : 1;
     providers += m.name.ends_with("-mx1") && m.name.starts_with("p") ? 1 : 0;
     universities += m.name.starts_with("uni") && m.name.find('-') == std::string::npos ? 1 : 0;
     companies += m.name.starts_with("co") && !m.name.ends_with("-mx2") ? 1 : 0;
@@ -78,7 +80,9 @@ std::string write_yaml(const GeneratorOptions& o, const Internet& net) {
       << " university.yaml), " << companies << " small companies (some with a backup MX).\n# "
       << o.messages << " messages over " << o.days << (o.days == 1 ? " day" : " days")
       << " from one sender group per domain; " << net.faults.size() << " outages at the end.\n"
-      << "# Not generated yet: greylisting and other receive policies (issue 6), client kinds.\n"
+      << "# " << greylisting << " mail servers greylist (postgrey): the second provider's MX"
+      << " hosts and about\n# one small company in five.\n"
+      << "# Not generated yet: client kinds.\n"
       << "name: " << o.name << "\n"
       << "description: >\n  An internet-like network of " << net.domains.size()
       << " mail domains, generated with seed " << o.seed << ".\n"

@@ -61,6 +61,34 @@ TEST_CASE("a generated scenario has the domains and the message rate asked for")
   CHECK(!c.outages.empty());
 }
 
+TEST_CASE("a generated scenario greylists at the second provider and a fifth of the companies") {
+  const ScenarioFile f(generate_scenario(options(1000, 1'000'000, 7, 1)));
+  const auto c = load_scenario(f.path());
+  int companies = 0;
+  int company_greylists = 0;
+  for (const auto& m : c.mtas) {
+    const auto& g = m.mta.receive.greylist;
+    const std::string& name = m.mta.name;
+    if (name.starts_with("p")) {
+      // Both of p2's MX hosts run postgrey with its §5 values; p1's and p3's do not.
+      CHECK(g.enabled == name.starts_with("p2-"));
+      if (g.enabled) {
+        CHECK(g.preset == "postgrey");
+        CHECK(g.delay == Duration::seconds(300));
+      }
+    } else if (name.starts_with("co") && !name.ends_with("-mx2")) {
+      ++companies;
+      company_greylists += g.enabled ? 1 : 0;
+    } else {
+      CHECK_FALSE(g.enabled);  // universities and backup MX hosts do not greylist
+    }
+  }
+  // Each company greylists with probability 0.2: Binomial(655, 0.2), mean 131, sigma
+  // sqrt(655 * 0.2 * 0.8) = 10.2; within 4 sigma.
+  REQUIRE(companies == 655);
+  CHECK(std::abs(company_greylists - 131) <= 41);
+}
+
 TEST_CASE("the shipped isp-scale.yaml is what mailsim generate writes for it") {
   GeneratorOptions o = options(1000, 1'000'000, 7, 1);
   o.name = "isp-scale";
