@@ -28,7 +28,7 @@ int generate_command(const Args& args) {
       "domains", po::value(&g.domains)->default_value(g.domains), "mail domains, at least 20")(
       "messages", po::value(&g.messages)->default_value(g.messages),
       "messages over the whole run, at least 1")("days", po::value(&g.days)->default_value(g.days),
-                                                 "simulated days, 1 to 365")(
+                                                 "simulated days, 1 to 3650")(
       "seed", po::value(&g.seed)->default_value(g.seed),
       "seed of the generator's choices and of the scenario")(
       "name", po::value(&g.name)->default_value(g.name), "the scenario's name")(
@@ -49,8 +49,8 @@ int generate_command(const Args& args) {
     throw option_error("--messages", "--messages must be 1 to 10000000000",
                        "for example --messages 1000000");
   }
-  if (g.days < 1 || g.days > 365) {
-    throw option_error("--days", "--days must be 1 to 365", "for example --days 7");
+  if (g.days < 1 || g.days > 3650) {
+    throw option_error("--days", "--days must be 1 to 3650", "for example --days 7");
   }
   const bool plain = !g.name.empty() && g.name.find_first_not_of(
                                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

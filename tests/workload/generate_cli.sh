@@ -34,7 +34,7 @@ expect() {
 }
 expect 'generate needs an output file' --domains 50
 expect '--domains 5 is out of range' --domains 5 -o x.yaml
-expect '--days must be 1 to 365' --days 0 -o x.yaml
+expect '--days must be 1 to 3650' --days 0 -o x.yaml
 expect "'a b' cannot name a scenario" --name 'a b' -o x.yaml
 expect 'a\.yaml exists.*--force' -o a.yaml
 echo ok

@@ -16,7 +16,7 @@ mailsim_build_packages=(
 # engine benchmark a test cross-checks.
 mailsim_test_packages=(catch2 sqlite3 python3 diffutils python3-aiosmtpd swaks graphviz
   python3-pandas python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel
-  python3-yaml python3-simpy)
+  python3-yaml python3-simpy time)
 # The peers the benchmarks compare against (optional for everything else).
 mailsim_bench_packages=(libns3-dev libsimgrid-dev python3-simpy)
 
