@@ -39,7 +39,7 @@ expect_bad "not a mailsim results database" hop-delay "$work/other.db" -o "$work
 expect_bad "record with --record attempts or full" \
   timeline "$work/summary.db" -o "$work/out.png"
 expect_bad "attempt is empty" retry-timeline "$work/full.db" "$work/summary.db" -o "$work/out.png"
-expect_bad "no message 99" timeline "$work/full.db" --message 99 -o "$work/out.png"
+expect_bad "no message 9999" timeline "$work/full.db" --message 9999 -o "$work/out.png"  # it has 317
 expect_bad "must end in .png or .svg" latency-cdf "$work/full.db" -o "$work/out.txt"
 expect_bad "draws one database" timeline "$work/full.db" "$work/full.db" -o "$work/out.png"
 expect_bad "--label" latency-cdf "$work/full.db" --label a --label b -o "$work/out.png"

@@ -19,10 +19,16 @@ TEST_CASE("the university scenario loads with its hosts, MTAs, traffic and fault
   REQUIRE(c.mtas.size() == 4);
   CHECK(c.mtas[1].mta.transport.at(".college.example.edu") == "mail.college.example.edu");
   CHECK(std::holds_alternative<mailsim::mta::PostfixRetry>(c.mtas[2].mta.retry));
+  CHECK(c.links[2].bandwidth.bps() == 2'000'000);  // the slow department link
+  CHECK(c.links[2].latency == Duration::milliseconds(15));
   CHECK(c.messages.size() == 1);
   CHECK(c.messages[0].size_bytes == 25 * 1024);
+  REQUIRE(c.groups.size() == 1);
+  CHECK(c.groups[0].rate_per_second * 86'400 == Approx(300));
+  CHECK(c.groups[0].recipients.population.size() == 1 + 20 + 2 + 60);
   REQUIRE(c.outages.size() == 1);
-  CHECK(c.outages[0].duration == Duration::hours(2));
+  CHECK(c.outages[0].target == "department");
+  CHECK(c.outages[0].duration == Duration::hours(3));
   CHECK(c.epoch_unix_seconds == 1793610000);  // 2026-11-02T09:00:00Z
 }
 

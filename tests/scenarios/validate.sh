@@ -8,15 +8,15 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 failures=0
 # The university: 4 hosts, 3 links, 4 MTAs; domains example.edu, college.example.edu and
-# cs.college.example.edu (3, each with one MX record); one message; the department down
-# for the first 2 h.
+# cs.college.example.edu (3, each with one MX record); one message and a group of
+# 300 a day; the department down for the first 3 h.
 "$mailsim" validate "$scenarios/university.yaml" >out.txt 2>err.txt || failures=$((failures + 1))
 cat >want.txt <<WANT
 $scenarios/university.yaml: scenario 'university' is valid
   network  4 hosts (0 routers), 3 links
   mail     4 MTAs, 3 domains, 3 MX records
-  traffic  1 message to 1 recipient
-  faults   1 fault: 1 outage window, 2h down in all
+  traffic  1 message to 1 recipient, and 1 sender group expecting about 300 messages in 1d
+  faults   1 fault: 1 outage window, 3h down in all
   run      seed 1, duration 1d
 WANT
 if ! diff -u want.txt out.txt; then failures=$((failures + 1)); fi
