@@ -20,17 +20,19 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
         client_(host_address(connection_->node(net::Side::kClient))),
         session_(std::move(config), *this) {}
 
-  // A refused connection gets its reply instead of the greeting, and is closed.
+  // A refused connection gets its reply instead of the greeting: a 421 closes it, any other
+  // code (554) waits for the client's QUIT (RFC 5321 §3.1). Only an admitted connection
+  // counts for its client.
   void open() {
-    if (std::optional<smtp::Reply> refusal = side_.admit(client_)) {
-      connection_->send(net::Side::kServer, refusal->wire());
-      closed_ = true;
-      connection_->close(net::Side::kServer);
-      return release();
+    std::optional<smtp::Reply> refusal = side_.admit(client_);
+    admitted_ = !refusal;
+    if (refusal) {
+      session_.open_refused(*refusal);
+    } else {
+      session_.open();
     }
-    admitted_ = true;
-    session_.open();
     flush();
+    if (closed_) release();
   }
   void on_data(std::string_view bytes) {
     session_.receive(bytes);

@@ -42,6 +42,11 @@ ServerSession::ServerSession(ServerConfig config, ServerPolicy& policy)
 
 void ServerSession::open() { send(220, "", config_.hostname + " ESMTP " + config_.software); }
 
+void ServerSession::open_refused(const Reply& greeting) {
+  refused_ = true;
+  send(greeting);
+}
+
 void ServerSession::receive(std::string_view bytes) {
   if (closed_) return;
   if (awaiting_decision()) return hold(bytes);
@@ -122,6 +127,7 @@ void ServerSession::process_command(const LineView& line) {
       {"AUTH", &ServerSession::auth},
   };
   if (command.verb.empty()) return send(500, "5.5.2", "Error: bad syntax");
+  if (refused_ && command.verb != "QUIT") return send(503, "5.5.1", "Bad sequence of commands");
   for (const auto& [verb, handler] : kHandlers) {
     if (verb == command.verb) return (this->*handler)(command.argument);
   }

@@ -102,3 +102,18 @@ TEST_CASE("a degraded window is told to observers as a service change of its kin
   CHECK(changes[1].up);
   CHECK(changes[1].at == Time::zero() + Duration::hours(2));
 }
+
+TEST_CASE("a 554 greeting is followed by the client's QUIT, which the server answers") {
+  // RFC 5321 §3.1: a server that greets with 554 waits for QUIT before closing. The
+  // sender's session reads the 554, says QUIT and gets 221: the transcript holds all three.
+  const RecordedRun r = record_run(
+      a_to_b("postfix", "{}", kToBob, degraded("connect", "554 5.3.2 No SMTP service here", "10m")),
+      kDay);
+  REQUIRE_FALSE(r.attempts.empty());
+  std::vector<std::string> lines;
+  for (const auto& e : r.attempts[0].transcript)
+    lines.push_back(std::string(1, e.direction) + " " + e.line);
+  CHECK(lines ==
+        std::vector<std::string>{"S 554 5.3.2 No SMTP service here", "C QUIT", "S 221 2.0.0 Bye"});
+  CHECK(r.attempts[0].recipients.at(0).code == 554);
+}

@@ -171,6 +171,29 @@ TEST_CASE("the greeting names the host and the software") {
   CHECK(server.take_output() == "220 mx.dest.example ESMTP mailsim\r\n");
 }
 
+TEST_CASE("a 554 greeting serves only QUIT; every other command gets 503 (RFC 5321 3.1)") {
+  FakePolicy policy;
+  ServerSession server(test_config(), policy);
+  server.open_refused(make_reply(554, "5.3.2", "mx.dest.example No SMTP service here"));
+  CHECK_FALSE(server.closed());
+  server.receive("EHLO client.example\r\nMAIL FROM:<a@b.example>\r\nNOOP\r\n");
+  CHECK_FALSE(server.closed());
+  server.receive("QUIT\r\n");
+  CHECK(server.closed());
+  CHECK(reply_codes(server.take_output()) ==
+        Codes{"554 5.3.2", "503 5.5.1", "503 5.5.1", "503 5.5.1", "221 2.0.0"});
+  CHECK(policy.sessions.empty());  // MAIL never reached the policy
+}
+
+TEST_CASE("a 421 greeting closes the session at once") {
+  FakePolicy policy;
+  ServerSession server(test_config(), policy);
+  server.open_refused(make_reply(421, "4.3.2", "System not accepting network messages"));
+  CHECK(server.closed());
+  server.receive("QUIT\r\n");
+  CHECK(server.take_output() == "421 4.3.2 System not accepting network messages\r\n");
+}
+
 TEST_CASE("EHLO lists the extensions under the host name, HELO answers with the name only") {
   FakePolicy policy;
   ServerSession server(test_config(), policy);

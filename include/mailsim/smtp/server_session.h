@@ -85,6 +85,10 @@ class ServerSession {
   ServerSession(ServerConfig config, ServerPolicy& policy);
 
   void open();  // emits the 220 greeting; call once, before receive()
+  // Instead of open(): greets with `greeting`, a 4xx or 5xx refusal (RFC 5321 §3.1). A 421
+  // closes the session at once; any other code (554 "no SMTP service here") keeps it open
+  // until the client's QUIT (221), answering every other command 503 5.5.1.
+  void open_refused(const Reply& greeting);
   // Any split of the byte stream works; complete lines are processed in order, so
   // pipelined commands get their replies in order. Ignored once closed().
   void receive(std::string_view bytes);
@@ -173,6 +177,7 @@ class ServerSession {
   bool held_overflow_ = false;     // more than kMaxHeldInput came
   int errors_ = 0;
   bool closed_ = false;
+  bool refused_ = false;  // greeted with a refusal: only QUIT is served
 };
 
 }  // namespace mailsim::smtp
