@@ -15,6 +15,8 @@ const char* to_string(OutageKind kind) {
       return "mta_down";
     case OutageKind::kDnsDown:
       return "dns_down";
+    case OutageKind::kDegradedReply:
+      return "degraded_reply";
   }
   return "?";
 }

@@ -311,6 +311,10 @@ void Mta::set_service_up(bool up) {
   impl_->ctx.events.service_changed({impl_->config.name, up, impl_->ctx.sim.now()});
 }
 
+void Mta::set_degraded_reply(std::size_t index, bool in_force) {
+  impl_->receive_side.set_degraded(index, in_force);
+}
+
 void Mta::submit(const smtp::Envelope& envelope, smtp::SharedMessage message) {
   const MessageNumber msg = impl_->ctx.catalog.add(
       {0, message_id_of(message->header()), envelope.mail_from, envelope.rcpt_to, message->size(),

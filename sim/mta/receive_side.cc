@@ -14,17 +14,15 @@ ReceiveSide::ReceiveSide(Simulator& sim, net::Network& network, MailEvents& even
       events_(events),
       config_(config),
       policy_(policy),
-      greylist_(config.receive.greylist) {
-  for (const DegradedReply& d : config_.receive.degraded) {
-    sim_.schedule_at(d.start, [this] { degraded_window(true); });
-    sim_.schedule_at(d.start + d.duration, [this] { degraded_window(false); });
-  }
-}
+      greylist_(config.receive.greylist),
+      degraded_on_(config.receive.degraded.size()) {}
 
-void ReceiveSide::degraded_window(bool start) {
-  degraded_in_force_ += start ? 1 : -1;
-  if (degraded_in_force_ != (start ? 1 : 0)) return;
-  events_.service_changed({config_.name, !start, sim_.now(), "degraded_reply"});
+void ReceiveSide::set_degraded(std::size_t index, bool in_force) {
+  if (degraded_on_.at(index) == in_force) return;
+  degraded_on_[index] = in_force;
+  degraded_in_force_ += in_force ? 1 : -1;
+  if (degraded_in_force_ != (in_force ? 1 : 0)) return;
+  events_.service_changed({config_.name, !in_force, sim_.now(), "degraded_reply"});
 }
 
 void ReceiveSide::listen() {
@@ -75,9 +73,10 @@ void ReceiveSide::release(std::uint32_t client) {
 }
 
 std::optional<smtp::Reply> ReceiveSide::degraded(SmtpStage stage) const {
-  const Time now = sim_.now();
-  for (const DegradedReply& d : config_.receive.degraded) {
-    if (d.stage == stage && d.start <= now && now < d.start + d.duration) return d.reply;
+  if (degraded_in_force_ == 0) return std::nullopt;
+  for (std::size_t i = 0; i < degraded_on_.size(); ++i) {
+    const DegradedReply& d = config_.receive.degraded[i];
+    if (degraded_on_[i] && d.stage == stage) return d.reply;
   }
   return std::nullopt;
 }

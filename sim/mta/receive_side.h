@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "mailsim/core/simulator.h"
 #include "mailsim/mta/config.h"
@@ -23,8 +24,6 @@ inline constexpr int kSubmissionPort = 587;
 
 class ReceiveSide {
  public:
-  // Schedules the degraded replies' windows on `sim`; each one's start and end is told to
-  // `events` as a ServiceChange of kind "degraded_reply" (overlapping ones as one).
   ReceiveSide(Simulator& sim, net::Network& network, MailEvents& events, const MtaConfig& config,
               const ReceiverPolicy& policy);
   ReceiveSide(const ReceiveSide&) = delete;
@@ -40,6 +39,10 @@ class ReceiveSide {
   void release(std::uint32_t client);
   // The reply a degraded-reply fault puts in place of the server's own now, if any.
   std::optional<smtp::Reply> degraded(SmtpStage stage) const;
+  // Degraded reply `index` of config.receive.degraded comes into force or ends. The MTA's
+  // degraded time (any of them in force) starts and ends are told to `events` as a
+  // ServiceChange of kind "degraded_reply" (overlapping ones as one).
+  void set_degraded(std::size_t index, bool in_force);
   // After the recipient checks accepted RCPT from an unauthenticated client: nullopt, or
   // the greylisting reply.
   std::optional<smtp::Reply> greylist(std::uint32_t client, std::string_view sender,
@@ -52,7 +55,6 @@ class ReceiveSide {
 
  private:
   void serve_on(int port);
-  void degraded_window(bool start);
 
   Simulator& sim_;
   net::Network& network_;
@@ -61,7 +63,8 @@ class ReceiveSide {
   const ReceiverPolicy& policy_;
   Greylist greylist_;
   std::map<std::uint32_t, int> connections_;  // client address -> connections open now
-  int degraded_in_force_ = 0;
+  std::vector<bool> degraded_on_;             // by index of config.receive.degraded
+  int degraded_in_force_ = 0;                 // how many of them
 };
 
 }  // namespace mailsim::mta

@@ -179,14 +179,6 @@ ScenarioSummary summarize(const ScenarioConfig& c) {
       s.down_time += w.end - w.start;
     }
   }
-  for (const MtaEntry& e : c.mtas) {  // degraded replies: faults their MTAs keep
-    for (const mta::DegradedReply& d : e.mta.receive.degraded) {
-      ++s.faults;
-      if (d.start >= end) continue;
-      ++s.outage_windows;
-      s.down_time += std::min(d.start + d.duration, end) - d.start;
-    }
-  }
   return s;
 }
 

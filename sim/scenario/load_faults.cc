@@ -62,12 +62,14 @@ void read_faults(const Yaml& list, ScenarioConfig& c) {
   list.expect_sequence();
   for (std::size_t i = 0; i < list.size(); ++i) {
     const Yaml f = list.at(i).expect_map();
-    if (f.has("type") && f["type"].as_string() == "degraded_reply") {
-      read_degraded_reply(f, c);
-      continue;
+    const bool degraded = f.has("type") && f["type"].as_string() == "degraded_reply";
+    if (degraded) {
+      f.allow_only({"type", "target", "command", "reply", "start", "duration", "every", "count",
+                    "mtbf", "mttr"});
+    } else {
+      f.allow_only(
+          {"type", "target", "between", "start", "duration", "every", "count", "mtbf", "mttr"});
     }
-    f.allow_only(
-        {"type", "target", "between", "start", "duration", "every", "count", "mtbf", "mttr"});
     if (!f.has("type")) {
       f.fail("a fault needs a type",
              "for example: {type: host_down, target: department, start: 0s, duration: 2h}");
@@ -82,10 +84,15 @@ void read_faults(const Yaml& list, ScenarioConfig& c) {
       o.kind = faults::OutageKind::kLinkDown;
     else if (type == "dns_down")
       o.kind = faults::OutageKind::kDnsDown;
+    else if (degraded)
+      o.kind = faults::OutageKind::kDegradedReply;
     else
       f["type"].fail("unknown fault type '" + type + "'",
                      "use host_down, mta_down, link_down, dns_down or degraded_reply");
-    if (o.kind == faults::OutageKind::kDnsDown) {
+    if (o.kind == faults::OutageKind::kDegradedReply) {
+      o.degraded_reply = read_degraded_reply(f, c);
+      o.target = f["target"].as_string();
+    } else if (o.kind == faults::OutageKind::kDnsDown) {
       if (f.has("target") || f.has("between")) {
         f.fail("a dns_down fault stops the one resolver every MTA uses; it takes no target",
                "write {type: dns_down, start: 1h, duration: 30m}");

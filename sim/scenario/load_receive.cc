@@ -117,9 +117,8 @@ void read_receive(const Yaml& y, mta::MtaConfig& cfg) {
   if (m.has("open_relay")) r.open_relay = m["open_relay"].as_bool();
 }
 
-void read_degraded_reply(const Yaml& f, ScenarioConfig& c) {
-  f.allow_only({"type", "target", "command", "reply", "start", "duration"});
-  for (const char* key : {"target", "command", "reply", "start", "duration"}) {
+std::size_t read_degraded_reply(const Yaml& f, ScenarioConfig& c) {
+  for (const char* key : {"target", "command", "reply"}) {
     if (!f.has(key)) {
       f.fail(std::string("a degraded_reply fault needs ") + key,
              "for example: {type: degraded_reply, target: college, command: rcpt, reply: \"451 "
@@ -136,9 +135,8 @@ void read_degraded_reply(const Yaml& f, ScenarioConfig& c) {
       std::find(mta::kSmtpStages.begin(), mta::kSmtpStages.end(), command) -
       mta::kSmtpStages.begin());
   d.reply = read_reply(f["reply"]);
-  d.start = Time::zero() + f["start"].as_duration();
-  d.duration = f["duration"].as_duration();
   entry->mta.receive.degraded.push_back(std::move(d));
+  return entry->mta.receive.degraded.size() - 1;
 }
 
 }  // namespace mailsim::scenario

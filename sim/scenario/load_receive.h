@@ -13,8 +13,9 @@ namespace mailsim::scenario {
 // needs cfg.auth_users, read before. Throws InputError at the offending key.
 void read_receive(const Yaml& y, mta::MtaConfig& cfg);
 
-// `f`: one fault of type degraded_reply, {type, target, command, reply, start, duration};
-// its target is one of c.mtas.
-void read_degraded_reply(const Yaml& f, ScenarioConfig& c);
+// `f`: one fault of type degraded_reply: its target (one of c.mtas), command and reply,
+// appended to the target's receive.degraded; returns its index there. The fault's windows
+// (start, duration, every, ...) are read with the other faults'.
+std::size_t read_degraded_reply(const Yaml& f, ScenarioConfig& c);
 
 }  // namespace mailsim::scenario

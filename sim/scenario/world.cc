@@ -44,6 +44,10 @@ mta::Mta* World::find_mta(std::string_view name) const {
 }
 
 void World::apply_outage(const faults::Outage& o, bool down) {
+  // Each degraded reply is its own: two on one MTA may be in force at once.
+  if (o.kind == faults::OutageKind::kDegradedReply) {
+    return find_mta(o.target)->set_degraded_reply(o.degraded_reply, down);
+  }
   // Overlapping outages of one target: it is down from the first start to the last end.
   const std::string key = std::string(faults::to_string(o.kind)) + ":" + o.target;
   int& in_force = outages_in_force_[key];
@@ -71,6 +75,8 @@ void World::apply_outage(const faults::Outage& o, bool down) {
     case faults::OutageKind::kDnsDown:
       resolver_->set_available(!down, sim_.now());
       break;
+    case faults::OutageKind::kDegradedReply:
+      break;  // above
   }
 }
 

@@ -3,6 +3,7 @@
 // through with its first retry after the window. Postfix sender: attempts at 0, 300, 600,
 // 1200, 2400, 4800 s (each gap the message's age, at least 300 s, taken by the next 300 s
 // scan); the latency is that retry's time plus the plain delivery time L0.
+#include "mailsim/core/random.h"
 #include "mailsim/mta/events.h"
 #include "scenario/receive_world.h"
 #include "support/catch.h"
@@ -19,6 +20,18 @@ std::string degraded(const std::string& command, const std::string& reply,
                      const std::string& duration) {
   return "faults:\n  - {type: degraded_reply, target: b, command: " + command + ", reply: \"" +
          reply + "\", start: 0s, duration: " + duration + "}\n";
+}
+
+// b's degraded times as a world with `yaml` tells them: (seconds, up) at each change.
+std::vector<std::pair<double, bool>> degraded_changes(const std::string& yaml, Duration until) {
+  const ScenarioFile f(yaml);
+  mailsim::scenario::World world(mailsim::scenario::load_scenario(f.path()));
+  std::vector<std::pair<double, bool>> out;
+  world.events().service_changed.connect([&](const ServiceChange& c) {
+    if (c.mta == "b" && c.kind == "degraded_reply") out.emplace_back(c.at.seconds(), c.up);
+  });
+  world.run(Time::zero() + until);
+  return out;
 }
 
 Duration plain_delivery() {
@@ -116,4 +129,52 @@ TEST_CASE("a 554 greeting is followed by the client's QUIT, which the server ans
   CHECK(lines ==
         std::vector<std::string>{"S 554 5.3.2 No SMTP service here", "C QUIT", "S 221 2.0.0 Bye"});
   CHECK(r.attempts[0].recipients.at(0).code == 554);
+}
+
+TEST_CASE("a repeating degraded reply is in force over each of its windows") {
+  // RCPT gets 451 over [0, 10 min) and [1 h, 1 h 10 min) (every 1h, count 2). bob's message
+  // at 0 s: tried at 0 and 300 s in the first window, at 600 s after it: sent. carol's at
+  // 1 h: tried at 3600 s in the second window (451), due its age (300 s) later, at the
+  // 3900 s scan (451 again), then at 4200 s, after the window: sent.
+  const std::string faults =
+      "faults:\n  - {type: degraded_reply, target: b, command: rcpt, reply: \"451 4.3.0 "
+      "Temporary lookup failure\", start: 0s, duration: 10m, every: 1h, count: 2}\n";
+  const std::string messages =
+      "[{at: 0s, origin: a, from: x@a.example, to: bob@b.example, size: 4KiB},"
+      " {at: 1h, origin: a, from: x@a.example, to: carol@b.example, size: 4KiB}]";
+  const RecordedRun r = record_run(a_to_b("postfix", "{}", messages, faults), kDay);
+  CHECK(attempt_starts(r) == std::vector<double>{0, 300, 600, 3600, 3900, 4200});
+  std::vector<AttemptOutcome> outcomes;
+  for (const AttemptFinished& a : r.attempts) outcomes.push_back(a.outcome);
+  CHECK(outcomes == std::vector<AttemptOutcome>{AttemptOutcome::kDeferred,
+                                                AttemptOutcome::kDeferred, AttemptOutcome::kSent,
+                                                AttemptOutcome::kDeferred,
+                                                AttemptOutcome::kDeferred, AttemptOutcome::kSent});
+  CHECK(degraded_changes(a_to_b("postfix", "{}", messages, faults), kDay) ==
+        std::vector<std::pair<double, bool>>{{0, false}, {600, true}, {3600, false}, {4200, true}});
+}
+
+TEST_CASE("a random degraded reply draws its windows from the stream fault:degraded_reply:b") {
+  // The recipe of every random fault: from start, up for exponential(mtbf), then down for
+  // exponential(mttr), and so on, drawn in that order from the fault's own stream of
+  // (seed, run 0). Worked out here with the stream itself, for 20 days.
+  const std::string yaml = a_to_b("postfix", "{}", kToBob,
+                                  "faults:\n  - {type: degraded_reply, target: b, command: mail, "
+                                  "reply: \"451 4.3.0 x\", mtbf: 1d, mttr: 2h}\n");
+  const ScenarioFile f(yaml);
+  const std::uint64_t seed = mailsim::scenario::load_scenario(f.path()).seed;
+  mailsim::RandomStream rng(seed, 0, "fault:degraded_reply:b");
+  std::vector<std::pair<double, bool>> expected;
+  Time t = Time::zero();
+  const Time end = Time::zero() + Duration::days(20);
+  while (true) {
+    t = t + rng.exponential(Duration::days(1));
+    if (t > end) break;
+    expected.emplace_back(t.seconds(), false);
+    t = t + rng.exponential(Duration::hours(2));
+    if (t > end) break;
+    expected.emplace_back(t.seconds(), true);
+  }
+  REQUIRE(expected.size() >= 6);  // 20 days at a mean cycle of 26 h: about 18 windows
+  CHECK(degraded_changes(yaml, Duration::days(20)) == expected);
 }

@@ -88,16 +88,49 @@ TEST_CASE("bad receive settings name their line and key") {
   CHECK(load_error(one_mta("{submission: true}", ", auth_users: {alice: secret}")).empty());
 }
 
-TEST_CASE("a degraded_reply fault lands in its MTA's receive configuration") {
-  const auto r =
-      receive_of(one_mta("{}") +
-                 "faults:\n  - {type: degraded_reply, target: a, command: rcpt, reply: \"451 4.3.0 "
-                 "Temporary lookup failure\", start: 1h, duration: 2h}\n");
-  REQUIRE(r.degraded.size() == 1);
+TEST_CASE("a degraded_reply fault: its reply in the MTA's configuration, its windows a fault") {
+  const ScenarioFile f(one_mta("{}") +
+                       "faults:\n  - {type: degraded_reply, target: a, command: rcpt, reply: \"451 "
+                       "4.3.0 Temporary lookup failure\", start: 1h, duration: 2h}\n"
+                       "  - {type: degraded_reply, target: a, command: mail, reply: \"421 4.3.2 "
+                       "Busy\", start: 1h, duration: 10m, every: 1d, count: 3}\n");
+  const auto c = load_scenario(f.path());
+  const auto& r = c.mtas[0].mta.receive;
+  REQUIRE(r.degraded.size() == 2);
   CHECK(r.degraded[0].stage == mailsim::mta::SmtpStage::kRcpt);
   CHECK(r.degraded[0].reply.wire() == "451 4.3.0 Temporary lookup failure\r\n");
-  CHECK(r.degraded[0].start.since_start() == Duration::hours(1));
-  CHECK(r.degraded[0].duration == Duration::hours(2));
+  CHECK(r.degraded[1].stage == mailsim::mta::SmtpStage::kMail);
+  REQUIRE(c.outages.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(c.outages[i].kind == mailsim::faults::OutageKind::kDegradedReply);
+    CHECK(c.outages[i].target == "a");
+    CHECK(c.outages[i].degraded_reply == i);
+    CHECK(c.outages[i].start.since_start() == Duration::hours(1));
+  }
+  CHECK(c.outages[0].duration == Duration::hours(2));
+  CHECK(c.outages[0].count == 1);
+  CHECK(c.outages[1].duration == Duration::minutes(10));
+  CHECK(c.outages[1].every == Duration::days(1));
+  CHECK(c.outages[1].count == 3);
+}
+
+TEST_CASE("a degraded_reply fault may be random, and takes the other faults' timing checks") {
+  const std::string head = one_mta("{}") +
+                           "faults:\n  - {type: degraded_reply, target: a, command: rcpt, "
+                           "reply: \"451 4.3.0 x\", ";
+  const ScenarioFile f(head + "mtbf: 2d, mttr: 1h}\n");
+  const auto c = load_scenario(f.path());
+  REQUIRE(c.outages.size() == 1);
+  CHECK(c.outages[0].mtbf == Duration::days(2));
+  CHECK(c.outages[0].mttr == Duration::hours(1));
+  CHECK(c.outages[0].count == mailsim::faults::kUntilEnd);
+  CHECK(load_error(head + "mtbf: 2d}\n") == "6 faults[0]: a random fault needs both mtbf and mttr");
+  CHECK(load_error(head + "start: 0s, duration: 2h, every: 1h}\n") ==
+        "6 faults[0].duration: a repeating fault's duration 2h must be shorter than its period 1h");
+  CHECK(load_error(head + "start: 0s}\n") ==
+        "6 faults[0]: a fault needs start and duration (or mtbf and mttr)");
+  CHECK(load_error(head + "start: 0s, duration: 1h, between: [a, a]}\n")
+            .starts_with("6 faults[0].between: unknown key 'between'"));
 }
 
 TEST_CASE("a bad degraded_reply fault names its line and key") {

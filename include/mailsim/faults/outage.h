@@ -1,9 +1,9 @@
 // Things going wrong over time: a host down, a link cut, an MTA's service stopped, the DNS
-// resolver failing. A fault is down over windows: once (a start and a duration), repeating
-// (every period, a number of times or until the end of the run), or at random (up and down
-// times drawn from exponential distributions with means MTBF and MTTR, from the fault's own
-// named random stream). The faults layer only schedules the changes; the world says what
-// "down" means for each target.
+// resolver failing, an MTA answering a command with a degraded reply. A fault is down over windows:
+// once (a start and a duration), repeating (every period, a number of times or until the end of the
+// run), or at random (up and down times drawn from exponential distributions with means MTBF and
+// MTTR, from the fault's own named random stream). The faults layer only schedules the changes; the
+// world says what "down" means for each target.
 #pragma once
 
 #include <functional>
@@ -16,7 +16,7 @@
 
 namespace mailsim::faults {
 
-enum class OutageKind { kHostDown, kLinkDown, kMtaDown, kDnsDown };
+enum class OutageKind { kHostDown, kLinkDown, kMtaDown, kDnsDown, kDegradedReply };
 
 inline constexpr int kUntilEnd = 0;  // Outage::count: no limit but the end of the run
 
@@ -29,9 +29,13 @@ struct Outage {
   int count = 1;       // windows in all, or kUntilEnd
   Duration mtbf;       // > 0: random: mean up time before each failure
   Duration mttr;       // random: mean down time of each failure
+  // kDegradedReply: which of the target MTA's degraded replies (MtaConfig::receive.degraded)
+  // is in force during the windows.
+  std::size_t degraded_reply = 0;
 };
 
-const char* to_string(OutageKind kind);  // "host_down", "link_down", "mta_down", "dns_down"
+// "host_down", "link_down", "mta_down", "dns_down", "degraded_reply"
+const char* to_string(OutageKind kind);
 
 struct Window {
   Time start;

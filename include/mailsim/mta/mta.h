@@ -53,6 +53,8 @@ class Mta {
   void start();
   // The mail service going down (connections refused, nothing delivered, queue kept) or up.
   void set_service_up(bool up);
+  // Degraded reply `index` of config().receive.degraded comes into force or ends.
+  void set_degraded_reply(std::size_t index, bool in_force);
 
   // A message from a local user (the workload), queued as if received: the MTA keeps
   // the shared message, which may have a synthetic body. Its header has a Message-ID.

@@ -50,13 +50,12 @@ std::optional<GreylistConfig> greylist_preset(std::string_view name);
 // The SMTP stages a degraded reply can replace.
 enum class SmtpStage { kConnect, kEhlo, kMail, kRcpt, kData, kEndOfData };
 
-// A fault: from `start` for `duration` the server answers `stage` with `reply` instead of
-// deciding (a 421 closes the connection).
+// A fault: while it is in force (Mta::set_degraded_reply, over the windows of a
+// degraded_reply outage) the server answers `stage` with `reply` instead of deciding (a 421
+// closes the connection).
 struct DegradedReply {
   SmtpStage stage = SmtpStage::kRcpt;
   smtp::Reply reply;
-  Time start;
-  Duration duration;
 };
 
 struct ReceiveConfig {
