@@ -318,7 +318,7 @@ void Mta::set_degraded_reply(std::size_t index, bool in_force) {
 void Mta::submit(const smtp::Envelope& envelope, smtp::SharedMessage message) {
   const MessageNumber msg = impl_->ctx.catalog.add(
       {0, message_id_of(message->header()), envelope.mail_from, envelope.rcpt_to, message->size(),
-       impl_->config.name, impl_->ctx.sim.now(), MessageKind::kUser},
+       impl_->config.name, impl_->ctx.sim.now(), MessageKind::kUser, 0, "local"},
       impl_->ctx.events);
   impl_->enqueue(impl_->next_queue_id(), msg, envelope, std::move(message), "");
 }

@@ -133,7 +133,7 @@ class Recorder::Impl {
   void on_created(const mta::MessageCreated& e) {
     tally_.on_created(e);
     pending_.messages.push_back({e.msg, e.message_id, e.sender, e.size_bytes, e.origin,
-                                 e.at.seconds(), mta::to_string(e.kind), e.about});
+                                 e.at.seconds(), mta::to_string(e.kind), e.about, e.client_kind});
     added(1);
   }
 

@@ -35,6 +35,7 @@ struct MessageRow {
   double created_s = 0;
   std::string kind;
   mta::MessageNumber about = 0;  // the message a bounce or warning reports on; else 0
+  std::string client_kind;       // empty -> NULL
 };
 
 struct RecipientRow {

@@ -10,11 +10,11 @@
 -- from any other file; user_version is the schema's version, raised when it changes
 -- (2: node.retry_policy; 3: message.about_msg_id; 4: run_id in every per-run table,
 -- run.point, run.replication, run.parameters and the run_parameter view; a new per-run
--- table starts with run_id too, so that sweeps merge it). record_level says which tables
+-- table starts with run_id too, so that sweeps merge it; 5: message.client_kind). record_level says which tables
 -- were written: summary (run, node, link, message, recipient), attempts (and attempt,
 -- attempt_recipient, hop, delivery, outage, queue_sample) or full (and transcript).
 PRAGMA application_id = 1835100524;
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 
 -- One row per run. seed is the scenario's seed; replication is the run number that, with
 -- it, selects the random streams (0 for mailsim run). A sweep's runs also have point, the
@@ -63,6 +63,10 @@ CREATE TABLE link (
 
 -- kind: user, bounce, warning. msg_id is the run's own message number, from 1. A bounce
 -- or warning names the message it reports on in about_msg_id (NULL for user mail).
+-- client_kind says how a user message was submitted: local (handed to origin's queue on
+-- its host, no network hop; also traffic that names only an origin), desktop or webmail
+-- (an SMTP session with AUTH to origin's port 587, the message's first attempt and hop);
+-- NULL for bounces, warnings and mail from a real client outside the simulation.
 CREATE TABLE message (
   run_id INTEGER NOT NULL REFERENCES run,
   msg_id INTEGER NOT NULL,
@@ -73,6 +77,7 @@ CREATE TABLE message (
   created_s REAL NOT NULL,
   kind TEXT NOT NULL,
   about_msg_id INTEGER,
+  client_kind TEXT,
   PRIMARY KEY (run_id, msg_id)
 );
 CREATE INDEX message_by_message_id ON message (run_id, message_id);
@@ -131,6 +136,9 @@ CREATE TABLE attempt_recipient (
 CREATE INDEX attempt_recipient_by_attempt ON attempt_recipient (run_id, attempt_id);
 
 -- The message entered node's queue as queue_id; from_node is empty for local submission.
+-- A desktop or webmail client's message is first at the client's host (queue_id NULL,
+-- from_node empty): its outbox, until the MSA has taken it, so hop_delay shows the
+-- submission's time.
 CREATE TABLE hop (
   run_id INTEGER NOT NULL REFERENCES run,
   msg_id INTEGER NOT NULL,
@@ -193,7 +201,7 @@ FROM run, json_each(run.parameters) p;
 -- Delivery latency of every delivered recipient, from the message's creation.
 CREATE VIEW recipient_latency AS
 SELECT r.run_id, r.msg_id, m.message_id, m.kind, m.sender, r.rcpt, m.origin, r.final_node,
-       m.created_s, r.delivered_s, r.latency_s, r.attempts
+       m.created_s, r.delivered_s, r.latency_s, r.attempts, m.client_kind
 FROM recipient r JOIN message m USING (run_id, msg_id)
 WHERE r.status = 'delivered';
 

@@ -56,7 +56,7 @@ class Inserter {
                          "(?, ?, ?, ?, ?, ?)")),
         message_(db.prepare("INSERT INTO message(run_id, msg_id, message_id, sender, size_bytes, "
                             "origin, created_s, kind,"
-                            " about_msg_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")),
+                            " about_msg_id, client_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
         hop_(db.prepare(
             "INSERT INTO hop(run_id, msg_id, node, queue_id, from_node, arrived_s) VALUES (?, ?, "
             "?, ?, ?, ?)")),
@@ -133,6 +133,7 @@ class Inserter {
     } else {
       message_.bind_int(9, static_cast<std::int64_t>(r.about));
     }
+    bind_optional_text(message_, 10, r.client_kind);
     message_.run();
   }
 

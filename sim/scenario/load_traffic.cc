@@ -12,6 +12,7 @@
 
 #include "mailsim/core/text.h"
 #include "mailsim/core/units.h"
+#include "scenario/load_clients.h"
 
 namespace mailsim::scenario {
 
@@ -43,13 +44,6 @@ std::uint8_t read_notify(const Yaml& y) {
   }
   if (notify == 0) y.fail("notify needs a value", "write notify: [failure, delay]");
   return notify;
-}
-
-void check_origin(const ScenarioConfig& c, const Yaml& y, const std::string& origin) {
-  if (std::none_of(c.mtas.begin(), c.mtas.end(),
-                   [&](const MtaEntry& e) { return e.mta.name == origin; })) {
-    y.fail("no MTA named '" + origin + "'", "name one of the MTAs under mtas:");
-  }
 }
 
 // A decimal number in [min, max].
@@ -183,9 +177,9 @@ workload::DailyProfile read_profile(const Yaml& y) {
 }
 
 void read_group(const Yaml& g, Populations& seen, ScenarioConfig& c) {
-  g.expect_map().allow_only({"name", "origin", "from", "to", "rate", "profile", "zipf",
+  g.expect_map().allow_only({"name", "origin", "client", "from", "to", "rate", "profile", "zipf",
                              "recipients", "size", "subject", "start", "end"});
-  for (const char* key : {"name", "origin", "from", "to", "rate"}) {
+  for (const char* key : {"name", "from", "to", "rate"}) {
     if (!g.has(key))
       g.fail(std::string("a sender group needs ") + key,
              "for example: {name: staff, origin: college, from: \"staff{1..50}@college.example\", "
@@ -193,8 +187,8 @@ void read_group(const Yaml& g, Populations& seen, ScenarioConfig& c) {
   }
   workload::SenderGroup s;
   s.name = read_name(g["name"]);
-  s.origin = g["origin"].as_string();
-  check_origin(c, g["origin"], s.origin);
+  read_submitter(g, c, s.origin, s.client,
+                 "add origin: <MTA>, or client: <one of clients:>, for example origin: college");
   s.senders = read_addresses(g["from"], seen);
   s.recipients.population = read_addresses(g["to"], seen);
   s.rate_per_second = read_rate(g["rate"]);
@@ -213,8 +207,8 @@ void read_group(const Yaml& g, Populations& seen, ScenarioConfig& c) {
 
 void read_burst(const Yaml& b, std::size_t index, Populations& seen, ScenarioConfig& c) {
   b.expect_map().allow_only(
-      {"name", "at", "origin", "from", "to", "count", "per_message", "size", "subject"});
-  for (const char* key : {"at", "origin", "from", "to"}) {
+      {"name", "at", "origin", "client", "from", "to", "count", "per_message", "size", "subject"});
+  for (const char* key : {"at", "from", "to"}) {
     if (!b.has(key))
       b.fail(std::string("a burst needs ") + key,
              "for example: {at: 9h, origin: lists, from: news@lists.example.edu, "
@@ -223,8 +217,8 @@ void read_burst(const Yaml& b, std::size_t index, Populations& seen, ScenarioCon
   workload::Burst s;
   s.name = b.has("name") ? read_name(b["name"]) : "burst" + std::to_string(index + 1);
   s.at = Time::zero() + b["at"].as_duration();
-  s.origin = b["origin"].as_string();
-  check_origin(c, b["origin"], s.origin);
+  read_submitter(b, c, s.origin, s.client,
+                 "add origin: <MTA>, or client: <one of clients:>, for example origin: lists");
   s.sender = b["from"].as_string();
   check_address(b["from"], s.sender);
   s.recipients = read_addresses(b["to"], seen);
@@ -300,16 +294,16 @@ void read_traffic(const Yaml& t, ScenarioConfig& c) {
   const Yaml list = t["messages"].expect_sequence();
   for (std::size_t i = 0; i < list.size(); ++i) {
     const Yaml m = list.at(i).expect_map();
-    m.allow_only({"at", "origin", "from", "to", "size", "subject", "notify", "ret"});
-    for (const char* key : {"at", "origin", "from", "to"}) {
+    m.allow_only({"at", "origin", "client", "from", "to", "size", "subject", "notify", "ret"});
+    for (const char* key : {"at", "from", "to"}) {
       if (!m.has(key))
         m.fail(std::string("a message needs ") + key,
                "for example: {at: 0s, origin: outside, from: a@example.org, to: b@example.edu}");
     }
     workload::ExplicitMessage msg;
     msg.at = Time::zero() + m["at"].as_duration();
-    msg.origin = m["origin"].as_string();
-    check_origin(c, m["origin"], msg.origin);
+    read_submitter(m, c, msg.origin, msg.client,
+                   "add origin: <MTA>, or client: <one of clients:>, for example origin: outside");
     msg.sender = m["from"].as_string();
     check_address(m["from"], msg.sender);
     msg.recipients = m["to"].as_string_list();

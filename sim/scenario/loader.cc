@@ -7,6 +7,7 @@
 #include "mailsim/core/text.h"
 #include "mailsim/scenario/config.h"
 #include "mailsim/scenario/override.h"
+#include "scenario/load_clients.h"
 #include "scenario/load_faults.h"
 #include "scenario/load_queue.h"
 #include "scenario/load_receive.h"
@@ -222,7 +223,7 @@ void read_mtas(const Yaml& list, const mta::MtaConfig& defaults, ScenarioConfig&
 
 ScenarioConfig read_scenario(const Yaml& root, const std::string& path) {
   root.allow_only({"version", "name", "description", "seed", "duration", "epoch", "network",
-                   "hosts", "links", "dns", "defaults", "mtas", "traffic", "faults"});
+                   "hosts", "links", "dns", "defaults", "mtas", "clients", "traffic", "faults"});
   if (root.has("version") && root["version"].as_string() != "1") {
     root["version"].fail("unknown scenario format version '" + root["version"].as_string() + "'",
                          "this mailsim reads version 1: write version: 1, or leave it out");
@@ -264,6 +265,7 @@ ScenarioConfig read_scenario(const Yaml& root, const std::string& path) {
   if (!root.has("mtas")) root.fail("a scenario needs mtas", "list the mail servers under mtas:");
   read_mtas(root["mtas"], defaults, c);
   check_mail_routes(root, c);
+  if (root.has("clients")) read_clients(root["clients"], c);
   if (root.has("traffic")) read_traffic(root["traffic"], c);
   if (root.has("faults")) read_faults(root["faults"], c);
   return c;

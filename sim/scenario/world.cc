@@ -34,6 +34,30 @@ World::World(ScenarioConfig config_in, std::uint64_t run)
         std::move(c), mta::MtaContext{sim_, network_, *resolver_, events_, catalog_, config.seed,
                                       run, config.epoch_unix_seconds}));
   }
+  for (const ClientEntry& e : config.clients) {
+    if (e.client.kind == workload::ClientKind::kLocal) continue;
+    workload::MailClient c = e.client;
+    c.host = *topology_.find(e.host);
+    const mta::Mta* msa = find_mta(c.mta);
+    std::string name = c.name;
+    clients_.emplace(std::move(name),
+                     std::make_unique<workload::SubmissionClient>(
+                         std::move(c), msa->config().name, msa->config().host,
+                         workload::ClientContext{sim_, network_, events_, catalog_}));
+  }
+}
+
+void World::submit_message(const workload::ExplicitMessage& m, mta::Mta& origin,
+                           const std::string& id) {
+  const std::int64_t unix_seconds = config_.epoch_unix_seconds + sim_.now().ns() / 1'000'000'000;
+  smtp::Envelope envelope{m.sender, m.recipients};
+  if (m.notify != 0) envelope.rcpt_options.assign(m.recipients.size(), {m.notify, ""});
+  envelope.ret = m.ret;
+  smtp::SharedMessage message = workload::compose(m, {id, unix_seconds});
+  if (const auto it = clients_.find(m.client); it != clients_.end()) {
+    return it->second->submit(envelope, std::move(message), id);
+  }
+  origin.submit(envelope, std::move(message));
 }
 
 mta::Mta* World::find_mta(std::string_view name) const {
@@ -88,12 +112,7 @@ void World::start() {
         assert(origin != nullptr);
         const std::string id = std::to_string(i) + "." + std::to_string(config_.seed) + "." +
                                std::to_string(run_) + "@" + origin->config().hostname;
-        const std::int64_t unix_seconds =
-            config_.epoch_unix_seconds + sim_.now().ns() / 1'000'000'000;
-        smtp::Envelope envelope{m.sender, m.recipients};
-        if (m.notify != 0) envelope.rcpt_options.assign(m.recipients.size(), {m.notify, ""});
-        envelope.ret = m.ret;
-        origin->submit(envelope, workload::compose(m, {id, unix_seconds}));
+        submit_message(m, *origin, id);
       });
   start_generated_traffic();
   faults::schedule_outages(sim_, config_.outages, config_.seed, run_,
@@ -109,8 +128,7 @@ void World::start_generated_traffic() {
     mta::Mta* origin = origins->at(m.origin);
     const std::string id = name + "." + std::to_string(config_.seed) + "." + std::to_string(run_) +
                            "@" + origin->config().hostname;
-    const std::int64_t unix_seconds = config_.epoch_unix_seconds + sim_.now().ns() / 1'000'000'000;
-    origin->submit({m.sender, m.recipients}, workload::compose(m, {id, unix_seconds}));
+    submit_message(m, *origin, id);
   };
   const workload::StreamKey key{config_.seed, run_};
   const Duration clock = Duration::seconds(config_.epoch_unix_seconds % 86'400);

@@ -42,6 +42,7 @@ class GroupSource : public std::enable_shared_from_this<GroupSource> {
     ExplicitMessage m;
     m.at = sim_.now();
     m.origin = group_.origin;
+    m.client = group_.client;
     m.sender = group_.senders.at(content_rng_.uniform_int(group_.senders.size()));
     m.recipients =
         pick_recipients(std::min(group_.per_message.draw_count(content_rng_), kMaxRecipients));
@@ -101,6 +102,7 @@ class BurstSource : public std::enable_shared_from_this<BurstSource> {
     ExplicitMessage m;
     m.at = sim_.now();
     m.origin = burst_.origin;
+    m.client = burst_.client;
     m.sender = burst_.sender;
     const std::uint64_t end = std::min(burst_.count, next_ + burst_.per_message);
     for (; next_ < end; ++next_) m.recipients.push_back(burst_.recipients.at(next_));

@@ -19,7 +19,7 @@ TEST_CASE("the schema has a version") {
   test::TempDb db;
   record_sample(db.path());
   // 4 since every per-run table has run_id (schema.sql lists the versions).
-  CHECK(query_int(db.path(), "PRAGMA user_version") == 4);
+  CHECK(query_int(db.path(), "PRAGMA user_version") == 5);
 }
 
 TEST_CASE("recipient_latency lists delivered recipients with their latency from creation") {

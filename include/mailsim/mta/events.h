@@ -26,6 +26,9 @@ struct MessageCreated {
   Time at;
   MessageKind kind = MessageKind::kUser;
   MessageNumber about = 0;  // a bounce or warning: the message it reports on; else 0
+  // User mail: how its sender submitted it, "local", "desktop" or "webmail"
+  // (workload::ClientKind); empty when unknown (a real client from outside, a bounce).
+  std::string client_kind;
 };
 
 // The message entered an MTA's queue (from a client, a previous hop or a local user).

@@ -12,6 +12,7 @@
 #include "mailsim/faults/outage.h"
 #include "mailsim/mta/config.h"
 #include "mailsim/net/connection.h"
+#include "mailsim/workload/clients.h"
 #include "mailsim/workload/traffic.h"
 #include "mailsim/workload/workload.h"
 
@@ -46,6 +47,11 @@ struct MtaEntry {
   mta::MtaConfig mta;  // all but mta.host, which World resolves
 };
 
+struct ClientEntry {
+  std::string host;             // desktop, webmail: the network host's name
+  workload::MailClient client;  // all but client.host, which World resolves
+};
+
 struct ScenarioConfig {
   std::string file;  // where it was read from
   std::string name;
@@ -58,6 +64,7 @@ struct ScenarioConfig {
   std::vector<LinkConfig> links;
   DnsConfig dns;
   std::vector<MtaEntry> mtas;
+  std::vector<ClientEntry> clients;  // from clients:
   std::vector<workload::ExplicitMessage> messages;
   std::vector<workload::SenderGroup> groups;  // generated as the run goes
   std::vector<workload::Burst> bursts;

@@ -16,6 +16,7 @@
 #include "mailsim/net/network.h"
 #include "mailsim/net/topology.h"
 #include "mailsim/scenario/config.h"
+#include "mailsim/workload/clients.h"
 
 namespace mailsim::scenario {
 
@@ -41,6 +42,8 @@ class World {
  private:
   void apply_outage(const faults::Outage& outage, bool down);
   void start_generated_traffic();
+  // Hands a workload message to its client, or to its origin MTA's queue.
+  void submit_message(const workload::ExplicitMessage& m, mta::Mta& origin, const std::string& id);
 
   const ScenarioConfig config_;
   std::map<std::string, int> outages_in_force_;  // target -> overlapping outages now
@@ -52,6 +55,8 @@ class World {
   mta::MailEvents events_;
   mta::MessageCatalog catalog_;
   std::vector<std::unique_ptr<mta::Mta>> mtas_;
+  // The desktop and webmail clients by name (a local client is its MTA's queue).
+  std::map<std::string, std::unique_ptr<workload::SubmissionClient>, std::less<>> clients_;
 };
 
 }  // namespace mailsim::scenario

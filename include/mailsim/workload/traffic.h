@@ -38,6 +38,7 @@ struct RecipientChoice {
 struct SenderGroup {
   std::string name;            // unique among groups and bursts; names its streams and Message-IDs
   std::string origin;          // the MTA its users submit to
+  std::string client;          // the client they submit through; "": origin's queue
   AddressSet senders;          // each message's sender, uniformly
   double rate_per_second = 0;  // the mean over a day; > 0
   DailyProfile profile = kFlatProfile;
@@ -55,6 +56,7 @@ struct Burst {
   std::string name;
   Time at;
   std::string origin;
+  std::string client;  // the client it is submitted through; "": origin's queue
   std::string sender;
   AddressSet recipients;
   std::uint64_t count = 0;  // <= recipients.size()

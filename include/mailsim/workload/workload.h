@@ -17,6 +17,7 @@ namespace mailsim::workload {
 struct ExplicitMessage {
   Time at;
   std::string origin;  // the MTA the sender submits to
+  std::string client;  // the scenario's client it is submitted through; "": origin's queue
   std::string sender;
   std::vector<std::string> recipients;
   std::int64_t size_bytes = 2048;  // of the whole message, headers included
