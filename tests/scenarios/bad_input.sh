@@ -54,6 +54,8 @@ expect 2 "small_factor\.yaml:9:[0-9]+: mtas\[0\]\.retry\.exponential\.factor: a 
 expect 2 "bad_version\.yaml:1:10: version: unknown scenario format version '2'.*hint: this mailsim reads version 1" -- validate "$bad/bad_version.yaml"
 expect 2 "mx_no_host\.yaml:6:33: dns\.mx\.b\.example\[1\]: MX host 'backup\.b\.example' resolves to no host.*hint: give an MTA hostname: backup\.b\.example, or map it to a host under dns\.addresses" -- run "$bad/mx_no_host.yaml"
 expect 2 "transport_no_host\.yaml:7:28: mtas\[0\]\.transport\.b\.example: transport next hop 'mail\.b\.example' resolves to no host.*hint: give an MTA hostname" -- run "$bad/transport_no_host.yaml"
+expect 2 "client_no_submission\.yaml:7:52: clients\[0\]\.mta: MTA 'isp' has no submission service on port 587.*hint: give it auth_users and receive: \{submission: true\}" -- run "$bad/client_no_submission.yaml"
+expect 2 "client_auth_no_password\.yaml:8:63: clients\[0\]\.auth: AUTH needs credentials, and this has no password.*hint: write auth: \{user: bob, password: secret\}" -- run "$bad/client_auth_no_password.yaml"
 expect 2 "missing_unit\.yaml:4:51: links\[0\]\.latency: duration '5' has no unit.*hint: write a number followed by one of" -- run "$bad/missing_unit.yaml"
 expect 2 "negative_duration\.yaml:5:54: faults\[0\]\.duration: duration '-30m' is negative.*hint: write a number" -- run "$bad/negative_duration.yaml"
 expect 2 "duplicate_mta\.yaml:5:12: mtas\[1\]\.name: MTA 'relay' is defined twice.*hint: give each MTA its own name" -- run "$bad/duplicate_mta.yaml"
