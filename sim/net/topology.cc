@@ -1,9 +1,11 @@
 #include "mailsim/net/topology.h"
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/filtered_graph.hpp>
 #include <cassert>
+#include <cstdint>
 #include <map>
 #include <utility>
 
@@ -32,12 +34,22 @@ struct NodeData {
 
 }  // namespace
 
+// The lowest-latency paths from one node to every node, as one Dijkstra run leaves them:
+// for each node reached, the node before it and the link taken from there.
+struct ShortestPathTree {
+  static constexpr LinkId kUnreached = UINT32_MAX;
+  std::vector<NodeId> predecessor;
+  std::vector<LinkId> via;  // kUnreached for nodes without a path, and for the source
+};
+
 struct Topology::Impl {
   Graph graph;
   std::vector<NodeData> nodes;
   std::vector<Link> links;
   std::map<std::string, NodeId, std::less<>> by_name;
-  mutable std::map<std::pair<NodeId, NodeId>, std::optional<Route>> routes;
+  // By source node; a Dijkstra run finds the paths to all nodes at once, so one tree per
+  // source serves every destination. Dropped when a node or link changes state.
+  mutable std::vector<std::unique_ptr<const ShortestPathTree>> trees;
 
   // Only what is up carries traffic.
   struct UsableEdge {
@@ -48,38 +60,41 @@ struct Topology::Impl {
     }
   };
 
-  std::optional<Route> compute(NodeId from, NodeId to) const;
+  const ShortestPathTree& tree(NodeId from) const;
+  std::unique_ptr<const ShortestPathTree> compute(NodeId from) const;
+  void changed() { trees.clear(); }
 };
 
-std::optional<Route> Topology::Impl::compute(NodeId from, NodeId to) const {
-  if (!nodes[from].up || !nodes[to].up) return std::nullopt;
-  if (from == to) return Route{};
+const ShortestPathTree& Topology::Impl::tree(NodeId from) const {
+  if (trees.size() < nodes.size()) trees.resize(nodes.size());
+  if (!trees[from]) trees[from] = compute(from);
+  return *trees[from];
+}
+
+std::unique_ptr<const ShortestPathTree> Topology::Impl::compute(NodeId from) const {
   const boost::filtered_graph<Graph, UsableEdge> usable(graph, UsableEdge{this});
   const std::size_t n = nodes.size();
   std::vector<std::int64_t> distance(n);
-  std::vector<NodeId> predecessor(n);
+  auto tree = std::make_unique<ShortestPathTree>();
+  tree->predecessor.resize(n);
+  tree->via.assign(n, ShortestPathTree::kUnreached);
   boost::dijkstra_shortest_paths(usable, from,
                                  boost::weight_map(boost::get(&EdgeData::weight, graph))
                                      .distance_map(distance.data())
-                                     .predecessor_map(predecessor.data())
+                                     .predecessor_map(tree->predecessor.data())
                                      .distance_inf(INT64_MAX));
-  if (distance[to] == INT64_MAX) return std::nullopt;
-  Route route;
-  for (NodeId v = to; v != from; v = predecessor[v]) {
+  for (NodeId v = 0; v < n; ++v) {
+    if (v == from || distance[v] == INT64_MAX) continue;
     // Among parallel links between the two nodes, take the usable one of lowest latency.
     std::optional<LinkId> best;
     for (auto [e, end] = boost::out_edges(v, graph); e != end; ++e) {
-      if (boost::target(*e, graph) != predecessor[v] || !UsableEdge{this}(*e)) continue;
+      if (boost::target(*e, graph) != tree->predecessor[v] || !UsableEdge{this}(*e)) continue;
       const LinkId l = graph[*e].link;
       if (!best || links[l].latency < links[*best].latency) best = l;
     }
-    route.links.insert(route.links.begin(), *best);
-    route.latency += links[*best].latency;
+    tree->via[v] = *best;
   }
-  route.bottleneck = links[route.links.front()].bandwidth;
-  for (const LinkId l : route.links)
-    route.bottleneck = std::min(route.bottleneck, links[l].bandwidth);
-  return route;
+  return tree;
 }
 
 Topology::Topology() : impl_(std::make_unique<Impl>()) {}
@@ -90,7 +105,7 @@ NodeId Topology::add_node(std::string name, NodeKind kind) {
   const auto id = static_cast<NodeId>(boost::add_vertex(impl_->graph));
   impl_->by_name.emplace(name, id);
   impl_->nodes.push_back({std::move(name), kind});
-  impl_->routes.clear();
+  impl_->changed();
   return id;
 }
 
@@ -101,7 +116,7 @@ LinkId Topology::add_link(NodeId a, NodeId b, DataRate bandwidth, Duration laten
   impl_->links.push_back({a, b, bandwidth, latency, true});
   boost::add_edge(a, b, EdgeData{id, latency.ns() * (std::int64_t{1} << kHopBits) + 1},
                   impl_->graph);
-  impl_->routes.clear();
+  impl_->changed();
   return id;
 }
 
@@ -120,19 +135,28 @@ bool Topology::node_up(NodeId n) const { return impl_->nodes.at(n).up; }
 
 void Topology::set_node_up(NodeId n, bool up) {
   impl_->nodes.at(n).up = up;
-  impl_->routes.clear();
+  impl_->changed();
 }
 
 void Topology::set_link_up(LinkId l, bool up) {
   impl_->links.at(l).up = up;
-  impl_->routes.clear();
+  impl_->changed();
 }
 
 std::optional<Route> Topology::route(NodeId from, NodeId to) const {
-  const auto key = std::make_pair(from, to);
-  auto it = impl_->routes.find(key);
-  if (it == impl_->routes.end()) it = impl_->routes.emplace(key, impl_->compute(from, to)).first;
-  return it->second;
+  if (!impl_->nodes[from].up || !impl_->nodes[to].up) return std::nullopt;
+  if (from == to) return Route{};
+  const ShortestPathTree& tree = impl_->tree(from);
+  if (tree.via[to] == ShortestPathTree::kUnreached) return std::nullopt;
+  Route route;
+  for (NodeId v = to; v != from; v = tree.predecessor[v]) route.links.push_back(tree.via[v]);
+  std::reverse(route.links.begin(), route.links.end());
+  route.bottleneck = impl_->links[route.links.front()].bandwidth;
+  for (const LinkId l : route.links) {
+    route.latency += impl_->links[l].latency;
+    route.bottleneck = std::min(route.bottleneck, impl_->links[l].bandwidth);
+  }
+  return route;
 }
 
 }  // namespace mailsim::net
