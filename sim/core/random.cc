@@ -30,12 +30,17 @@ constexpr std::uint64_t fnv1a(std::string_view s) {
 
 }  // namespace
 
-RandomStream::RandomStream(std::uint64_t seed, std::uint64_t run, std::string_view name) {
+StreamName::StreamName(std::string_view name) : hash_(fnv1a(name)) {}
+
+RandomStream::RandomStream(std::uint64_t seed, std::uint64_t run, std::string_view name)
+    : RandomStream(seed, run, StreamName(name)) {}
+
+RandomStream::RandomStream(std::uint64_t seed, std::uint64_t run, const StreamName& name) {
   std::uint64_t x = seed;
   std::uint64_t key = splitmix64(x);
   x = key ^ run;
   key = splitmix64(x);
-  x = key ^ fnv1a(name);
+  x = key ^ name.hash_;
   for (std::uint64_t& word : s_) word = splitmix64(x);
 }
 

@@ -44,17 +44,27 @@ constexpr std::array<std::string_view, 32> kWords = {
     "post",  "letter", "stamp",  "parcel", "address",  "greeting",  "data",   "reply"};
 
 // Line `index` of the filler for `seed`: words from kWords, cut to `chars` characters.
+// Built in a buffer with room for the last word to run over (and the CRLF), then appended
+// at once: this runs for every line of every synthetic body sent.
 void append_filler_line(std::string& out, std::uint64_t seed, std::int64_t index,
                         std::int64_t chars) {
-  RandomStream words(seed, static_cast<std::uint64_t>(index), "smtp:synthetic-body");
-  const std::size_t start = out.size();
-  while (static_cast<std::int64_t>(out.size() - start) < chars) {
-    if (out.size() > start) out += ' ';
-    out += kWords[words.uniform_int(kWords.size())];
+  static const StreamName kStream("smtp:synthetic-body");
+  constexpr std::size_t kLongestWord = 9;
+  static_assert(std::ranges::all_of(kWords, [](auto w) { return w.size() <= kLongestWord; }));
+  RandomStream words(seed, static_cast<std::uint64_t>(index), kStream);
+  const auto length = static_cast<std::size_t>(chars);
+  std::array<char, kLineChars + kLongestWord + 2> line;
+  std::size_t end = 0;
+  while (end < length) {
+    if (end > 0) line[end++] = ' ';
+    const std::string_view word = kWords[words.uniform_int(kWords.size())];
+    std::memcpy(line.data() + end, word.data(), word.size());
+    end += word.size();
   }
-  out.resize(start + static_cast<std::size_t>(chars));
-  if (chars > 0 && out.back() == ' ') out.back() = 's';  // no trailing blank
-  out += "\r\n";
+  if (length > 0 && line[length - 1] == ' ') line[length - 1] = 's';  // no trailing blank
+  line[length] = '\r';
+  line[length + 1] = '\n';
+  out.append(line.data(), length + 2);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mailsim/core/random.h"
 #include "mailsim/smtp/transparency.h"
@@ -60,6 +61,45 @@ TEST_CASE("a synthetic body depends on its seed alone") {
   // Full lines are the same whatever the size; only the last ones are cut to fit.
   CHECK(
       text_of(MessageBody::synthetic(160, 9)).starts_with(text_of(MessageBody::synthetic(80, 9))));
+}
+
+// The filler written the plain way, word by word into a string, from the layout its header
+// states: lines of 78 characters and CRLF, then at most two short ones that make up the size.
+std::string plain_filler(std::int64_t octets, std::uint64_t seed) {
+  static constexpr std::string_view kWords[] = {
+      "mail",  "queue",  "relay",  "hop",    "retry",    "envelope",  "header", "body",
+      "route", "domain", "host",   "link",   "deferred", "delivered", "bounce", "sender",
+      "inbox", "server", "client", "packet", "latency",  "backoff",   "window", "transit",
+      "post",  "letter", "stamp",  "parcel", "address",  "greeting",  "data",   "reply"};
+  std::vector<std::int64_t> lines(static_cast<std::size_t>(octets / 80), 78);
+  if (octets % 80 == 1) {
+    lines.back() = 77;
+    lines.push_back(0);
+  } else if (octets % 80 >= 2) {
+    lines.push_back(octets % 80 - 2);
+  }
+  std::string out;
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    RandomStream words(seed, index, "smtp:synthetic-body");
+    std::string line;
+    while (std::ssize(line) < lines[index]) {
+      if (!line.empty()) line += ' ';
+      line += kWords[words.uniform_int(32)];
+    }
+    line.resize(static_cast<std::size_t>(lines[index]));
+    if (!line.empty() && line.back() == ' ') line.back() = 's';
+    out += line + "\r\n";
+  }
+  return out;
+}
+
+TEST_CASE("a synthetic body is the words its seed's streams draw, one stream per line") {
+  for (const std::uint64_t seed : {0ULL, 1ULL, 42ULL, 0xdeadbeefULL}) {
+    for (const std::int64_t octets : {0, 2, 3, 79, 80, 81, 161, 8192, 100'003}) {
+      INFO(seed << " " << octets);
+      CHECK(text_of(MessageBody::synthetic(octets, seed)) == plain_filler(octets, seed));
+    }
+  }
 }
 
 TEST_CASE("any range of a synthetic body reads the same as the whole body") {

@@ -12,10 +12,22 @@
 
 namespace mailsim {
 
+// An entity name hashed once, for callers that derive many streams of one name.
+class StreamName {
+ public:
+  explicit StreamName(std::string_view name);
+
+ private:
+  friend class RandomStream;
+  std::uint64_t hash_;
+};
+
 class RandomStream {
  public:
   // The stream for one named entity ("mta:college", "workload:alice") in one run.
   RandomStream(std::uint64_t seed, std::uint64_t run, std::string_view name);
+  // The same stream as RandomStream(seed, run, name) for the name StreamName holds.
+  RandomStream(std::uint64_t seed, std::uint64_t run, const StreamName& name);
   // A stream started from a raw xoshiro256++ state, to check the generator against the
   // published reference outputs. REQUIRES: not all four words zero.
   static RandomStream from_state(std::uint64_t s0, std::uint64_t s1, std::uint64_t s2,
