@@ -40,10 +40,12 @@ World::World(ScenarioConfig config_in, std::uint64_t run)
     c.host = *topology_.find(e.host);
     const mta::Mta* msa = find_mta(c.mta);
     std::string name = c.name;
-    clients_.emplace(std::move(name),
-                     std::make_unique<workload::SubmissionClient>(
-                         std::move(c), msa->config().name, msa->config().host,
-                         workload::ClientContext{sim_, network_, events_, catalog_}));
+    clients_.emplace(
+        std::move(name),
+        std::make_unique<workload::SubmissionClient>(
+            std::move(c),
+            workload::Msa{msa->config().name, msa->config().hostname, msa->config().host},
+            workload::ClientContext{sim_, network_, events_, catalog_}));
   }
 }
 

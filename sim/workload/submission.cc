@@ -43,8 +43,7 @@ struct Pending {
 };
 
 struct SubmissionClient::Impl : std::enable_shared_from_this<SubmissionClient::Impl> {
-  Impl(MailClient c, std::string msa, net::NodeId msa_node, ClientContext x)
-      : config(std::move(c)), msa_name(std::move(msa)), msa_host(msa_node), ctx(x) {}
+  Impl(MailClient c, Msa m, ClientContext x) : config(std::move(c)), msa(std::move(m)), ctx(x) {}
 
   void start_try(std::shared_ptr<Pending> pending);
   void try_done(std::shared_ptr<Pending> pending, const mta::AttemptFinished& attempt);
@@ -53,8 +52,7 @@ struct SubmissionClient::Impl : std::enable_shared_from_this<SubmissionClient::I
   const std::string& node_name(net::NodeId n) const { return ctx.network.topology().name(n); }
 
   MailClient config;
-  std::string msa_name;
-  net::NodeId msa_host;
+  Msa msa;
   ClientContext ctx;
 };
 
@@ -71,10 +69,10 @@ class SubmissionTry : public std::enable_shared_from_this<SubmissionTry> {
   void start() {
     attempt_.msg = pending_.msg;
     attempt_.from_node = client_.node_name(client_.config.host);
-    attempt_.to_node = client_.node_name(client_.msa_host);
+    attempt_.to_node = client_.node_name(client_.msa.host);
     attempt_.started = client_.ctx.sim.now();
     client_.ctx.network.connect(
-        client_.config.host, client_.msa_host, kSubmissionPort, client_.config.connect_timeout,
+        client_.config.host, client_.msa.host, kSubmissionPort, client_.config.connect_timeout,
         [self = shared_from_this()](net::ConnectResult r) { self->on_connect(std::move(r)); });
   }
 
@@ -84,7 +82,7 @@ class SubmissionTry : public std::enable_shared_from_this<SubmissionTry> {
       const bool refused = result.status == net::ConnectStatus::kRefused;
       const smtp::Reply reply = smtp::make_reply(
           451, "4.4.1",
-          "connect to " + attempt_.to_node +
+          "connect to " + client_.msa.hostname +
               ":587: " + (refused ? "Connection refused" : "Connection timed out"));
       for (const std::string& rcpt : pending_.envelope.rcpt_to) {
         attempt_.recipients.push_back(
@@ -247,9 +245,8 @@ void SubmissionClient::Impl::final(const Pending& p, const std::string& rcpt,
                               {}});
 }
 
-SubmissionClient::SubmissionClient(MailClient config, std::string msa_name, net::NodeId msa_host,
-                                   ClientContext context)
-    : impl_(std::make_shared<Impl>(std::move(config), std::move(msa_name), msa_host, context)) {}
+SubmissionClient::SubmissionClient(MailClient config, Msa msa, ClientContext context)
+    : impl_(std::make_shared<Impl>(std::move(config), std::move(msa), context)) {}
 
 SubmissionClient::~SubmissionClient() = default;
 
@@ -259,7 +256,7 @@ void SubmissionClient::submit(const smtp::Envelope& envelope, smtp::SharedMessag
                               const std::string& message_id) {
   auto pending = std::make_shared<Pending>();
   pending->msg = impl_->ctx.catalog.add(
-      {0, message_id, envelope.mail_from, envelope.rcpt_to, message->size(), impl_->msa_name,
+      {0, message_id, envelope.mail_from, envelope.rcpt_to, message->size(), impl_->msa.name,
        impl_->ctx.sim.now(), mta::MessageKind::kUser, 0, to_string(impl_->config.kind)},
       impl_->ctx.events);
   pending->envelope = envelope;

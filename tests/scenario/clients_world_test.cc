@@ -173,7 +173,7 @@ TEST_CASE("a desktop client retries by its policy while the MSA is down") {
   REQUIRE(a.size() == 4);  // three from the laptop, then the MSA's relay
   CHECK(a[0].outcome == AttemptOutcome::kConnRefused);
   CHECK(a[0].started.seconds() == 20.0);
-  CHECK(a[0].text == "connect to msa:587: Connection refused");
+  CHECK(a[0].text == "connect to smtp.provider.example:587: Connection refused");
   CHECK(a[1].outcome == AttemptOutcome::kConnRefused);
   CHECK(a[1].started.seconds() == Approx(620.08).margin(1e-9));
   CHECK(a[2].outcome == AttemptOutcome::kSent);
@@ -201,5 +201,5 @@ TEST_CASE("a desktop client whose tries are spent gives the message up at its ho
   CHECK(f[0].status == FinalStatus::kExpired);
   CHECK(f[0].node == "home");
   CHECK(f[0].at.seconds() == Approx(620.16).margin(1e-9));
-  CHECK(f[0].reply == "4.4.1 connect to msa:587: Connection refused");
+  CHECK(f[0].reply == "4.4.1 connect to smtp.provider.example:587: Connection refused");
 }

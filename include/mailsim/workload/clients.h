@@ -60,13 +60,19 @@ struct ClientContext {
   mta::MessageCatalog& catalog;
 };
 
-// A desktop or webmail client: submits each message over its own SMTP session to the MSA
-// on `msa_host` port 587.
+// The MSA a network client submits to.
+struct Msa {
+  std::string name;      // its MTA's name: the origin of the client's messages
+  std::string hostname;  // its DNS name, as a failed connect names it
+  net::NodeId host = 0;
+};
+
+// A desktop or webmail client: submits each message over its own SMTP session to the MSA's
+// port 587.
 class SubmissionClient {
  public:
-  // `msa_name`: the MSA's MTA name, the message's origin. REQUIRES: kind is not kLocal.
-  SubmissionClient(MailClient config, std::string msa_name, net::NodeId msa_host,
-                   ClientContext context);
+  // REQUIRES: config.kind is not kLocal.
+  SubmissionClient(MailClient config, Msa msa, ClientContext context);
   ~SubmissionClient();
   SubmissionClient(const SubmissionClient&) = delete;
   SubmissionClient& operator=(const SubmissionClient&) = delete;
