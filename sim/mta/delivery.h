@@ -42,6 +42,11 @@ struct DeliveryContext {
   // Hosts to skip without connecting (qmail, OpenSMTPD); null: none. A skipped host gets
   // no attempt row; when every host is skipped the recipients are deferred with its reason.
   HostMemory* hosts = nullptr;
+  // Exim (transports/smtp.c, sync_responses): a 452 to RCPT after another RCPT of the
+  // transaction got 2xx or 5xx means "too many recipients", and those recipients go in
+  // another transaction over the same connection once this one is done. False: they are
+  // deferred like any 4xx (Postfix's smtp_rcpt_fail()).
+  bool resend_after_452 = false;
 };
 
 struct DeliveryResult {

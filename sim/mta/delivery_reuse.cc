@@ -11,6 +11,7 @@ namespace mailsim::mta {
 // cache, or it ends with QUIT.
 void Delivery::hand_over() {
   ++transactions_;
+  if (ctx_.resend_after_452 && resend_refused_452()) return;
   std::optional<DeliveryJob> next;
   if (keep_session_ && next_) next = next_(connected_at_, transactions_);
   if (!next) {
@@ -22,6 +23,43 @@ void Delivery::hand_over() {
   finish_job(session_->result(job_));
   complete(std::move(attempt_.recipients));
   adopt(std::move(*next));
+}
+
+// Exim's answer to "452 too many recipients" (DeliveryContext::resend_after_452): after
+// the message went to the others, the recipients that got 452 after another RCPT was
+// answered 2xx or 5xx go in a new transaction of the same job, over this session; the
+// others are decided. The attempt row of this transaction shows the 452s.
+bool Delivery::resend_refused_452() {
+  const smtp::ClientResult& r = session_->result(job_);
+  if (!r.message_sent) return false;
+  std::vector<std::size_t> rest;
+  bool answered = false;  // Exim's `yield & 3`
+  for (std::size_t i = 0; i < r.recipients.size(); ++i) {
+    const int code = r.recipients[i].reply.code;
+    if (code == 452 && answered) {
+      rest.push_back(i);
+    } else if (code / 100 == 2 || code / 100 == 5) {
+      answered = true;
+    }
+  }
+  if (rest.empty()) return false;
+  finish_job(r);
+  smtp::Envelope next = request_.envelope;
+  next.rcpt_to.clear();
+  next.rcpt_options.clear();
+  for (std::size_t i = 0, k = 0; i < attempt_.recipients.size(); ++i) {
+    if (k < rest.size() && rest[k] == i) {
+      next.rcpt_to.push_back(request_.envelope.rcpt_to[i]);
+      next.rcpt_options.push_back(request_.envelope.options_of(i));
+      ++k;
+    } else {
+      decided_.push_back(attempt_.recipients[i]);
+    }
+  }
+  request_.envelope = std::move(next);
+  new_attempt(connected_node_);
+  job_ = session_->add_message(request_.envelope, request_.message);
+  return true;
 }
 
 // The next job goes over this session: RSET, then its transaction.

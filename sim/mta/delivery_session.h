@@ -36,6 +36,7 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   void take_transcript();
   void hand_over();
   void adopt(DeliveryJob job);
+  bool resend_refused_452();
   void park();
   void finish_job(const smtp::ClientResult& r);
   void new_attempt(net::NodeId node);

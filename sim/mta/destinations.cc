@@ -23,7 +23,9 @@ std::vector<DeliveryRequest> split_by_recipient_limit(DeliveryRequest request, i
 
 Destinations::Destinations(const DeliveryContext& context, const QueueLimits& limits,
                            std::map<std::string, RetryRecord>* host_retry)
-    : context_(context), limits_(limits), host_retry_(host_retry) {}
+    : context_(context), limits_(limits), host_retry_(host_retry) {
+  context_.resend_after_452 = limits.style == SenderStyle::kExim;
+}
 
 std::string Destinations::host_key(const std::string& nexthop) const {
   return retry_record_key(context_.config.retry, FailureScope::kHost, nexthop, "", "");
@@ -33,7 +35,40 @@ Destinations::Destination& Destinations::destination(const std::string& nexthop)
   return by_name_.try_emplace(nexthop, limits_).first->second;
 }
 
+// Exim forks at most remote_max_parallel deliveries of one message at once (deliver.c,
+// do_remote_deliveries); the others start, in order, as those end.
 void Destinations::submit(const std::string& nexthop, DeliveryRequest request, DeliveryDone done) {
+  Job job{std::move(request), std::move(done)};
+  if (limits_.remote_max_parallel == 0) return submit_now(nexthop, std::move(job));
+  MessageDeliveries& m = by_message_[job.request.msg];
+  if (m.running >= limits_.remote_max_parallel) {
+    m.waiting.emplace_back(nexthop, std::move(job));
+    return;
+  }
+  ++m.running;
+  const MessageNumber msg = job.request.msg;
+  job.done = [this, msg, done = std::move(job.done)](const DeliveryResult& result) {
+    done(result);
+    message_delivery_done(msg);
+  };
+  submit_now(nexthop, std::move(job));
+}
+
+void Destinations::message_delivery_done(MessageNumber msg) {
+  MessageDeliveries& m = by_message_[msg];
+  --m.running;
+  if (m.waiting.empty()) {
+    if (m.running == 0) by_message_.erase(msg);
+    return;
+  }
+  auto [nexthop, job] = std::move(m.waiting.front());
+  m.waiting.pop_front();
+  submit(nexthop, std::move(job.request), std::move(job.done));
+}
+
+void Destinations::submit_now(const std::string& nexthop, Job job) {
+  DeliveryRequest& request = job.request;
+  DeliveryDone& done = job.done;
   Destination& d = destination(nexthop);
   if (d.dead) return defer_now(d, {std::move(request), std::move(done)});
   // Exim forces an attempt for a message older than the last rule's cutoff, whatever

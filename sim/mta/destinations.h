@@ -7,7 +7,8 @@
 // A session whose transaction is done carries the next delivery waiting for its next hop
 // when the style reuses connections (QueueLimits::connection_reuse). Postfix's sessions
 // do so only on demand, and wait idle in its connection cache for up to
-// connection_cache_time for a delivery to come (see select()).
+// connection_cache_time for a delivery to come (see select()). With Exim's style at most
+// remote_max_parallel deliveries of one message run at once.
 // Private to the mta layer; not thread-safe.
 #pragma once
 
@@ -68,6 +69,8 @@ class Destinations {
   Destination& destination(const std::string& nexthop);
   void start_pending(const std::string& nexthop);
   void run(const std::string& nexthop, Job job);
+  void submit_now(const std::string& nexthop, Job job);
+  void message_delivery_done(MessageNumber msg);
   bool select(Destination& d);
   void session_ended(const std::string& nexthop);
   bool park(const std::string& nexthop, const CachedSession& session, Time connected,
@@ -86,6 +89,12 @@ class Destinations {
   const QueueLimits& limits_;
   std::map<std::string, RetryRecord>* host_retry_;
   std::map<std::string, Destination> by_name_;
+  // Exim's remote_max_parallel: per message, its deliveries running and those waiting.
+  struct MessageDeliveries {
+    int running = 0;
+    std::deque<std::pair<std::string, Job>> waiting;  // next hop, delivery
+  };
+  std::map<MessageNumber, MessageDeliveries> by_message_;
 };
 
 }  // namespace mailsim::mta

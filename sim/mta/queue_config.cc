@@ -40,6 +40,7 @@ QueueLimits queue_limits(const QueueConfig& config, const RetryConfig& law) {
   q.reuse_time_limit = postfix ? Duration::seconds(300) : Duration{};
   q.reuse_message_limit = exim ? 500 : 0;
   q.connection_cache_time = postfix ? Duration::seconds(2) : Duration{};
+  q.remote_max_parallel = exim ? 4 : 0;
   q.capacity = config.capacity;
   return q;
 }

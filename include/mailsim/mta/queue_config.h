@@ -47,6 +47,9 @@ struct QueueLimits {
   Duration reuse_time_limit = Duration::seconds(300);
   int reuse_message_limit = 0;
   Duration connection_cache_time = Duration::seconds(2);
+  // Exim's remote_max_parallel: deliveries of one message running at once, to its next hops
+  // (globals.c: 4 since Exim 4.96, 2 before; the reference's §2 says 6). 0: no bound.
+  int remote_max_parallel = 0;
   std::size_t capacity = 0;
 };
 
