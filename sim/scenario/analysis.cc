@@ -34,6 +34,8 @@ class StaticRoutes {
         if (c.hosts[h].name == c.mtas[i].host) mta_on_host_[static_cast<net::NodeId>(h)] = i;
       }
     }
+    for (const MxConfig& mx : c.dns.mx) mx_hosts_[mx.domain].insert(ascii_lower(mx.exchange));
+    for (const MtaEntry& e : c.mtas) hostnames_.push_back(ascii_lower(e.mta.hostname));
   }
 
   struct Hops {
@@ -93,6 +95,22 @@ class StaticRoutes {
     return why.empty() ? "the routes go round in a loop" : why;
   }
 
+  // unreachable(), remembered: an MTA with no transport map and no relayhost, for which
+  // the domain is not local and whose name is not among the domain's MX hosts, routes it
+  // as every such MTA does, so they share one answer (a generated scenario's thousand
+  // sender groups ask about a thousand domains each).
+  const std::optional<std::string>& unreachable_cached(std::size_t from,
+                                                       const std::string& domain) {
+    const mta::MtaConfig& m = c_.mtas[from].mta;
+    const auto mx = mx_hosts_.find(domain);
+    const bool plain = m.transport.empty() && m.relayhost.empty() &&
+                       !m.local_domains.contains(domain) &&
+                       (mx == mx_hosts_.end() || !mx->second.contains(hostnames_[from]));
+    const auto key = std::make_pair(plain ? c_.mtas.size() : from, domain);
+    if (auto it = answers_.find(key); it != answers_.end()) return it->second;
+    return answers_.emplace(key, unreachable(from, domain)).first->second;
+  }
+
  private:
   static dns::ZoneData zones(const ScenarioConfig& c) {
     dns::ZoneData z;
@@ -116,6 +134,9 @@ class StaticRoutes {
   const ScenarioConfig& c_;
   dns::Resolver resolver_;
   std::map<net::NodeId, std::size_t> mta_on_host_;
+  std::map<std::string, std::set<std::string>> mx_hosts_;  // domain -> its MX hosts' names
+  std::vector<std::string> hostnames_;                     // by MTA, in lower case
+  std::map<std::pair<std::size_t, std::string>, std::optional<std::string>> answers_;
 };
 
 std::set<std::string> recipient_domains(const ScenarioConfig& c) {
@@ -143,6 +164,21 @@ std::optional<std::size_t> mta_index(const ScenarioConfig& c, const std::string&
 }
 
 std::string at_time(Time t) { return to_string(t - Time::zero()); }
+
+// The domains a sender group or burst may send to: a group's whole population, a burst's
+// first `count` members. At most kCheckedDomains of each are checked.
+constexpr std::size_t kCheckedDomains = 10'000;
+
+std::vector<std::string> burst_domains(const workload::Burst& b) {
+  std::set<std::string> seen;
+  std::vector<std::string> out;
+  for (std::uint64_t i = 0; i < b.count && out.size() < kCheckedDomains; ++i) {
+    std::string domain = b.recipients.at(i);
+    domain = ascii_lower(domain.substr(domain.rfind('@') + 1));
+    if (seen.insert(domain).second) out.push_back(std::move(domain));
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -184,7 +220,7 @@ ScenarioSummary summarize(const ScenarioConfig& c) {
 
 std::vector<std::string> warnings(const ScenarioConfig& c) {
   std::vector<std::string> out;
-  const StaticRoutes routes(c);
+  StaticRoutes routes(c);
   const std::set<std::string> domains = all_domains(c);
 
   std::set<std::pair<std::string, std::string>> sent;  // (origin, domain) of the traffic
@@ -196,11 +232,26 @@ std::vector<std::string> warnings(const ScenarioConfig& c) {
   }
   for (const workload::SenderGroup& g : c.groups) origins.insert(*mta_index(c, g.origin, false));
   for (const workload::Burst& b : c.bursts) origins.insert(*mta_index(c, b.origin, false));
-  for (const auto& [origin, domain] : sent) {
-    if (const auto why = routes.unreachable(*mta_index(c, origin, false), domain)) {
-      out.push_back("mail from MTA '" + origin + "' to domain '" + domain +
-                    "' has no route: " + *why);
+  std::set<std::pair<std::string, std::string>> reported;
+  const auto check = [&](std::size_t from, const std::string& domain, const std::string& who) {
+    const auto& why = routes.unreachable_cached(from, domain);
+    const std::string& origin = c.mtas[from].mta.name;
+    if (why && reported.emplace(origin, domain).second) {
+      out.push_back("mail from MTA '" + origin + "' to domain '" + domain + "'" + who +
+                    " has no route: " + *why);
     }
+  };
+  for (const auto& [origin, domain] : sent) check(*mta_index(c, origin, false), domain, "");
+  for (const workload::SenderGroup& g : c.groups) {
+    const std::string who = " (sender group '" + g.name + "')";
+    const std::size_t from = *mta_index(c, g.origin, false);
+    for (const std::string& d : g.recipients.population.domains(kCheckedDomains))
+      check(from, d, who);
+  }
+  for (const workload::Burst& b : c.bursts) {
+    const std::string who = " (burst '" + b.name + "')";
+    const std::size_t from = *mta_index(c, b.origin, false);
+    for (const std::string& d : burst_domains(b)) check(from, d, who);
   }
   for (std::size_t i = 0; i < c.mtas.size() && c.mtas.size() > 1; ++i) {
     for (const std::string& d : c.mtas[i].mta.local_domains) {

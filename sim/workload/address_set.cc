@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cassert>
 #include <charconv>
+#include <set>
 
 #include "mailsim/core/error.h"
+#include "mailsim/core/text.h"
 
 namespace mailsim::workload {
 
@@ -107,6 +109,38 @@ std::string AddressSet::at(std::uint64_t i) const {
   for (std::size_t r = 0; r < p.ranges.size(); ++r) {
     out += std::to_string(digits[r]);
     out += p.literals[r + 1];
+  }
+  return out;
+}
+
+std::vector<std::string> AddressSet::domains(std::size_t limit) const {
+  std::vector<std::string> out;
+  if (!data_) return out;
+  std::set<std::string, std::less<>> seen;
+  for (const Pattern& p : data_->patterns) {
+    // The '@' is in one literal (parse_pattern checked): the domain is the rest of that
+    // literal, then the ranges and literals after it.
+    std::size_t first = 0;
+    while (p.literals[first].find('@') == std::string::npos) ++first;
+    const std::string head = p.literals[first].substr(p.literals[first].find('@') + 1);
+    std::uint64_t combinations = 1;
+    for (std::size_t r = first; r < p.ranges.size(); ++r) combinations *= p.ranges[r].count;
+    for (std::uint64_t k = 0; k < combinations && out.size() < limit; ++k) {
+      // Mixed radix over the domain's ranges, the rightmost the least significant digit.
+      std::vector<std::uint64_t> digits(p.ranges.size() - first);
+      std::uint64_t rest = k;
+      for (std::size_t r = p.ranges.size(); r-- > first;) {
+        digits[r - first] = p.ranges[r].first + rest % p.ranges[r].count;
+        rest /= p.ranges[r].count;
+      }
+      std::string domain = head;
+      for (std::size_t r = first; r < p.ranges.size(); ++r) {
+        domain += std::to_string(digits[r - first]);
+        domain += p.literals[r + 1];
+      }
+      domain = ascii_lower(domain);
+      if (seen.insert(domain).second) out.push_back(std::move(domain));
+    }
   }
   return out;
 }

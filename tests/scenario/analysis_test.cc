@@ -192,3 +192,54 @@ traffic:
   // "receives no mail" warning.
   CHECK(warnings(c).empty());
 }
+
+TEST_CASE("a sender group's or burst's domain without a route is a warning naming it") {
+  // a's group writes to bob at b.example (routed by its MX record) and to d{1..3}.example:
+  // d1 and d3 have no MX and no address, d2 has an MX pointing at b, which neither holds
+  // nor relays d2. The burst's first 2 members are at b.example (fine); its third, at
+  // nowhere.example, is past its count and never written to.
+  const auto c = load(R"(
+name: g
+duration: 1d
+hosts: [{name: a}, {name: b}]
+links: [{between: [a, b], bandwidth: 10Mbps, latency: 1ms}]
+dns: {mx: {b.example: "10 mail.b.example", d2.example: "10 mail.b.example"}}
+mtas:
+  - {name: a, host: a, hostname: mail.a.example}
+  - {name: b, host: b, hostname: mail.b.example, local_domains: [b.example], mailboxes: [bob]}
+traffic:
+  groups:
+    - {name: staff, origin: a, from: x@a.example, to: [bob@b.example, "u@d{1..3}.example"],
+       rate: 10/d}
+  bursts:
+    - {name: news, at: 1h, origin: a, from: x@a.example, count: 2,
+       to: [bob@b.example, bob@B.example, bob@nowhere.example]}
+)");
+  CHECK(warnings(c) ==
+        std::vector<std::string>{
+            "mail from MTA 'a' to domain 'd1.example' (sender group 'staff') has no route: MTA "
+            "'a' finds no MX record or address for it",
+            "mail from MTA 'a' to domain 'd2.example' (sender group 'staff') has no route: MTA "
+            "'b' does not relay it",
+            "mail from MTA 'a' to domain 'd3.example' (sender group 'staff') has no route: MTA "
+            "'a' finds no MX record or address for it"});
+}
+
+TEST_CASE("a domain that explicit mail and a group both miss is reported once") {
+  // The explicit message comes first and is named without a source.
+  const auto c = load(R"(
+name: g
+duration: 1d
+hosts: [{name: a}, {name: b}]
+links: [{between: [a, b], bandwidth: 10Mbps, latency: 1ms}]
+mtas:
+  - {name: a, host: a, hostname: mail.a.example}
+  - {name: b, host: b, hostname: b.example, local_domains: [b.example], mailboxes: [bob]}
+traffic:
+  messages: [{at: 0s, origin: a, from: x@a.example, to: bob@c.example}]
+  groups: [{name: staff, origin: a, from: x@a.example, to: "u{1..5}@c.example", rate: 10/d}]
+)");
+  CHECK(warnings(c) == std::vector<std::string>{"mail from MTA 'a' to domain 'c.example' has no "
+                                                "route: MTA 'a' finds no MX record or address "
+                                                "for it"});
+}

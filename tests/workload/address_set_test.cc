@@ -45,3 +45,20 @@ TEST_CASE("malformed patterns are refused with what is wrong") {
   CHECK(problem("u{1..1000000}@d{1..1000000}.x{1..10}") ==
         "'u{1..1000000}@d{1..1000000}.x{1..10}' names too many addresses");
 }
+
+TEST_CASE("the domains of a set are spelled out once each, without the addresses") {
+  // 20,000 addresses over 40 departments; a literal in upper case; a range inside a domain
+  // name with a literal after it: c1.uni2, c2.uni2; bob@Example.ORG repeats example.org.
+  const AddressSet s = AddressSet::parse({"user{1..500}@dept{1..40}.example.edu", "a@Example.ORG",
+                                          "u{1..3}@c{1..2}.uni2.example.edu", "bob@example.org"});
+  const auto all = s.domains(1000);
+  REQUIRE(all.size() == 40 + 1 + 2);
+  CHECK(all[0] == "dept1.example.edu");
+  CHECK(all[39] == "dept40.example.edu");
+  CHECK(all[40] == "example.org");
+  CHECK(all[41] == "c1.uni2.example.edu");
+  CHECK(all[42] == "c2.uni2.example.edu");
+  CHECK(s.domains(3) ==
+        std::vector<std::string>{"dept1.example.edu", "dept2.example.edu", "dept3.example.edu"});
+  CHECK(AddressSet().domains(10).empty());
+}

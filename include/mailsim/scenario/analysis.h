@@ -33,7 +33,9 @@ struct ScenarioSummary {
 ScenarioSummary summarize(const ScenarioConfig& c);
 
 // One line each, in a stable order: a domain no route reaches, traffic that cannot reach
-// its recipient's domain, an MTA that nothing sends to, a retry law that gives up on
+// its recipient's domain (explicit messages; then each sender group's population and each
+// burst's members, naming the group or burst, at most 10,000 domains of each), an MTA
+// that nothing sends to, a retry law that gives up on
 // mail for a next hop before that hop's outage ends (random outages as run 0 draws them).
 std::vector<std::string> warnings(const ScenarioConfig& c);
 

@@ -26,6 +26,10 @@ class AddressSet {
 
   std::uint64_t size() const { return data_ ? data_->starts.back() : 0; }
   std::string at(std::uint64_t i) const;  // REQUIRES: i < size()
+  // The distinct domains of the addresses (after the '@', in lower case), in the order
+  // they first appear; at most `limit` of them. Spells out domains, not addresses:
+  // "u{1..500}@d{1..40}.example" costs 40 strings.
+  std::vector<std::string> domains(std::size_t limit) const;
 
  private:
   struct Range {
