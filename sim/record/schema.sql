@@ -10,7 +10,9 @@
 -- from any other file; user_version is the schema's version, raised when it changes
 -- (2: node.retry_policy; 3: message.about_msg_id; 4: run_id in every per-run table,
 -- run.point, run.replication, run.parameters and the run_parameter view; a new per-run
--- table starts with run_id too, so that sweeps merge it; 5: message.client_kind). record_level says which tables
+-- table starts with run_id too, so that sweeps merge it; 5: message.client_kind, and
+-- queue_sample holds a row where a queue changed, not every sample, and the indexes are
+-- made when the run ends). record_level says which tables
 -- were written: summary (run, node, link, message, recipient), attempts (and attempt,
 -- attempt_recipient, hop, delivery, outage, queue_sample) or full (and transcript).
 PRAGMA application_id = 1835100524;
@@ -80,8 +82,6 @@ CREATE TABLE message (
   client_kind TEXT,
   PRIMARY KEY (run_id, msg_id)
 );
-CREATE INDEX message_by_message_id ON message (run_id, message_id);
-CREATE INDEX message_by_about ON message (run_id, about_msg_id);
 
 -- Every recipient of every message ends in exactly one state: delivered, bounced,
 -- expired, or queued (still in a queue when the run ended). final_s is when the final
@@ -102,7 +102,6 @@ CREATE TABLE recipient (
   last_reply TEXT,
   PRIMARY KEY (run_id, msg_id, rcpt)
 );
-CREATE INDEX recipient_by_status ON recipient (run_id, status);
 
 -- One SMTP delivery attempt from one MTA to the next (record level attempts or full).
 -- outcome: sent, deferred, rejected, conn_refused, conn_timeout, lost.
@@ -121,7 +120,6 @@ CREATE TABLE attempt (
   bytes INTEGER,
   PRIMARY KEY (run_id, attempt_id)
 );
-CREATE INDEX attempt_by_msg ON attempt (run_id, msg_id, started_s);
 
 -- outcome: accepted, deferred, rejected.
 CREATE TABLE attempt_recipient (
@@ -133,7 +131,6 @@ CREATE TABLE attempt_recipient (
   enhanced_code TEXT,
   reply_text TEXT
 );
-CREATE INDEX attempt_recipient_by_attempt ON attempt_recipient (run_id, attempt_id);
 
 -- The message entered node's queue as queue_id; from_node is empty for local submission.
 -- A desktop or webmail client's message is first at the client's host (queue_id NULL,
@@ -147,7 +144,6 @@ CREATE TABLE hop (
   from_node TEXT,
   arrived_s REAL NOT NULL
 );
-CREATE INDEX hop_by_msg ON hop (run_id, msg_id, arrived_s);
 
 -- The header block of each delivered mailbox copy.
 CREATE TABLE delivery (
@@ -158,7 +154,6 @@ CREATE TABLE delivery (
   delivered_s REAL NOT NULL,
   headers TEXT
 );
-CREATE INDEX delivery_by_msg ON delivery (run_id, msg_id);
 
 -- The SMTP dialogue of each attempt (record level full). dir: C client, S server.
 CREATE TABLE transcript (
@@ -179,8 +174,14 @@ CREATE TABLE outage (
   end_s REAL NOT NULL
 );
 
--- Each MTA's queue at t_s, after every event at that time: at 0, every sampling interval
--- (mailsim run --queue-sample-interval, 60 s by default) and at the end of the run.
+-- When an MTA's queues changed: mailsim run samples every MTA's queues at 0, every
+-- sampling interval (--queue-sample-interval, 60 s by default) and at the end of the run,
+-- each after every event at that time, and keeps a row for a sample only when its counts
+-- differ from the node's previous sample, and for the node's first and last samples. The
+-- counts of a row hold from its t_s until the node's next row (the last row is at
+-- run.sim_end_s): a step function, so the peak is max() over the rows and a time-weighted
+-- mean weighs each row by the time to the node's next row. Samples see the queues only at
+-- sampling times: a change and its reversal between two samples leave no row.
 CREATE TABLE queue_sample (
   run_id INTEGER NOT NULL REFERENCES run,
   node TEXT NOT NULL,
@@ -189,7 +190,6 @@ CREATE TABLE queue_sample (
   active INTEGER NOT NULL,
   deferred INTEGER NOT NULL
 );
-CREATE INDEX queue_sample_by_node ON queue_sample (run_id, node, t_s);
 
 -- Views for common questions. Each has run_id first and keeps runs apart.
 
@@ -248,3 +248,18 @@ SELECT run_id, msg_id, rcpt, node, retry_policy FROM (
         GROUP BY a.run_id, a.msg_id, ar.rcpt, a.from_node) c
   LEFT JOIN node n ON n.run_id = c.run_id AND n.name = c.node)
 WHERE pick = 1;
+
+-- @indexes: the indexes below are made when the run ends (completed, interrupted or
+-- failed), after its rows are in: one sort at the end costs less than keeping them ordered
+-- while rows arrive. A run killed before its end (kill -9) has none, and reading a large
+-- one is then slow; to add them, give this file's lines from "-- @indexes" on to sqlite3:
+--   sed -n '/^-- @indexes/,$p' sim/record/schema.sql | sqlite3 OUT.db
+-- Everything above is created with the database.
+CREATE INDEX message_by_message_id ON message (run_id, message_id);
+CREATE INDEX message_by_about ON message (run_id, about_msg_id);
+CREATE INDEX recipient_by_status ON recipient (run_id, status);
+CREATE INDEX attempt_by_msg ON attempt (run_id, msg_id, started_s);
+CREATE INDEX attempt_recipient_by_attempt ON attempt_recipient (run_id, attempt_id);
+CREATE INDEX hop_by_msg ON hop (run_id, msg_id, arrived_s);
+CREATE INDEX delivery_by_msg ON delivery (run_id, msg_id);
+CREATE INDEX queue_sample_by_node ON queue_sample (run_id, node, t_s);

@@ -12,9 +12,15 @@ namespace {
   throw std::runtime_error("sqlite: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
+// A connection is used by one thread at a time (the recorder's moves to its writer thread
+// and stays there), so SQLite need not lock around each call (SQLITE_OPEN_NOMUTEX).
 sqlite3* open(const std::string& path, int flags) {
+  // Nothing reads SQLite's memory statistics; keeping them takes a global lock around every
+  // allocation. Possible only before SQLite initializes, which the first open does.
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  static_cast<void>(memstatus_off);
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     throw std::runtime_error(message);

@@ -1,6 +1,7 @@
 // A thin RAII layer over the SQLite C API, private to the record layer: a connection and
 // its prepared statements. Errors throw std::runtime_error with SQLite's message; the
-// callers that know the user's file turn open failures into InputError.
+// callers that know the user's file turn open failures into InputError. A Database and its
+// Statements are used by one thread at a time.
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "record/schema_sql.h"
+
 namespace mailsim::record {
 namespace {
 
@@ -115,6 +117,7 @@ class Inserter {
     if (b.run_end) {
       run_end_.bind_text(1, b.run_end->status).bind_double(2, b.run_end->sim_end_s);
       run_end_.bind_text(3, b.run_end->finished_at).bind_int(4, run_id_).run();
+      db_.exec(kSchemaIndexesSql);
     }
     db_.exec("COMMIT");
   }

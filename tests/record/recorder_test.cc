@@ -232,6 +232,21 @@ TEST_CASE("topology, outages and queue samples are written as given") {
         123);
 }
 
+TEST_CASE("queue samples are rows where a node's counts changed, and its last at the end") {
+  test::TempDb db;
+  Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
+  for (int t = 0; t <= 300; t += 60) {  // a: 0 0 1 1 0 0; b: 2 at every sample
+    recorder.add_queue_sample("a", at_seconds(t), 0, 0, t == 120 || t == 180 ? 1 : 0);
+    recorder.add_queue_sample("b", at_seconds(t), 2, 0, 0);
+  }
+  recorder.finish(at_seconds(300));
+  CHECK(query_text(db.path(),
+                   "SELECT group_concat(node || '@' || CAST(t_s AS INTEGER) || '=' || "
+                   "(incoming + active + deferred), ' ') FROM "
+                   "(SELECT * FROM queue_sample ORDER BY node, t_s)") ==
+        "a@0=0 a@120=1 a@240=0 a@300=0 b@0=2 b@300=2");
+}
+
 TEST_CASE("level summary keeps the topology but no outages and no queue samples") {
   test::TempDb db;
   Recorder recorder(db.path(), kInfo, RecordLevel::kSummary);

@@ -68,7 +68,9 @@ class Recorder {
   // for a node without one.
   void add_node(std::string name, std::string kind, std::string retry_policy = "");
   void add_link(std::string a, std::string b, std::int64_t bandwidth_bps, double latency_s);
-  // Outages and queue samples are ignored at level kSummary.
+  // Outages and queue samples are ignored at level kSummary. A node's queue sample becomes
+  // a row when it is the node's first, when its counts differ from the node's previous
+  // sample, or (at finish()) when it is the node's last: the rows say when the queue changed.
   void add_outage(std::string target, std::string kind, double start_s, double end_s);
   void add_queue_sample(const std::string& node, Time t, std::size_t incoming, std::size_t active,
                         std::size_t deferred);

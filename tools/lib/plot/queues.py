@@ -14,9 +14,11 @@ def plot_queue(results, _args):
             "SELECT q.node, q.t_s, q.incoming, q.active, q.deferred FROM queue_sample q "
             "LEFT JOIN node n ON n.name = q.node ORDER BY n.node_id, q.node, q.t_s"):
         samples.setdefault(node, []).append((t, incoming, active, deferred))
-    # Up to a little after the last time any queue held a message (the run usually goes on
-    # idle for much longer), each queue's last sample held until there.
-    busy = [row[0] for rows in samples.values() for row in rows if any(row[1:])]
+    # A row says a node's queues changed to its counts at t_s; they hold until the node's
+    # next row. Up to a little after the last time any queue held a message (the run
+    # usually goes on idle for much longer), each queue's last row held until there.
+    busy = [rows[i + 1][0] if i + 1 < len(rows) else r.end_s()
+            for rows in samples.values() for i, row in enumerate(rows) if any(row[1:])]
     until = min(r.end_s(), max(busy, default=r.end_s()) * 1.05) or r.end_s()
     scale, unit = time_unit(until)
     top = 1.1 * max(1, max(max(row[1:]) for rows in samples.values() for row in rows))
