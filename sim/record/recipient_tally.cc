@@ -57,27 +57,26 @@ void RecipientTally::on_final(const mta::RecipientFinal& e) {
   }
 }
 
-std::vector<RecipientRow> RecipientTally::rows() const {
-  std::vector<RecipientRow> out;
-  for (const auto& [msg, m] : messages_) {
-    for (const Recipient& r : m.recipients) {
-      RecipientRow row{.msg = msg, .rcpt = r.rcpt, .status = "queued"};
+void RecipientTally::take_rows(const std::function<void(RecipientRow&&)>& sink) {
+  for (auto it = messages_.begin(); it != messages_.end(); it = messages_.erase(it)) {
+    const auto& [msg, m] = *it;
+    for (Recipient& r : it->second.recipients) {
+      RecipientRow row{.msg = msg, .rcpt = std::move(r.rcpt), .status = "queued"};
       row.attempts = r.attempts;
       row.last_code = r.last_code;
-      row.last_reply = r.last_reply;
+      row.last_reply = std::move(r.last_reply);
       if (r.status) {
         row.status = mta::to_string(*r.status);
-        row.final_node = r.final_node;
+        row.final_node = std::move(r.final_node);
         row.final_s = r.final_at.seconds();
         if (*r.status == mta::FinalStatus::kDelivered) {
           row.delivered_s = row.final_s;
           if (m.created) row.latency_s = (r.final_at - *m.created).seconds();
         }
       }
-      out.push_back(std::move(row));
+      sink(std::move(row));
     }
   }
-  return out;
 }
 
 }  // namespace mailsim::record

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,9 +22,11 @@ class RecipientTally {
   void on_attempt(const mta::AttemptFinished& e);
   void on_final(const mta::RecipientFinal& e);
 
-  // In message number order, each message's recipients in the order they were created;
-  // a recipient that never reached a final state is 'queued'.
-  std::vector<RecipientRow> rows() const;
+  // Hands each recipient's row to `sink` and forgets it: in message number order, each
+  // message's recipients in the order they were created; a recipient that never reached a
+  // final state is 'queued'. The tally is empty afterwards, its memory freed message by
+  // message, so that the rows and the tally are never both whole in memory.
+  void take_rows(const std::function<void(RecipientRow&&)>& sink);
 
  private:
   struct Recipient {

@@ -208,7 +208,10 @@ class Recorder::Impl {
       pending_.outages.push_back({key.second, key.first, start, sim_end.seconds()});
     }
     finished_ = true;
-    pending_.recipients = tally_.rows();
+    tally_.take_rows([this](RecipientRow&& row) {  // in batches, written while more come
+      pending_.recipients.push_back(std::move(row));
+      added(1);
+    });
     pending_.run_end = RunEnd{status, sim_end.seconds(), utc_now()};
     hand_over();
     writer_.drain();
