@@ -55,5 +55,27 @@ TEST_CASE("the limit applies per call, so a caller may switch to a larger one") 
   CHECK(line->text.size() == 600);
 }
 
+TEST_CASE("a line taken in place is the line the reader would give, and only when it holds none") {
+  LineReader reader;
+  std::string_view bytes = "one\r\ntwo\nthree";
+  CHECK(reader.take_line(bytes, kLimit)->text == "one");
+  CHECK(reader.take_line(bytes, kLimit)->text == "two");
+  CHECK(bytes == "three");
+  CHECK_FALSE(reader.take_line(bytes, kLimit));  // no line end yet: feed() it
+  reader.feed(bytes);
+  std::string_view more = "\r\nfour\r\n";
+  CHECK_FALSE(reader.take_line(more, kLimit));  // "three" waits in the reader
+  CHECK(more == "\r\nfour\r\n");
+  reader.feed(more);
+  CHECK(reader.next(kLimit)->text == "three");
+  CHECK(reader.next(kLimit)->text == "four");
+  // A line over the limit (512 octets with its CRLF allowed, 513 here) is left for the
+  // reader, which reports it too long.
+  const std::string long_line = std::string(511, 'x') + "\r\n";
+  std::string_view rest = long_line;
+  CHECK_FALSE(reader.take_line(rest, kLimit));
+  CHECK(rest.size() == 513);
+}
+
 }  // namespace
 }  // namespace mailsim::smtp

@@ -32,6 +32,11 @@ class LineReader {
   // The same without copying the line: its text stays valid until the next call of
   // feed(), next() or next_view() (the sessions' hot path: one allocation less per line).
   std::optional<LineView> next_view(std::size_t max_octets);
+  // The next complete line of `bytes` when this reader holds nothing unread: the same line
+  // next_view() would give after feed(bytes), taken in place and removed from `bytes`.
+  // nullopt, with `bytes` untouched, when the reader holds something, `bytes` has no line
+  // end, or the line is longer than `max_octets` (those take feed() and next_view()).
+  std::optional<LineView> take_line(std::string_view& bytes, std::size_t max_octets) const;
 
  private:
   void compact();
