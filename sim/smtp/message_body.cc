@@ -146,13 +146,33 @@ DataStream::DataStream(SharedMessage message) : message_(std::move(message)) {}
 void DataStream::read(std::string& out, std::int64_t octets) {
   assert(octets > 0);
   if (finished_) return;
-  piece_.clear();
-  message_->append_to(piece_, offset_, octets);
-  offset_ += std::ssize(piece_);
-  stuff(piece_, out);
+  if (message_->body().is_synthetic() && offset_ >= message_->size() - message_->body().size()) {
+    read_filler(out, octets);
+  } else {
+    piece_.clear();
+    message_->append_to(piece_, offset_, octets);
+    offset_ += std::ssize(piece_);
+    stuff(piece_, out);
+  }
   if (offset_ < message_->size()) return;
   if (pending_cr_ || !at_line_start_) out += "\r\n";  // the last line had no line end
   finished_ = true;
+}
+
+// Filler is its own wire form: no line starts with a dot and every CR ends a line, so
+// stuff() would pass it through as it is, keeping back a CR at the end of a piece until
+// the LF that follows.
+void DataStream::read_filler(std::string& out, std::int64_t octets) {
+  if (std::exchange(pending_cr_, false)) out += '\r';
+  const std::size_t start = out.size();
+  message_->append_to(out, offset_, octets);
+  offset_ += std::ssize(out) - static_cast<std::int64_t>(start);
+  if (out.size() == start) return;
+  at_line_start_ = out.back() == '\n';
+  if (out.back() == '\r') {
+    out.pop_back();
+    pending_cr_ = true;
+  }
 }
 
 // The line state carries over from one piece to the next. A line's text goes out at once,

@@ -71,6 +71,7 @@ class DataStream {
 
  private:
   void stuff(std::string_view piece, std::string& out);
+  void read_filler(std::string& out, std::int64_t octets);
 
   SharedMessage message_;
   std::int64_t offset_ = 0;
