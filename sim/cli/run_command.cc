@@ -74,6 +74,7 @@ void print_speed(std::uint64_t events, double wall_s) {
 // the signal that stopped the run.
 int simulate(scenario::ScenarioConfig config, const RunOptions& o) {
   scenario::World world(config);
+  for (const auto& mta : world.mtas()) mta->drop_mailbox_copies();  // the recorder has them
   const StopOnSignals signals;  // from before the results file exists to the end
   record::Recorder recorder(
       o.out, {config.name, sha256_of_file(o.scenario_path), config.seed, MAILSIM_VERSION}, o.level,

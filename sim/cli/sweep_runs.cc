@@ -106,6 +106,7 @@ bool SweepPlan::recover(const SweepRun& run) const {
 bool SweepPlan::simulate(const SweepRun& run, const std::function<bool()>& stop) const {
   const scenario::ScenarioConfig& config = configs_[run.point];
   scenario::World world(config, run.replication);
+  for (const auto& mta : world.mtas()) mta->drop_mailbox_copies();  // the recorder has them
   record::RunInfo info{config.name, sha256_, config.seed, MAILSIM_VERSION};
   info.run_id = run.run_id;
   info.point = static_cast<std::int64_t>(run.point + 1);

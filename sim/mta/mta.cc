@@ -153,7 +153,7 @@ void Mta::Impl::deliver_local(QueueEntry& entry, QueuedRecipient& r) {
   }
   std::string headers = "Return-Path: <" + entry.envelope.mail_from + ">\r\n";
   headers += entry.message->header();
-  mailboxes[local].push_back(headers);
+  if (ctx.keep_mailboxes) mailboxes[local].push_back(headers);
   r.done = true;
   ctx.events.recipient_final({entry.msg, r.address, FinalStatus::kDelivered, host_name(),
                               ctx.sim.now(), 250, "2.0.0 delivered to mailbox",
@@ -335,6 +335,11 @@ QueueCounts Mta::queue_counts() const {
 
 const std::map<std::string, std::vector<std::string>>& Mta::mailboxes() const {
   return impl_->mailboxes;
+}
+
+void Mta::drop_mailbox_copies() {
+  impl_->ctx.keep_mailboxes = false;
+  impl_->mailboxes.clear();
 }
 
 }  // namespace mailsim::mta

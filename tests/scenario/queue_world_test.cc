@@ -169,6 +169,26 @@ TEST_CASE("the active queue holds at most active_limit messages; the rest wait i
   CHECK(world.find_mta("b")->mailboxes().size() == 6);
 }
 
+TEST_CASE("an MTA that drops its mailbox copies delivers the same and hands the headers on") {
+  // The six messages of the test above, with b keeping no copies: all six are still
+  // delivered, each recipient_final carries its Return-Path and Received: header block,
+  // and b's mailboxes stay empty.
+  const ScenarioFile file(a_to_b("", 6, messages_to_each(6)));
+  mailsim::scenario::World world(mailsim::scenario::load_scenario(file.path()));
+  world.find_mta("b")->drop_mailbox_copies();
+  std::vector<RecipientFinal> delivered;
+  world.events().recipient_final.connect([&](const RecipientFinal& f) {
+    if (f.status == FinalStatus::kDelivered) delivered.push_back(f);
+  });
+  world.run(Time::zero() + Duration::hours(1));
+  REQUIRE(delivered.size() == 6);
+  for (const RecipientFinal& f : delivered) {
+    CHECK(f.headers.starts_with("Return-Path: <"));
+    CHECK(f.headers.find("\r\nReceived: from ") != std::string::npos);
+  }
+  CHECK(world.find_mta("b")->mailboxes().empty());
+}
+
 TEST_CASE("a full queue answers MAIL with 452 4.3.1 and the sender retries at its next time") {
   // r holds at most 1 message. b's mail service is down until 200 s, so message 1 (sent
   // at 0 s) waits in r's deferred queue: r's attempt at ~0.06 s is refused, Postfix's next

@@ -33,6 +33,10 @@ struct MtaContext {
   std::uint64_t seed = 0;
   std::uint64_t run = 0;
   std::int64_t epoch_unix_seconds = 0;  // wall-clock time of simulated time 0, for headers
+  // Whether mailboxes() keeps a copy of each delivered header block. The recipient_final
+  // event carries the headers either way; a long run leaves the copies off (about 600
+  // octets per delivered recipient otherwise).
+  bool keep_mailboxes = true;
 };
 
 struct QueueCounts {
@@ -61,8 +65,11 @@ class Mta {
   void submit(const smtp::Envelope& envelope, smtp::SharedMessage message);
 
   QueueCounts queue_counts() const;
-  // Local part -> header blocks of the delivered copies, in delivery order.
+  // Local part -> header blocks of the delivered copies, in delivery order; empty unless
+  // the context keeps mailboxes.
   const std::map<std::string, std::vector<std::string>>& mailboxes() const;
+  // Stops keeping copies in mailboxes() from now on (see MtaContext::keep_mailboxes).
+  void drop_mailbox_copies();
 
   struct Impl;
 
