@@ -48,7 +48,8 @@ bool Simulator::is_pending(EventId id) const {
   return s.seq == id.seq_ && s.run != nullptr;
 }
 
-void Simulator::run_entry(const Entry& e) {
+// Inlined into the loops below: one call less per event.
+[[gnu::always_inline]] inline void Simulator::run_entry(const Entry& e) {
   const auto index = EventQueue::slot_of(e);
   Slot& s = slot(index);
   if (s.run == nullptr) {  // cancelled

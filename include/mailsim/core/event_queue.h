@@ -38,8 +38,14 @@ class EventQueue {
 
   void push(const Entry& e) {
     ++size_;
-    if (less(e, last_)) return rebase(e);  // only after top() looked past a key later pushed
-    if (!front_.empty() && less(e, front_.front())) return insert_front(e);
+    // last_ <= every key in front_, so a key below front_'s largest goes there, whatever
+    // last_; with front_ empty, a key below last_ is possible only after top() looked past
+    // a key later pushed (run_until).
+    if (!front_.empty()) {
+      if (less(e, front_.front())) return insert_front(e);
+    } else if (less(e, last_)) {
+      return rebase(e);
+    }
     place(e);
   }
 
@@ -77,9 +83,10 @@ class EventQueue {
   static constexpr std::size_t kBuckets = 1 + 32 * 16;
   static constexpr std::size_t kWords = (kBuckets + 63) / 64;
 
-  static bool less(const Entry& a, const Entry& b) {
-    return a.t < b.t || (a.t == b.t && a.order < b.order);
-  }
+  // One 128-bit comparison (cmp and sbb, no branch) instead of comparing t, then order.
+  __extension__ using Key = unsigned __int128;
+  static Key key(const Entry& e) { return Key{e.t} << 64 | e.order; }
+  static bool less(const Entry& a, const Entry& b) { return key(a) < key(b); }
   std::size_t bucket_of(const Entry& e) const {
     if (const std::uint64_t dt = e.t ^ last_.t; dt != 0) {
       const unsigned digit = static_cast<unsigned>(63 - std::countl_zero(dt)) / 4;
@@ -107,8 +114,7 @@ class EventQueue {
       occupied_[w] &= occupied_[w] - 1;
       if (from.size() <= kFrontMax) {
         front_.swap(from);  // both keep their capacity
-        std::sort(front_.begin(), front_.end(),
-                  [](const Entry& x, const Entry& y) { return less(y, x); });
+        sort_front();
         return;
       }
       last_ = *std::min_element(from.begin(), from.end(), less);
@@ -116,14 +122,26 @@ class EventQueue {
       from.clear();
     }
   }
-  void insert_front(const Entry& e) {  // keeps front_ in decreasing order
+  // Insertion sort into decreasing order: front_ holds at most kFrontMax keys, usually a
+  // handful, where it beats std::sort's set-up.
+  void sort_front() {
+    Entry* const first = front_.data();
+    Entry* const last = first + front_.size();
+    for (Entry* i = first + 1; i < last; ++i) {
+      const Entry e = *i;
+      Entry* j = i;
+      for (; j != first && less(*(j - 1), e); --j) *j = *(j - 1);
+      *j = e;
+    }
+  }
+  [[gnu::noinline]] void insert_front(const Entry& e) {  // keeps front_ in decreasing order
     auto at = front_.end();
     while (at != front_.begin() && less(*(at - 1), e)) --at;
     front_.insert(at, e);
   }
   // A key below last_: possible when top() made a later key last_ and the clock then
   // stopped before it (run_until). Rebuilds the buckets around the new smallest key.
-  void rebase(const Entry& e) {
+  [[gnu::noinline]] void rebase(const Entry& e) {
     std::vector<Entry> all(front_.begin(), front_.end());
     all.reserve(size_);
     front_.clear();
