@@ -70,7 +70,7 @@ void Destinations::submit_now(const std::string& nexthop, Job job) {
   DeliveryRequest& request = job.request;
   DeliveryDone& done = job.done;
   Destination& d = destination(nexthop);
-  if (d.dead) return defer_now(d, {std::move(request), std::move(done)});
+  if (d.dead) return defer_now(nexthop, d, {std::move(request), std::move(done)});
   // Exim forces an attempt for a message older than the last rule's cutoff, whatever
   // the host's retry time (retry_exim.cc).
   const auto* exim = std::get_if<EximRetry>(&context_.config.retry);
@@ -247,7 +247,7 @@ void Destinations::declare_dead(const std::string& nexthop, const DeliveryResult
   d.suspended = {};
   d.suspended.site_failed = true;
   d.suspended.site_reason = "delivery temporarily suspended: " + result.site_reason;
-  for (Job& job : std::exchange(d.pending, {})) defer_now(d, std::move(job));
+  for (Job& job : std::exchange(d.pending, {})) defer_now(nexthop, d, std::move(job));
   context_.sim.schedule_in(limits_.dead_backoff, [this, nexthop] {
     Destination& again = destination(nexthop);
     again.dead = false;
@@ -257,7 +257,14 @@ void Destinations::declare_dead(const std::string& nexthop, const DeliveryResult
 }
 
 // Every recipient deferred, no connection, no attempt; told after the current event.
-void Destinations::defer_now(Destination& d, Job job) { defer_now(d.suspended, std::move(job)); }
+// Postfix logs each such recipient as deferred, so the turn is told to the observers.
+void Destinations::defer_now(const std::string& nexthop, Destination& d, Job job) {
+  context_.events.delivery_deferred(
+      {job.request.msg, context_.network.topology().name(context_.config.host), nexthop,
+       context_.sim.now(), "suspended", job.request.envelope.rcpt_to, 451, "4.4.1",
+       d.suspended.site_reason});
+  defer_now(d.suspended, std::move(job));
+}
 
 void Destinations::defer_now(DeliveryResult result, Job job) {
   for (const std::string& rcpt : job.request.envelope.rcpt_to) {

@@ -81,7 +81,7 @@ class Destinations {
   std::optional<DeliveryJob> reuse(const std::string& nexthop, Time connected, int transactions);
   void feedback(const std::string& nexthop, const DeliveryResult& result);
   void declare_dead(const std::string& nexthop, const DeliveryResult& result);
-  void defer_now(Destination& d, Job job);
+  void defer_now(const std::string& nexthop, Destination& d, Job job);
   void defer_now(DeliveryResult result, Job job);
   std::string host_key(const std::string& nexthop) const;
 

@@ -110,6 +110,15 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
         r.last_attempt = ctx.sim.now();
         r.failure = FailureScope::kHost;
         r.nexthop = r.address.substr(r.address.rfind('@') + 1);
+        ctx.events.delivery_deferred({entry.msg,
+                                      host_name(),
+                                      d.nexthop,
+                                      ctx.sim.now(),
+                                      "dns",
+                                      {r.address},
+                                      d.reply.code,
+                                      d.reply.enhanced,
+                                      d.reply.lines.empty() ? "" : d.reply.lines.front()});
         break;
       case RouteKind::kRemote: {
         r.nexthop = d.nexthop;

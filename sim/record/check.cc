@@ -76,6 +76,15 @@ constexpr Rule kRules[] = {
      " FROM attempt_recipient ar JOIN attempt a USING (run_id, attempt_id)"
      " WHERE NOT EXISTS (SELECT 1 FROM recipient r"
      " WHERE r.run_id = a.run_id AND r.msg_id = a.msg_id AND r.rcpt = ar.rcpt)"},
+    {"a deferral is of a recipient of its message, at a recorded node, within the run",
+     "SELECT d.run_id, 'message ' || d.msg_id || ' <' || d.rcpt || '> deferred at ' || d.node"
+     " || ' at ' || d.t_s || ' s' FROM deferral d JOIN run USING (run_id)"
+     " WHERE NOT EXISTS (SELECT 1 FROM recipient r WHERE r.run_id = d.run_id"
+     " AND r.msg_id = d.msg_id AND r.rcpt = d.rcpt)"
+     " OR NOT EXISTS (SELECT 1 FROM node n WHERE n.run_id = d.run_id AND n.name = d.node)"
+     " OR (run.sim_end_s IS NOT NULL AND d.t_s > run.sim_end_s)"
+     " OR d.t_s < (SELECT m.created_s FROM message m WHERE m.run_id = d.run_id"
+     " AND m.msg_id = d.msg_id)"},
     {"a recipient's attempt count is the number of attempts that carried it",
      "SELECT run_id, 'message ' || msg_id || ' <' || rcpt || '> attempts '"
      " || attempts || ', recorded ' || carried FROM (SELECT r.run_id, r.msg_id, r.rcpt,"

@@ -169,6 +169,15 @@ class Recorder::Impl {
     added(1 + row.attempt.recipients.size() + row.attempt.transcript.size());
   }
 
+  void on_deferred(const mta::DeliveryDeferred& e) {
+    if (level_ == RecordLevel::kSummary) return;
+    for (const std::string& rcpt : e.recipients) {
+      pending_.deferrals.push_back(
+          {e.msg, rcpt, e.node, e.nexthop, e.at.seconds(), e.kind, e.code, e.enhanced, e.text});
+    }
+    added(e.recipients.size());
+  }
+
   void on_final(const mta::RecipientFinal& e) {
     tally_.on_final(e);
     if (level_ == RecordLevel::kSummary || e.status != mta::FinalStatus::kDelivered) return;
@@ -289,6 +298,9 @@ void Recorder::subscribe(mta::MailEvents& events) {
   });
   events.recipient_final.connect([impl](const mta::RecipientFinal& e) {
     if (impl->batch()) impl->on_final(e);
+  });
+  events.delivery_deferred.connect([impl](const mta::DeliveryDeferred& e) {
+    if (impl->batch()) impl->on_deferred(e);
   });
   events.service_changed.connect([impl](const mta::ServiceChange& e) {
     if (impl->batch()) impl->on_state(e.kind, e.mta, e.up, e.at);

@@ -56,6 +56,19 @@ struct AttemptRow {
   mta::AttemptFinished attempt;  // transcript empty unless the level is full
 };
 
+// One recipient of a turn deferred without connecting (table deferral).
+struct DeferralRow {
+  mta::MessageNumber msg = 0;
+  std::string rcpt;
+  std::string node;
+  std::string nexthop;
+  double t_s = 0;
+  std::string kind;
+  int code = 0;
+  std::string enhanced;  // empty -> NULL
+  std::string text;
+};
+
 struct DeliveryRow {
   mta::MessageNumber msg = 0;
   std::string rcpt;
@@ -94,6 +107,7 @@ struct Batch {
   std::vector<DeliveryRow> deliveries;
   std::vector<OutageRow> outages;
   std::vector<QueueSampleRow> queue_samples;
+  std::vector<DeferralRow> deferrals;
   std::vector<RecipientRow> recipients;
   std::optional<RunEnd> run_end;  // marks the run as ended, after all other rows
   std::size_t rows = 0;           // rows added so far, for deciding when to hand it over

@@ -12,11 +12,13 @@
 -- run.point, run.replication, run.parameters and the run_parameter view; a new per-run
 -- table starts with run_id too, so that sweeps merge it; 5: message.client_kind, and
 -- queue_sample holds a row where a queue changed, not every sample, and the indexes are
--- made when the run ends). record_level says which tables
+-- made when the run ends; 6: the deferral table and recipient_attempts.deferrals).
+-- record_level says which tables
 -- were written: summary (run, node, link, message, recipient), attempts (and attempt,
--- attempt_recipient, hop, delivery, outage, queue_sample) or full (and transcript).
+-- attempt_recipient, hop, delivery, outage, queue_sample, deferral) or full (and
+-- transcript).
 PRAGMA application_id = 1835100524;
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;
 
 -- One row per run. seed is the scenario's seed; replication is the run number that, with
 -- it, selects the random streams (0 for mailsim run). A sweep's runs also have point, the
@@ -87,7 +89,8 @@ CREATE TABLE message (
 -- expired, or queued (still in a queue when the run ended). final_s is when the final
 -- state was reached (NULL while queued); delivered_s and latency_s are set for delivered
 -- recipients only. attempts sums the delivery attempts that carried this recipient, over
--- all hops; last_code and last_reply ("5.1.1 User unknown") are the latest reply about it.
+-- all hops (SMTP attempts, each with a connection tried; turns deferred without
+-- connecting are in the deferral table and not counted here); last_code and last_reply ("5.1.1 User unknown") are the latest reply about it.
 CREATE TABLE recipient (
   run_id INTEGER NOT NULL REFERENCES run,
   msg_id INTEGER NOT NULL,
@@ -119,6 +122,27 @@ CREATE TABLE attempt (
   reply_text TEXT,
   bytes INTEGER,
   PRIMARY KEY (run_id, attempt_id)
+);
+
+-- A delivery turn deferred without connecting (record level attempts or full), one row
+-- per recipient, as Postfix logs status=deferred for each: no SMTP attempt, so no attempt
+-- row and not in recipient.attempts. node is the MTA's host, nexthop the destination as
+-- its queue manager names it (mx:DOMAIN, relayhost:HOST, transport:HOST). kind:
+-- suspended (the destination was dead after failed connections: "451 4.4.1 delivery
+-- temporarily suspended: connect to HOST:25: Connection refused") or dns (the next hop's
+-- lookup failed for now, e.g. during a dns_down outage: "451 4.4.3 Host or domain name
+-- not found. Name service error for name=DOMAIN type=MX: Host not found, try again").
+CREATE TABLE deferral (
+  run_id INTEGER NOT NULL REFERENCES run,
+  msg_id INTEGER NOT NULL,
+  rcpt TEXT NOT NULL,
+  node TEXT NOT NULL,
+  nexthop TEXT NOT NULL,
+  t_s REAL NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('suspended', 'dns')),
+  reply_code INTEGER,
+  enhanced_code TEXT,
+  reply_text TEXT
 );
 
 -- outcome: accepted, deferred, rejected.
@@ -221,13 +245,17 @@ SELECT *, left_s - arrived_s AS delay_s FROM (
              AND d.delivered_s >= h.arrived_s) AS y
         FROM hop h) h);
 
--- The SMTP attempts that carried each recipient, over all hops, with their outcomes.
+-- The SMTP attempts that carried each recipient, over all hops, with their outcomes;
+-- attempts and deferred count connections tried only. deferrals counts the turns deferred
+-- without connecting (the deferral table), which are in none of the other columns.
 CREATE VIEW recipient_attempts AS
 SELECT r.run_id, r.msg_id, r.rcpt, r.status,
        COUNT(c.attempt_id) AS attempts,
        COALESCE(SUM(c.outcome = 'deferred'), 0) AS deferred,
        MIN(c.started_s) AS first_attempt_s,
-       MAX(c.started_s) AS last_attempt_s
+       MAX(c.started_s) AS last_attempt_s,
+       (SELECT COUNT(*) FROM deferral d WHERE d.run_id = r.run_id AND d.msg_id = r.msg_id
+          AND d.rcpt = r.rcpt) AS deferrals
 FROM recipient r
 LEFT JOIN (SELECT a.run_id, a.attempt_id, a.msg_id, a.started_s, ar.rcpt, ar.outcome
            FROM attempt a JOIN attempt_recipient ar USING (run_id, attempt_id)) c
@@ -262,4 +290,5 @@ CREATE INDEX attempt_by_msg ON attempt (run_id, msg_id, started_s);
 CREATE INDEX attempt_recipient_by_attempt ON attempt_recipient (run_id, attempt_id);
 CREATE INDEX hop_by_msg ON hop (run_id, msg_id, arrived_s);
 CREATE INDEX delivery_by_msg ON delivery (run_id, msg_id);
+CREATE INDEX deferral_by_msg ON deferral (run_id, msg_id, t_s);
 CREATE INDEX queue_sample_by_node ON queue_sample (run_id, node, t_s);

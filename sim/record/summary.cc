@@ -159,6 +159,12 @@ Summary read_summary_from(sql::Database& db, std::int64_t run) {
   s.bounces_sent = messages.column_int(1);
   s.warnings_sent = messages.column_int(2);
   s.recipients = read_recipients(db, run);
+  sql::Statement deferrals =
+      of_run(db,
+             "SELECT count(*) FROM deferral d JOIN message m"
+             " USING (run_id, msg_id) WHERE d.run_id = ? AND m.kind = 'user'",
+             run);
+  if (deferrals.step()) s.deferrals = deferrals.column_int(0);
   s.nodes = read_nodes(db, run);
   s.retry_policies = read_policies(db, run, s.nodes);
   return s;

@@ -71,6 +71,9 @@ void print_summary(const Summary& s, std::ostream& out) {
   }
   out << "messages    " << s.messages << "\n";
   print_figures(s.recipients, "", out);
+  if (s.deferrals > 0) {
+    out << "deferrals   " << s.deferrals << " (turns deferred without connecting)\n";
+  }
   if (s.bounces_sent > 0 || s.warnings_sent > 0) {
     out << "notices     " << s.bounces_sent << (s.bounces_sent == 1 ? " bounce, " : " bounces, ")
         << s.warnings_sent << (s.warnings_sent == 1 ? " delay warning" : " delay warnings")
@@ -97,6 +100,7 @@ void print_summary_json(const Summary& s, std::ostream& out) {
   json.key("sim_end_s").value(s.sim_end_s).key("messages").value(s.messages);
   json.key("bounces_sent").value(s.bounces_sent).key("warnings_sent").value(s.warnings_sent);
   write_figures(s.recipients, json);
+  json.key("deferrals").value(s.deferrals);
   json.key("nodes").begin_array();
   for (const NodeSummary& n : s.nodes) write_node(n, json);
   json.end_array().key("retry_policies").begin_array();

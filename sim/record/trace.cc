@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,7 @@ struct AttemptRecipientInfo {
   std::string rcpt, outcome, reply;
 };
 
+// An SMTP attempt, or (deferral non-empty: its kind) a turn deferred without connecting.
 struct AttemptInfo {
   std::int64_t id = 0;
   std::string from, to, outcome, reply;
@@ -60,6 +62,7 @@ struct AttemptInfo {
   std::int64_t bytes = 0;
   std::vector<AttemptRecipientInfo> recipients{};
   std::vector<Line> transcript{};
+  std::string deferral{};
 };
 
 struct HopInfo {
@@ -201,6 +204,38 @@ std::vector<AttemptInfo> read_attempts(const RunDb& db, std::int64_t msg) {
   return out;
 }
 
+// The turns deferred without connecting, one per node, time, next hop and reply (the rows
+// are per recipient), merged into `attempts` in time order.
+void add_deferrals(const RunDb& db, std::int64_t msg, std::vector<AttemptInfo>& attempts) {
+  sql::Statement s = db.prepare(
+      "SELECT node, nexthop, t_s, kind, reply_code, enhanced_code, reply_text, rcpt FROM deferral"
+      " WHERE run_id = ? AND msg_id = ? ORDER BY t_s, rowid");
+  s.bind_int(2, msg);
+  std::vector<AttemptInfo> turns;
+  while (s.step()) {
+    AttemptInfo a{0,
+                  s.column_text(0),
+                  s.column_text(1),
+                  "deferred",
+                  reply_line(s.column_int(4), optional_text(s, 5), optional_text(s, 6)),
+                  s.column_double(2),
+                  s.column_double(2)};
+    a.deferral = s.column_text(3);
+    if (!turns.empty() && turns.back().from == a.from && turns.back().to == a.to &&
+        turns.back().started_s == a.started_s && turns.back().reply == a.reply) {
+      turns.back().recipients.push_back({s.column_text(7), a.outcome, a.reply});
+      continue;
+    }
+    a.recipients.push_back({s.column_text(7), a.outcome, a.reply});
+    turns.push_back(std::move(a));
+  }
+  attempts.insert(attempts.end(), std::make_move_iterator(turns.begin()),
+                  std::make_move_iterator(turns.end()));
+  std::stable_sort(
+      attempts.begin(), attempts.end(),
+      [](const AttemptInfo& a, const AttemptInfo& b) { return a.started_s < b.started_s; });
+}
+
 // Queue arrivals in time order, each with the attempts made from that queue and the
 // recipients that reached their final state there.
 std::vector<HopInfo> read_hops(const RunDb& db, std::int64_t msg, std::vector<AttemptInfo> attempts,
@@ -278,6 +313,11 @@ void print_message(const MessageInfo& m, const std::vector<RecipientInfo>& recip
 }
 
 void print_attempt(const AttemptInfo& a, int number, bool name_target, std::ostream& out) {
+  if (!a.deferral.empty()) {
+    out << "  deferred at " << clock(a.started_s) << " without connecting (" << a.deferral << ", "
+        << a.to << "): " << a.reply << "\n";
+    return;
+  }
   out << "  attempt " << number << " at " << clock(a.started_s);
   if (name_target) out << " to " << a.to;
   out << ": " << a.outcome;
@@ -300,7 +340,8 @@ void print_attempt(const AttemptInfo& a, int number, bool name_target, std::ostr
 void print_hop(const HopInfo& hop, int number, std::ostream& out) {
   std::vector<std::string> targets;
   for (const AttemptInfo& a : hop.attempts) {
-    if (std::find(targets.begin(), targets.end(), a.to) == targets.end()) targets.push_back(a.to);
+    if (a.deferral.empty() && std::find(targets.begin(), targets.end(), a.to) == targets.end())
+      targets.push_back(a.to);
   }
   out << "hop " << number << ": " << hop.node;
   for (std::size_t i = 0; i < targets.size(); ++i) out << (i == 0 ? " -> " : ", ") << targets[i];
@@ -314,8 +355,10 @@ void print_hop(const HopInfo& hop, int number, std::ostream& out) {
     out << ", waited " << format_seconds(hop.attempts.front().started_s - hop.arrived_s);
   }
   out << ")\n";
+  int attempt = 0;  // deferred turns are not numbered
   for (std::size_t i = 0; i < hop.attempts.size(); ++i) {
-    print_attempt(hop.attempts[i], static_cast<int>(i + 1), targets.size() > 1, out);
+    if (hop.attempts[i].deferral.empty()) ++attempt;
+    print_attempt(hop.attempts[i], attempt, targets.size() > 1, out);
     if (i + 1 < hop.attempts.size()) {
       out << "    (retry after "
           << format_seconds(hop.attempts[i + 1].started_s - hop.attempts[i].ended_s) << ")\n";
@@ -362,7 +405,9 @@ void print_trace_from(const RunDb& db, const std::string& db_path, const std::st
     return;
   }
   if (level != "full") out << "(dialogue not recorded; run with --record full)\n\n";
-  const std::vector<HopInfo> hops = read_hops(db, msg, read_attempts(db, msg), recipients);
+  std::vector<AttemptInfo> attempts = read_attempts(db, msg);
+  add_deferrals(db, msg, attempts);
+  const std::vector<HopInfo> hops = read_hops(db, msg, std::move(attempts), recipients);
   for (std::size_t i = 0; i < hops.size(); ++i) {
     if (i > 0) out << "\n";
     print_hop(hops[i], static_cast<int>(i + 1), out);

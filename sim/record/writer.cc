@@ -83,6 +83,9 @@ class Inserter {
             "INSERT INTO recipient(run_id, msg_id, rcpt, status, final_node, final_s, delivered_s,"
             " latency_s, attempts, last_code, last_reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "?)")),
+        deferral_(db.prepare("INSERT INTO deferral(run_id, msg_id, rcpt, node, nexthop, t_s, kind,"
+                             " reply_code, enhanced_code, reply_text)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
         run_end_(db.prepare(
             "UPDATE run SET status = ?, sim_end_s = ?, finished_at = ? WHERE run_id = ?")),
         run_id_(run_id) {}
@@ -109,6 +112,7 @@ class Inserter {
       of_run(outage_).bind_text(2, r.target).bind_text(3, r.kind).bind_double(4, r.start_s);
       outage_.bind_double(5, r.end_s).run();
     }
+    for (const DeferralRow& r : b.deferrals) write(r);
     for (const QueueSampleRow& r : b.queue_samples) {
       of_run(queue_sample_).bind_text(2, r.node).bind_double(3, r.t_s).bind_int(4, r.incoming);
       queue_sample_.bind_int(5, r.active).bind_int(6, r.deferred).run();
@@ -145,6 +149,15 @@ class Inserter {
     hop_.bind_text(4, r.queue_id);
     bind_optional_text(hop_, 5, r.from_node);
     hop_.bind_double(6, r.at.seconds()).run();
+  }
+
+  void write(const DeferralRow& r) {
+    of_run(deferral_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text(3, r.rcpt);
+    deferral_.bind_text(4, r.node).bind_text(5, r.nexthop).bind_double(6, r.t_s);
+    deferral_.bind_text(7, r.kind);
+    bind_optional_code(deferral_, 8, r.code);
+    bind_optional_text(deferral_, 9, r.enhanced);
+    deferral_.bind_text(10, r.text).run();
   }
 
   void write(const AttemptRow& r) {
@@ -190,7 +203,7 @@ class Inserter {
 
   sql::Database& db_;
   sql::Statement node_, link_, message_, hop_, attempt_, attempt_recipient_, transcript_, delivery_,
-      outage_, queue_sample_, recipient_, run_end_;
+      outage_, queue_sample_, recipient_, deferral_, run_end_;
   std::int64_t run_id_;
   std::int64_t node_id_ = 0;
   std::int64_t link_id_ = 0;

@@ -25,7 +25,8 @@ TEST_CASE("the JSON summary holds the run, the recipient figures, nodes and poli
         "\"warnings_sent\":0,\"recipients\":12,"
         "\"delivered\":10,\"bounced\":1,\"expired\":0,\"queued\":1,\"latency_p50_s\":45,"
         "\"latency_p90_s\":7200,\"latency_p99_s\":86400,\"latency_max_s\":86400,"
-        "\"attempts\":13,\"attempts_per_recipient\":1.0833333333333333,\"nodes\":[],"
+        "\"attempts\":13,\"attempts_per_recipient\":1.0833333333333333,\"deferrals\":0,"
+        "\"nodes\":[],"
         "\"retry_policies\":[]}\n");
 }
 

@@ -74,6 +74,22 @@ struct AttemptFinished {
   std::vector<TranscriptEntry> transcript;
 };
 
+// A delivery turn deferred without connecting, as Postfix logs status=deferred for each
+// recipient (reference §2): kind "suspended" (the next hop is dead: 451 4.4.1 delivery
+// temporarily suspended: REASON) or "dns" (the next hop's lookup failed for now: 451
+// 4.4.3 ... try again). No SMTP attempt, so no AttemptFinished.
+struct DeliveryDeferred {
+  MessageNumber msg = 0;
+  std::string node;     // the MTA's host
+  std::string nexthop;  // as the queue manager names it ("mx:example.org")
+  Time at;
+  std::string kind;
+  std::vector<std::string> recipients;
+  int code = 0;
+  std::string enhanced;
+  std::string text;
+};
+
 enum class FinalStatus { kDelivered, kBounced, kExpired };
 
 // A recipient reached its final state. For delivered copies, `headers` is the header
@@ -118,6 +134,7 @@ struct MailEvents {
   Signal<RecipientFinal> recipient_final;
   Signal<DelayWarning> delay_warning;
   Signal<ServiceChange> service_changed;
+  Signal<DeliveryDeferred> delivery_deferred;
 };
 
 const char* to_string(AttemptOutcome o);

@@ -27,7 +27,8 @@ struct RecipientFigures {
   double latency_p99_s = 0;
   double latency_max_s = 0;
   // Delivery attempts summed over the recipients, all hops (an attempt carrying 3 of
-  // them counts 3). Recorded at every level.
+  // them counts 3). Recorded at every level. Connections tried only: a turn deferred
+  // without connecting is a deferral (Summary::deferrals), not an attempt.
   std::int64_t attempts = 0;
   double attempts_per_recipient = 0;  // 0 when there are no recipients
 };
@@ -69,6 +70,9 @@ struct Summary {
   RecipientFigures recipients;
   std::int64_t bounces_sent = 0;   // messages of kind bounce
   std::int64_t warnings_sent = 0;  // messages of kind warning (delay notices)
+  // Recipients' turns of user mail deferred without connecting (the deferral table: a
+  // dead destination, a failed DNS lookup); 0 at record level summary.
+  std::int64_t deferrals = 0;
   std::vector<NodeSummary> nodes;  // in node order
   // One entry per retry policy of the run's MTAs, in order of their first node; figures
   // are zero at record level summary, which keeps no attempt rows.
@@ -94,7 +98,7 @@ void print_summary(const Summary& summary, std::ostream& out);
 //   record_level, sim_end_s (null while running), messages (user mail), bounces_sent,
 //   warnings_sent, then the recipient figures of user mail: recipients, delivered, bounced,
 //   expired, queued, latency_p50_s, latency_p90_s, latency_p99_s, latency_max_s (null
-//   when nothing was delivered), attempts, attempts_per_recipient;
+//   when nothing was delivered), attempts, attempts_per_recipient, deferrals;
 //   nodes: [{name, kind, retry_policy (null without an MTA), messages, mean_time_s,
 //   peak_queue (null when absent)}];
 //   retry_policies: [{policy, nodes: [names], and the recipient figures}].
