@@ -17,6 +17,40 @@ namespace {
 using test::at_seconds;
 using test::record_latency_run;
 
+TEST_CASE("the summary counts turns deferred without connecting apart from the attempts") {
+  // The sample run (two recipients, each carried by 2 attempts) and one suspended turn of
+  // both: 2 deferral rows; the attempts stay 4. The text report names them on their own
+  // line, which a run without deferrals does not have.
+  test::TempDb db;
+  test::record_sample_run(db.path(), RecordLevel::kAttempts,
+                          [](Recorder&, mta::MailEvents& events) {
+                            events.delivery_deferred({1,
+                                                      "a",
+                                                      "mx:b.example",
+                                                      at_seconds(600),
+                                                      "suspended",
+                                                      {"bob@b.example", "eve@b.example"},
+                                                      451,
+                                                      "4.4.1",
+                                                      "delivery temporarily suspended"});
+                          });
+  const Summary s = read_summary(db.path());
+  CHECK(s.deferrals == 2);
+  CHECK(s.recipients.attempts == 4);
+  std::ostringstream text;
+  print_summary(s, text);
+  CHECK(text.str().find("\ndeferrals   2 (turns deferred without connecting)\n") !=
+        std::string::npos);
+  std::ostringstream json;
+  print_summary_json(s, json);
+  CHECK(json.str().find("\"deferrals\":2,") != std::string::npos);
+  test::TempDb plain;
+  test::record_sample_run(plain.path(), RecordLevel::kAttempts);
+  std::ostringstream without;
+  print_summary(read_summary(plain.path()), without);
+  CHECK(without.str().find("deferrals") == std::string::npos);
+}
+
 TEST_CASE("the summary counts final states and takes nearest-rank latency percentiles") {
   test::TempDb db;
   record_latency_run(db.path());

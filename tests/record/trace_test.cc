@@ -55,6 +55,44 @@ TEST_CASE("a trace shows each hop with its wait, attempts, retries and dialogue"
   CHECK(t.find("dialogue not recorded") == std::string::npos);
 }
 
+TEST_CASE("a trace shows a turn deferred without connecting between the attempts") {
+  // The sample run, and a turn of a's at 600 s for both recipients deferred because b was
+  // dead: attempt 1 ended at 40 s, the turn at 600 s (retry after 560 s = 9m20s), attempt 2
+  // at 1800 s (1200 s = 20m after the turn, which has no duration).
+  test::TempDb db;
+  test::record_sample_run(
+      db.path(), RecordLevel::kAttempts, [](Recorder&, mta::MailEvents& events) {
+        events.delivery_deferred({1,
+                                  "a",
+                                  "mx:b.example",
+                                  test::at_seconds(600),
+                                  "suspended",
+                                  {"bob@b.example", "eve@b.example"},
+                                  451,
+                                  "4.4.1",
+                                  "delivery temporarily suspended: connect to b:25: "
+                                  "Connection timed out"});
+      });
+  std::ostringstream out;
+  print_trace(db.path(), "1", out);
+  const std::string t = out.str();
+  INFO(t);
+  CHECK(t.find("  attempt 1 at 00:00:10.000: conn_timeout  451 4.4.1 connect to b:25: "
+               "Connection timed out\n"
+               "    (retry after 9m20s)\n"
+               "  deferred at 00:10:00.000 without connecting (suspended, mx:b.example): 451 "
+               "4.4.1 delivery temporarily suspended: connect to b:25: Connection timed out\n"
+               "    (retry after 20m)\n"
+               "  attempt 2 at 00:30:00.000: sent") != std::string::npos);
+  CHECK(has_line(t, "hop 1: a -> b  (queued at a as Q1 at 00:00:10.000, waited 0s)"));
+  // Two rows (one per recipient), one turn; the recipients' attempt counts are unchanged.
+  CHECK(test::query_int(db.path(), "SELECT count(*) FROM deferral") == 2);
+  CHECK(test::query_int(db.path(), "SELECT sum(deferrals) FROM recipient_attempts") == 2);
+  CHECK(has_line(t,
+                 "  to bob@b.example: delivered at 02:00:00.500 on b "
+                 "(latency 1h59m50.5s, 2 attempts)"));
+}
+
 TEST_CASE("a trace ends with the header block of each delivered copy") {
   const std::string t = trace_of(RecordLevel::kFull);
   INFO(t);
