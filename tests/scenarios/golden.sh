@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Runs a scenario through the real binary and compares a stable text summary (the report
 # and message 1's trace) with the approved baseline. With --approve, rewrites the baseline.
+# A scenario too long to run whole in the test command has NAME.args beside its baseline:
+# more options for `mailsim run`, such as `--until 1h`.
 # usage: golden.sh MAILSIM SCENARIO.yaml BASELINE.txt [--approve]
 set -euo pipefail
 mailsim=$1 scenario=$2 baseline=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$mailsim" run "$scenario" -o "$work/out.db" --quiet --record full  # the trace shows the dialogue
+args=()
+if [ -f "${baseline%.golden.txt}.args" ]; then
+  read -r -a args <"${baseline%.golden.txt}.args"
+fi
+# --record full: the trace shows the dialogue.
+"$mailsim" run "$scenario" -o "$work/out.db" --quiet --record full "${args[@]}"
 {
   "$mailsim" report "$work/out.db"
   echo
