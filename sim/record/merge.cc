@@ -44,7 +44,8 @@ void open_or_create_results(const std::string& path) {
   }
   try {
     sql::Database db = sql::Database::open_for_writing(path);
-    db.exec(kSchemaSql);
+    db.exec(kSchemaTablesSql);
+    db.exec(kSchemaIndexesSql);
   } catch (const std::runtime_error& e) {
     std::filesystem::remove(path, ignored);
     throw InputError("cannot create the results database: " + std::string(e.what()),

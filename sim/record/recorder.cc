@@ -70,7 +70,7 @@ sql::Database create_database(const std::string& path, const RunInfo& info, Reco
     // SQLite's 2 MiB keeps the pages that rows are appended to, and the sorts that build
     // the indexes at the end, off the disk.
     db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;");
-    db.exec(std::string(kSchemaTablesSql).c_str());
+    db.exec(kSchemaTablesSql);
     sql::Statement run = db.prepare(
         "INSERT INTO run(run_id, scenario, scenario_sha256, seed, status, version, started_at,"
         " record_level, point, replication, parameters)"
