@@ -144,6 +144,20 @@ std::vector<PolicySummary> read_policies(sql::Database& db, std::int64_t run,
   return policies;
 }
 
+std::vector<ClientKindSummary> read_client_kinds(sql::Database& db, std::int64_t run) {
+  std::map<std::string, FiguresBuilder> figures;
+  sql::Statement rows =
+      of_run(db,
+             "SELECT m.client_kind, r.status, r.latency_s, r.attempts FROM recipient r"
+             " JOIN message m USING (run_id, msg_id)"
+             " WHERE r.run_id = ? AND m.kind = 'user' AND m.client_kind IS NOT NULL",
+             run);
+  while (rows.step()) figures[rows.column_text(0)].add(rows, 1);
+  std::vector<ClientKindSummary> kinds;
+  for (auto& [kind, builder] : figures) kinds.push_back({kind, builder.take()});
+  return kinds;
+}
+
 Summary read_summary_from(sql::Database& db, std::int64_t run) {
   Summary s;
   s.run_id = run;
@@ -167,6 +181,7 @@ Summary read_summary_from(sql::Database& db, std::int64_t run) {
   if (deferrals.step()) s.deferrals = deferrals.column_int(0);
   s.nodes = read_nodes(db, run);
   s.retry_policies = read_policies(db, run, s.nodes);
+  s.client_kinds = read_client_kinds(db, run);
   return s;
 }
 

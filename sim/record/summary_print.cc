@@ -79,12 +79,19 @@ void print_summary(const Summary& s, std::ostream& out) {
         << s.warnings_sent << (s.warnings_sent == 1 ? " delay warning" : " delay warnings")
         << " sent\n";
   }
-  if (s.retry_policies.size() < 2) return;
-  for (const PolicySummary& p : s.retry_policies) {
-    out << "retry policy " << p.policy << " (";
-    for (std::size_t i = 0; i < p.nodes.size(); ++i) out << (i > 0 ? ", " : "") << p.nodes[i];
-    out << ")\n";
-    print_figures(p.recipients, "  ", out);
+  if (s.retry_policies.size() >= 2) {
+    for (const PolicySummary& p : s.retry_policies) {
+      out << "retry policy " << p.policy << " (";
+      for (std::size_t i = 0; i < p.nodes.size(); ++i) out << (i > 0 ? ", " : "") << p.nodes[i];
+      out << ")\n";
+      print_figures(p.recipients, "  ", out);
+    }
+  }
+  if (s.client_kinds.size() >= 2) {
+    for (const ClientKindSummary& k : s.client_kinds) {
+      out << "client kind " << k.kind << "\n";
+      print_figures(k.recipients, "  ", out);
+    }
   }
 }
 
@@ -109,6 +116,12 @@ void print_summary_json(const Summary& s, std::ostream& out) {
     for (const std::string& node : p.nodes) json.value(node);
     json.end_array();
     write_figures(p.recipients, json);
+    json.end_object();
+  }
+  json.end_array().key("client_kinds").begin_array();
+  for (const ClientKindSummary& k : s.client_kinds) {
+    json.begin_object().key("kind").value(k.kind);
+    write_figures(k.recipients, json);
     json.end_object();
   }
   json.end_array().end_object();

@@ -27,7 +27,7 @@ TEST_CASE("the JSON summary holds the run, the recipient figures, nodes and poli
         "\"latency_p90_s\":7200,\"latency_p99_s\":86400,\"latency_max_s\":86400,"
         "\"attempts\":13,\"attempts_per_recipient\":1.0833333333333333,\"deferrals\":0,"
         "\"nodes\":[],"
-        "\"retry_policies\":[]}\n");
+        "\"retry_policies\":[],\"client_kinds\":[]}\n");
 }
 
 TEST_CASE("the JSON summary has null for what is unknown: latency, end time, queue peak") {

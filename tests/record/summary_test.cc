@@ -51,6 +51,41 @@ TEST_CASE("the summary counts turns deferred without connecting apart from the a
   CHECK(without.str().find("deferrals") == std::string::npos);
 }
 
+TEST_CASE("the summary gives the recipient figures per client kind when there are several") {
+  // Messages 1 and 2 from desktop clients (latencies 2 s and 8 s), 3 from mailx on the
+  // server (0.25 s), 4 with no client kind (a bounce-like outside message: left out).
+  test::TempDb db;
+  Recorder recorder(db.path(), {"clients", "", 1, "0.1.0"}, RecordLevel::kSummary);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  const std::vector<std::pair<const char*, double>> sent = {
+      {"desktop", 2}, {"desktop", 8}, {"local", 0.25}, {"", 1}};
+  for (mta::MessageNumber msg = 1; msg <= 4; ++msg) {
+    const auto& [kind, latency] = sent[msg - 1];
+    events.message_created(
+        {msg, "", "s@a", {"r@b"}, 100, "a", at_seconds(10), mta::MessageKind::kUser, 0, kind});
+    events.recipient_final({msg, "r@b", mta::FinalStatus::kDelivered, "b", at_seconds(10 + latency),
+                            250, "2.0.0 ok", ""});
+  }
+  recorder.finish(at_seconds(60));
+  const Summary s = read_summary(db.path());
+  REQUIRE(s.client_kinds.size() == 2);
+  CHECK(s.client_kinds[0].kind == "desktop");
+  CHECK(s.client_kinds[0].recipients.delivered == 2);
+  CHECK(s.client_kinds[0].recipients.latency_p50_s == Approx(2));  // rank ceil(0.5 * 2) = 1
+  CHECK(s.client_kinds[0].recipients.latency_max_s == Approx(8));
+  CHECK(s.client_kinds[1].kind == "local");
+  CHECK(s.client_kinds[1].recipients.latency_max_s == Approx(0.25));
+  std::ostringstream text;
+  print_summary(s, text);
+  CHECK(text.str().find("client kind desktop\n  recipients  2: delivered 2,") != std::string::npos);
+  CHECK(text.str().find("client kind local\n  recipients  1: delivered 1,") != std::string::npos);
+  std::ostringstream json;
+  print_summary_json(s, json);
+  CHECK(json.str().find("\"client_kinds\":[{\"kind\":\"desktop\",\"recipients\":2,") !=
+        std::string::npos);
+}
+
 TEST_CASE("the summary counts final states and takes nearest-rank latency percentiles") {
   test::TempDb db;
   record_latency_run(db.path());

@@ -54,6 +54,13 @@ struct PolicySummary {
   RecipientFigures recipients;
 };
 
+// The recipients of user mail submitted through one client kind (message.client_kind:
+// local, desktop, webmail).
+struct ClientKindSummary {
+  std::string kind;
+  RecipientFigures recipients;
+};
+
 struct Summary {
   std::int64_t run_id = 1;
   std::optional<std::int64_t> point;  // the sweep's parameter point; absent for mailsim run
@@ -77,6 +84,8 @@ struct Summary {
   // One entry per retry policy of the run's MTAs, in order of their first node; figures
   // are zero at record level summary, which keeps no attempt rows.
   std::vector<PolicySummary> retry_policies;
+  // One entry per client kind that submitted user mail, by name.
+  std::vector<ClientKindSummary> client_kinds;
 };
 
 // One run's summary: `run_id`, or the first run when 0. Throws InputError when `db_path`
@@ -87,7 +96,8 @@ std::vector<Summary> read_summaries(const std::string& db_path);
 
 // A short table for people; durations rounded to milliseconds so the text is stable. A
 // "notices" line counts the bounces and warnings sent, when there were any. When the
-// run's MTAs use more than one retry policy, a block per policy follows.
+// run's MTAs use more than one retry policy, a block per policy follows; when user mail
+// came through more than one client kind, a block per kind.
 void print_summary(const Summary& summary, std::ostream& out);
 
 // The summary as one JSON object on one line (`mailsim report --json`). Its keys, which
@@ -101,7 +111,8 @@ void print_summary(const Summary& summary, std::ostream& out);
 //   when nothing was delivered), attempts, attempts_per_recipient, deferrals;
 //   nodes: [{name, kind, retry_policy (null without an MTA), messages, mean_time_s,
 //   peak_queue (null when absent)}];
-//   retry_policies: [{policy, nodes: [names], and the recipient figures}].
+//   retry_policies: [{policy, nodes: [names], and the recipient figures}];
+//   client_kinds: [{kind, and the recipient figures}].
 // Times are seconds of simulated time, as exact as the database holds them.
 void print_summary_json(const Summary& summary, std::ostream& out);
 
