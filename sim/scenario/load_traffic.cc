@@ -94,21 +94,34 @@ std::string read_name(const Yaml& y) {
   return s;
 }
 
-// Populations already read, by their items: a generated scenario gives a thousand groups
-// the same population (a YAML alias), which is parsed and held once.
-using Populations = std::map<std::string, workload::AddressSet>;
+// Populations already read: a generated scenario gives a thousand groups the same
+// population (a YAML alias), which is read, parsed and held once.
+struct Populations {
+  // By node (see Yaml::same_node), keyed by the node's offset in the file: an alias is
+  // found without reading its items again.
+  std::multimap<std::size_t, std::pair<Yaml, workload::AddressSet>> by_node;
+  std::map<std::string, workload::AddressSet> by_items;  // items joined by '\n'
+};
 
 workload::AddressSet read_addresses(const Yaml& y, Populations& seen) {
+  const auto [first, last] = seen.by_node.equal_range(y.offset());
+  for (auto it = first; it != last; ++it) {
+    if (it->second.first.same_node(y)) return it->second.second;
+  }
   const std::vector<std::string> items = y.as_string_list();
   if (items.empty()) y.fail("no addresses", "give an address, a pattern or a list of them");
   std::string key;
-  for (const std::string& item : items) key += item + '\n';
-  if (const auto it = seen.find(key); it != seen.end()) return it->second;
-  try {
-    return seen[key] = workload::AddressSet::parse(items);
-  } catch (const InputError& e) {
-    throw e.at(y.location());
+  for (const std::string& item : items) (key += item) += '\n';
+  auto found = seen.by_items.find(key);
+  if (found == seen.by_items.end()) {
+    try {
+      found = seen.by_items.emplace(std::move(key), workload::AddressSet::parse(items)).first;
+    } catch (const InputError& e) {
+      throw e.at(y.location());
+    }
   }
+  seen.by_node.emplace(y.offset(), std::pair{y, found->second});
+  return found->second;
 }
 
 // A fixed value, {lognormal: {median: M, sigma: S}} or {empirical: [[value, weight], ...]};

@@ -1,10 +1,10 @@
 #include "scenario/yaml_reader.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <set>
 #include <utility>
 
@@ -41,13 +41,46 @@ std::string suggest(std::string_view given, std::span<const std::string_view> kn
          std::string(listing) + all;
 }
 
+// "base[i]", the path of a list's item.
+std::string indexed(const std::string& base, std::size_t i) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+  std::string out;
+  out.reserve(base.size() + static_cast<std::size_t>(end - digits) + 2);
+  out += base;
+  out += '[';
+  out.append(digits, end);
+  out += ']';
+  return out;
+}
+
 }  // namespace
 
 Yaml::Yaml(YAML::Node node, std::string file, std::string path, std::vector<Binding> vars)
+    : Yaml(std::move(node), std::make_shared<const std::string>(std::move(file)), std::move(path),
+           vars.empty() ? nullptr : std::make_shared<const std::vector<Binding>>(std::move(vars))) {}
+
+Yaml::Yaml(YAML::Node node, File file, std::string path, Bindings vars)
     : node_(std::move(node)),
       file_(std::move(file)),
       path_(std::move(path)),
       vars_(std::move(vars)) {}
+
+std::string Yaml::child_path(std::string_view key) const {
+  if (path_.empty()) return std::string(key);
+  std::string out;
+  out.reserve(path_.size() + 1 + key.size());
+  out += path_;
+  out += '.';
+  out += key;
+  return out;
+}
+
+bool Yaml::same_node(const Yaml& other) const {
+  if (!node_.is(other.node_) || *file_ != *other.file_) return false;
+  if (!has_vars() || !other.has_vars()) return has_vars() == other.has_vars();
+  return *vars_ == *other.vars_;
+}
 
 Yaml Yaml::load_file(const std::string& path) {
   std::error_code ec;
@@ -83,7 +116,7 @@ Yaml Yaml::load_file(const std::string& path) {
 
 SourceLocation Yaml::location() const {
   const YAML::Mark m = node_.Mark();
-  return {file_, m.line + 1, m.column + 1, path_};
+  return {*file_, m.line + 1, m.column + 1, path_};
 }
 
 void Yaml::fail(const std::string& problem, const std::string& hint) const {
@@ -96,12 +129,12 @@ void Yaml::check_keys() const {
     const YAML::Mark m = kv.first.Mark();
     if (!kv.first.IsScalar()) {
       throw InputError("a key must be a plain name, not a list or mapping", "write key: value",
-                       {file_, m.line + 1, m.column + 1, path_});
+                       {*file_, m.line + 1, m.column + 1, path_});
     }
     if (!seen.insert(kv.first.Scalar()).second) {
-      const std::string here = path_.empty() ? kv.first.Scalar() : path_ + "." + kv.first.Scalar();
       throw InputError("key '" + kv.first.Scalar() + "' appears twice in this mapping",
-                       "keep one of them", {file_, m.line + 1, m.column + 1, here});
+                       "keep one of them",
+                       {*file_, m.line + 1, m.column + 1, child_path(kv.first.Scalar())});
     }
   }
 }
@@ -109,27 +142,25 @@ void Yaml::check_keys() const {
 void Yaml::allow_only(std::initializer_list<std::string_view> allowed) const {
   check_keys();
   for (const auto& kv : node_) {
-    const std::string key = kv.first.Scalar();
+    const std::string& key = kv.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    const std::string here = path_.empty() ? key : path_ + "." + key;
     const YAML::Mark m = kv.first.Mark();
     throw InputError("unknown key '" + key + "'",
                      suggest(key, {allowed.begin(), allowed.size()}, "known keys here: "),
-                     {file_, m.line + 1, m.column + 1, here});
+                     {*file_, m.line + 1, m.column + 1, child_path(key)});
   }
 }
 
 bool Yaml::has(std::string_view key) const { return node_[std::string(key)].IsDefined(); }
 
 Yaml Yaml::operator[](std::string_view key) const {
-  const std::string k(key);
-  return Yaml(node_[k], file_, path_.empty() ? k : path_ + "." + k, vars_);
+  return Yaml(node_[std::string(key)], file_, child_path(key), vars_);
 }
 
 std::string Yaml::substitute(const std::string& text) const {
-  if (vars_.empty() || text.find('{') == std::string::npos) return text;
+  if (!has_vars() || text.find('{') == std::string::npos) return text;
   std::string out = text;
-  for (auto v = vars_.rbegin(); v != vars_.rend(); ++v) {  // an inner name hides an outer one
+  for (auto v = vars_->rbegin(); v != vars_->rend(); ++v) {  // an inner name hides an outer one
     const std::string pattern = "{" + v->first + "}";
     const std::string value = std::to_string(v->second);
     for (auto pos = out.find(pattern); pos != std::string::npos;
@@ -140,14 +171,13 @@ std::string Yaml::substitute(const std::string& text) const {
   return out;
 }
 
-std::vector<Yaml::Item> Yaml::expand(const Yaml& r, const std::string& at_path) const {
-  std::vector<Item> out;
+void Yaml::expand(const Yaml& r, const std::string& at_path, std::vector<Item>& out) const {
   if (r.is_sequence()) {  // several repeats side by side
-    for (std::size_t i = 0; i < r.node_.size(); ++i) {
-      const Yaml one(r.node_[i], file_, r.path_ + "[" + std::to_string(i) + "]", r.vars_);
-      for (Item& item : expand(one, at_path)) out.push_back(std::move(item));
+    std::size_t i = 0;
+    for (auto it = r.node_.begin(); it != r.node_.end(); ++it, ++i) {
+      expand(Yaml(*it, file_, indexed(r.path_, i), r.vars_), at_path, out);
     }
-    return out;
+    return;
   }
   r.expect_map().allow_only({"count", "as", "from", "each"});
   if (!r.has("count") || !r.has("as") || !r.has("each")) {
@@ -166,40 +196,45 @@ std::vector<Yaml::Item> Yaml::expand(const Yaml& r, const std::string& at_path) 
   }
   const std::int64_t from =
       r.has("from") ? r["from"].as_int(-1'000'000'000, 1'000'000'000) : std::int64_t{1};
+  const YAML::Node each = r.node_["each"];
   for (std::int64_t k = 0; k < count; ++k) {
-    std::vector<Binding> vars = r.vars_;
-    vars.emplace_back(name, from + k);
-    out.push_back({r["each"].node_, at_path + "{" + name + "=" + std::to_string(from + k) + "}",
-                   std::move(vars)});
+    auto vars = r.has_vars() ? std::make_shared<std::vector<Binding>>(*r.vars_)
+                             : std::make_shared<std::vector<Binding>>();
+    vars->emplace_back(name, from + k);
+    out.push_back(
+        {each, at_path + "{" + name + "=" + std::to_string(from + k) + "}", std::move(vars)});
   }
-  return out;
+}
+
+void Yaml::add_item(Item it, std::vector<Item>& out) const {
+  const YAML::Node& node = it.node;  // const: a lookup must not add the key
+  if (node.IsMap() && node["repeat"].IsDefined()) {
+    // A repeat's copy may itself be a repeat (nested repeats): expand it in turn.
+    const Yaml item = of(it);
+    item.allow_only({"repeat"});
+    std::vector<Item> copies;
+    expand(item["repeat"], it.path, copies);
+    for (Item& copy : copies) add_item(std::move(copy), out);
+  } else {
+    out.push_back(std::move(it));
+  }
 }
 
 const std::vector<Yaml::Item>& Yaml::items() const {
   if (items_) return *items_;
   auto items = std::make_shared<std::vector<Item>>();
-  // A repeat's copy may itself be a repeat (nested repeats): expand it in turn.
-  const std::function<void(Item)> add = [&](Item it) {
-    if (it.node.IsMap() && it.node["repeat"].IsDefined()) {
-      const Yaml item(it.node, file_, it.path, it.vars);
-      item.allow_only({"repeat"});
-      for (Item& e : expand(item["repeat"], it.path)) add(std::move(e));
-    } else {
-      items->push_back(std::move(it));
-    }
-  };
-  for (std::size_t i = 0; i < node_.size(); ++i)
-    add({node_[i], path_ + "[" + std::to_string(i) + "]", vars_});
+  items->reserve(node_.size());
+  std::size_t i = 0;
+  for (auto it = node_.begin(); it != node_.end(); ++it, ++i) {
+    add_item({*it, indexed(path_, i), vars_}, *items);
+  }
   items_ = std::move(items);
   return *items_;
 }
 
 std::size_t Yaml::size() const { return node_.IsSequence() ? items().size() : node_.size(); }
 
-Yaml Yaml::at(std::size_t i) const {
-  const Item& item = items().at(i);
-  return Yaml(item.node, file_, item.path, item.vars);
-}
+Yaml Yaml::at(std::size_t i) const { return of(items().at(i)); }
 
 std::vector<std::pair<Yaml, Yaml>> Yaml::entries() const {
   check_keys();
@@ -213,19 +248,17 @@ std::vector<std::pair<Yaml, Yaml>> Yaml::entries() const {
     out.emplace_back(key, value);
   };
   for (const auto& kv : node_) {
-    const std::string key = kv.first.Scalar();
+    const std::string& key = kv.first.Scalar();
     if (key == "repeat") {
-      const std::string p = path_.empty() ? key : path_ + "." + key;
-      for (const Item& item : expand(Yaml(kv.second, file_, p, vars_), p)) {
-        for (const auto& [k, v] :
-             Yaml(item.node, file_, item.path, item.vars).expect_map().entries())
-          add(k, v);
+      const std::string p = child_path(key);
+      std::vector<Item> copies;
+      expand(Yaml(kv.second, file_, p, vars_), p, copies);
+      for (const Item& item : copies) {
+        for (const auto& [k, v] : of(item).expect_map().entries()) add(k, v);
       }
       continue;
     }
-    const Yaml k(kv.first, file_, "", vars_);
-    const std::string name = k.as_string();
-    const std::string p = path_.empty() ? name : path_ + "." + name;
+    const std::string p = child_path(Yaml(kv.first, file_, "", vars_).as_string());
     add(Yaml(kv.first, file_, p, vars_), Yaml(kv.second, file_, p, vars_));
   }
   return out;
@@ -244,7 +277,7 @@ Yaml Yaml::expect_sequence() const {
 std::string Yaml::as_string() const {
   if (!node_.IsScalar()) fail("expected a single value, not a list or mapping");
   const std::string out = substitute(node_.Scalar());
-  if (vars_.empty()) return out;
+  if (!has_vars()) return out;
   const auto open = out.find('{');
   const auto close = out.find('}', open);
   if (open != std::string::npos && close != std::string::npos) {
@@ -253,7 +286,7 @@ std::string Yaml::as_string() const {
       return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
     });
     std::string bound;
-    for (const auto& v : vars_) bound += (bound.empty() ? "" : ", ") + v.first;
+    for (const auto& v : *vars_) bound += (bound.empty() ? "" : ", ") + v.first;
     if (identifier) {
       fail("no repeat variable '" + name + "' here", "the variables of the repeats here: " + bound);
     }
@@ -306,8 +339,14 @@ std::string Yaml::as_one_of(std::span<const std::string_view> choices, const std
 std::vector<std::string> Yaml::as_string_list() const {
   if (node_.IsScalar()) return {as_string()};
   expect_sequence();
+  const std::vector<Item>& list = items();
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < size(); ++i) out.push_back(at(i).as_string());
+  out.reserve(list.size());
+  for (const Item& item : list) {
+    // Without variables a scalar reads as itself; anything else takes the full path.
+    const bool plain = item.node.IsScalar() && !(item.vars && !item.vars->empty());
+    out.push_back(plain ? item.node.Scalar() : of(item).as_string());
+  }
   return out;
 }
 

@@ -33,6 +33,11 @@ class Yaml {
   static Yaml load_file(const std::string& path);
 
   const std::string& path() const { return path_; }
+  // Whether `other` is this very node of the file (a YAML alias is the node its anchor
+  // names) read with the same repeat variables: then every read of it gives the same.
+  bool same_node(const Yaml& other) const;
+  // The node's offset in the file: equal for the same node (see same_node()).
+  std::size_t offset() const { return static_cast<std::size_t>(node_.Mark().pos); }
   // The node itself, for code that edits the tree before it is read (scenario/override.h).
   YAML::Node node() const { return node_; }
   bool is_map() const { return node_.IsMap(); }
@@ -79,20 +84,31 @@ class Yaml {
   SourceLocation location() const;
 
  private:
+  // Shared by the nodes read from one another: copying a Yaml copies no file name and no
+  // variables.
+  using File = std::shared_ptr<const std::string>;
+  using Bindings = std::shared_ptr<const std::vector<Binding>>;  // null: none bound
   struct Item {  // one list item after expansion: a node and what it binds
     YAML::Node node;
     std::string path;
-    std::vector<Binding> vars;
+    Bindings vars;
   };
+  Yaml(YAML::Node node, File file, std::string path, Bindings vars);
+  Yaml of(const Item& item) const { return Yaml(item.node, file_, item.path, item.vars); }
+  std::string child_path(std::string_view key) const;
+
   // The items of a list or the entries of a `repeat:` value, with repeats expanded.
   const std::vector<Item>& items() const;
-  std::vector<Item> expand(const Yaml& repeat, const std::string& at_path) const;
+  // Appends `item`, or the copies it stands for when it is a `repeat:`.
+  void add_item(Item item, std::vector<Item>& out) const;
+  void expand(const Yaml& repeat, const std::string& at_path, std::vector<Item>& out) const;
   std::string substitute(const std::string& text) const;
+  bool has_vars() const { return vars_ && !vars_->empty(); }
 
   YAML::Node node_;
-  std::string file_;
+  File file_;
   std::string path_;
-  std::vector<Binding> vars_;
+  Bindings vars_;
   mutable std::shared_ptr<const std::vector<Item>> items_;  // computed on first use
 };
 
