@@ -72,8 +72,9 @@ void print_speed(std::uint64_t events, double wall_s) {
 
 // Simulates with the recorder subscribed. Returns the exit status: 0, or the status for
 // the signal that stopped the run.
-int simulate(scenario::ScenarioConfig config, const RunOptions& o) {
-  scenario::World world(config);
+int simulate(scenario::ScenarioConfig config_in, const RunOptions& o) {
+  scenario::World world(std::move(config_in));
+  const scenario::ScenarioConfig& config = world.config();
   for (const auto& mta : world.mtas()) mta->drop_mailbox_copies();  // the recorder has them
   const StopOnSignals signals;  // from before the results file exists to the end
   record::Recorder recorder(

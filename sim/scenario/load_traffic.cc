@@ -285,7 +285,7 @@ std::set<std::string> read_mailboxes(const Yaml& y) {
     if (set.size() > 10'000'000) item.fail("more than 10,000,000 mailboxes", "use a smaller range");
     for (std::uint64_t k = 0; k < set.size(); ++k) {
       const std::string a = set.at(k);
-      out.insert(ascii_lower(a.substr(0, a.size() - 2)));
+      out.insert(ascii_lower(std::string_view(a).substr(0, a.size() - 2)));
     }
   }
   return out;

@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "mailsim/core/text.h"
@@ -47,6 +49,8 @@ std::int64_t read_epoch(const Yaml& y) {
 
 void read_hosts(const Yaml& list, ScenarioConfig& c) {
   list.expect_sequence();
+  std::unordered_set<std::string> names;
+  for (const HostConfig& other : c.hosts) names.insert(other.name);
   for (std::size_t i = 0; i < list.size(); ++i) {
     const Yaml h = list.at(i).expect_map();
     h.allow_only({"name", "kind"});
@@ -58,12 +62,10 @@ void read_hosts(const Yaml& list, ScenarioConfig& c) {
         h["kind"].fail("unknown kind '" + kind + "'", "use host or router");
       host.router = kind == "router";
     }
-    for (const HostConfig& other : c.hosts) {
-      if (other.name == host.name) {
-        h["name"].fail("host '" + host.name + "' is defined twice",
-                       "give each host its own name; in a repeat, put the variable in it: "
-                       "\"dept{i}\"");
-      }
+    if (!names.insert(host.name).second) {
+      h["name"].fail("host '" + host.name + "' is defined twice",
+                     "give each host its own name; in a repeat, put the variable in it: "
+                     "\"dept{i}\"");
     }
     c.hosts.push_back(std::move(host));
   }
@@ -175,8 +177,21 @@ void read_auth(const Yaml& m, mta::MtaConfig& cfg) {
   }
 }
 
+// The MTAs read so far by name, host and hostname: the index of each in c.mtas.
+struct MtasSeen {
+  std::unordered_map<std::string, std::size_t> name, host, hostname;
+};
+
+// The index of `key` in `seen`, or SIZE_MAX.
+std::size_t index_of(const std::unordered_map<std::string, std::size_t>& seen,
+                     const std::string& key) {
+  const auto it = seen.find(key);
+  return it == seen.end() ? SIZE_MAX : it->second;
+}
+
 void read_mtas(const Yaml& list, const mta::MtaConfig& defaults, ScenarioConfig& c) {
   list.expect_sequence();
+  MtasSeen seen;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const Yaml m = list.at(i).expect_map();
     m.allow_only({"name", "host", "hostname", "local_domains", "mailboxes", "relay_domains",
@@ -189,23 +204,26 @@ void read_mtas(const Yaml& list, const mta::MtaConfig& defaults, ScenarioConfig&
     MtaEntry e{m["host"].as_string(), defaults};
     check_host(c, m["host"], e.host);
     e.mta.name = m["name"].as_string();
-    for (const MtaEntry& other : c.mtas) {
-      if (other.mta.name == e.mta.name) {
-        m["name"].fail("MTA '" + e.mta.name + "' is defined twice",
-                       "give each MTA its own name; in a repeat, put the variable in it: "
-                       "\"dept{i}\"");
-      }
-      if (other.host == e.host)
-        m["host"].fail("host '" + e.host + "' already runs MTA '" + other.mta.name + "'");
+    // The first earlier MTA with this name or host is the one the error names.
+    const std::size_t same_name = index_of(seen.name, e.mta.name);
+    const std::size_t same_host = index_of(seen.host, e.host);
+    if (same_name != SIZE_MAX && same_name <= same_host) {
+      m["name"].fail("MTA '" + e.mta.name + "' is defined twice",
+                     "give each MTA its own name; in a repeat, put the variable in it: "
+                     "\"dept{i}\"");
+    }
+    if (same_host != SIZE_MAX) {
+      m["host"].fail("host '" + e.host + "' already runs MTA '" + c.mtas[same_host].mta.name + "'");
     }
     e.mta.hostname = ascii_lower(m["hostname"].as_string());
-    for (const MtaEntry& other : c.mtas) {
-      if (other.mta.hostname == e.mta.hostname) {
-        m["hostname"].fail(
-            "MTA '" + other.mta.name + "' already has hostname '" + e.mta.hostname + "'",
-            "give each MTA its own DNS name");
-      }
+    if (const std::size_t other = index_of(seen.hostname, e.mta.hostname); other != SIZE_MAX) {
+      m["hostname"].fail(
+          "MTA '" + c.mtas[other].mta.name + "' already has hostname '" + e.mta.hostname + "'",
+          "give each MTA its own DNS name");
     }
+    seen.name.emplace(e.mta.name, c.mtas.size());
+    seen.host.emplace(e.host, c.mtas.size());
+    seen.hostname.emplace(e.mta.hostname, c.mtas.size());
     if (m.has("local_domains")) e.mta.local_domains = lowered_set(m["local_domains"]);
     if (m.has("mailboxes")) e.mta.mailboxes = read_mailboxes(m["mailboxes"]);
     if (m.has("relay_domains")) e.mta.relay_domains = lowered_set(m["relay_domains"]);

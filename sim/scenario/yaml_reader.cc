@@ -1,8 +1,8 @@
 #include "scenario/yaml_reader.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -54,11 +54,21 @@ std::string indexed(const std::string& base, std::size_t i) {
   return out;
 }
 
+// A mapping with the key repeat: (Yaml::add_item() expands it).
+bool is_repeat(const YAML::Node& node) {
+  if (!node.IsMap()) return false;
+  for (const auto& kv : node) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == "repeat") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Yaml::Yaml(YAML::Node node, std::string file, std::string path, std::vector<Binding> vars)
     : Yaml(std::move(node), std::make_shared<const std::string>(std::move(file)), std::move(path),
-           vars.empty() ? nullptr : std::make_shared<const std::vector<Binding>>(std::move(vars))) {}
+           vars.empty() ? nullptr : std::make_shared<const std::vector<Binding>>(std::move(vars))) {
+}
 
 Yaml::Yaml(YAML::Node node, File file, std::string path, Bindings vars)
     : node_(std::move(node)),
@@ -151,10 +161,28 @@ void Yaml::allow_only(std::initializer_list<std::string_view> allowed) const {
   }
 }
 
-bool Yaml::has(std::string_view key) const { return node_[std::string(key)].IsDefined(); }
+const YAML::Node* Yaml::find(std::string_view key) const {
+  if (!pairs_) {
+    auto pairs = std::make_shared<std::vector<std::pair<YAML::Node, YAML::Node>>>();
+    pairs->reserve(node_.size());
+    for (const auto& kv : node_) pairs->emplace_back(kv.first, kv.second);
+    pairs_ = std::move(pairs);
+  }
+  for (const auto& [k, v] : *pairs_) {
+    if (k.IsScalar() && k.Scalar() == key) return &v;
+  }
+  return nullptr;
+}
+
+// yaml-cpp's own lookup converts every key it passes and builds a stream: a mapping's
+// pairs are looked through instead; other nodes answer as yaml-cpp does.
+bool Yaml::has(std::string_view key) const {
+  return node_.IsMap() ? find(key) != nullptr : node_[std::string(key)].IsDefined();
+}
 
 Yaml Yaml::operator[](std::string_view key) const {
-  return Yaml(node_[std::string(key)], file_, child_path(key), vars_);
+  const YAML::Node* value = node_.IsMap() ? find(key) : nullptr;
+  return Yaml(value ? *value : node_[std::string(key)], file_, child_path(key), vars_);
 }
 
 std::string Yaml::substitute(const std::string& text) const {
@@ -196,7 +224,7 @@ void Yaml::expand(const Yaml& r, const std::string& at_path, std::vector<Item>& 
   }
   const std::int64_t from =
       r.has("from") ? r["from"].as_int(-1'000'000'000, 1'000'000'000) : std::int64_t{1};
-  const YAML::Node each = r.node_["each"];
+  const YAML::Node each = r["each"].node_;
   for (std::int64_t k = 0; k < count; ++k) {
     auto vars = r.has_vars() ? std::make_shared<std::vector<Binding>>(*r.vars_)
                              : std::make_shared<std::vector<Binding>>();
@@ -207,8 +235,7 @@ void Yaml::expand(const Yaml& r, const std::string& at_path, std::vector<Item>& 
 }
 
 void Yaml::add_item(Item it, std::vector<Item>& out) const {
-  const YAML::Node& node = it.node;  // const: a lookup must not add the key
-  if (node.IsMap() && node["repeat"].IsDefined()) {
+  if (is_repeat(it.node)) {
     // A repeat's copy may itself be a repeat (nested repeats): expand it in turn.
     const Yaml item = of(it);
     item.allow_only({"repeat"});

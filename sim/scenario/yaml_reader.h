@@ -99,6 +99,9 @@ class Yaml {
 
   // The items of a list or the entries of a `repeat:` value, with repeats expanded.
   const std::vector<Item>& items() const;
+  // The value of `key` in this mapping (the first, as yaml-cpp finds it); null without.
+  // REQUIRES: is_map().
+  const YAML::Node* find(std::string_view key) const;
   // Appends `item`, or the copies it stands for when it is a `repeat:`.
   void add_item(Item item, std::vector<Item>& out) const;
   void expand(const Yaml& repeat, const std::string& at_path, std::vector<Item>& out) const;
@@ -110,6 +113,8 @@ class Yaml {
   std::string path_;
   Bindings vars_;
   mutable std::shared_ptr<const std::vector<Item>> items_;  // computed on first use
+  // A mapping's (key, value) pairs in order, for find(): computed on first use.
+  mutable std::shared_ptr<const std::vector<std::pair<YAML::Node, YAML::Node>>> pairs_;
 };
 
 }  // namespace mailsim::scenario

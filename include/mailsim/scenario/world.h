@@ -23,9 +23,10 @@ namespace mailsim::scenario {
 class World {
  public:
   // `run` numbers replications; the random streams depend on (config.seed, run, name).
-  // The world keeps its own copy of the configuration.
+  // The world keeps the configuration: move it in where the caller needs no copy of its own.
   explicit World(ScenarioConfig config, std::uint64_t run = 0);
 
+  const ScenarioConfig& config() const { return config_; }
   Simulator& simulator() { return sim_; }
   net::Topology& topology() { return topology_; }
   net::Network& network() { return network_; }
