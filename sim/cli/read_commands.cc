@@ -42,7 +42,8 @@ int report_command(const Args& args) {
     return 0;
   }
   const std::vector<record::Summary> summaries =
-      run != 0 ? std::vector{record::read_summary(db, run)} : record::read_summaries(db);
+      run != 0 ? std::vector{record::read_summary(db, run, &std::cerr)}
+               : record::read_summaries(db, &std::cerr);
   const bool json = vm.count("json") != 0;
   for (std::size_t i = 0; i < summaries.size(); ++i) {
     if (json) {
@@ -69,7 +70,7 @@ int trace_command(const Args& args) {
   if (!parse_options("trace", "OUT.db MESSAGE [--run N]", args, options, positional, vm)) {
     return 0;
   }
-  record::print_trace(db, message, std::cout, run);
+  record::print_trace(db, message, std::cout, run, &std::cerr);
   return 0;
 }
 
@@ -79,7 +80,7 @@ int check_command(const Args& args) {
   if (!parse_file_argument("check", "OUT.db", "database", "a results database", args, db)) {
     return 0;
   }
-  const std::vector<record::Violation> violations = record::check_results(db);
+  const std::vector<record::Violation> violations = record::check_results(db, &std::cerr);
   if (violations.empty()) {
     std::cout << db << ": every invariant holds\n";
     return 0;

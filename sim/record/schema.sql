@@ -279,16 +279,17 @@ WHERE pick = 1;
 
 -- @indexes: the indexes below are made when the run ends (completed, interrupted or
 -- failed), after its rows are in: one sort at the end costs less than keeping them ordered
--- while rows arrive. A run killed before its end (kill -9) has none, and reading a large
--- one is then slow; to add them, give this file's lines from "-- @indexes" on to sqlite3:
---   sed -n '/^-- @indexes/,$p' sim/record/schema.sql | sqlite3 OUT.db
+-- while rows arrive. A run killed before its end (kill -9) or that crashed has none; the
+-- readers (mailsim report, trace, check) then make them, once, in the file, unless another
+-- process has it open (a run still being written) or it is read-only (then they index a
+-- temporary copy). By hand: sed -n '/^-- @indexes/,$p' sim/record/schema.sql | sqlite3 OUT.db
 -- Everything above is created with the database.
-CREATE INDEX message_by_message_id ON message (run_id, message_id);
-CREATE INDEX message_by_about ON message (run_id, about_msg_id);
-CREATE INDEX recipient_by_status ON recipient (run_id, status);
-CREATE INDEX attempt_by_msg ON attempt (run_id, msg_id, started_s);
-CREATE INDEX attempt_recipient_by_attempt ON attempt_recipient (run_id, attempt_id);
-CREATE INDEX hop_by_msg ON hop (run_id, msg_id, arrived_s);
-CREATE INDEX delivery_by_msg ON delivery (run_id, msg_id);
-CREATE INDEX deferral_by_msg ON deferral (run_id, msg_id, t_s);
-CREATE INDEX queue_sample_by_node ON queue_sample (run_id, node, t_s);
+CREATE INDEX IF NOT EXISTS message_by_message_id ON message (run_id, message_id);
+CREATE INDEX IF NOT EXISTS message_by_about ON message (run_id, about_msg_id);
+CREATE INDEX IF NOT EXISTS recipient_by_status ON recipient (run_id, status);
+CREATE INDEX IF NOT EXISTS attempt_by_msg ON attempt (run_id, msg_id, started_s);
+CREATE INDEX IF NOT EXISTS attempt_recipient_by_attempt ON attempt_recipient (run_id, attempt_id);
+CREATE INDEX IF NOT EXISTS hop_by_msg ON hop (run_id, msg_id, arrived_s);
+CREATE INDEX IF NOT EXISTS delivery_by_msg ON delivery (run_id, msg_id);
+CREATE INDEX IF NOT EXISTS deferral_by_msg ON deferral (run_id, msg_id, t_s);
+CREATE INDEX IF NOT EXISTS queue_sample_by_node ON queue_sample (run_id, node, t_s);

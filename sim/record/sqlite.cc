@@ -42,6 +42,14 @@ Database Database::open_read_only(const std::string& path) {
   return Database(open(path, SQLITE_OPEN_READONLY));
 }
 
+Database Database::open_existing(const std::string& path) {
+  return Database(open(path, SQLITE_OPEN_READWRITE));
+}
+
+Database Database::open_temporary() {
+  return Database(open("", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+}
+
 Database::Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
@@ -61,6 +69,31 @@ void Database::exec(const char* sql) {
     sqlite3_free(error);
     throw std::runtime_error("sqlite: " + message);
   }
+}
+
+bool Database::try_exec(const char* sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+  if (rc == SQLITE_OK) return true;
+  const std::string message = error ? error : sqlite3_errmsg(db_);
+  sqlite3_free(error);
+  if ((rc & 0xff) == SQLITE_BUSY) {
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return false;
+  }
+  throw std::runtime_error("sqlite: " + message);
+}
+
+void Database::set_busy_timeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
+
+bool Database::read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
+
+void Database::copy_from(Database& source) {
+  sqlite3_backup* backup = sqlite3_backup_init(db_, "main", source.db_, "main");
+  if (backup == nullptr) fail(db_, "copy");
+  const int rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) fail(db_, "copy");
 }
 
 Statement Database::prepare(std::string_view sql) {

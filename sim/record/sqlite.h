@@ -20,6 +20,12 @@ class Database {
   // Creates or opens `path` for writing.
   static Database open_for_writing(const std::string& path);
   static Database open_read_only(const std::string& path);
+  // Opens `path`, which must exist, for writing if the system lets this process write it,
+  // else read-only (read_only() says which).
+  static Database open_existing(const std::string& path);
+  // A private database that SQLite deletes when it is closed, in memory until it grows
+  // large, then in a temporary file.
+  static Database open_temporary();
 
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;
@@ -29,7 +35,17 @@ class Database {
 
   // Runs one or more statements that return nothing the caller needs.
   void exec(const char* sql);
+  // Like exec, but returns false, having done nothing, when another connection holds a
+  // lock that the statements need (SQLITE_BUSY once the busy timeout is over).
+  bool try_exec(const char* sql);
   Statement prepare(std::string_view sql);
+
+  // How long a statement waits for another connection's lock before it fails as busy
+  // (60 s unless set; 0: it fails at once).
+  void set_busy_timeout(int milliseconds);
+  bool read_only() const;
+  // Replaces this database's content by a consistent copy of `source`'s (SQLite's backup).
+  void copy_from(Database& source);
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}

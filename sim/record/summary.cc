@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "record/indexes.h"
 #include "record/results_db.h"
 
 namespace mailsim::record {
@@ -187,8 +188,8 @@ Summary read_summary_from(sql::Database& db, std::int64_t run) {
 
 }  // namespace
 
-Summary read_summary(const std::string& db_path, std::int64_t run_id) {
-  return read_results(db_path, [&](sql::Database db) {
+Summary read_summary(const std::string& db_path, std::int64_t run_id, std::ostream* notes) {
+  return read_indexed(db_path, notes, [&](sql::Database db) {
     const std::vector<std::int64_t> runs = run_ids(db);
     if (run_id == 0 && !runs.empty()) run_id = runs.front();
     if (std::find(runs.begin(), runs.end(), run_id) == runs.end()) no_such_run(db_path, run_id);
@@ -196,8 +197,8 @@ Summary read_summary(const std::string& db_path, std::int64_t run_id) {
   });
 }
 
-std::vector<Summary> read_summaries(const std::string& db_path) {
-  return read_results(db_path, [](sql::Database db) {
+std::vector<Summary> read_summaries(const std::string& db_path, std::ostream* notes) {
+  return read_indexed(db_path, notes, [](sql::Database db) {
     std::vector<Summary> all;
     for (const std::int64_t run : run_ids(db)) all.push_back(read_summary_from(db, run));
     return all;

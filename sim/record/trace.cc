@@ -10,6 +10,7 @@
 #include "mailsim/core/error.h"
 #include "mailsim/core/time.h"
 #include "mailsim/core/units.h"
+#include "record/indexes.h"
 #include "record/results_db.h"
 #include "record/trace_rows.h"
 
@@ -172,8 +173,8 @@ void print_trace_from(const RunDb& db, const std::string& db_path, const std::st
 }  // namespace trace_rows
 
 void print_trace(const std::string& db_path, const std::string& message, std::ostream& out,
-                 std::int64_t run_id) {
-  read_results(db_path, [&](sql::Database db) {
+                 std::int64_t run_id, std::ostream* notes) {
+  read_indexed(db_path, notes, [&](sql::Database db) {
     const std::vector<std::int64_t> runs = run_ids(db);
     if (run_id == 0 && runs.size() > 1) {
       throw InputError("this results database holds " + std::to_string(runs.size()) + " runs",

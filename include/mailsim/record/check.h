@@ -19,8 +19,8 @@ struct Violation {
 };
 
 // Reads the database at `path`, every run in it. Throws InputError when it is not a mailsim results
-// database. An empty result means every invariant holds.
-std::vector<Violation> check_results(const std::string& path);
+// database. An empty result means every invariant holds. `notes` as for read_summary().
+std::vector<Violation> check_results(const std::string& path, std::ostream* notes = nullptr);
 
 // One block per violation: the rule, the count, and its rows indented.
 void print_violations(std::ostream& out, const std::vector<Violation>& violations);

@@ -89,10 +89,13 @@ struct Summary {
 };
 
 // One run's summary: `run_id`, or the first run when 0. Throws InputError when `db_path`
-// is missing or not a mailsim results database, or holds no run `run_id`.
-Summary read_summary(const std::string& db_path, std::int64_t run_id = 0);
+// is missing or not a mailsim results database, or holds no run `run_id`. A database
+// without its indexes (a run killed before its end) gets them first where it may be
+// written; `notes`, when given, gets a line saying so (as for trace and check).
+Summary read_summary(const std::string& db_path, std::int64_t run_id = 0,
+                     std::ostream* notes = nullptr);
 // Every run's summary, in run order (a sweep's database holds many).
-std::vector<Summary> read_summaries(const std::string& db_path);
+std::vector<Summary> read_summaries(const std::string& db_path, std::ostream* notes = nullptr);
 
 // A short table for people; durations rounded to milliseconds so the text is stable. A
 // "notices" line counts the bounces and warnings sent, when there were any. When the

@@ -13,8 +13,8 @@ namespace mailsim::record {
 // `message` is the run's message number ("1") or a Message-ID, with or without <>.
 // `run_id` picks the run of a database that holds several (0: the only one). Throws
 // InputError when the database is missing or not ours, the run or the message is unknown,
-// or the database holds several runs and `run_id` is 0.
+// or the database holds several runs and `run_id` is 0. `notes` as for read_summary().
 void print_trace(const std::string& db_path, const std::string& message, std::ostream& out,
-                 std::int64_t run_id = 0);
+                 std::int64_t run_id = 0, std::ostream* notes = nullptr);
 
 }  // namespace mailsim::record
