@@ -49,6 +49,11 @@ void Delivery::skip_host(const std::string& reason) {
   site_reason_ = reason;
   if (index_ + 1 < request_.hosts.size()) return try_host(index_ + 1);
   finished_ = true;
+  if (!connect_tried_) {  // a turn deferred without connecting (reference §2)
+    ctx_.events.delivery_deferred({request_.msg, node_name(ctx_, ctx_.config.host),
+                                   request_.nexthop, ctx_.sim.now(), ctx_.hosts->skip_kind(),
+                                   request_.envelope.rcpt_to, 451, "4.4.1", reason});
+  }
   std::vector<AttemptRecipient> deferred;
   for (const std::string& rcpt : request_.envelope.rcpt_to) {
     deferred.push_back({rcpt, RecipientOutcome::kDeferred, 451, "4.4.1", reason});
@@ -58,6 +63,7 @@ void Delivery::skip_host(const std::string& reason) {
 }
 
 void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
+  connect_tried_ = true;
   if (ctx_.hosts != nullptr) {
     ctx_.hosts->connect_result(request_.hosts[index].name, result.status, ctx_.sim.now());
   }

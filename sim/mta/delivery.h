@@ -30,6 +30,9 @@ struct DeliveryRequest {
   smtp::SharedMessage message;  // the queue's copy, read while it is sent
   std::vector<dns::MailHost> hosts;
   Time arrival;  // when the message entered this MTA's queue
+  // The destination as the queue manager names it ("mx:b.example"), for the deferral
+  // told when every host is skipped (DeliveryDeferred::nexthop); set by Destinations.
+  std::string nexthop;
 };
 
 class HostMemory;
@@ -40,7 +43,8 @@ struct DeliveryContext {
   MailEvents& events;
   const MtaConfig& config;
   // Hosts to skip without connecting (qmail, OpenSMTPD); null: none. A skipped host gets
-  // no attempt row; when every host is skipped the recipients are deferred with its reason.
+  // no attempt row; when every host is skipped the recipients are deferred with its reason,
+  // a turn told as a DeliveryDeferred of HostMemory::skip_kind().
   HostMemory* hosts = nullptr;
   // Exim (transports/smtp.c, sync_responses): a 452 to RCPT after another RCPT of the
   // transaction got 2xx or 5xx means "too many recipients", and those recipients go in

@@ -75,7 +75,8 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   bool lost_ = false;
   bool timed_out_ = false;  // how the session was lost
   bool finished_ = false;
-  bool parked_ = false;  // idle in the cache: no job, no timer
+  bool parked_ = false;         // idle in the cache: no job, no timer
+  bool connect_tried_ = false;  // on_connect has run: not every host was skipped
 };
 
 }  // namespace mailsim::mta

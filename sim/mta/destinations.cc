@@ -68,6 +68,7 @@ void Destinations::message_delivery_done(MessageNumber msg) {
 
 void Destinations::submit_now(const std::string& nexthop, Job job) {
   DeliveryRequest& request = job.request;
+  request.nexthop = nexthop;
   DeliveryDone& done = job.done;
   Destination& d = destination(nexthop);
   if (d.dead) return defer_now(nexthop, d, {std::move(request), std::move(done)});
@@ -82,6 +83,10 @@ void Destinations::submit_now(const std::string& nexthop, Job job) {
       DeliveryResult result;
       result.not_tried = true;
       result.site_reason = "retry time not reached for any host for '" + nexthop + "'";
+      context_.events.delivery_deferred(
+          {request.msg, context_.network.topology().name(context_.config.host), nexthop,
+           context_.sim.now(), "retry_time", request.envelope.rcpt_to, 451, "4.4.1",
+           result.site_reason});
       return defer_now(std::move(result), {std::move(request), std::move(done)});
     }
   }

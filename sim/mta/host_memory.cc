@@ -15,6 +15,10 @@ std::optional<std::string> HostMemory::skipped(const std::string& host, Time now
          " failed connection(s)";
 }
 
+const char* HostMemory::skip_kind() const {
+  return style_ == SenderStyle::kQmail ? "tcpto" : "route_disabled";
+}
+
 void HostMemory::connect_result(const std::string& host, net::ConnectStatus status, Time now) {
   if (style_ == SenderStyle::kQmail) {
     if (status != net::ConnectStatus::kTimedOut) {

@@ -26,6 +26,9 @@ class HostMemory {
 
   // Why `host` is skipped at `now` (the text a skipped delivery is deferred with), if it is.
   std::optional<std::string> skipped(const std::string& host, Time now) const;
+  // The deferral kind of a turn whose every host was skipped: "tcpto" (qmail) or
+  // "route_disabled" (OpenSMTPD).
+  const char* skip_kind() const;
   // A connect to `host` ended with `status` at `now`.
   void connect_result(const std::string& host, net::ConnectStatus status, Time now);
 

@@ -88,6 +88,14 @@ constexpr Rule kRules[] = {
      " OR (run.sim_end_s IS NOT NULL AND d.t_s > run.sim_end_s)"
      " OR d.t_s < (SELECT m.created_s FROM message m WHERE m.run_id = d.run_id"
      " AND m.msg_id = d.msg_id)"},
+    {"a deferral's kind is one its MTA makes: suspended at postfix, retry_time at exim, "
+     "tcpto at qmail, route_disabled at opensmtpd",
+     "SELECT d.run_id, 'message ' || d.msg_id || ' <' || d.rcpt || '> ' || d.kind || ' at '"
+     " || d.node || ' (' || n.retry_policy || ') at ' || d.t_s || ' s' FROM deferral d"
+     " JOIN node n ON n.run_id = d.run_id AND n.name = d.node"
+     " WHERE n.retry_policy IS NOT NULL AND d.kind <> 'dns' AND n.retry_policy <>"
+     " CASE d.kind WHEN 'suspended' THEN 'postfix' WHEN 'retry_time' THEN 'exim'"
+     " WHEN 'tcpto' THEN 'qmail' WHEN 'route_disabled' THEN 'opensmtpd' END"},
     {"a recipient's attempt count is the number of attempts that carried it",
      "SELECT run_id, 'message ' || msg_id || ' <' || rcpt || '> attempts '"
      " || attempts || ', recorded ' || carried FROM (SELECT r.run_id, r.msg_id, r.rcpt,"

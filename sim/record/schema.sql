@@ -12,13 +12,15 @@
 -- run.point, run.replication, run.parameters and the run_parameter view; a new per-run
 -- table starts with run_id too, so that sweeps merge it; 5: message.client_kind, and
 -- queue_sample holds a row where a queue changed, not every sample, and the indexes are
--- made when the run ends; 6: the deferral table and recipient_attempts.deferrals).
+-- made when the run ends; 6: the deferral table and recipient_attempts.deferrals; 7:
+-- deferral rows of kinds retry_time, tcpto and route_disabled, turns that were deferred
+-- without a row before, so deferral counts and recipient_attempts.deferrals grow).
 -- record_level says which tables
 -- were written: summary (run, node, link, message, recipient), attempts (and attempt,
 -- attempt_recipient, hop, delivery, outage, queue_sample, deferral) or full (and
 -- transcript).
 PRAGMA application_id = 1835100524;
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 
 -- One row per run. seed is the scenario's seed; replication is the run number that, with
 -- it, selects the random streams (0 for mailsim run). A sweep's runs also have point, the
@@ -128,10 +130,19 @@ CREATE TABLE attempt (
 -- per recipient, as Postfix logs status=deferred for each: no SMTP attempt, so no attempt
 -- row and not in recipient.attempts. node is the MTA's host, nexthop the destination as
 -- its queue manager names it (mx:DOMAIN, relayhost:HOST, transport:HOST). kind:
--- suspended (the destination was dead after failed connections: "451 4.4.1 delivery
--- temporarily suspended: connect to HOST:25: Connection refused") or dns (the next hop's
--- lookup failed for now, e.g. during a dns_down outage: "451 4.4.3 Host or domain name
--- not found. Name service error for name=DOMAIN type=MX: Host not found, try again").
+-- suspended (Postfix: the destination was dead after failed connections: "451 4.4.1
+-- delivery temporarily suspended: connect to HOST:25: Connection refused"), dns (the next
+-- hop's lookup failed for now, e.g. during a dns_down outage: "451 4.4.3 Host or domain
+-- name not found. Name service error for name=DOMAIN type=MX: Host not found, try
+-- again"), retry_time (Exim: the next hop's shared host retry record says its retry time
+-- has not come, for a new message or at a queue run: "451 4.4.1 retry time not reached
+-- for any host for 'NEXTHOP'"), tcpto (qmail: every host of the next hop timed out twice
+-- in a row and is skipped for 64-97 min: "451 4.4.1 Sorry, I wasn't able to establish an
+-- SMTP connection: HOST timed out twice. (#4.4.1)") or route_disabled (OpenSMTPD: every
+-- host's route is disabled for 15 s x penalty^2 after failed connections: "451 4.4.1
+-- route to HOST disabled after N failed connection(s)"). A suspended, retry_time, tcpto
+-- or route_disabled row is at an MTA of that retry policy (postfix, exim, qmail,
+-- opensmtpd).
 CREATE TABLE deferral (
   run_id INTEGER NOT NULL REFERENCES run,
   msg_id INTEGER NOT NULL,
@@ -139,7 +150,8 @@ CREATE TABLE deferral (
   node TEXT NOT NULL,
   nexthop TEXT NOT NULL,
   t_s REAL NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('suspended', 'dns')),
+  kind TEXT NOT NULL
+    CHECK (kind IN ('suspended', 'dns', 'retry_time', 'tcpto', 'route_disabled')),
   reply_code INTEGER,
   enhanced_code TEXT,
   reply_text TEXT

@@ -6,11 +6,13 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "mailsim/record/recorder.h"
+#include "mailsim/record/trace.h"
 #include "mailsim/scenario/config.h"
 #include "mailsim/scenario/world.h"
 #include "scenario/scenario_file.h"
@@ -31,6 +33,7 @@ struct Recorded {
   std::vector<std::tuple<int, double>> attempts;  // (msg_id, started_s)
   std::vector<std::tuple<int, int, int>> views;   // recipient_attempts: msg, attempts, deferrals
   int recipient_attempts = 0;                     // recipient.attempts summed
+  std::string trace;                              // mailsim trace of message 1
 };
 
 std::string text(sqlite3_stmt* s, int col) {
@@ -88,6 +91,9 @@ Recorded record(const std::string& yaml, Duration until, F world_ready) {
   each_row(db, "SELECT total(attempts) FROM recipient",
            [&](sqlite3_stmt* s) { r.recipient_attempts = sqlite3_column_int(s, 0); });
   sqlite3_close(db);
+  std::ostringstream trace;
+  mailsim::record::print_trace(path, "1", trace);
+  r.trace = trace.str();
   std::filesystem::remove(path);
   return r;
 }
@@ -175,4 +181,103 @@ faults: [{type: dns_down, start: 0s, duration: 50m}]
   REQUIRE(r.attempts.size() == 1);
   CHECK(r.attempts[0] == std::tuple<int, double>{1, 4800.0});
   CHECK(r.views == std::vector<std::tuple<int, int, int>>{{1, 1, 5}});
+}
+
+namespace {
+
+// a sends to bob@b.example over one 10 ms link, connect timeout 30 s, as in
+// tests/scenario/host_memory_world_test.cc; `messages` are a's messages' start times.
+std::string a_to_b(const std::string& retry, const std::vector<int>& messages,
+                   const std::string& fault) {
+  std::string list;
+  for (int at : messages) list += (list.empty() ? "" : ", ") + message_at(at);
+  return R"(
+name: skip
+hosts: [{name: a}, {name: b}]
+links: [{between: [a, b], bandwidth: 10Mbps, latency: 10ms}]
+dns:
+  mx: {b.example: "10 mail.b.example"}
+defaults: {timeouts: {connect: 30s}}
+mtas:
+  - {name: a, host: a, hostname: mail.a.example, local_domains: [a.example], mailboxes: [x],
+     retry: )" +
+         retry + R"(}
+  - {name: b, host: b, hostname: mail.b.example, local_domains: [b.example], mailboxes: [bob]}
+traffic:
+  messages: [)" +
+         list + "]\nfaults: [" + fault + "]\n";
+}
+
+Row skipped(int msg, double t, const std::string& kind, const std::string& text) {
+  return {msg, "bob@b.example", "a", "mx:b.example", t, kind, 451, "4.4.1", text};
+}
+
+}  // namespace
+
+TEST_CASE("exim's turns refused by the host's retry time are retry_time deferrals") {
+  // b is down (connects time out after 30 s). Exim's host retry record "T:mail.b.example"
+  // is shared by all messages (reference §1, Exim retry keys; default rule F,2h,15m):
+  // message 1 fails at 30 s -> host due 30 + 900 = 930 s. Message 2 comes at 600 s, before
+  // 930: deferred without connecting (retry_time), due 930. Message 3 comes at 1000 s,
+  // after 930: tried, fails at 1030 s; the failing interval 1030 - 30 = 1000 s is under
+  // 2 h, so F,2h,15m again: host due 1030 + 900 = 1930 s. The queue run at 1800 s (every
+  // 30 min) finds messages 1 and 2 due (930) but the host not (1930): both deferred
+  // without connecting. The 3600 s run tries all three.
+  const Recorded r = record(
+      a_to_b("exim", {0, 600, 1000}, "{type: host_down, target: b, start: 0s, duration: 3h}"),
+      Duration::seconds(4000), [](mailsim::scenario::World&) {});
+  const std::string why = "retry time not reached for any host for 'mx:b.example'";
+  CHECK(r.deferrals == std::vector<Row>{skipped(2, 600, "retry_time", why),
+                                        skipped(1, 1800, "retry_time", why),
+                                        skipped(2, 1800, "retry_time", why)});
+  CHECK(r.attempts ==
+        std::vector<std::tuple<int, double>>{{1, 0}, {3, 1000}, {1, 3600}, {2, 3600}, {3, 3600}});
+  CHECK(r.views == std::vector<std::tuple<int, int, int>>{{1, 2, 1}, {2, 1, 2}, {3, 2, 0}});
+}
+
+TEST_CASE("qmail's turns whose host timed out twice are tcpto deferrals") {
+  // b is down: every connect times out after 30 s. qmail tries at ages 400 k^2 s (reference
+  // §1): 0, 400, 1600, 3600, 6400, 10000, 14400. Timeouts at 30 and 430 s: two in a row,
+  // so the host is skipped until 430 + (60 + 0..31) x 64 s, 4270..6254 s (reference §2):
+  // 1600 and 3600 s are deferred without connecting. 6400 s connects (timeout 3 at 6430 s:
+  // skipped until 10270..12254 s), so 10000 s is deferred too; 14400 s connects.
+  const Recorded r =
+      record(a_to_b("qmail", {0}, "{type: host_down, target: b, start: 0s, duration: 5h}"),
+             Duration::seconds(15000), [](mailsim::scenario::World&) {});
+  const std::string why =
+      "Sorry, I wasn't able to establish an SMTP connection: mail.b.example timed out twice. "
+      "(#4.4.1)";
+  CHECK(r.deferrals == std::vector<Row>{skipped(1, 1600, "tcpto", why),
+                                        skipped(1, 3600, "tcpto", why),
+                                        skipped(1, 10000, "tcpto", why)});
+  CHECK(r.attempts ==
+        std::vector<std::tuple<int, double>>{{1, 0}, {1, 400}, {1, 6400}, {1, 14400}});
+  CHECK(r.views == std::vector<std::tuple<int, int, int>>{{1, 4, 3}});
+  // trace shows each such turn between the attempts, unnumbered.
+  INFO(r.trace);
+  for (const char* turn : {"00:26:40.000", "01:00:00.000", "02:46:40.000"}) {
+    const std::string line = std::string("  deferred at ") + turn +
+                             " without connecting (tcpto, mx:b.example): 451 4.4.1 " + why + "\n";
+    CHECK(r.trace.find(line) != std::string::npos);
+  }
+  CHECK(r.trace.find("  attempt 4 at 04:00:00.000: conn_timeout") != std::string::npos);
+}
+
+TEST_CASE("opensmtpd's turns on a disabled route are route_disabled deferrals") {
+  // b's MTA is down: connects are refused after one 20 ms round trip. OpenSMTPD disables
+  // the route for 15 s x penalty^2 (reference §2) and retries at ctime + 400 k^2 s
+  // (reference §1). Message 1 fails at 0.02 s: penalty 1, off until 15.02 s, so message 2
+  // (at 10 s) is deferred without connecting, and retried at 10 + 400 = 410 s. Message 1
+  // fails again at 400.02 s: penalty 2, off until 460.02 s, so message 2 at 410 s and
+  // message 3 (new at 430 s) are deferred too; message 3 connects at 430 + 400 = 830 s.
+  const Recorded r = record(
+      a_to_b("opensmtpd", {0, 10, 430}, "{type: mta_down, target: b, start: 0s, duration: 1h}"),
+      Duration::seconds(1000), [](mailsim::scenario::World&) {});
+  const std::string once = "route to mail.b.example disabled after 1 failed connection(s)";
+  const std::string twice = "route to mail.b.example disabled after 2 failed connection(s)";
+  CHECK(r.deferrals == std::vector<Row>{skipped(2, 10, "route_disabled", once),
+                                        skipped(2, 410, "route_disabled", twice),
+                                        skipped(3, 430, "route_disabled", twice)});
+  CHECK(r.attempts == std::vector<std::tuple<int, double>>{{1, 0}, {1, 400}, {3, 830}});
+  CHECK(r.views == std::vector<std::tuple<int, int, int>>{{1, 2, 0}, {2, 0, 2}, {3, 1, 1}});
 }

@@ -73,6 +73,13 @@ TEST_CASE("each broken invariant is reported with its offending rows") {
        "an attempt's recipients are recipients of its message", "attempt 2 <mallory@b.example>"},
       {"UPDATE run SET sim_end_s = 7000", "nothing is recorded after the end of the run",
        "message 1 <bob@b.example> final at 7200.5 s"},
+      // qmail's skip of a host it remembers as down, at a Postfix MTA.
+      {"UPDATE node SET retry_policy = 'postfix' WHERE name = 'a';"
+       " INSERT INTO deferral VALUES (1, 1, 'bob@b.example', 'a', 'mx:b.example', 20, 'tcpto',"
+       " 451, '4.4.1', 'timed out twice')",
+       "a deferral's kind is one its MTA makes: suspended at postfix, retry_time at exim, tcpto "
+       "at qmail, route_disabled at opensmtpd",
+       "message 1 <bob@b.example> tcpto at a (postfix) at 20.0 s"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.damage);

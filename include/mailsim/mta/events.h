@@ -76,8 +76,10 @@ struct AttemptFinished {
 
 // A delivery turn deferred without connecting, as Postfix logs status=deferred for each
 // recipient (reference §2): kind "suspended" (the next hop is dead: 451 4.4.1 delivery
-// temporarily suspended: REASON) or "dns" (the next hop's lookup failed for now: 451
-// 4.4.3 ... try again). No SMTP attempt, so no AttemptFinished.
+// temporarily suspended: REASON), "dns" (the next hop's lookup failed for now: 451
+// 4.4.3 ... try again), "retry_time" (Exim: the host's retry time has not come), "tcpto"
+// (qmail: every host timed out twice) or "route_disabled" (OpenSMTPD: every host's route
+// is disabled). No SMTP attempt, so no AttemptFinished.
 struct DeliveryDeferred {
   MessageNumber msg = 0;
   std::string node;     // the MTA's host
