@@ -101,14 +101,37 @@ class StaticRoutes {
   // sender groups ask about a thousand domains each).
   const std::optional<std::string>& unreachable_cached(std::size_t from,
                                                        const std::string& domain) {
-    const mta::MtaConfig& m = c_.mtas[from].mta;
-    const auto mx = mx_hosts_.find(domain);
-    const bool plain = m.transport.empty() && m.relayhost.empty() &&
-                       !m.local_domains.contains(domain) &&
-                       (mx == mx_hosts_.end() || !mx->second.contains(hostnames_[from]));
+    const bool plain = routes_plainly(from, domain, mx_hosts(domain));
     const auto key = std::make_pair(plain ? c_.mtas.size() : from, domain);
     if (auto it = answers_.find(key); it != answers_.end()) return it->second;
     return answers_.emplace(key, unreachable(from, domain)).first->second;
+  }
+
+  // The names of `domain`'s MX hosts in lower case; null when it has no MX record.
+  const std::set<std::string>* mx_hosts(const std::string& domain) const {
+    const auto it = mx_hosts_.find(domain);
+    return it == mx_hosts_.end() ? nullptr : &it->second;
+  }
+
+  // Whether MTA `from` routes `domain` as every MTA does that has no transport map and no
+  // relayhost, is not local for it and is none of its MX hosts (`mx`: mx_hosts(domain)):
+  // then hops(from, domain).next and whether it is unreachable are the same for all such.
+  bool routes_plainly(std::size_t from, const std::string& domain,
+                      const std::set<std::string>* mx) const {
+    const mta::MtaConfig& m = c_.mtas[from].mta;
+    return m.transport.empty() && m.relayhost.empty() && !m.local_domains.contains(domain) &&
+           (mx == nullptr || !mx->contains(hostnames_[from]));
+  }
+
+  // Whether MTA `from` looks up `domain`'s MX hosts as a plainly routing MTA does: its
+  // transport map has no entry for it, and otherwise as routes_plainly(). Then
+  // hops(from, domain).next is the same for all such (only `why` names the MTA).
+  bool routes_by_mx(std::size_t from, const std::string& domain,
+                    const std::set<std::string>* mx) const {
+    const mta::MtaConfig& m = c_.mtas[from].mta;
+    return m.relayhost.empty() && !m.local_domains.contains(domain) &&
+           (mx == nullptr || !mx->contains(hostnames_[from])) &&
+           (m.transport.empty() || find_domain(m.transport, domain) == m.transport.end());
   }
 
  private:
@@ -164,6 +187,17 @@ std::optional<std::size_t> mta_index(const ScenarioConfig& c, const std::string&
 }
 
 std::string at_time(Time t) { return to_string(t - Time::zero()); }
+
+// A sender group's population's domains, with what is remembered of their routes: a
+// generated scenario's thousand groups share one population of a thousand domains.
+struct PopulationRoutes {
+  workload::AddressSet population;
+  std::vector<std::string> domains;
+  std::vector<const std::set<std::string>*> mx;  // StaticRoutes::mx_hosts() of each
+  // StaticRoutes::unreachable_cached() of each for the MTAs that route it plainly, once
+  // one of them has asked.
+  std::vector<const std::optional<std::string>*> plain;
+};
 
 // The domains a sender group or burst may send to: a group's whole population, a burst's
 // first `count` members. At most kCheckedDomains of each are checked.
@@ -233,20 +267,40 @@ std::vector<std::string> warnings(const ScenarioConfig& c) {
   for (const workload::SenderGroup& g : c.groups) origins.insert(*mta_index(c, g.origin, false));
   for (const workload::Burst& b : c.bursts) origins.insert(*mta_index(c, b.origin, false));
   std::set<std::pair<std::string, std::string>> reported;
-  const auto check = [&](std::size_t from, const std::string& domain, const std::string& who) {
-    const auto& why = routes.unreachable_cached(from, domain);
+  const auto report = [&](std::size_t from, const std::string& domain, const std::string& who,
+                          const std::optional<std::string>& why) {
     const std::string& origin = c.mtas[from].mta.name;
     if (why && reported.emplace(origin, domain).second) {
       out.push_back("mail from MTA '" + origin + "' to domain '" + domain + "'" + who +
                     " has no route: " + *why);
     }
   };
+  const auto check = [&](std::size_t from, const std::string& domain, const std::string& who) {
+    report(from, domain, who, routes.unreachable_cached(from, domain));
+  };
   for (const auto& [origin, domain] : sent) check(*mta_index(c, origin, false), domain, "");
+  std::vector<PopulationRoutes> populations;
   for (const workload::SenderGroup& g : c.groups) {
     const std::string who = " (sender group '" + g.name + "')";
     const std::size_t from = *mta_index(c, g.origin, false);
-    for (const std::string& d : g.recipients.population.domains(kCheckedDomains))
-      check(from, d, who);
+    const workload::AddressSet& set = g.recipients.population;
+    auto p = std::find_if(populations.begin(), populations.end(),
+                          [&](const PopulationRoutes& r) { return r.population.same_set(set); });
+    if (p == populations.end()) {
+      PopulationRoutes r{set, set.domains(kCheckedDomains), {}, {}};
+      for (const std::string& d : r.domains) r.mx.push_back(routes.mx_hosts(d));
+      r.plain.assign(r.domains.size(), nullptr);
+      p = populations.insert(p, std::move(r));
+    }
+    for (std::size_t j = 0; j < p->domains.size(); ++j) {
+      const std::string& d = p->domains[j];
+      if (!routes.routes_plainly(from, d, p->mx[j])) {
+        check(from, d, who);
+        continue;
+      }
+      if (p->plain[j] == nullptr) p->plain[j] = &routes.unreachable_cached(from, d);
+      report(from, d, who, *p->plain[j]);
+    }
   }
   for (const workload::Burst& b : c.bursts) {
     const std::string who = " (burst '" + b.name + "')";
@@ -257,7 +311,7 @@ std::vector<std::string> warnings(const ScenarioConfig& c) {
     for (const std::string& d : c.mtas[i].mta.local_domains) {
       bool reached = false;
       for (std::size_t s = 0; s < c.mtas.size() && !reached; ++s) {
-        reached = !c.mtas[s].mta.local_domains.contains(d) && !routes.unreachable(s, d);
+        reached = !c.mtas[s].mta.local_domains.contains(d) && !routes.unreachable_cached(s, d);
       }
       if (!reached) {
         out.push_back("domain '" + d + "' (local at MTA '" + c.mtas[i].mta.name +
@@ -270,9 +324,17 @@ std::vector<std::string> warnings(const ScenarioConfig& c) {
   std::set<std::size_t> receivers;
   std::map<std::pair<std::size_t, std::size_t>, std::string> sole;  // (from, to) -> a domain
   std::set<std::size_t> routes_remote;
-  for (std::size_t s = 0; s < c.mtas.size(); ++s) {
-    for (const std::string& d : domains) {
-      const auto h = routes.hops(s, d);
+  // Domain by domain (in order, so that `sole` keeps each pair's first domain as before):
+  // the MTAs that route a domain by its MX records share its hops.
+  for (const std::string& d : domains) {
+    const std::set<std::string>* mx = routes.mx_hosts(d);
+    std::optional<StaticRoutes::Hops> plain;
+    for (std::size_t s = 0; s < c.mtas.size(); ++s) {
+      std::optional<StaticRoutes::Hops> own;
+      const bool shared = routes.routes_by_mx(s, d, mx);
+      if (shared && !plain) plain = routes.hops(s, d);
+      if (!shared) own = routes.hops(s, d);
+      const StaticRoutes::Hops& h = shared ? *plain : *own;
       for (std::size_t n : h.next) {
         if (n != s) receivers.insert(n);
       }

@@ -30,6 +30,8 @@ class AddressSet {
   // they first appear; at most `limit` of them. Spells out domains, not addresses:
   // "u{1..500}@d{1..40}.example" costs 40 strings.
   std::vector<std::string> domains(std::size_t limit) const;
+  // Whether both are copies of one parsed set (then they hold the same addresses).
+  bool same_set(const AddressSet& other) const { return data_ == other.data_; }
 
  private:
   struct Range {
