@@ -149,3 +149,32 @@ mtas:
     CHECK(e.where().key == "hosts[0]{c=1}{d=1}.kind");
   }
 }
+
+// The loader reads a population once per node of the file, so that a thousand groups that
+// name one population by a YAML alias cost one reading (load_traffic.cc). A repeat's copies
+// are one node read with different variables: each copy must still get its own value.
+TEST_CASE("a population in a repeat, or aliased into another, is read with each copy's variable") {
+  const ScenarioFile f(kDepartments + R"(
+traffic:
+  groups:
+    - repeat:
+        count: 2
+        as: i
+        each: {name: "g{i}", origin: univ, from: a@example.edu, rate: 1/d,
+               to: &staff ["alice@dept{i}.example.edu", "bob@dept{i}.example.edu"]}
+    - repeat:
+        count: 2
+        as: i
+        from: 3
+        each: {name: "h{i}", origin: univ, from: a@example.edu, rate: 1/d, to: *staff}
+)");
+  const auto c = load_scenario(f.path());
+  REQUIRE(c.groups.size() == 4);
+  // Copy k of the template sends to alice and bob of dept k: g1, g2, then h3, h4.
+  for (std::size_t k = 0; k < 4; ++k) {
+    const auto& to = c.groups[k].recipients.population;
+    REQUIRE(to.size() == 2);
+    CHECK(to.at(0) == "alice@dept" + std::to_string(k + 1) + ".example.edu");
+    CHECK(to.at(1) == "bob@dept" + std::to_string(k + 1) + ".example.edu");
+  }
+}
