@@ -31,19 +31,19 @@ smtp::ReceivedFields received_fields(const smtp::SessionInfo& session, net::Node
   return f;
 }
 
-smtp::SharedMessage with_trace_field(std::string trace, std::string_view data) {
-  const smtp::MessageParts parts = smtp::split_message(data);
-  const std::size_t body_start = data.size() - parts.body.size();
-  const std::size_t header_size = parts.header.size();
-  if (header_size + 2 != body_start || data.compare(header_size, 2, "\r\n") != 0) {
+smtp::SharedMessage with_trace_field(std::string trace, const smtp::Message& received) {
+  const std::string_view header = received.header();
+  const std::string_view head = received.head();
+  if (head.size() != header.size() + 2 || !head.ends_with("\r\n")) {
     // No CRLF CRLF to split at (all header, or a bare LF): the text as it is.
-    return std::make_shared<const smtp::Message>(std::move(trace.append(data)));
+    return std::make_shared<const smtp::Message>(std::move(trace.append(received.text())));
   }
-  trace.append(data.substr(0, header_size));
-  // A copy of exactly the body's size: the received data grew by doubling and may hold up
-  // to twice that, for as long as the message stays queued.
-  return std::make_shared<const smtp::Message>(
-      std::move(trace), smtp::MessageBody(std::string(data.substr(body_start))));
+  trace.append(header);
+  return std::make_shared<const smtp::Message>(std::move(trace), received.body());
+}
+
+smtp::SharedMessage with_trace_field(std::string trace, std::string_view data) {
+  return with_trace_field(std::move(trace), smtp::Message(std::string(data)));
 }
 
 std::string message_id_of(std::string_view header) {

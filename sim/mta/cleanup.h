@@ -24,8 +24,10 @@ bool too_many_hops(std::string_view data, int hopcount_limit);
 smtp::ReceivedFields received_fields(const smtp::SessionInfo& session, net::NodeId client,
                                      const smtp::Envelope& envelope);
 
-// The received data with `trace` (a whole Received: field) in front, as one shared
-// message holding no more than the message's own bytes.
+// The received message with `trace` (a whole Received: field) in front of its header; the
+// body is shared, not copied.
+smtp::SharedMessage with_trace_field(std::string trace, const smtp::Message& received);
+// The same for received data as text.
 smtp::SharedMessage with_trace_field(std::string trace, std::string_view data);
 
 // The Message-ID header's value without its angle brackets; "" when there is none.

@@ -114,26 +114,15 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
 }
 
 // What the session has to send goes as one message, however many pieces the message data
-// comes in. The pieces are joined into a string of exactly their size: the network holds
-// it until it is delivered, and growing it by doubling could hold twice that.
+// comes in (a synthetic body's filler as a virtual span).
 void Delivery::pump() {
   take_transcript();
   if (!session_->done() && session_->stage() == smtp::ClientStage::kIdle &&
       session_->result(job_).complete) {
     hand_over();
   }
-  std::vector<std::string> pieces;
-  std::size_t size = 0;
-  for (std::string piece; !(piece = session_->take_output()).empty();) {
-    size += piece.size();
-    pieces.push_back(std::move(piece));
-  }
-  std::string out;
-  out.reserve(size);
-  for (const std::string& piece : pieces) out += piece;
-  pieces.clear();
-  if (!out.empty()) {
-    attempt_.bytes += static_cast<std::int64_t>(out.size());
+  if (Payload out = session_->take_all_output(); !out.empty()) {
+    attempt_.bytes += out.size();
     connection_->send(net::Side::kClient, std::move(out));
   }
   take_transcript();

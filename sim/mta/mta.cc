@@ -20,8 +20,8 @@ std::string Mta::Impl::next_queue_id() {
 
 // Loop detection refuses the message at the end of DATA, so the previous hop bounces it.
 smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Envelope& e,
-                               std::string_view data, net::NodeId client) {
-  if (too_many_hops(data, config.hopcount_limit)) {
+                               const smtp::SharedMessage& received, net::NodeId client) {
+  if (too_many_hops(received->header(), config.hopcount_limit)) {
     return smtp::make_reply(554, "5.4.6", "Error: too many hops");
   }
   const std::string id = next_queue_id();
@@ -29,7 +29,7 @@ smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Env
   f.by_host = config.hostname;
   f.queue_id = id;
   f.unix_seconds = ctx.epoch_unix_seconds + ctx.sim.now().ns() / 1'000'000'000;
-  smtp::SharedMessage message = with_trace_field(smtp::format_received(f), data);
+  smtp::SharedMessage message = with_trace_field(smtp::format_received(f), *received);
   const std::string bare = message_id_of(message->header());
   MessageNumber msg = ctx.catalog.find(bare).value_or(0);
   if (msg == 0) {  // a message from outside the simulation (a real client, an unknown id)

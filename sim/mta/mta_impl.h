@@ -41,8 +41,8 @@ struct Mta::Impl {
             [this](const smtp::SessionInfo& session, std::string_view rcpt) {
               return router.check_recipient(rcpt, !session.authenticated_user.empty());
             },
-            [this](const smtp::SessionInfo& session, const smtp::Envelope& e, std::string_view data,
-                   net::NodeId client) { return receive(session, e, data, client); },
+            [this](const smtp::SessionInfo& session, const smtp::Envelope& e, const auto& message,
+                   net::NodeId client) { return receive(session, e, message, client); },
             [this](const smtp::SessionInfo&) { return check_capacity(); }},
         receive_side(ctx.sim, ctx.network, ctx.events, config, receiver_policy),
         scheduler(queue_scheduler(config.retry)),
@@ -56,7 +56,7 @@ struct Mta::Impl {
   ~Impl() { ctx.network.state_changed.disconnect(host_observer); }
 
   smtp::Reply receive(const smtp::SessionInfo& session, const smtp::Envelope& e,
-                      std::string_view data, net::NodeId client);
+                      const smtp::SharedMessage& received, net::NodeId client);
   void enqueue(const std::string& id, MessageNumber msg, const smtp::Envelope& e,
                smtp::SharedMessage message, const std::string& from_node);
   void activate(const std::string& queue_id);

@@ -34,8 +34,8 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
     flush();
     if (closed_) release();
   }
-  void on_data(std::string_view bytes) {
-    session_.receive(bytes);
+  void on_data(const Payload& payload) {
+    session_.receive(payload);
     flush();
   }
   void on_closed() {
@@ -69,22 +69,29 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
   // and not at all when the client has gone meanwhile.
   smtp::Decision on_message(const smtp::SessionInfo& session, const smtp::Envelope& envelope,
                             std::string data) override {
+    return on_synthetic_message(session, envelope,
+                                std::make_shared<const smtp::Message>(std::move(data)));
+  }
+  smtp::Decision on_synthetic_message(const smtp::SessionInfo& session,
+                                      const smtp::Envelope& envelope,
+                                      smtp::SharedMessage message) override {
     if (auto reply = side_.degraded(SmtpStage::kEndOfData)) return *reply;
-    const Duration delay = side_.filter_delay(data.size());
-    if (delay == Duration{}) return accept(session, envelope, data);
-    sim_.schedule_in(delay, [weak = weak_from_this(), session, envelope, data = std::move(data)] {
-      auto self = weak.lock();
-      if (!self || self->closed_) return;
-      self->session_.resume(self->accept(session, envelope, data));
-      self->flush();
-    });
+    const Duration delay = side_.filter_delay(static_cast<std::size_t>(message->size()));
+    if (delay == Duration{}) return accept(session, envelope, message);
+    sim_.schedule_in(delay,
+                     [weak = weak_from_this(), session, envelope, message = std::move(message)] {
+                       auto self = weak.lock();
+                       if (!self || self->closed_) return;
+                       self->session_.resume(self->accept(session, envelope, message));
+                       self->flush();
+                     });
     return smtp::Decision::pending();
   }
 
  private:
   smtp::Reply accept(const smtp::SessionInfo& session, const smtp::Envelope& envelope,
-                     std::string_view data) {
-    return side_.policy().accept_message(session, envelope, data,
+                     const smtp::SharedMessage& message) {
+    return side_.policy().accept_message(session, envelope, message,
                                          connection_->node(net::Side::kClient));
   }
   void flush() {
@@ -137,8 +144,9 @@ net::ConnectionHandlers serve_connection(ReceiveSide& side, smtp::ServerConfig c
   auto receiver =
       std::make_shared<Receiver>(side, std::move(config), idle_timeout, std::move(connection));
   receiver->open();
-  return {[receiver](std::string_view bytes) { receiver->on_data(bytes); },
-          [receiver] { receiver->on_closed(); }};
+  return {{},
+          [receiver] { receiver->on_closed(); },
+          [receiver](const Payload& payload) { receiver->on_data(payload); }};
 }
 
 }  // namespace mailsim::mta

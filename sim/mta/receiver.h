@@ -20,14 +20,15 @@ class ReceiveSide;
 struct ReceiverPolicy {
   std::function<smtp::Reply(const smtp::SessionInfo&, std::string_view rcpt)> check_recipient;
   // Queues an accepted message, or refuses it; returns the reply to the final ".".
-  std::function<smtp::Reply(const smtp::SessionInfo&, const smtp::Envelope&, std::string_view data,
-                            net::NodeId client)>
+  std::function<smtp::Reply(const smtp::SessionInfo&, const smtp::Envelope&,
+                            const smtp::SharedMessage& message, net::NodeId client)>
       accept_message;
   // The reply to MAIL (250 2.1.0, or 452 4.3.1 when the queue is full); unset: always 250.
   std::function<smtp::Reply(const smtp::SessionInfo&)> check_mail;
 };
 
-// Serves one accepted connection; returns the server side's handlers. A client silent for
+// Serves one accepted connection; returns the server side's handlers, which take the
+// client's data as payloads (a synthetic body's filler stays virtual). A client silent for
 // `idle_timeout` gets 421 4.4.2 and the connection is closed; the server does not wait for
 // the client while its content filter works. `side` must outlive the connection.
 net::ConnectionHandlers serve_connection(ReceiveSide& side, smtp::ServerConfig config,

@@ -27,9 +27,9 @@ Connection::Connection(Simulator& sim, const Topology& topology, FlowModel& flow
 
 void Connection::set_handlers(Side side, ConnectionHandlers h) { handlers(side) = std::move(h); }
 
-void Connection::send(Side from, std::string bytes) {
+void Connection::send(Side from, Payload payload) {
   Direction& d = dir(from);
-  if (d.closed || bytes.empty()) return;
+  if (d.closed || payload.empty()) return;
   if (broken_) {
     if (!reset_ && path_up()) {  // the peer no longer knows this connection: it resets
       reset_ = true;
@@ -39,7 +39,7 @@ void Connection::send(Side from, std::string bytes) {
     }
     return;
   }
-  d.queue.push_back(std::move(bytes));
+  d.queue.push_back(std::move(payload));
   if (!d.sending) send_next(from);
 }
 
@@ -65,7 +65,7 @@ void Connection::send_next(Side from) {
     return;
   }
   d.sending = true;
-  const auto size = static_cast<std::int64_t>(d.queue.front().size());
+  const std::int64_t size = d.queue.front().size();
   if (route_.links.empty()) return sent(from);
   const std::int64_t wire = wire_bytes(size);
   if (size <= tcp_.segment_bytes) {  // one segment: no flow, just its transmission time
@@ -94,13 +94,24 @@ void Connection::sent(Side from) {
   Direction& d = dir(from);
   sim_.cancel(d.window_timer);
   if (broken_ || d.queue.empty()) return send_next(from);
-  std::string data = std::move(d.queue.front());
+  Payload data = std::move(d.queue.front());
   d.queue.pop_front();
   sim_.schedule_in(route_.latency,
                    [self = shared_from_this(), to = other(from), data = std::move(data)] {
-                     if (auto& h = self->handlers(to); h.on_data && !self->broken_) h.on_data(data);
+                     if (!self->broken_) self->deliver(to, data);
                    });
   send_next(from);
+}
+
+void Connection::deliver(Side to, const Payload& payload) {
+  ConnectionHandlers& h = handlers(to);
+  if (h.on_payload) return h.on_payload(payload);
+  if (!h.on_data) return;
+  if (!payload.has_virtual()) {
+    payload.for_each([&](std::string_view bytes) { h.on_data(bytes); }, [](const VirtualSpan&) {});
+    return;
+  }
+  h.on_data(payload.materialise());
 }
 
 // The rate a congestion window allows: one window per round trip; 0 (none) once slow start

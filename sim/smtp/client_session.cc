@@ -107,9 +107,27 @@ void ClientSession::receive(std::string_view bytes) {
   }
 }
 
-std::string ClientSession::take_output() {
+std::string ClientSession::take_output() { return take_payload().materialise(); }
+
+Payload ClientSession::take_payload() {
   if (data_) send_data_piece();
   return std::exchange(output_, {});
+}
+
+// One piece after the other into one payload whose real bytes are reserved at their size:
+// the network holds it until it is delivered, and growing it by doubling could hold twice
+// that.
+Payload ClientSession::take_all_output() {
+  std::vector<Payload> pieces;
+  std::size_t real = 0;
+  for (Payload piece; !(piece = take_payload()).empty();) {
+    real += piece.tail_bytes().size();
+    pieces.push_back(std::move(piece));
+  }
+  Payload out;
+  out.reserve_bytes(real);
+  for (Payload& piece : pieces) out.append(std::move(piece));
+  return out;
 }
 
 std::vector<TranscriptLine> ClientSession::take_transcript() {
@@ -196,7 +214,7 @@ void ClientSession::on_ehlo(const Reply& reply) {
     return send_quit();
   }
   // The initial response goes on the AUTH line (RFC 4954 4); the transcript hides it.
-  output_ += "AUTH PLAIN " + plain_response(*config_.auth) + "\r\n";
+  output_.append("AUTH PLAIN " + plain_response(*config_.auth) + "\r\n");
   transcript_.push_back({'C', "AUTH PLAIN (credentials hidden)"});
   pending_.push_back({ClientStage::kAuth});
 }
@@ -274,8 +292,8 @@ void ClientSession::end(const Reply& reply) {
 }
 
 void ClientSession::send_command(std::string line, Sent sent) {
-  output_ += line;
-  output_ += "\r\n";
+  output_.append(line);
+  output_.append("\r\n");
   transcript_.push_back({'C', std::move(line)});
   pending_.push_back(sent);
 }

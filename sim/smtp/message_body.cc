@@ -67,9 +67,40 @@ void append_filler_line(std::string& out, std::uint64_t seed, std::int64_t index
   out.append(line.data(), length + 2);
 }
 
+// The Fill of a synthetic body's filler (VirtualContent): octets [offset, offset + length)
+// of the `octets` of filler for `seed`, clipped to them.
+void append_filler(std::string& out, std::uint64_t seed, std::int64_t octets, std::int64_t offset,
+                   std::int64_t length) {
+  const std::int64_t end = std::min(octets, offset + length);
+  if (offset >= end) return;
+  const Layout layout = layout_of(octets);
+  std::int64_t index = std::min(offset / kLineOctets, layout.full_lines);
+  std::int64_t line_start = index * kLineOctets;
+  std::string line;
+  while (line_start < end) {
+    const std::int64_t tail = index - layout.full_lines;
+    const std::int64_t chars = tail < 0 ? kLineChars : layout.tail[static_cast<std::size_t>(tail)];
+    const std::int64_t line_end = line_start + chars + 2;  // with CRLF
+    if (offset <= line_start && line_end <= end) {         // a whole line: straight into out
+      append_filler_line(out, seed, index, chars);
+    } else {
+      line.clear();
+      append_filler_line(line, seed, index, chars);
+      const std::int64_t from = std::max(offset, line_start) - line_start;
+      const std::int64_t to = std::min(end, line_end) - line_start;
+      if (from < to) {
+        out.append(line, static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+      }
+    }
+    line_start = line_end;
+    ++index;
+  }
+}
+
 }  // namespace
 
-MessageBody::MessageBody(std::string text) : text_(std::move(text)) {}
+MessageBody::MessageBody(std::string text)
+    : text_(text.empty() ? nullptr : std::make_shared<const std::string>(std::move(text))) {}
 
 MessageBody MessageBody::synthetic(std::int64_t octets, std::uint64_t seed) {
   assert(octets >= 0);
@@ -81,34 +112,38 @@ MessageBody MessageBody::synthetic(std::int64_t octets, std::uint64_t seed) {
 }
 
 void MessageBody::append_to(std::string& out, std::int64_t offset, std::int64_t length) const {
+  if (synthetic_) return append_filler(out, seed_, synthetic_size_, offset, length);
   const std::int64_t end = std::min(size(), offset + length);
   if (offset >= end) return;
-  if (!synthetic_) {
-    out.append(text_, static_cast<std::size_t>(offset), static_cast<std::size_t>(end - offset));
-    return;
+  out.append(*text_, static_cast<std::size_t>(offset), static_cast<std::size_t>(end - offset));
+}
+
+VirtualContent MessageBody::filler() const {
+  assert(synthetic_);
+  return {&append_filler, seed_, synthetic_size_};
+}
+
+bool MessageBody::is_filler(const VirtualContent& content) {
+  return content.fill == &append_filler;
+}
+
+MessageBody MessageBody::of_filler(const VirtualContent& content) {
+  assert(is_filler(content));
+  return synthetic(content.size, content.key);
+}
+
+bool MessageBody::filler_line_starts_at(const VirtualContent& content, std::int64_t offset) {
+  assert(is_filler(content));
+  const Layout layout = layout_of(content.size);
+  const std::int64_t full = layout.full_lines * kLineOctets;
+  if (offset <= full) return offset % kLineOctets == 0;
+  std::int64_t line_end = full;
+  for (const std::int64_t chars : layout.tail) {
+    if (chars < 0) break;
+    line_end += chars + 2;
+    if (offset == line_end) return true;
   }
-  const Layout layout = layout_of(synthetic_size_);
-  std::int64_t index = std::min(offset / kLineOctets, layout.full_lines);
-  std::int64_t line_start = index * kLineOctets;
-  std::string line;
-  while (line_start < end) {
-    const std::int64_t tail = index - layout.full_lines;
-    const std::int64_t chars = tail < 0 ? kLineChars : layout.tail[static_cast<std::size_t>(tail)];
-    const std::int64_t line_end = line_start + chars + 2;  // with CRLF
-    if (offset <= line_start && line_end <= end) {         // a whole line: straight into out
-      append_filler_line(out, seed_, index, chars);
-    } else {
-      line.clear();
-      append_filler_line(line, seed_, index, chars);
-      const std::int64_t from = std::max(offset, line_start) - line_start;
-      const std::int64_t to = std::min(end, line_end) - line_start;
-      if (from < to) {
-        out.append(line, static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
-      }
-    }
-    line_start = line_end;
-    ++index;
-  }
+  return false;
 }
 
 Message::Message(std::string text) {
@@ -154,6 +189,36 @@ void DataStream::read(std::string& out, std::int64_t octets) {
     offset_ += std::ssize(piece_);
     stuff(piece_, out);
   }
+  finish_if_done(out);
+}
+
+void DataStream::read(Payload& out, std::int64_t octets) {
+  assert(octets > 0);
+  if (finished_) return;
+  const MessageBody& body = message_->body();
+  if (!body.is_synthetic()) return read(out.tail_bytes(), octets);
+  const std::int64_t head_size = message_->size() - body.size();
+  if (offset_ < head_size) {
+    const std::int64_t real = std::min(octets, head_size - offset_);
+    piece_.clear();
+    message_->append_to(piece_, offset_, real);
+    offset_ += real;
+    octets -= real;
+    stuff(piece_, out.tail_bytes());
+  }
+  if (octets > 0 && offset_ < message_->size()) {
+    if (std::exchange(pending_cr_, false)) out.tail_bytes() += '\r';
+    const std::int64_t from = offset_ - head_size;
+    const std::int64_t length = std::min(octets, body.size() - from);
+    const VirtualContent filler = body.filler();
+    out.append(VirtualSpan{filler, from, length});
+    offset_ += length;
+    at_line_start_ = MessageBody::filler_line_starts_at(filler, from + length);
+  }
+  finish_if_done(out.tail_bytes());
+}
+
+void DataStream::finish_if_done(std::string& out) {
   if (offset_ < message_->size()) return;
   if (pending_cr_ || !at_line_start_) out += "\r\n";  // the last line had no line end
   finished_ = true;

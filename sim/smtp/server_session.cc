@@ -49,6 +49,7 @@ void ServerSession::open_refused(const Reply& greeting) {
 
 void ServerSession::receive(std::string_view bytes) {
   if (closed_) return;
+  if (filler_ && !filler_ends_line()) flatten_filler();
   if (awaiting_decision()) return hold(bytes);
   consume(bytes);
 }
@@ -140,6 +141,7 @@ void ServerSession::process_command(const LineView& line) {
 
 void ServerSession::process_data_line(const LineView& line) {
   if (!line.too_long && line.text == ".") return finish_data();
+  if (filler_) flatten_filler();  // it ends a line: this one follows it
   if (data_too_big_) return;
   const std::string_view text = dot_unstuff_line(line.text);
   const std::size_t limit = config_.max_message_size > 0
@@ -159,6 +161,10 @@ void ServerSession::finish_data() {
   if (data_too_big_) {
     reset_transaction();
     return send(552, "5.3.4", "Message size exceeds fixed limit");
+  }
+  if (SharedMessage message = take_synthetic_message()) {
+    return settle(policy_.on_synthetic_message(info_, envelope_, std::move(message)),
+                  &ServerSession::complete_message);
   }
   settle(policy_.on_message(info_, envelope_, std::exchange(data_, {})),
          &ServerSession::complete_message);
@@ -216,6 +222,7 @@ void ServerSession::reset_transaction() {
   in_transaction_ = false;
   envelope_ = {};
   data_ = {};
+  filler_.reset();
   data_too_big_ = false;
 }
 

@@ -111,10 +111,8 @@ class SubmissionTry : public std::enable_shared_from_this<SubmissionTry> {
   }
 
   void pump() {
-    std::string out;
-    for (std::string piece; !(piece = session_->take_output()).empty();) out += piece;
-    if (!out.empty()) {
-      attempt_.bytes += static_cast<std::int64_t>(out.size());
+    if (Payload out = session_->take_all_output(); !out.empty()) {
+      attempt_.bytes += out.size();
       connection_->send(net::Side::kClient, std::move(out));
     }
     take_transcript();

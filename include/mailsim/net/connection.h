@@ -6,7 +6,8 @@
 // start on, bounded by its congestion window: one window per round trip, 10 segments at
 // first, doubling each round trip until the fair share is the limit; what fits in the
 // window goes at once. A message arrives one path latency after its last byte has left.
-// Shared by both sides' owners; pending deliveries keep it alive.
+// A message may be a Payload with virtual spans (core/payload.h): they cost their length on
+// the wire like real bytes. Shared by both sides' owners; pending deliveries keep it alive.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "mailsim/core/payload.h"
 #include "mailsim/core/simulator.h"
 #include "mailsim/net/flow_model.h"
 #include "mailsim/net/topology.h"
@@ -32,10 +34,13 @@ struct TcpOptions {
 };
 
 // What one side of a connection is told. on_closed fires once, after all data the peer
-// sent before closing has arrived.
+// sent before closing has arrived. A side that sets on_payload gets each message as the
+// peer sent it, virtual spans and all; otherwise on_data gets its bytes, virtual ones
+// generated.
 struct ConnectionHandlers {
   std::function<void(std::string_view bytes)> on_data;
   std::function<void()> on_closed;
+  std::function<void(const Payload& payload)> on_payload;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -46,7 +51,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Queues bytes from one side to the other; they arrive in order. Ignored once that side
   // has closed. On a broken connection the bytes are lost; if the path is up again, the
   // peer answers with a reset and the sender's on_closed follows one round trip later.
-  void send(Side from, std::string bytes);
+  void send(Side from, std::string bytes) { send(from, Payload(std::move(bytes))); }
+  void send(Side from, Payload payload);
   // Closes one direction (like shutdown + close); the peer's on_closed follows its data.
   void close(Side from);
   void set_handlers(Side side, ConnectionHandlers handlers);
@@ -63,7 +69,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   struct Direction {
-    std::deque<std::string> queue;  // the front one is being sent
+    std::deque<Payload> queue;  // the front one is being sent
     bool sending = false;
     bool closed = false;
     FlowModel::FlowId flow = 0;
@@ -77,6 +83,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void send_next(Side from);
   void sent(Side from);
+  void deliver(Side to, const Payload& payload);
   double window_cap(const Direction& d) const;
   std::int64_t wire_bytes(std::int64_t payload) const;
   void grow_window(Side from);

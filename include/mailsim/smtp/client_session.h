@@ -108,6 +108,11 @@ class ClientSession {
   // Bytes to send since the last call. While stage() is kSendingData each call adds the
   // next piece of the message data (kDataChunk octets of the message at most).
   std::string take_output();
+  // The same, with a synthetic body's filler as a virtual span (for a simulated connection,
+  // whose peer takes it back as such: ServerSession::receive(const Payload&)).
+  Payload take_payload();
+  // Everything to send now: take_payload() until it gives nothing, joined.
+  Payload take_all_output();
 
   // The connection broke, or the current stage timed out: every undecided recipient gets
   // 451 4.4.2 (RFC 5321 3.8) and the session is over. No effect once done(). After a
@@ -194,7 +199,7 @@ class ClientSession {
   bool finished_ = false;
   bool quit_sent_ = false;
   bool ended_ = false;
-  std::string output_;
+  Payload output_;
   std::vector<TranscriptLine> transcript_;
 };
 

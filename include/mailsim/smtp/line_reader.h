@@ -37,6 +37,8 @@ class LineReader {
   // nullopt, with `bytes` untouched, when the reader holds something, `bytes` has no line
   // end, or the line is longer than `max_octets` (those take feed() and next_view()).
   std::optional<LineView> take_line(std::string_view& bytes, std::size_t max_octets) const;
+  // Nothing unread: the next byte fed starts a line.
+  bool holds_nothing() const { return !discarding_ && start_ == buffer_.size(); }
 
  private:
   void compact();

@@ -15,6 +15,7 @@
 
 #include "mailsim/smtp/envelope.h"
 #include "mailsim/smtp/line_reader.h"
+#include "mailsim/smtp/message_body.h"
 #include "mailsim/smtp/reply.h"
 #include "mailsim/smtp/sasl.h"
 
@@ -73,6 +74,13 @@ class ServerPolicy {
   // "."); the envelope holds only the recipients the policy accepted, with their DSN options.
   virtual Decision on_message(const SessionInfo& session, const Envelope& envelope,
                               std::string data) = 0;
+  // The same for a message whose body came as a synthetic body's filler in virtual spans
+  // (ServerSession::receive(const Payload&)): the header text and that body, not generated.
+  // The default generates it for on_message().
+  virtual Decision on_synthetic_message(const SessionInfo& session, const Envelope& envelope,
+                                        SharedMessage message) {
+    return on_message(session, envelope, message->text());
+  }
 };
 
 class ServerSession {
@@ -92,6 +100,12 @@ class ServerSession {
   // Any split of the byte stream works; complete lines are processed in order, so
   // pipelined commands get their replies in order. Ignored once closed().
   void receive(std::string_view bytes);
+  // The same for bytes that may hold virtual spans (core/payload.h). In DATA, a synthetic
+  // body's filler (MessageBody::is_filler) that starts at a line is accounted for without
+  // generating it: its lines are short, never start with "." and end with CRLF, so no line
+  // of it can end the data or need unstuffing. A message whose whole body came so goes to
+  // ServerPolicy::on_synthetic_message(); anything else is generated and read as bytes.
+  void receive(const Payload& payload);
   // The reply to the decision the policy left pending. Input that arrived meanwhile is
   // then processed, in order. REQUIRES: awaiting_decision(), unless closed().
   void resume(const Reply& reply);
@@ -112,7 +126,7 @@ class ServerSession {
   // Octets held for the client: input kept while a decision is pending (at most
   // kMaxHeldInput) and message data (at most max_message_size). Not counted: the line
   // reader's incomplete line, which its line limit bounds.
-  std::size_t buffered_bytes() const { return held_.size() + data_.size(); }
+  std::size_t buffered_bytes() const;
 
  private:
   enum class AuthStep : std::uint8_t { kNone, kPlainResponse, kLoginUser, kLoginPassword };
@@ -123,7 +137,21 @@ class ServerSession {
     RecipientOptions options;
   };
 
+  // Octets [begin, end) of a synthetic body's filler, received in DATA after data_ and not
+  // generated. Nothing real came after them but whole lines, if end starts a line.
+  struct FillerRun {
+    VirtualContent content;
+    std::int64_t begin = 0;
+    std::int64_t end = 0;
+  };
+
   void consume(std::string_view bytes);
+  // In server_filler.cc.
+  void receive(const VirtualSpan& span);
+  bool take_filler(const VirtualSpan& span);
+  bool filler_ends_line() const;
+  void flatten_filler();
+  SharedMessage take_synthetic_message();
   void hold(std::string_view bytes);
   void process_line(const LineView& line);
   void process_command(const LineView& line);
@@ -170,6 +198,7 @@ class ServerSession {
   bool in_data_ = false;
   bool data_too_big_ = false;
   std::string data_;
+  std::optional<FillerRun> filler_;
   AuthStep auth_step_ = AuthStep::kNone;
   std::string login_user_;         // AUTH LOGIN: the user name, while the password is asked
   Completion complete_ = nullptr;  // set while a decision is pending
