@@ -12,15 +12,15 @@ Simulator::~Simulator() {
   // marked dead before its handler is destroyed.
   queue_.for_each([this](const Entry& e) {
     Slot& s = slot(EventQueue::slot_of(e));
-    if (s.run != nullptr) discard(s);
+    if (s.ops != nullptr) discard(s);
   });
 }
 
 void Simulator::discard(Slot& s) {
-  void (*destroy)(void*) = s.destroy;
-  s.run = nullptr;
+  const Ops* ops = s.ops;
+  s.ops = nullptr;
   s.seq = 0;
-  destroy(s.storage);
+  ops->destroy(s.storage);
 }
 
 void Simulator::fail(const char* what) {
@@ -37,47 +37,46 @@ std::uint32_t Simulator::new_slot() {
 
 bool Simulator::cancel(EventId id) {
   if (!is_pending(id)) return false;
-  --pending_;
+  ++cancelled_;
+  ++cancelled_queued_;
   discard(slot(id.slot_));  // the queue entry stays; the slot is released when it is popped
   return true;
 }
 
 bool Simulator::is_pending(EventId id) const {
-  if (!id.valid() || id.slot_ >= slots_used_) return false;
-  const Slot& s = slot(id.slot_);
-  return s.seq == id.seq_ && s.run != nullptr;
+  // A slot's seq is 0 unless it holds a pending event; id.seq_ is 0 only when invalid.
+  return id.valid() && id.slot_ < slots_used_ && slot(id.slot_).seq == id.seq_;
 }
 
 // Inlined into the loops below: one call less per event.
 [[gnu::always_inline]] inline void Simulator::run_entry(const Entry& e) {
   const auto index = EventQueue::slot_of(e);
   Slot& s = slot(index);
-  if (s.run == nullptr) {  // cancelled
-    release_slot(index);
+  const Ops* ops = s.ops;
+  if (ops == nullptr) [[unlikely]] {  // cancelled
+    --cancelled_queued_;
+    release_slot(s, index);
     return;
   }
   now_ = Time::from_ns(static_cast<std::int64_t>(e.t));
-  --pending_;
-  ++executed_;
   // The handler runs in place: slots live in fixed chunks, so scheduling from inside the
   // handler cannot move it. Clearing seq first makes the running event not pending, so
   // that a handler cancelling its own id is harmless.
-  void (*invoke_and_destroy)(void*) = s.run;
   s.seq = 0;
   try {
-    invoke_and_destroy(s.storage);
+    ops->run(s.storage);
   } catch (...) {  // the handler threw before destroying itself
-    s.destroy(s.storage);
-    release_slot(index);
+    ops->destroy(s.storage);
+    release_slot(s, index);
     throw;
   }
-  release_slot(index);
+  release_slot(s, index);
 }
 
 bool Simulator::step() {
   while (!queue_.empty()) {
     const Entry e = queue_.pop();
-    const bool live = slot(EventQueue::slot_of(e)).run != nullptr;
+    const bool live = slot(EventQueue::slot_of(e)).ops != nullptr;
     run_entry(e);
     if (live) return true;
   }
@@ -94,7 +93,13 @@ void Simulator::run_until(Time t) {
 
 void Simulator::run() {
   stopped_ = false;
-  while (!stopped_ && !queue_.empty()) run_entry(queue_.pop());
+  while (!stopped_) {
+    if (!queue_.ready()) [[unlikely]] {
+      if (queue_.empty()) break;
+      queue_.top();  // sorts the next smallest entries
+    }
+    run_entry(queue_.take());
+  }
 }
 
 }  // namespace mailsim

@@ -282,3 +282,30 @@ TEST_CASE("run_until an earlier time than now does nothing") {
   CHECK(sim.now() == at_ms(20));
   CHECK(ran == 0);
 }
+
+TEST_CASE("pending and executed count cancelled, run and thrown events apart") {
+  // Six events at 1..6 ms: the one at 2 ms is cancelled first, the one at 3 ms throws (it
+  // started, so it counts as executed), the one at 5 ms is cancelled after that. Each
+  // count below follows from that list.
+  Simulator sim;
+  std::vector<EventId> ids;
+  for (int ms = 1; ms <= 6; ++ms) {
+    ids.push_back(sim.schedule_at(at_ms(ms), [ms] {
+      if (ms == 3) throw std::runtime_error("three");
+    }));
+  }
+  CHECK(sim.pending() == 6);
+  CHECK(sim.executed() == 0);
+  CHECK(sim.cancel(ids[1]));  // 2 ms
+  CHECK(sim.pending() == 5);
+  CHECK(sim.executed() == 0);
+  CHECK_THROWS(sim.run_until(at_ms(4)));  // runs 1 ms, skips 2 ms, 3 ms throws
+  CHECK(sim.pending() == 3);              // 4, 5 and 6 ms
+  CHECK(sim.executed() == 2);             // 1 and 3 ms
+  CHECK(sim.cancel(ids[4]));              // 5 ms
+  CHECK(sim.pending() == 2);
+  sim.run();  // 4 and 6 ms
+  CHECK(sim.pending() == 0);
+  CHECK(sim.executed() == 4);
+  CHECK_FALSE(sim.cancel(ids[4]));
+}

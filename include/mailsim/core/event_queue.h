@@ -38,13 +38,10 @@ class EventQueue {
 
   void push(const Entry& e) {
     ++size_;
-    // last_ <= every key in front_, so a key below front_'s largest goes there, whatever
-    // last_; with front_ empty, a key below last_ is possible only after top() looked past
-    // a key later pushed (run_until).
-    if (!front_.empty()) {
-      if (less(e, front_.front())) return insert_front(e);
-    } else if (less(e, last_)) {
-      return rebase(e);
+    // A key above bound_ belongs in a bucket, so most pushes compare once and go there;
+    // the rest go to front_ or rebuild the buckets (see push_below_bound).
+    if (less(e, bound_)) [[unlikely]] {
+      return push_below_bound(e);
     }
     place(e);
   }
@@ -58,6 +55,15 @@ class EventQueue {
   // Removes and returns the smallest entry. REQUIRES: !empty().
   Entry pop() {
     const Entry e = top();
+    front_.pop_back();
+    --size_;
+    return e;
+  }
+  // Whether the smallest entries wait sorted, so that take() may remove one.
+  bool ready() const { return !front_.empty(); }
+  // Removes and returns the smallest entry. REQUIRES: ready().
+  Entry take() {
+    const Entry e = front_.back();
     front_.pop_back();
     --size_;
     return e;
@@ -115,6 +121,7 @@ class EventQueue {
       if (from.size() <= kFrontMax) {
         front_.swap(from);  // both keep their capacity
         sort_front();
+        bound_ = front_.front();
         return;
       }
       last_ = *std::min_element(from.begin(), from.end(), less);
@@ -134,14 +141,23 @@ class EventQueue {
       *j = e;
     }
   }
-  [[gnu::noinline]] void insert_front(const Entry& e) {  // keeps front_ in decreasing order
+  // bound_ is front_'s largest key when front_ is not empty, else some key >= last_ (the
+  // last one taken from front_, or the one that rebuilt the buckets): a key above it
+  // belongs in a bucket. One below it belongs in front_, or, with front_ empty, is below
+  // last_ (possible when top() made a later key last_ and the clock then stopped before
+  // it: run_until) or in a bucket as usual.
+  [[gnu::noinline]] void push_below_bound(const Entry& e) {
+    if (!front_.empty()) return insert_front(e);
+    if (less(e, last_)) return rebase(e);
+    place(e);
+  }
+  void insert_front(const Entry& e) {  // keeps front_ in decreasing order
     auto at = front_.end();
     while (at != front_.begin() && less(*(at - 1), e)) --at;
     front_.insert(at, e);
   }
-  // A key below last_: possible when top() made a later key last_ and the clock then
-  // stopped before it (run_until). Rebuilds the buckets around the new smallest key.
-  [[gnu::noinline]] void rebase(const Entry& e) {
+  // Rebuilds the buckets around a new smallest key, below last_. REQUIRES: front_ empty.
+  void rebase(const Entry& e) {
     std::vector<Entry> all(front_.begin(), front_.end());
     all.reserve(size_);
     front_.clear();
@@ -159,6 +175,7 @@ class EventQueue {
   std::array<std::vector<Entry>, kBuckets> buckets_;
   std::array<std::uint64_t, kWords> occupied_ = {};  // bit b: bucket b is not empty
   Entry last_ = {0, 0};
+  Entry bound_ = {0, 0};
   std::size_t size_ = 0;
 };
 

@@ -71,21 +71,48 @@ class Simulator {
   // Makes run() / run_until() return after the current handler.
   void stop() { stopped_ = true; }
 
-  std::size_t pending() const { return pending_; }
-  std::uint64_t executed() const { return executed_; }
+  std::size_t pending() const { return queue_.size() - cancelled_queued_; }
+  // Every event scheduled is pending, was cancelled, or was run (counted when it starts).
+  std::uint64_t executed() const { return next_seq_ - 1 - pending() - cancelled_; }
 
  private:
-  static constexpr std::size_t kInlineBytes = 40;
+  static constexpr std::size_t kInlineBytes = 48;
   static constexpr std::uint32_t kChunkBits = 12;
   static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
 
+  // What a slot does with the handler it holds: one table per handler type, so that a
+  // slot keeps one pointer.
+  struct Ops {
+    void (*run)(void*);  // invokes, then destroys
+    void (*destroy)(void*);
+  };
+  template <class F>
+  struct Inline {  // F itself in the slot
+    static void run(void* p) {
+      F& handler = *static_cast<F*>(p);
+      handler();
+      handler.~F();
+    }
+    static void destroy(void* p) { static_cast<F*>(p)->~F(); }
+  };
+  template <class F>
+  struct Boxed {  // a pointer to F in the slot
+    static void run(void* p) {
+      F* handler = *static_cast<F**>(p);
+      (*handler)();
+      delete handler;
+    }
+    static void destroy(void* p) { delete *static_cast<F**>(p); }
+  };
+  template <class Held>
+  static constexpr Ops kOps{&Held::run, &Held::destroy};
+
   // One cache line. A free slot keeps the next free slot's index in its storage.
   struct alignas(64) Slot {
     alignas(std::max_align_t) unsigned char storage[kInlineBytes];
-    void (*run)(void*) = nullptr;  // invokes then destroys; nullptr: free or cancelled
-    void (*destroy)(void*) = nullptr;
-    std::uint64_t seq = 0;  // seq of the event held, 0 when free
+    const Ops* ops = nullptr;  // nullptr once cancelled; stale once run
+    std::uint64_t seq = 0;     // seq of the pending event held, else 0
     std::uint32_t next_free() const {
       std::uint32_t n;
       std::memcpy(&n, storage, sizeof n);
@@ -109,10 +136,8 @@ class Simulator {
     return new_slot();
   }
   std::uint32_t new_slot();
-  void release_slot(std::uint32_t i) {
-    Slot& s = slot(i);
-    s.run = nullptr;
-    s.seq = 0;
+  // REQUIRES: s is slot(i), its seq already 0 and its handler destroyed.
+  void release_slot(Slot& s, std::uint32_t i) {
     s.set_next_free(free_head_);
     free_head_ = i;
   }
@@ -123,8 +148,8 @@ class Simulator {
 
   Time now_;
   std::uint64_t next_seq_ = 1;
-  std::uint64_t executed_ = 0;
-  std::size_t pending_ = 0;
+  std::uint64_t cancelled_ = 0;       // events cancelled, ever
+  std::size_t cancelled_queued_ = 0;  // of those, the ones whose queue entries remain
   bool stopped_ = false;
   EventQueue queue_;
   std::vector<std::unique_ptr<Slot[]>> chunks_;
@@ -137,21 +162,11 @@ void Simulator::store(Slot& s, Fn&& f) {
   using F = std::decay_t<Fn>;
   if constexpr (sizeof(F) <= kInlineBytes && alignof(F) <= alignof(std::max_align_t)) {
     ::new (static_cast<void*>(s.storage)) F(std::forward<Fn>(f));
-    s.run = [](void* p) {
-      F& handler = *static_cast<F*>(p);
-      handler();
-      handler.~F();
-    };
-    s.destroy = [](void* p) { static_cast<F*>(p)->~F(); };
+    s.ops = &kOps<Inline<F>>;
   } else {
     auto* boxed = new F(std::forward<Fn>(f));
     ::new (static_cast<void*>(s.storage)) F*(boxed);
-    s.run = [](void* p) {
-      F* handler = *static_cast<F**>(p);
-      (*handler)();
-      delete handler;
-    };
-    s.destroy = [](void* p) { delete *static_cast<F**>(p); };
+    s.ops = &kOps<Boxed<F>>;
   }
 }
 
@@ -167,7 +182,6 @@ EventId Simulator::schedule_at(Time t, F&& f) {
   }
   s.seq = seq;
   queue_.push(Entry{static_cast<std::uint64_t>(t.ns()), seq << EventQueue::kSlotBits | i});
-  ++pending_;
   return EventId(i, seq);
 }
 
