@@ -36,14 +36,16 @@ class EventQueue {
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
 
-  void push(const Entry& e) {
+  // Takes the entry by value: built in registers, it goes to its bucket with no copy through
+  // the stack (two 8-byte stores read back as one 16-byte load stall the store forwarding).
+  void push(Entry e) {
     ++size_;
     // A key above bound_ belongs in a bucket, so most pushes compare once and go there;
     // the rest go to front_ or rebuild the buckets (see push_below_bound).
     if (less(e, bound_)) [[unlikely]] {
       return push_below_bound(e);
     }
-    place(e);
+    place(e, last_);
   }
 
   // The smallest entry. REQUIRES: !empty().
@@ -93,18 +95,20 @@ class EventQueue {
   __extension__ using Key = unsigned __int128;
   static Key key(const Entry& e) { return Key{e.t} << 64 | e.order; }
   static bool less(const Entry& a, const Entry& b) { return key(a) < key(b); }
-  std::size_t bucket_of(const Entry& e) const {
-    if (const std::uint64_t dt = e.t ^ last_.t; dt != 0) {
-      const unsigned digit = static_cast<unsigned>(63 - std::countl_zero(dt)) / 4;
-      return 1 + 16 * (16 + digit) + ((e.t >> (4 * digit)) & 15);
+  // `last` is last_, passed so that a loop of placements keeps it in registers. The digit
+  // at bit `shift` (a multiple of 4) has position p = shift / 4, so 16p = 4 * shift.
+  static std::size_t bucket_of(const Entry& e, const Entry& last) {
+    if (const std::uint64_t dt = e.t ^ last.t; dt != 0) {
+      const unsigned shift = static_cast<unsigned>(63 - std::countl_zero(dt)) & ~3u;
+      return 1 + 16 * 16 + 4 * shift + ((e.t >> shift) & 15);
     }
-    const std::uint64_t d = e.order ^ last_.order;
+    const std::uint64_t d = e.order ^ last.order;
     if (d == 0) return 0;
-    const unsigned digit = static_cast<unsigned>(63 - std::countl_zero(d)) / 4;
-    return 1 + 16 * digit + ((e.order >> (4 * digit)) & 15);
+    const unsigned shift = static_cast<unsigned>(63 - std::countl_zero(d)) & ~3u;
+    return 1 + 4 * shift + ((e.order >> shift) & 15);
   }
-  void place(const Entry& e) {
-    const std::size_t b = bucket_of(e);
+  void place(const Entry& e, const Entry& last) {
+    const std::size_t b = bucket_of(e, last);
     buckets_[b].push_back(e);
     occupied_[b >> 6] |= std::uint64_t{1} << (b & 63);
   }
@@ -124,8 +128,9 @@ class EventQueue {
         bound_ = front_.front();
         return;
       }
-      last_ = *std::min_element(from.begin(), from.end(), less);
-      for (const Entry& e : from) place(e);  // all land in buckets below b
+      const Entry smallest = *std::min_element(from.begin(), from.end(), less);
+      last_ = smallest;
+      for (const Entry& e : from) place(e, smallest);  // all land in buckets below b
       from.clear();
     }
   }
@@ -146,10 +151,10 @@ class EventQueue {
   // belongs in a bucket. One below it belongs in front_, or, with front_ empty, is below
   // last_ (possible when top() made a later key last_ and the clock then stopped before
   // it: run_until) or in a bucket as usual.
-  [[gnu::noinline]] void push_below_bound(const Entry& e) {
+  [[gnu::noinline]] void push_below_bound(Entry e) {
     if (!front_.empty()) return insert_front(e);
     if (less(e, last_)) return rebase(e);
-    place(e);
+    place(e, last_);
   }
   void insert_front(const Entry& e) {  // keeps front_ in decreasing order
     auto at = front_.end();
@@ -168,7 +173,7 @@ class EventQueue {
     occupied_ = {};
     last_ = e;
     all.push_back(e);
-    for (const Entry& x : all) place(x);
+    for (const Entry& x : all) place(x, e);
   }
 
   std::vector<Entry> front_;
