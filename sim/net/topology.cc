@@ -7,6 +7,8 @@
 #include <cassert>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <utility>
 
 namespace mailsim::net {
@@ -40,6 +42,22 @@ struct ShortestPathTree {
   static constexpr LinkId kUnreached = UINT32_MAX;
   std::vector<NodeId> predecessor;
   std::vector<LinkId> via;  // kUnreached for nodes without a path, and for the source
+  // Every node reached has one shortest path: no other neighbour of it lies on a path as
+  // short. Then any correct shortest-path search finds these very paths.
+  bool unique = true;
+};
+
+// How a node routes: by a tree of its own, or, when all its usable links lead to one
+// neighbour, as that neighbour does after the first hop (a stub: a host hanging off its
+// router). Every path from a stub starts with that hop and no shortest path passes
+// through a stub, so when the neighbour's shortest paths are unique, Dijkstra from the
+// stub would find the same ones; with ties (where the order of its heap would decide)
+// the stub gets a tree of its own.
+struct SourceRoutes {
+  bool stub = false;
+  NodeId neighbor = 0;
+  LinkId first = 0;  // the stub's link to its neighbour
+  std::unique_ptr<const ShortestPathTree> own;
 };
 
 struct Topology::Impl {
@@ -47,9 +65,10 @@ struct Topology::Impl {
   std::vector<NodeData> nodes;
   std::vector<Link> links;
   std::map<std::string, NodeId, std::less<>> by_name;
-  // By source node; a Dijkstra run finds the paths to all nodes at once, so one tree per
-  // source serves every destination. Dropped when a node or link changes state.
-  mutable std::vector<std::unique_ptr<const ShortestPathTree>> trees;
+  // By source node, made when it first routes; a Dijkstra run finds the paths to all
+  // nodes at once. Dropped when a node or link changes state.
+  mutable std::vector<std::unique_ptr<const SourceRoutes>> sources;
+  mutable std::vector<std::int64_t> distance;  // compute()'s scratch space
 
   // Only what is up carries traffic.
   struct UsableEdge {
@@ -60,21 +79,64 @@ struct Topology::Impl {
     }
   };
 
+  const SourceRoutes& routes(NodeId from) const;
   const ShortestPathTree& tree(NodeId from) const;
   std::unique_ptr<const ShortestPathTree> compute(NodeId from) const;
-  void changed() { trees.clear(); }
+  std::optional<LinkId> best_link(NodeId v, NodeId u) const;
+  std::optional<NodeId> sole_neighbor(NodeId v) const;  // over usable links
+  void changed() { sources.clear(); }
 };
 
+const SourceRoutes& Topology::Impl::routes(NodeId from) const {
+  if (sources.size() < nodes.size()) sources.resize(nodes.size());
+  if (sources[from]) return *sources[from];
+  auto r = std::make_unique<SourceRoutes>();
+  const std::optional<NodeId> neighbor = sole_neighbor(from);
+  // Two nodes linked only to each other route by trees of their own.
+  if (neighbor && sole_neighbor(*neighbor) != from && tree(*neighbor).unique) {
+    r->stub = true;
+    r->neighbor = *neighbor;
+    r->first = *best_link(*neighbor, from);
+  } else {
+    r->own = compute(from);
+  }
+  sources[from] = std::move(r);
+  return *sources[from];
+}
+
+std::optional<NodeId> Topology::Impl::sole_neighbor(NodeId v) const {
+  std::optional<NodeId> neighbor;
+  for (auto [e, end] = boost::out_edges(v, graph); e != end; ++e) {
+    if (!UsableEdge{this}(*e)) continue;
+    const auto u = static_cast<NodeId>(boost::target(*e, graph));
+    if (neighbor && *neighbor != u) return std::nullopt;
+    neighbor = u;
+  }
+  return neighbor;
+}
+
+// The tree of the node itself, for a stub that of its neighbour.
 const ShortestPathTree& Topology::Impl::tree(NodeId from) const {
-  if (trees.size() < nodes.size()) trees.resize(nodes.size());
-  if (!trees[from]) trees[from] = compute(from);
-  return *trees[from];
+  const SourceRoutes& r = routes(from);
+  return r.stub ? tree(r.neighbor) : *r.own;
+}
+
+// Among parallel usable links between v and u, the one of lowest latency (the first
+// added among equals).
+std::optional<LinkId> Topology::Impl::best_link(NodeId v, NodeId u) const {
+  std::optional<LinkId> best;
+  for (auto [e, end] = boost::out_edges(v, graph); e != end; ++e) {
+    if (boost::target(*e, graph) != u || !UsableEdge{this}(*e)) continue;
+    const LinkId l = graph[*e].link;
+    if (!best || links[l].latency < links[*best].latency) best = l;
+  }
+  return best;
 }
 
 std::unique_ptr<const ShortestPathTree> Topology::Impl::compute(NodeId from) const {
   const boost::filtered_graph<Graph, UsableEdge> usable(graph, UsableEdge{this});
   const std::size_t n = nodes.size();
-  std::vector<std::int64_t> distance(n);
+  distance.resize(n);
   auto tree = std::make_unique<ShortestPathTree>();
   tree->predecessor.resize(n);
   tree->via.assign(n, ShortestPathTree::kUnreached);
@@ -85,14 +147,14 @@ std::unique_ptr<const ShortestPathTree> Topology::Impl::compute(NodeId from) con
                                      .distance_inf(INT64_MAX));
   for (NodeId v = 0; v < n; ++v) {
     if (v == from || distance[v] == INT64_MAX) continue;
-    // Among parallel links between the two nodes, take the usable one of lowest latency.
-    std::optional<LinkId> best;
-    for (auto [e, end] = boost::out_edges(v, graph); e != end; ++e) {
-      if (boost::target(*e, graph) != tree->predecessor[v] || !UsableEdge{this}(*e)) continue;
-      const LinkId l = graph[*e].link;
-      if (!best || links[l].latency < links[*best].latency) best = l;
+    const NodeId before = tree->predecessor[v];
+    tree->via[v] = *best_link(v, before);
+    // Another neighbour on a path as short: Dijkstra's heap order chose between them.
+    for (auto [e, end] = boost::out_edges(v, graph); e != end && tree->unique; ++e) {
+      const auto u = static_cast<NodeId>(boost::target(*e, graph));
+      if (u == before || distance[u] == INT64_MAX || !UsableEdge{this}(*e)) continue;
+      if (distance[u] == distance[v] - graph[*e].weight) tree->unique = false;
     }
-    tree->via[v] = *best;
   }
   return tree;
 }
@@ -146,11 +208,20 @@ void Topology::set_link_up(LinkId l, bool up) {
 std::optional<Route> Topology::route(NodeId from, NodeId to) const {
   if (!impl_->nodes[from].up || !impl_->nodes[to].up) return std::nullopt;
   if (from == to) return Route{};
-  const ShortestPathTree& tree = impl_->tree(from);
-  if (tree.via[to] == ShortestPathTree::kUnreached) return std::nullopt;
+  const SourceRoutes& source = impl_->routes(from);
+  NodeId root = from;  // where the tree's paths start
   Route route;
-  for (NodeId v = to; v != from; v = tree.predecessor[v]) route.links.push_back(tree.via[v]);
-  std::reverse(route.links.begin(), route.links.end());
+  if (source.stub) {
+    route.links.push_back(source.first);
+    root = source.neighbor;
+  }
+  if (to != root) {
+    const ShortestPathTree& tree = source.stub ? impl_->tree(root) : *source.own;
+    if (tree.via[to] == ShortestPathTree::kUnreached) return std::nullopt;
+    const std::size_t first = route.links.size();
+    for (NodeId v = to; v != root; v = tree.predecessor[v]) route.links.push_back(tree.via[v]);
+    std::reverse(route.links.begin() + static_cast<std::ptrdiff_t>(first), route.links.end());
+  }
   route.bottleneck = impl_->links[route.links.front()].bandwidth;
   for (const LinkId l : route.links) {
     route.latency += impl_->links[l].latency;
