@@ -9,6 +9,10 @@ std::vector<DeliveryRequest> split_by_recipient_limit(DeliveryRequest request, i
   std::vector<DeliveryRequest> out;
   const std::size_t n = request.envelope.rcpt_to.size();
   const auto step = static_cast<std::size_t>(limit);
+  if (n <= step) {  // one transaction: the request as it is
+    out.push_back(std::move(request));
+    return out;
+  }
   for (std::size_t first = 0; first < n; first += step) {
     const std::size_t last = std::min(n, first + step);
     DeliveryRequest part = request;
@@ -31,18 +35,28 @@ std::string Destinations::host_key(const std::string& nexthop) const {
   return retry_record_key(context_.config.retry, FailureScope::kHost, nexthop, "", "");
 }
 
-Destinations::Destination& Destinations::destination(const std::string& nexthop) {
-  return by_name_.try_emplace(nexthop, limits_).first->second;
+Destinations::Id Destinations::intern(std::string_view nexthop) {
+  if (const auto it = ids_.find(nexthop); it != ids_.end()) return it->second;
+  const auto id = static_cast<Id>(destinations_.size());
+  destinations_.emplace_back(std::string(nexthop), limits_);
+  ids_.emplace(nexthop, id);
+  return id;
+}
+
+const Destinations::Destination* Destinations::find(std::string_view nexthop) const {
+  const auto it = ids_.find(nexthop);
+  return it == ids_.end() ? nullptr : &destinations_[it->second];
 }
 
 // Exim forks at most remote_max_parallel deliveries of one message at once (deliver.c,
 // do_remote_deliveries); the others start, in order, as those end.
-void Destinations::submit(const std::string& nexthop, DeliveryRequest request, DeliveryDone done) {
+void Destinations::submit(std::string_view nexthop, DeliveryRequest request, DeliveryDone done) {
+  const Id id = intern(nexthop);
   Job job{std::move(request), std::move(done)};
-  if (limits_.remote_max_parallel == 0) return submit_now(nexthop, std::move(job));
+  if (limits_.remote_max_parallel == 0) return submit_now(id, std::move(job));
   MessageDeliveries& m = by_message_[job.request.msg];
   if (m.running >= limits_.remote_max_parallel) {
-    m.waiting.emplace_back(nexthop, std::move(job));
+    m.waiting.emplace_back(id, std::move(job));
     return;
   }
   ++m.running;
@@ -51,7 +65,7 @@ void Destinations::submit(const std::string& nexthop, DeliveryRequest request, D
     done(result);
     message_delivery_done(msg);
   };
-  submit_now(nexthop, std::move(job));
+  submit_now(id, std::move(job));
 }
 
 void Destinations::message_delivery_done(MessageNumber msg) {
@@ -61,88 +75,87 @@ void Destinations::message_delivery_done(MessageNumber msg) {
     if (m.running == 0) by_message_.erase(msg);
     return;
   }
-  auto [nexthop, job] = std::move(m.waiting.front());
+  auto [id, job] = std::move(m.waiting.front());
   m.waiting.pop_front();
-  submit(nexthop, std::move(job.request), std::move(job.done));
+  submit(destinations_[id].name, std::move(job.request), std::move(job.done));
 }
 
-void Destinations::submit_now(const std::string& nexthop, Job job) {
-  DeliveryRequest& request = job.request;
-  request.nexthop = nexthop;
-  DeliveryDone& done = job.done;
-  Destination& d = destination(nexthop);
-  if (d.dead) return defer_now(nexthop, d, {std::move(request), std::move(done)});
+void Destinations::submit_now(Id id, Job job) {
+  Destination& d = destinations_[id];
+  job.request.nexthop = d.name;
+  if (d.dead) return defer_now(d, std::move(job));
   // Exim forces an attempt for a message older than the last rule's cutoff, whatever
   // the host's retry time (retry_exim.cc).
   const auto* exim = std::get_if<EximRetry>(&context_.config.retry);
   if (host_retry_ != nullptr && exim != nullptr &&
-      context_.sim.now() - request.arrival <= exim->rules.back().cutoff) {
-    const auto it = host_retry_->find(host_key(nexthop));
+      context_.sim.now() - job.request.arrival <= exim->rules.back().cutoff) {
+    const auto it = host_retry_->find(host_key(d.name));
     if (it != host_retry_->end() && it->second.failures > 0 &&
         it->second.next_try > context_.sim.now()) {
       DeliveryResult result;
       result.not_tried = true;
-      result.site_reason = "retry time not reached for any host for '" + nexthop + "'";
+      result.site_reason = "retry time not reached for any host for '" + d.name + "'";
+      const DeliveryRequest& request = job.request;
       context_.events.delivery_deferred(
-          {request.msg, context_.network.topology().name(context_.config.host), nexthop,
+          {request.msg, context_.network.topology().name(context_.config.host), d.name,
            context_.sim.now(), "retry_time", request.envelope.rcpt_to, 451, "4.4.1",
            result.site_reason});
-      return defer_now(std::move(result), {std::move(request), std::move(done)});
+      return defer_now(std::move(result), std::move(job));
     }
   }
-  d.pending.push_back({std::move(request), std::move(done)});
-  start_pending(nexthop);
+  d.pending.push_back(std::move(job));
+  start_pending(id);
 }
 
-int Destinations::sessions(const std::string& nexthop) const {
-  const auto it = by_name_.find(nexthop);
-  return it == by_name_.end() ? 0 : it->second.sessions;
+int Destinations::sessions(std::string_view nexthop) const {
+  const Destination* d = find(nexthop);
+  return d == nullptr ? 0 : d->sessions;
 }
 
-std::size_t Destinations::waiting(const std::string& nexthop) const {
-  const auto it = by_name_.find(nexthop);
-  return it == by_name_.end() ? 0 : it->second.pending.size();
+std::size_t Destinations::waiting(std::string_view nexthop) const {
+  const Destination* d = find(nexthop);
+  return d == nullptr ? 0 : d->pending.size();
 }
 
-bool Destinations::dead(const std::string& nexthop) const {
-  const auto it = by_name_.find(nexthop);
-  return it != by_name_.end() && it->second.dead;
+bool Destinations::dead(std::string_view nexthop) const {
+  const Destination* d = find(nexthop);
+  return d != nullptr && d->dead;
 }
 
-void Destinations::start_pending(const std::string& nexthop) {
-  Destination& d = destination(nexthop);
+void Destinations::start_pending(Id id) {
+  Destination& d = destinations_[id];
   while (!d.dead && !d.pending.empty() && d.sessions < d.window.window()) {
     Job job = std::move(d.pending.front());
     d.pending.pop_front();
-    run(nexthop, std::move(job));
+    run(id, std::move(job));
   }
 }
 
-void Destinations::run(const std::string& nexthop, Job job) {
-  Destination& d = destination(nexthop);
+void Destinations::run(Id id, Job job) {
+  Destination& d = destinations_[id];
   ++d.sessions;
   job.keep_session = select(d);
   NextDelivery next;
   ParkSession park;
   if (limits_.connection_reuse) {
-    next = [this, nexthop](Time connected, int transactions) {
-      return reuse(nexthop, connected, transactions);
+    next = [this, id](Time connected, int transactions) {
+      return reuse(id, connected, transactions);
     };
   }
   if (limits_.connection_reuse && limits_.connection_cache_time > Duration{}) {
-    park = [this, nexthop](const CachedSession& s, Time connected, int transactions) {
-      return this->park(nexthop, s, connected, transactions);
+    park = [this, id](const CachedSession& s, Time connected, int transactions) {
+      return this->park(id, s, connected, transactions);
     };
   }
-  SessionEnded ended = [this, nexthop] { session_ended(nexthop); };
+  SessionEnded ended = [this, id] { session_ended(id); };
   if (d.cache_load) {
     if (std::optional<CachedSession> cached = take_cached(d)) {
-      return resume_delivery(*cached, with_feedback(nexthop, std::move(job)), std::move(next),
+      return resume_delivery(*cached, with_feedback(id, std::move(job)), std::move(next),
                              std::move(ended), std::move(park));
     }
   }
-  start_delivery(context_, with_feedback(nexthop, std::move(job)), std::move(next),
-                 std::move(ended), std::move(park));
+  start_delivery(context_, with_feedback(id, std::move(job)), std::move(next), std::move(ended),
+                 std::move(park));
 }
 
 // Postfix's qmgr_entry_select(), for a delivery selected now and counted in d.sessions:
@@ -167,15 +180,15 @@ bool Destinations::select(Destination& d) {
 // A session is over or cached: a delivery to the destination just ended. When nothing
 // waits for it or runs to it, Postfix frees its in-core queue and with it the cache flags
 // (qmgr_entry_done -> qmgr_queue_done; a dead one stays).
-void Destinations::session_ended(const std::string& nexthop) {
-  Destination& d = destination(nexthop);
+void Destinations::session_ended(Id id) {
+  Destination& d = destinations_[id];
   --d.sessions;
   d.last_done = context_.sim.now();
   if (d.sessions == 0 && d.pending.empty() && !d.dead) {
     d.cache_store = d.cache_load = false;
     d.last_done.reset();
   }
-  start_pending(nexthop);
+  start_pending(id);
 }
 
 bool Destinations::reusable(Time connected, int transactions) const {
@@ -188,13 +201,12 @@ bool Destinations::reusable(Time connected, int transactions) const {
 
 // Postfix's smtp_save_session() into scache for smtp_connection_cache_time_limit; when the
 // time is up scache closes it. A session past its reuse limits is not saved (QUIT).
-bool Destinations::park(const std::string& nexthop, const CachedSession& session, Time connected,
-                        int transactions) {
-  Destination& d = destination(nexthop);
+bool Destinations::park(Id id, const CachedSession& session, Time connected, int transactions) {
+  Destination& d = destinations_[id];
   if (d.dead || !reusable(connected, transactions)) return false;
   const EventId expiry =
-      context_.sim.schedule_in(limits_.connection_cache_time, [this, nexthop, session] {
-        auto& cached = destination(nexthop).cached;
+      context_.sim.schedule_in(limits_.connection_cache_time, [this, id, session] {
+        auto& cached = destinations_[id].cached;
         std::erase_if(cached, [&](const auto& c) { return c.first == session; });
         close_cached(session);
       });
@@ -213,61 +225,75 @@ std::optional<CachedSession> Destinations::take_cached(Destination& d) {
   return std::nullopt;
 }
 
-DeliveryJob Destinations::with_feedback(const std::string& nexthop, Job job) {
+// The job's own `done` waits in a slot; the handler the delivery gets names the slot.
+DeliveryJob Destinations::with_feedback(Id id, Job job) {
+  std::uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(running_done_.size());
+    running_done_.push_back(std::move(job.done));
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    running_done_[slot] = std::move(job.done);
+  }
   return {std::move(job.request),
-          [this, nexthop, done = std::move(job.done)](const DeliveryResult& result) {
-            feedback(nexthop, result);
-            done(result);
-            start_pending(nexthop);  // the window may have grown
-          },
+          [this, id, slot](const DeliveryResult& result) { job_done(id, slot, result); },
           job.keep_session};
+}
+
+void Destinations::job_done(Id id, std::uint32_t slot, const DeliveryResult& result) {
+  DeliveryDone done = std::move(running_done_[slot]);
+  running_done_[slot] = nullptr;
+  free_slots_.push_back(slot);
+  feedback(id, result);
+  done(result);
+  start_pending(id);  // the window may have grown
 }
 
 // Postfix's on-demand cache: the session goes on with a delivery waiting for its next hop
 // (a backlog), within the reuse limits.
-std::optional<DeliveryJob> Destinations::reuse(const std::string& nexthop, Time connected,
-                                               int transactions) {
-  Destination& d = destination(nexthop);
+std::optional<DeliveryJob> Destinations::reuse(Id id, Time connected, int transactions) {
+  Destination& d = destinations_[id];
   if (d.dead || d.pending.empty() || !reusable(connected, transactions)) return std::nullopt;
   Job job = std::move(d.pending.front());
   d.pending.pop_front();
   d.last_done = context_.sim.now();  // the session's delivery has just ended
   job.keep_session = select(d);
-  return with_feedback(nexthop, std::move(job));
+  return with_feedback(id, std::move(job));
 }
 
-void Destinations::feedback(const std::string& nexthop, const DeliveryResult& result) {
-  Destination& d = destination(nexthop);
+void Destinations::feedback(Id id, const DeliveryResult& result) {
+  Destination& d = destinations_[id];
   // Exim deletes a host's retry record when a delivery gets through to it.
-  if (!result.site_failed && host_retry_ != nullptr) host_retry_->erase(host_key(nexthop));
+  if (!result.site_failed && host_retry_ != nullptr) host_retry_->erase(host_key(d.name));
   if (!result.site_failed) return d.window.success();
-  if (d.window.site_failure() && !d.dead) declare_dead(nexthop, result);
+  if (d.window.site_failure() && !d.dead) declare_dead(id, result);
 }
 
 // Postfix's qmgr_queue_throttle(): the destination is skipped for minimal_backoff_time;
 // what waits for it is deferred with the reason of the failure that killed it.
-void Destinations::declare_dead(const std::string& nexthop, const DeliveryResult& result) {
-  Destination& d = destination(nexthop);
+void Destinations::declare_dead(Id id, const DeliveryResult& result) {
+  Destination& d = destinations_[id];
   d.dead = true;
   d.suspended = {};
   d.suspended.site_failed = true;
   d.suspended.site_reason = "delivery temporarily suspended: " + result.site_reason;
-  for (Job& job : std::exchange(d.pending, {})) defer_now(nexthop, d, std::move(job));
-  context_.sim.schedule_in(limits_.dead_backoff, [this, nexthop] {
-    Destination& again = destination(nexthop);
+  for (Job& job : std::exchange(d.pending, {})) defer_now(d, std::move(job));
+  context_.sim.schedule_in(limits_.dead_backoff, [this, id] {
+    Destination& again = destinations_[id];
     again.dead = false;
     again.window.reset();
-    start_pending(nexthop);
+    start_pending(id);
   });
 }
 
 // Every recipient deferred, no connection, no attempt; told after the current event.
 // Postfix logs each such recipient as deferred, so the turn is told to the observers.
-void Destinations::defer_now(const std::string& nexthop, Destination& d, Job job) {
-  context_.events.delivery_deferred(
-      {job.request.msg, context_.network.topology().name(context_.config.host), nexthop,
-       context_.sim.now(), "suspended", job.request.envelope.rcpt_to, 451, "4.4.1",
-       d.suspended.site_reason});
+void Destinations::defer_now(Destination& d, Job job) {
+  context_.events.delivery_deferred({job.request.msg,
+                                     context_.network.topology().name(context_.config.host), d.name,
+                                     context_.sim.now(), "suspended", job.request.envelope.rcpt_to,
+                                     451, "4.4.1", d.suspended.site_reason});
   defer_now(d.suspended, std::move(job));
 }
 

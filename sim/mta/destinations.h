@@ -13,10 +13,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,18 +43,24 @@ class Destinations {
 
   // Runs the delivery to `nexthop` now or when a session to it frees up; `done` is called
   // once, when it has ended.
-  void submit(const std::string& nexthop, DeliveryRequest request, DeliveryDone done);
+  void submit(std::string_view nexthop, DeliveryRequest request, DeliveryDone done);
 
-  int sessions(const std::string& nexthop) const;  // running to that next hop now
-  std::size_t waiting(const std::string& nexthop) const;
-  bool dead(const std::string& nexthop) const;
+  int sessions(std::string_view nexthop) const;  // running to that next hop now
+  std::size_t waiting(std::string_view nexthop) const;
+  bool dead(std::string_view nexthop) const;
 
  private:
   using Job = DeliveryJob;
+  // A next hop by its place in destinations_: names are looked up once per submit, and
+  // the handlers a delivery calls back carry the number, small enough for std::function
+  // to hold without allocating.
+  using Id = std::uint32_t;
   struct Destination {
-    explicit Destination(const QueueLimits& limits)
-        : window(limits.initial_destination_concurrency, limits.destination_concurrency_limit,
+    Destination(std::string nexthop, const QueueLimits& limits)
+        : name(std::move(nexthop)),
+          window(limits.initial_destination_concurrency, limits.destination_concurrency_limit,
                  limits.style == SenderStyle::kPostfix) {}
+    std::string name;
     ConcurrencyWindow window;
     int sessions = 0;
     std::deque<Job> pending;
@@ -66,33 +74,39 @@ class Destinations {
     DeliveryResult suspended;  // what a delivery to it gets while it is dead
   };
 
-  Destination& destination(const std::string& nexthop);
-  void start_pending(const std::string& nexthop);
-  void run(const std::string& nexthop, Job job);
-  void submit_now(const std::string& nexthop, Job job);
+  Id intern(std::string_view nexthop);
+  const Destination* find(std::string_view nexthop) const;
+  void start_pending(Id id);
+  void run(Id id, Job job);
+  void submit_now(Id id, Job job);
   void message_delivery_done(MessageNumber msg);
   bool select(Destination& d);
-  void session_ended(const std::string& nexthop);
-  bool park(const std::string& nexthop, const CachedSession& session, Time connected,
-            int transactions);
+  void session_ended(Id id);
+  bool park(Id id, const CachedSession& session, Time connected, int transactions);
   std::optional<CachedSession> take_cached(Destination& d);
   bool reusable(Time connected, int transactions) const;
-  DeliveryJob with_feedback(const std::string& nexthop, Job job);
-  std::optional<DeliveryJob> reuse(const std::string& nexthop, Time connected, int transactions);
-  void feedback(const std::string& nexthop, const DeliveryResult& result);
-  void declare_dead(const std::string& nexthop, const DeliveryResult& result);
-  void defer_now(const std::string& nexthop, Destination& d, Job job);
+  DeliveryJob with_feedback(Id id, Job job);
+  void job_done(Id id, std::uint32_t slot, const DeliveryResult& result);
+  std::optional<DeliveryJob> reuse(Id id, Time connected, int transactions);
+  void feedback(Id id, const DeliveryResult& result);
+  void declare_dead(Id id, const DeliveryResult& result);
+  void defer_now(Destination& d, Job job);
   void defer_now(DeliveryResult result, Job job);
   std::string host_key(const std::string& nexthop) const;
 
   DeliveryContext context_;
   const QueueLimits& limits_;
   std::map<std::string, RetryRecord>* host_retry_;
-  std::map<std::string, Destination> by_name_;
+  std::deque<Destination> destinations_;  // by Id; a deque keeps references stable
+  std::map<std::string, Id, std::less<>> ids_;
+  // The callers' `done` of the deliveries running, while with_feedback()'s handler (which
+  // holds only the slot) stands in for them; free slots are reused.
+  std::vector<DeliveryDone> running_done_;
+  std::vector<std::uint32_t> free_slots_;
   // Exim's remote_max_parallel: per message, its deliveries running and those waiting.
   struct MessageDeliveries {
     int running = 0;
-    std::deque<std::pair<std::string, Job>> waiting;  // next hop, delivery
+    std::deque<std::pair<Id, Job>> waiting;  // next hop, delivery
   };
   std::map<MessageNumber, MessageDeliveries> by_message_;
 };
