@@ -14,7 +14,10 @@ namespace {
 // The reply's text lines without code or enhanced code (those have columns of their own).
 std::string plain_text(const smtp::Reply& r) {
   std::string out;
-  for (const std::string& line : r.lines) out += (out.empty() ? "" : " ") + line;
+  for (const std::string& line : r.lines) {
+    if (!out.empty()) out += ' ';
+    out += line;
+  }
   return out;
 }
 
@@ -295,7 +298,7 @@ void Delivery::report(AttemptOutcome outcome, const smtp::Reply& reply) {
   if (attempt_.recipients.empty()) {
     for (const auto& rcpt : request_.envelope.rcpt_to) {
       attempt_.recipients.push_back(
-          {rcpt, RecipientOutcome::kDeferred, reply.code, reply.enhanced, plain_text(reply)});
+          {rcpt, RecipientOutcome::kDeferred, reply.code, reply.enhanced, attempt_.text});
     }
   }
   ctx_.events.attempt_finished(attempt_);

@@ -122,7 +122,7 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
         break;
       case RouteKind::kRemote: {
         r.nexthop = d.nexthop;
-        const auto [it, fresh] = groups.try_emplace(d.nexthop);
+        const auto [it, fresh] = groups.try_emplace(std::move(d.nexthop));
         DeliveryRequest& g = it->second;
         if (fresh) g.envelope = entry.envelope;  // MAIL FROM and its parameters
         g.hosts = std::move(d.hosts);

@@ -1,6 +1,7 @@
 #include "mta/router.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "mailsim/core/text.h"
 
@@ -11,6 +12,7 @@ namespace {
 // Looks `domain` up as itself, then as ".parent" for each parent domain.
 template <class Map>
 auto find_domain(const Map& map, const std::string& domain) {
+  if (map.empty()) return map.end();
   if (auto it = map.find(domain); it != map.end()) return it;
   for (std::size_t dot = domain.find('.'); dot != std::string::npos;
        dot = domain.find('.', dot + 1)) {
@@ -77,17 +79,17 @@ RouteDecision Router::to_host(const std::string& nexthop, const std::string& hos
 }
 
 RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) const {
-  const std::string domain = domain_of(rcpt);
-  if (is_local(domain)) return {RouteKind::kLocal, "local", {}, {}};
+  const std::string domain = domain_of(rcpt);  // lower case already
+  if (config_.local_domains.contains(domain)) return {RouteKind::kLocal, "local", {}, {}};
   if (auto it = find_domain(config_.transport, domain); it != config_.transport.end()) {
     return to_host("transport:" + it->second, it->second);
   }
   if (!config_.relayhost.empty())
     return to_host("relayhost:" + config_.relayhost, config_.relayhost);
-  const dns::MxResult mx = resolver_.lookup_mx(domain, rng, config_.hostname);
+  dns::MxResult mx = resolver_.lookup_mx(domain, rng, config_.hostname);
   switch (mx.status) {
     case dns::LookupStatus::kOk:
-      return {RouteKind::kRemote, "mx:" + domain, mx.hosts, {}};
+      return {RouteKind::kRemote, "mx:" + domain, std::move(mx.hosts), {}};
     case dns::LookupStatus::kTemporaryFailure:
       return {RouteKind::kDefer,
               "mx:" + domain,

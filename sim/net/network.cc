@@ -47,7 +47,7 @@ void Network::unlisten(NodeId host, int port) { listeners_.erase({host, port}); 
 bool Network::listening(NodeId host, int port) const { return listeners_.contains({host, port}); }
 
 void Network::connect(NodeId from, NodeId to, int port, Duration timeout, ConnectHandler done) {
-  const std::optional<Route> route = topology_.route(from, to);
+  std::optional<Route> route = topology_.route(from, to);
   if (!route) {  // no answer to the SYN: the caller's timeout expires
     sim_.schedule_in(timeout, [done = std::move(done)] { done({ConnectStatus::kTimedOut, {}}); });
     return;
@@ -59,8 +59,9 @@ void Network::connect(NodeId from, NodeId to, int port, Duration timeout, Connec
   }
   // The listener is checked when the SYN arrives; the answer (SYN-ACK or RST) is back one
   // round trip after sending. The server accepts when the client's ACK arrives.
-  sim_.schedule_in(route->latency, [this, from, to, port, rtt, route = *route,
-                                    done = std::move(done)]() mutable {
+  const Duration latency = route->latency;
+  sim_.schedule_in(latency, [this, from, to, port, rtt, route = std::move(*route),
+                             done = std::move(done)]() mutable {
     const auto it = listeners_.find({to, port});
     if (it == listeners_.end() || !topology_.node_up(to)) {
       sim_.schedule_in(route.latency, [done = std::move(done)] {
