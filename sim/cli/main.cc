@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string>
 
+#include "cli/allocator.h"
 #include "cli/commands.h"
 #include "mailsim/core/error.h"
 
@@ -45,7 +46,8 @@ int dispatch(int argc, char** argv) {
   }
   const std::string verb = argv[1];
   if (verb == "--version") {
-    std::cout << "mailsim " << MAILSIM_VERSION << "\n";
+    std::cout << "mailsim " << MAILSIM_VERSION << "\n"
+              << "malloc: " << allocator_in_use() << "\n";
     return 0;
   }
   const Args args(argv + 2, argv + argc);
