@@ -1,12 +1,17 @@
 #include "mailsim/mta/message_catalog.h"
 
+#include <cassert>
 #include <utility>
 
 namespace mailsim::mta {
 
 MessageNumber MessageCatalog::add(MessageCreated created, MailEvents& events) {
   created.msg = ++last_;
-  if (!created.message_id.empty()) by_message_id_.emplace(created.message_id, created.msg);
+  Live& live = live_[created.msg];
+  if (!created.message_id.empty() &&
+      by_message_id_.try_emplace(created.message_id, created.msg).second) {
+    live.message_id = created.message_id;
+  }
   events.message_created(created);
   return created.msg;
 }
@@ -15,6 +20,21 @@ std::optional<MessageNumber> MessageCatalog::find(std::string_view message_id) c
   const auto it = by_message_id_.find(message_id);
   if (it == by_message_id_.end()) return std::nullopt;
   return it->second;
+}
+
+void MessageCatalog::hold(MessageNumber msg) {
+  const auto it = live_.find(msg);
+  assert(it != live_.end() && "hold() of a message not added, or finished");
+  if (it != live_.end()) ++it->second.holds;
+}
+
+void MessageCatalog::release(MessageNumber msg, Time at, MailEvents& events) {
+  const auto it = live_.find(msg);
+  assert(it != live_.end() && it->second.holds > 0 && "release() without a hold()");
+  if (it == live_.end() || it->second.holds == 0 || --it->second.holds > 0) return;
+  if (!it->second.message_id.empty()) by_message_id_.erase(it->second.message_id);
+  live_.erase(it);
+  events.message_finished({msg, at});
 }
 
 const char* to_string(AttemptOutcome o) {

@@ -51,6 +51,7 @@ void Mta::Impl::enqueue(const std::string& id, MessageNumber msg, const smtp::En
   entry.envelope.rcpt_options.clear();
   entry.message = std::move(message);
   entry.arrival = ctx.sim.now();
+  ctx.catalog.hold(msg);  // until the entry leaves the queue (settle, expire)
   for (std::size_t i = 0; i < e.rcpt_to.size(); ++i) {
     entry.rcpts.push_back(
         {.address = e.rcpt_to[i], .options = e.options_of(i), .due = entry.arrival});
@@ -218,7 +219,9 @@ void Mta::Impl::settle(QueueEntry& entry) {
   }
   send_bounce(entry);
   if (std::all_of(entry.rcpts.begin(), entry.rcpts.end(), [](const auto& r) { return r.done; })) {
+    const MessageNumber msg = entry.msg;
     queue.erase(entry.queue_id);
+    ctx.catalog.release(msg, now, ctx.events);  // this copy is gone
     return;
   }
   if (auto warning = take_due_warning(config.retry, entry, host_name(), now)) {
@@ -235,7 +238,9 @@ void Mta::Impl::expire(QueueEntry& entry) {
     if (!r.done) finalize(entry, r, FinalStatus::kExpired, r.last_reply);
   }
   send_bounce(entry);
+  const MessageNumber msg = entry.msg;
   queue.erase(entry.queue_id);
+  ctx.catalog.release(msg, ctx.sim.now(), ctx.events);  // this copy is gone
 }
 
 // One bounce per pass over the entry, listing every recipient that failed in it, as

@@ -1,11 +1,23 @@
 #include "record/recipient_tally.h"
 
+#include <algorithm>
+#include <cassert>
+#include <stdexcept>
+
 namespace mailsim::record {
 namespace {
 
 constexpr std::size_t kScanLimit = 8;
 
 }  // namespace
+
+std::int64_t recipient_rowid(mta::MessageNumber msg, std::size_t index) {
+  constexpr auto kMessages = static_cast<mta::MessageNumber>(INT64_MAX / kRecipientsPerMessage);
+  if (index >= static_cast<std::size_t>(kRecipientsPerMessage) || msg >= kMessages) {
+    throw std::length_error("the recipient table holds at most 2^24 recipients of a message");
+  }
+  return static_cast<std::int64_t>(msg) * kRecipientsPerMessage + static_cast<std::int64_t>(index);
+}
 
 std::string reply_with_enhanced(const std::string& enhanced, const std::string& text) {
   if (enhanced.empty() || text.starts_with(enhanced + " ") || text == enhanced) return text;
@@ -15,6 +27,8 @@ std::string reply_with_enhanced(const std::string& enhanced, const std::string& 
 
 RecipientTally::Recipient& RecipientTally::find_or_add(mta::MessageNumber msg,
                                                        const std::string& rcpt) {
+  // A message taken already is finished: no event may name it again (MessageFinished).
+  assert((msg > last_created_ || messages_.contains(msg)) && "an event after message_finished");
   Message& m = messages_[msg];
   if (m.index.empty()) {  // few recipients: a scan is cheaper than a hash map per message
     for (Recipient& r : m.recipients) {
@@ -34,6 +48,7 @@ RecipientTally::Recipient& RecipientTally::find_or_add(mta::MessageNumber msg,
 
 void RecipientTally::on_created(const mta::MessageCreated& e) {
   messages_[e.msg].created = e.at;
+  last_created_ = std::max(last_created_, e.msg);
   for (const std::string& rcpt : e.recipients) find_or_add(e.msg, rcpt);
 }
 
@@ -57,25 +72,41 @@ void RecipientTally::on_final(const mta::RecipientFinal& e) {
   }
 }
 
+void RecipientTally::emit(mta::MessageNumber msg, Message& m,
+                          const std::function<void(RecipientRow&&)>& sink) {
+  for (std::size_t i = 0; i < m.recipients.size(); ++i) {
+    Recipient& r = m.recipients[i];
+    RecipientRow row{.rowid = recipient_rowid(msg, i),
+                     .msg = msg,
+                     .rcpt = std::move(r.rcpt),
+                     .status = "queued"};
+    row.attempts = r.attempts;
+    row.last_code = r.last_code;
+    row.last_reply = std::move(r.last_reply);
+    if (r.status) {
+      row.status = mta::to_string(*r.status);
+      row.final_node = std::move(r.final_node);
+      row.final_s = r.final_at.seconds();
+      if (*r.status == mta::FinalStatus::kDelivered) {
+        row.delivered_s = row.final_s;
+        if (m.created) row.latency_s = (r.final_at - *m.created).seconds();
+      }
+    }
+    sink(std::move(row));
+  }
+}
+
+void RecipientTally::take_message(mta::MessageNumber msg,
+                                  const std::function<void(RecipientRow&&)>& sink) {
+  const auto it = messages_.find(msg);
+  if (it == messages_.end()) return;
+  emit(msg, it->second, sink);
+  messages_.erase(it);
+}
+
 void RecipientTally::take_rows(const std::function<void(RecipientRow&&)>& sink) {
   for (auto it = messages_.begin(); it != messages_.end(); it = messages_.erase(it)) {
-    const auto& [msg, m] = *it;
-    for (Recipient& r : it->second.recipients) {
-      RecipientRow row{.msg = msg, .rcpt = std::move(r.rcpt), .status = "queued"};
-      row.attempts = r.attempts;
-      row.last_code = r.last_code;
-      row.last_reply = std::move(r.last_reply);
-      if (r.status) {
-        row.status = mta::to_string(*r.status);
-        row.final_node = std::move(r.final_node);
-        row.final_s = r.final_at.seconds();
-        if (*r.status == mta::FinalStatus::kDelivered) {
-          row.delivered_s = row.final_s;
-          if (m.created) row.latency_s = (r.final_at - *m.created).seconds();
-        }
-      }
-      sink(std::move(row));
-    }
+    emit(it->first, it->second, sink);
   }
 }
 

@@ -1,9 +1,13 @@
-// The in-memory account of every recipient of every message, kept on the simulation
-// thread from the events: attempts summed over all hops, the last reply, the final state.
-// At the end of a run it becomes the recipient table.
+// The in-memory account of the recipients of the messages in flight, kept on the
+// simulation thread from the events: attempts summed over all hops, the last reply, the
+// final state. A finished message's recipients become rows of the recipient table at
+// once (take_message), the others at the end of the run (take_rows), so that the tally
+// holds only what is in flight. Each row's rowid puts the table in message number order,
+// each message's recipients in the order they were first named, whenever it is written.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -22,11 +26,16 @@ class RecipientTally {
   void on_attempt(const mta::AttemptFinished& e);
   void on_final(const mta::RecipientFinal& e);
 
-  // Hands each recipient's row to `sink` and forgets it: in message number order, each
-  // message's recipients in the order they were created; a recipient that never reached a
-  // final state is 'queued'. The tally is empty afterwards, its memory freed message by
-  // message, so that the rows and the tally are never both whole in memory.
+  // Hands the rows of message `msg` to `sink` and forgets it: nothing more can happen to
+  // it (MessageFinished). A recipient that never reached a final state is 'queued'. An
+  // event about the message afterwards is a programming error.
+  void take_message(mta::MessageNumber msg, const std::function<void(RecipientRow&&)>& sink);
+  // take_message() for every message left, in message number order. The tally is empty
+  // afterwards, its memory freed message by message.
   void take_rows(const std::function<void(RecipientRow&&)>& sink);
+
+  // Messages held (created and not taken).
+  std::size_t messages() const { return messages_.size(); }
 
  private:
   struct Recipient {
@@ -45,9 +54,17 @@ class RecipientTally {
   };
 
   Recipient& find_or_add(mta::MessageNumber msg, const std::string& rcpt);
+  void emit(mta::MessageNumber msg, Message& m, const std::function<void(RecipientRow&&)>& sink);
 
   std::map<mta::MessageNumber, Message> messages_;
+  mta::MessageNumber last_created_ = 0;
 };
+
+// The rowid of the `index`th recipient (from 0) of message `msg`: rowids grow with the
+// message number, then with the index, and leave room for kRecipientsPerMessage
+// recipients a message. Throws std::length_error past that.
+inline constexpr std::int64_t kRecipientsPerMessage = std::int64_t{1} << 24;
+std::int64_t recipient_rowid(mta::MessageNumber msg, std::size_t index);
 
 // "2.0.0 Ok" from an enhanced code and a text that may or may not already start with it.
 std::string reply_with_enhanced(const std::string& enhanced, const std::string& text);

@@ -185,6 +185,11 @@ class Recorder::Impl {
     added(1);
   }
 
+  // Nothing more can happen to the message: its recipient rows go to the writer now.
+  void on_finished(const mta::MessageFinished& e) {
+    tally_.take_message(e.msg, [this](RecipientRow&& row) { add_recipient(std::move(row)); });
+  }
+
   // Pairs each down with the next up of the same target into one outage row.
   void on_state(const std::string& kind, const std::string& target, bool up, Time at) {
     if (level_ == RecordLevel::kSummary) return;
@@ -217,10 +222,8 @@ class Recorder::Impl {
       pending_.outages.push_back({key.second, key.first, start, sim_end.seconds()});
     }
     finished_ = true;
-    tally_.take_rows([this](RecipientRow&& row) {  // in batches, written while more come
-      pending_.recipients.push_back(std::move(row));
-      added(1);
-    });
+    // The messages still in flight, in batches, written while more come.
+    tally_.take_rows([this](RecipientRow&& row) { add_recipient(std::move(row)); });
     pending_.run_end = RunEnd{status, sim_end.seconds(), utc_now()};
     hand_over();
     writer_.drain();
@@ -230,6 +233,11 @@ class Recorder::Impl {
   Batch* batch() { return finished_ ? nullptr : &pending_; }
   // The batch for rows that level summary leaves out, or nullptr.
   Batch* detail_batch() { return level_ == RecordLevel::kSummary ? nullptr : batch(); }
+
+  void add_recipient(RecipientRow&& row) {
+    pending_.recipients.push_back(std::move(row));
+    added(1);
+  }
 
   void added(std::size_t rows) {
     pending_.rows += rows;
@@ -301,6 +309,9 @@ void Recorder::subscribe(mta::MailEvents& events) {
   });
   events.delivery_deferred.connect([impl](const mta::DeliveryDeferred& e) {
     if (impl->batch()) impl->on_deferred(e);
+  });
+  events.message_finished.connect([impl](const mta::MessageFinished& e) {
+    if (impl->batch()) impl->on_finished(e);
   });
   events.service_changed.connect([impl](const mta::ServiceChange& e) {
     if (impl->batch()) impl->on_state(e.kind, e.mta, e.up, e.at);

@@ -39,6 +39,9 @@ struct MessageRow {
 };
 
 struct RecipientRow {
+  // Orders the table (its SQLite rowid): rows are written as messages finish, and stored
+  // as if written in message number order (recipient_rowid).
+  std::int64_t rowid = 0;
   mta::MessageNumber msg = 0;
   std::string rcpt;
   std::string status;

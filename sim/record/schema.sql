@@ -93,6 +93,9 @@ CREATE TABLE message (
 -- recipients only. attempts sums the delivery attempts that carried this recipient, over
 -- all hops (SMTP attempts, each with a connection tried; turns deferred without
 -- connecting are in the deferral table and not counted here); last_code and last_reply ("5.1.1 User unknown") are the latest reply about it.
+-- A message's rows are written when it is finished (no copy left in any queue), the rest
+-- at the end of the run; the rowid keeps the table in msg_id order, each message's
+-- recipients in the order it named them.
 CREATE TABLE recipient (
   run_id INTEGER NOT NULL REFERENCES run,
   msg_id INTEGER NOT NULL,

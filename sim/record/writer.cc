@@ -81,8 +81,8 @@ class Inserter {
                        "VALUES (?, ?, ?, ?, ?, ?)")),
         recipient_(db.prepare(
             "INSERT INTO recipient(run_id, msg_id, rcpt, status, final_node, final_s, delivered_s,"
-            " latency_s, attempts, last_code, last_reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?)")),
+            " latency_s, attempts, last_code, last_reply, rowid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?)")),
         deferral_(db.prepare("INSERT INTO deferral(run_id, msg_id, rcpt, node, nexthop, t_s, kind,"
                              " reply_code, enhanced_code, reply_text)"
                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
@@ -198,6 +198,7 @@ class Inserter {
     recipient_.bind_int(9, r.attempts);
     bind_optional_code(recipient_, 10, r.last_code);
     bind_optional_text(recipient_, 11, r.last_reply);
+    recipient_.bind_int(12, r.rowid);  // the table's order, whenever the row comes
     recipient_.run();
   }
 

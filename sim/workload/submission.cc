@@ -217,13 +217,14 @@ void SubmissionClient::Impl::try_done(std::shared_ptr<Pending> pending,
       deferred.push_back(&r);
     }
   }
-  if (deferred.empty()) return;
+  // The outbox lets the message go once no recipient waits in it: the MSA holds the rest.
+  if (deferred.empty()) return ctx.catalog.release(pending->msg, ctx.sim.now(), ctx.events);
   const int allowed = config.retry.attempts;
   if (allowed != 0 && pending->tries >= allowed) {
     for (const mta::AttemptRecipient* r : deferred) {
       final(*pending, r->rcpt, mta::FinalStatus::kExpired, r->code, r->enhanced, r->text);
     }
-    return;
+    return ctx.catalog.release(pending->msg, ctx.sim.now(), ctx.events);
   }
   pending->envelope = std::move(left);
   ctx.sim.schedule_in(config.retry.interval,
@@ -257,6 +258,7 @@ void SubmissionClient::submit(const smtp::Envelope& envelope, smtp::SharedMessag
       {0, message_id, envelope.mail_from, envelope.rcpt_to, message->size(), impl_->msa.name,
        impl_->ctx.sim.now(), mta::MessageKind::kUser, 0, to_string(impl_->config.kind)},
       impl_->ctx.events);
+  impl_->ctx.catalog.hold(pending->msg);  // the outbox's copy, until try_done lets it go
   pending->envelope = envelope;
   pending->message = std::move(message);
   // The client's outbox is the message's first stop: the hop_delay view then shows how

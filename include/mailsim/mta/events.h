@@ -120,6 +120,15 @@ struct DelayWarning {
   Time at;
 };
 
+// Nothing more can happen to the message: no copy of it is held anywhere any more (every
+// MTA's queue entry and client's outbox with it is gone), its bounces and warnings are
+// created, and every event about it came before this one. A recipient not final by now
+// never will be.
+struct MessageFinished {
+  MessageNumber msg = 0;
+  Time at;
+};
+
 // An MTA's mail service stopped or started again, or (kind "degraded_reply") began or
 // ceased to answer with a fault's degraded replies.
 struct ServiceChange {
@@ -137,6 +146,7 @@ struct MailEvents {
   Signal<DelayWarning> delay_warning;
   Signal<ServiceChange> service_changed;
   Signal<DeliveryDeferred> delivery_deferred;
+  Signal<MessageFinished> message_finished;
 };
 
 const char* to_string(AttemptOutcome o);

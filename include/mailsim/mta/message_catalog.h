@@ -1,12 +1,18 @@
 // The run's record of which message is which: numbers messages from 1 as they enter the
 // system and finds a message again by its Message-ID when a hop receives it. One per
 // world (never global); the simulator's bookkeeping, not something an MTA could know.
+// It knows a message only while a copy of it is held somewhere (an MTA's queue, a
+// client's outbox): when the last copy goes, nothing can happen to the message any more,
+// so the catalog forgets it and emits message_finished, and its memory stays in
+// proportion to the mail in flight, not to the mail run. Not thread-safe.
 #pragma once
 
-#include <map>
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "mailsim/mta/events.h"
 
@@ -14,13 +20,40 @@ namespace mailsim::mta {
 
 class MessageCatalog {
  public:
-  // Numbers a new message and emits message_created.
+  // Numbers a new message and emits message_created. Its creator then holds it (hold())
+  // before anything else happens to it.
   MessageNumber add(MessageCreated created, MailEvents& events);
+  // A message held now, by its Message-ID (without <>); nullopt for one never added, or
+  // finished. Two held messages with one Message-ID: the first added.
   std::optional<MessageNumber> find(std::string_view message_id) const;
   MessageNumber count() const { return last_; }
 
+  // A copy of message `msg` is now kept by one more holder (an MTA's queue entry, a
+  // client's outbox). REQUIRES: msg was added and has not finished.
+  void hold(MessageNumber msg);
+  // One holder let its copy go (delivered, bounced, expired or relayed: the next hop holds
+  // it then). When that was the last, the message is finished: the catalog forgets it and
+  // emits message_finished. Every event about the message must come before that: the
+  // bounces it caused are created, its attempts and finals reported.
+  // REQUIRES: a hold(msg) not yet released.
+  void release(MessageNumber msg, Time at, MailEvents& events);
+
+  // Messages added and not finished: those held somewhere now, and those not held yet.
+  std::size_t live() const { return live_.size(); }
+
  private:
-  std::map<std::string, MessageNumber, std::less<>> by_message_id_;
+  struct Live {
+    std::string message_id;  // empty: none, or the Message-ID was another live message's
+    std::size_t holds = 0;
+  };
+
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  std::unordered_map<std::string, MessageNumber, StringHash, std::equal_to<>> by_message_id_;
+  std::unordered_map<MessageNumber, Live> live_;
   MessageNumber last_ = 0;
 };
 

@@ -32,6 +32,7 @@ class World {
   net::Network& network() { return network_; }
   mta::MailEvents& events() { return events_; }
   dns::Resolver& resolver() { return *resolver_; }
+  const mta::MessageCatalog& catalog() const { return catalog_; }
   const std::vector<std::unique_ptr<mta::Mta>>& mtas() const { return mtas_; }
   mta::Mta* find_mta(std::string_view name) const;
 
