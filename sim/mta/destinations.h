@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <list>
 #include <map>
 #include <optional>
 #include <string>
@@ -63,13 +64,15 @@ class Destinations {
     std::string name;
     ConcurrencyWindow window;
     int sessions = 0;
-    std::deque<Job> pending;
+    // Lists, not deques: an empty list allocates nothing, and a run keeps one Destination
+    // for every next hop each MTA ever used, nearly all of them idle.
+    std::list<Job> pending;
     // Postfix's on-demand connection cache, as its in-core queue keeps it: DEL_REQ_FLAG_CONN_STORE
     // and _LOAD, and when a delivery to it last ended. Forgotten when nothing waits or runs.
     bool cache_store = false;
     bool cache_load = false;
     std::optional<Time> last_done;
-    std::deque<std::pair<CachedSession, EventId>> cached;  // idle sessions, their expiry
+    std::list<std::pair<CachedSession, EventId>> cached;  // idle sessions, their expiry
     bool dead = false;
     DeliveryResult suspended;  // what a delivery to it gets while it is dead
   };
