@@ -41,6 +41,15 @@ smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Env
   return smtp::make_reply(250, "2.0.0", "Ok: queued as " + id);
 }
 
+// A message the content filter works on stays known by its number, so that the copy it
+// queues is the same message even if the sender has given up and let its own copy go.
+std::function<void()> Mta::Impl::keep_message(const smtp::Message& message) {
+  const std::optional<MessageNumber> msg = ctx.catalog.find(message_id_of(message.header()));
+  if (!msg) return {};
+  ctx.catalog.hold(*msg);
+  return [this, held = *msg] { ctx.catalog.release(held, ctx.sim.now(), ctx.events); };
+}
+
 void Mta::Impl::enqueue(const std::string& id, MessageNumber msg, const smtp::Envelope& e,
                         smtp::SharedMessage message, const std::string& from_node) {
   QueueEntry& entry = queue[id];

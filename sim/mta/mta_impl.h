@@ -43,7 +43,8 @@ struct Mta::Impl {
             },
             [this](const smtp::SessionInfo& session, const smtp::Envelope& e, const auto& message,
                    net::NodeId client) { return receive(session, e, message, client); },
-            [this](const smtp::SessionInfo&) { return check_capacity(); }},
+            [this](const smtp::SessionInfo&) { return check_capacity(); },
+            [this](const smtp::Message& message) { return keep_message(message); }},
         receive_side(ctx.sim, ctx.network, ctx.events, config, receiver_policy),
         scheduler(queue_scheduler(config.retry)),
         host_observer(ctx.network.state_changed.connect([this](const net::StateChange& change) {
@@ -57,6 +58,7 @@ struct Mta::Impl {
 
   smtp::Reply receive(const smtp::SessionInfo& session, const smtp::Envelope& e,
                       const smtp::SharedMessage& received, net::NodeId client);
+  std::function<void()> keep_message(const smtp::Message& message);
   void enqueue(const std::string& id, MessageNumber msg, const smtp::Envelope& e,
                smtp::SharedMessage message, const std::string& from_node);
   void activate(const std::string& queue_id);

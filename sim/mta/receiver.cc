@@ -78,13 +78,17 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
     if (auto reply = side_.degraded(SmtpStage::kEndOfData)) return *reply;
     const Duration delay = side_.filter_delay(static_cast<std::size_t>(message->size()));
     if (delay == Duration{}) return accept(session, envelope, message);
-    sim_.schedule_in(delay,
-                     [weak = weak_from_this(), session, envelope, message = std::move(message)] {
-                       auto self = weak.lock();
-                       if (!self || self->closed_) return;
-                       self->session_.resume(self->accept(session, envelope, message));
-                       self->flush();
-                     });
+    std::function<void()> let_go;
+    if (side_.policy().keep_message) let_go = side_.policy().keep_message(*message);
+    sim_.schedule_in(delay, [weak = weak_from_this(), session, envelope,
+                             message = std::move(message), let_go = std::move(let_go)] {
+      auto self = weak.lock();
+      if (self && !self->closed_) {
+        self->session_.resume(self->accept(session, envelope, message));
+        self->flush();
+      }
+      if (let_go) let_go();
+    });
     return smtp::Decision::pending();
   }
 

@@ -25,6 +25,10 @@ struct ReceiverPolicy {
       accept_message;
   // The reply to MAIL (250 2.1.0, or 452 4.3.1 when the queue is full); unset: always 250.
   std::function<smtp::Reply(const smtp::SessionInfo&)> check_mail;
+  // While a content filter works on a message: keeps it known to the run (its sender may
+  // give up meanwhile and let its own copy go); the function returned lets it go, and is
+  // called once the filter has decided or the client has gone. Unset: nothing is kept.
+  std::function<std::function<void()>(const smtp::Message&)> keep_message;
 };
 
 // Serves one accepted connection; returns the server side's handlers, which take the

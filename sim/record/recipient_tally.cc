@@ -1,8 +1,8 @@
 #include "record/recipient_tally.h"
 
 #include <algorithm>
-#include <cassert>
 #include <stdexcept>
+#include <string>
 
 namespace mailsim::record {
 namespace {
@@ -28,7 +28,11 @@ std::string reply_with_enhanced(const std::string& enhanced, const std::string& 
 RecipientTally::Recipient& RecipientTally::find_or_add(mta::MessageNumber msg,
                                                        const std::string& rcpt) {
   // A message taken already is finished: no event may name it again (MessageFinished).
-  assert((msg > last_created_ || messages_.contains(msg)) && "an event after message_finished");
+  // One that did would write its rows twice, so the run stops here, naming it.
+  if (msg < taken_.size() && taken_[msg]) {
+    throw std::logic_error("internal error: an event about message " + std::to_string(msg) +
+                           " (recipient " + rcpt + ") after the message had finished");
+  }
   Message& m = messages_[msg];
   if (m.index.empty()) {  // few recipients: a scan is cheaper than a hash map per message
     for (Recipient& r : m.recipients) {
@@ -48,7 +52,6 @@ RecipientTally::Recipient& RecipientTally::find_or_add(mta::MessageNumber msg,
 
 void RecipientTally::on_created(const mta::MessageCreated& e) {
   messages_[e.msg].created = e.at;
-  last_created_ = std::max(last_created_, e.msg);
   for (const std::string& rcpt : e.recipients) find_or_add(e.msg, rcpt);
 }
 
@@ -102,6 +105,8 @@ void RecipientTally::take_message(mta::MessageNumber msg,
   if (it == messages_.end()) return;
   emit(msg, it->second, sink);
   messages_.erase(it);
+  if (taken_.size() <= msg) taken_.resize(std::max<std::size_t>(msg + 1, 2 * taken_.size()));
+  taken_[msg] = true;
 }
 
 void RecipientTally::take_rows(const std::function<void(RecipientRow&&)>& sink) {

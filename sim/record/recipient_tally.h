@@ -57,7 +57,7 @@ class RecipientTally {
   void emit(mta::MessageNumber msg, Message& m, const std::function<void(RecipientRow&&)>& sink);
 
   std::map<mta::MessageNumber, Message> messages_;
-  mta::MessageNumber last_created_ = 0;
+  std::vector<bool> taken_;  // by message number: its rows were handed over (one bit each)
 };
 
 // The rowid of the `index`th recipient (from 0) of message `msg`: rowids grow with the

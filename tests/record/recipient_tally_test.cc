@@ -112,4 +112,20 @@ TEST_CASE("rowids order recipients by message number, then as they were first na
   CHECK_THROWS_AS(recipient_rowid(1, kRecipientsPerMessage), std::length_error);
 }
 
+TEST_CASE("an event about a message after its rows were taken stops the run, naming it") {
+  // Rows taken twice would collide in the recipient table at the end of a long run; the
+  // tally refuses the late event at once instead. Message 2, never taken, is unaffected.
+  RecipientTally tally;
+  Rows taken;
+  tally.on_created(created(1, 0, {"u@b.example"}));
+  tally.on_created(created(2, 1, {"v@b.example"}));
+  tally.on_final(delivered(1, "u@b.example", 2));
+  tally.take_message(1, std::ref(taken));
+  REQUIRE(taken.rows.size() == 1);
+  CHECK_THROWS_WITH(tally.on_final(delivered(1, "u@b.example", 3)),
+                    "internal error: an event about message 1 (recipient u@b.example) after "
+                    "the message had finished");
+  CHECK_NOTHROW(tally.on_final(delivered(2, "v@b.example", 3)));
+}
+
 }  // namespace mailsim::record

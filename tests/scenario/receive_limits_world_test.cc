@@ -96,3 +96,32 @@ TEST_CASE("a content filter delays the reply to the end of DATA by its time for 
   REQUIRE(filtered.attempts.size() == 1);
   CHECK(filtered.attempts[0].ended - plain.attempts[0].ended == filter);
 }
+
+TEST_CASE("a message the content filter accepts after its sender gave up is still the same one") {
+  // a and b 10 s apart; a's queue lifetime is 5 min, Postfix's smtp_data_done_timeout
+  // 600 s (reference §3). a's "." reaches b at t + 10 s (t: when a sent it); b's filter
+  // answers 595 s later, at t + 605 s. a gave up at t + 600 s: the message is older than
+  // its lifetime, so it expires at a and a lets its copy go; a's close reaches b only at
+  // t + 610 s, so b still queues the message at t + 605 s and delivers it. That copy is
+  // message 1, as a created it, not a message from outside numbered anew.
+  std::string yaml = a_to_b("{preset: postfix, queue_lifetime: 5m}",
+                            "{content_filter: {per_message: 595s}}", kToBob);
+  const std::string fast = "latency: 10ms";
+  yaml.replace(yaml.find(fast), fast.size(), "latency: 10s");
+  const RecordedRun r = record_run(yaml, kDay);
+  REQUIRE(r.attempts.size() == 1);
+  CHECK(r.attempts[0].text == "Timed out waiting for the reply to end of data");
+  REQUIRE(r.of_kind(MessageKind::kUser).size() == 1);
+  // Queued: message 1 at a, its expiry notice (message 2) at a, message 1 at b.
+  REQUIRE(r.queued.size() == 3);
+  CHECK(r.queued[1].msg == 2);
+  CHECK(r.queued[2].node == "b");
+  CHECK(r.queued[2].msg == 1);
+  // a gave up (t + 600 s) before b queued (t + 605 s), and b queued before a's close
+  // could reach it (t + 610 s).
+  const Duration gave_up = r.attempts[0].ended.since_start();
+  const Duration queued_at_b = r.queued[2].at.since_start();
+  CHECK(gave_up < queued_at_b);
+  CHECK(queued_at_b < gave_up + Duration::seconds(10));
+  CHECK(delivered_at(r, "bob@b.example") >= queued_at_b);
+}
