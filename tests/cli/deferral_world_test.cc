@@ -17,6 +17,7 @@
 #include "mailsim/scenario/world.h"
 #include "scenario/scenario_file.h"
 #include "scenario/scripted_server.h"
+#include "scenario/skip_world.h"
 #include "support/catch.h"
 
 namespace {
@@ -185,29 +186,6 @@ faults: [{type: dns_down, start: 0s, duration: 50m}]
 
 namespace {
 
-// a sends to bob@b.example over one 10 ms link, connect timeout 30 s, as in
-// tests/scenario/host_memory_world_test.cc; `messages` are a's messages' start times.
-std::string a_to_b(const std::string& retry, const std::vector<int>& messages,
-                   const std::string& fault) {
-  std::string list;
-  for (int at : messages) list += (list.empty() ? "" : ", ") + message_at(at);
-  return R"(
-name: skip
-hosts: [{name: a}, {name: b}]
-links: [{between: [a, b], bandwidth: 10Mbps, latency: 10ms}]
-dns:
-  mx: {b.example: "10 mail.b.example"}
-defaults: {timeouts: {connect: 30s}}
-mtas:
-  - {name: a, host: a, hostname: mail.a.example, local_domains: [a.example], mailboxes: [x],
-     retry: )" +
-         retry + R"(}
-  - {name: b, host: b, hostname: mail.b.example, local_domains: [b.example], mailboxes: [bob]}
-traffic:
-  messages: [)" +
-         list + "]\nfaults: [" + fault + "]\n";
-}
-
 Row skipped(int msg, double t, const std::string& kind, const std::string& text) {
   return {msg, "bob@b.example", "a", "mx:b.example", t, kind, 451, "4.4.1", text};
 }
@@ -224,7 +202,7 @@ TEST_CASE("exim's turns refused by the host's retry time are retry_time deferral
   // 30 min) finds messages 1 and 2 due (930) but the host not (1930): both deferred
   // without connecting. The 3600 s run tries all three.
   const Recorded r = record(
-      a_to_b("exim", {0, 600, 1000}, "{type: host_down, target: b, start: 0s, duration: 3h}"),
+      skip_world("exim", {0, 600, 1000}, "{type: host_down, target: b, start: 0s, duration: 3h}"),
       Duration::seconds(4000), [](mailsim::scenario::World&) {});
   const std::string why = "retry time not reached for any host for 'mx:b.example'";
   CHECK(r.deferrals == std::vector<Row>{skipped(2, 600, "retry_time", why),
@@ -242,7 +220,7 @@ TEST_CASE("qmail's turns whose host timed out twice are tcpto deferrals") {
   // 1600 and 3600 s are deferred without connecting. 6400 s connects (timeout 3 at 6430 s:
   // skipped until 10270..12254 s), so 10000 s is deferred too; 14400 s connects.
   const Recorded r =
-      record(a_to_b("qmail", {0}, "{type: host_down, target: b, start: 0s, duration: 5h}"),
+      record(skip_world("qmail", {0}, "{type: host_down, target: b, start: 0s, duration: 5h}"),
              Duration::seconds(15000), [](mailsim::scenario::World&) {});
   const std::string why =
       "Sorry, I wasn't able to establish an SMTP connection: mail.b.example timed out twice. "
@@ -271,7 +249,7 @@ TEST_CASE("opensmtpd's turns on a disabled route are route_disabled deferrals") 
   // fails again at 400.02 s: penalty 2, off until 460.02 s, so message 2 at 410 s and
   // message 3 (new at 430 s) are deferred too; message 3 connects at 430 + 400 = 830 s.
   const Recorded r = record(
-      a_to_b("opensmtpd", {0, 10, 430}, "{type: mta_down, target: b, start: 0s, duration: 1h}"),
+      skip_world("opensmtpd", {0, 10, 430}, "{type: mta_down, target: b, start: 0s, duration: 1h}"),
       Duration::seconds(1000), [](mailsim::scenario::World&) {});
   const std::string once = "route to mail.b.example disabled after 1 failed connection(s)";
   const std::string twice = "route to mail.b.example disabled after 2 failed connection(s)";

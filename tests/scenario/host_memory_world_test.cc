@@ -6,37 +6,13 @@
 
 #include "scenario/of_message.h"
 #include "scenario/recorded_run.h"
+#include "scenario/skip_world.h"
 #include "support/catch.h"
 
 using mailsim::Duration;
 using namespace mailsim::mta;
 
 namespace {
-
-// a sends to bob@b.example over one 10 ms link; `messages` are a's messages' start times.
-std::string a_to_b(const std::string& retry, const std::vector<int>& messages,
-                   const std::string& fault) {
-  std::string list;
-  for (int at : messages) {
-    list += "\n    - {at: " + std::to_string(at) +
-            "s, origin: a, from: x@a.example, to: bob@b.example}";
-  }
-  return R"(
-name: skip
-hosts: [{name: a}, {name: b}]
-links: [{between: [a, b], bandwidth: 10Mbps, latency: 10ms}]
-dns:
-  mx: {b.example: "10 mail.b.example"}
-defaults: {timeouts: {connect: 30s}}
-mtas:
-  - {name: a, host: a, hostname: mail.a.example, local_domains: [a.example], mailboxes: [x],
-     retry: )" +
-         retry + R"(}
-  - {name: b, host: b, hostname: mail.b.example, local_domains: [b.example], mailboxes: [bob]}
-traffic:
-  messages:)" +
-         list + "\nfaults: [" + fault + "]\n";
-}
 
 std::map<MessageNumber, std::vector<double>> starts(const RecordedRun& r) {
   std::map<MessageNumber, std::vector<double>> out;
@@ -55,7 +31,7 @@ TEST_CASE("qmail skips a host that timed out twice for 64 to 97 minutes") {
   // 6400 s is past the window and connects (timeout 3 at 6430: skipped to 10270..12254, so
   // 10000 s is skipped too); 14400 s connects again.
   const RecordedRun r =
-      record_run(a_to_b("qmail", {0}, "{type: host_down, target: b, start: 0s, duration: 5h}"),
+      record_run(skip_world("qmail", {0}, "{type: host_down, target: b, start: 0s, duration: 5h}"),
                  Duration::seconds(15000));
   CHECK(starts(r)[1] == std::vector<double>{0, 400, 6400, 14400});
   for (const AttemptFinished& a : r.attempts) CHECK(a.outcome == AttemptOutcome::kConnTimeout);
@@ -65,7 +41,7 @@ TEST_CASE("qmail does not count refused connections") {
   // b's MTA is down (connects refused): every try at 0, 400, 1600, 3600, 6400, 10000 s
   // connects; the refusals clear qmail's timeout count.
   const RecordedRun r =
-      record_run(a_to_b("qmail", {0}, "{type: mta_down, target: b, start: 0s, duration: 5h}"),
+      record_run(skip_world("qmail", {0}, "{type: mta_down, target: b, start: 0s, duration: 5h}"),
                  Duration::seconds(12000));
   CHECK(starts(r)[1] == std::vector<double>{0, 400, 1600, 3600, 6400, 10000});
 }
@@ -77,7 +53,7 @@ TEST_CASE("opensmtpd disables a route for 15 s times the square of its penalty")
   // 400.02 s: penalty 2, off for 60 s until 460.02 s, so message 2 at 410 s and message 3
   // (new at 430 s) are skipped. Message 3 is retried at 430 + 400 = 830 s and connects.
   const RecordedRun r = record_run(
-      a_to_b("opensmtpd", {0, 10, 430}, "{type: mta_down, target: b, start: 0s, duration: 1h}"),
+      skip_world("opensmtpd", {0, 10, 430}, "{type: mta_down, target: b, start: 0s, duration: 1h}"),
       Duration::seconds(1000));
   auto s = starts(r);
   CHECK(s[1] == std::vector<double>{0, 400});
@@ -92,9 +68,9 @@ TEST_CASE("exim's host retry record is shared: a new message waits for the host'
   // without a connection and waits for the first queue run after 930 s: 1800 s, with
   // message 1. Both fail at 1830 s (host record: 1830 + 15 min = 2730) and go again at the
   // 3600 s run. A per-message record would have tried message 2 at 600 s.
-  const RecordedRun r =
-      record_run(a_to_b("exim", {0, 600}, "{type: host_down, target: b, start: 0s, duration: 3h}"),
-                 Duration::seconds(4000));
+  const RecordedRun r = record_run(
+      skip_world("exim", {0, 600}, "{type: host_down, target: b, start: 0s, duration: 3h}"),
+      Duration::seconds(4000));
   auto s = starts(r);
   CHECK(s[1] == std::vector<double>{0, 1800, 3600});
   CHECK(s[2] == std::vector<double>{1800, 3600});
