@@ -58,6 +58,10 @@ class StaticRoutes {
       if (mx.status == dns::LookupStatus::kNullMx) return {false, {}, "it has a null MX"};
       for (const dns::MailHost& h : mx.hosts) names.push_back(h.name);
       if (names.empty()) {
+        // A plainly routing MTA asks DNS as all such do: then the domain has neither.
+        if (routes_plainly(from, domain, mx_hosts(domain))) {
+          return {false, {}, "it has no MX record and no address"};
+        }
         return {false, {}, "MTA '" + m.name + "' finds no MX record or address for it"};
       }
     }

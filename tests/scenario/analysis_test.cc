@@ -92,8 +92,8 @@ TEST_CASE("a domain no route reaches is a warning, for the traffic and for the d
   // No MX for b.example and no address: a cannot route it, and no MTA but b knows it.
   const auto c = load(two_mtas("postfix", "[]", "", "{}"));
   CHECK(warnings(c) == std::vector<std::string>{
-                           "mail from MTA 'a' to domain 'b.example' has no route: MTA 'a' finds no "
-                           "MX record or address for it",
+                           "mail from MTA 'a' to domain 'b.example' has no route: it has no MX "
+                           "record and no address",
                            "domain 'b.example' (local at MTA 'b') is reached by no route from "
                            "another MTA: give it an MX record, or a transport entry or relayhost "
                            "elsewhere",
@@ -217,12 +217,12 @@ traffic:
 )");
   CHECK(warnings(c) ==
         std::vector<std::string>{
-            "mail from MTA 'a' to domain 'd1.example' (sender group 'staff') has no route: MTA "
-            "'a' finds no MX record or address for it",
+            "mail from MTA 'a' to domain 'd1.example' (sender group 'staff') has no route: it "
+            "has no MX record and no address",
             "mail from MTA 'a' to domain 'd2.example' (sender group 'staff') has no route: MTA "
             "'b' does not relay it",
-            "mail from MTA 'a' to domain 'd3.example' (sender group 'staff') has no route: MTA "
-            "'a' finds no MX record or address for it"});
+            "mail from MTA 'a' to domain 'd3.example' (sender group 'staff') has no route: it "
+            "has no MX record and no address"});
 }
 
 TEST_CASE("a domain that explicit mail and a group both miss is reported once") {
@@ -240,6 +240,38 @@ traffic:
   groups: [{name: staff, origin: a, from: x@a.example, to: "u{1..5}@c.example", rate: 10/d}]
 )");
   CHECK(warnings(c) == std::vector<std::string>{"mail from MTA 'a' to domain 'c.example' has no "
-                                                "route: MTA 'a' finds no MX record or address "
-                                                "for it"});
+                                                "route: it has no MX record and no address"});
+}
+
+TEST_CASE("a domain without MX or address is reported for each origin that sends to it") {
+  // a and c route plainly and share one answer about d.example, which has neither an MX
+  // record nor an address: each warning names its own origin. b is e.example's only MX
+  // host without holding it; from b the MX list, cut at b's own preference (RFC 5321
+  // 5.1), is empty: that dead end is b's own.
+  const auto c = load(R"(
+name: g
+duration: 1d
+hosts: [{name: a}, {name: b}, {name: c}]
+links:
+  - {between: [a, b], bandwidth: 10Mbps, latency: 1ms}
+  - {between: [c, b], bandwidth: 10Mbps, latency: 1ms}
+dns: {mx: {b.example: "10 mail.b.example", e.example: "10 mail.b.example"}}
+mtas:
+  - {name: a, host: a, hostname: mail.a.example}
+  - {name: b, host: b, hostname: mail.b.example, local_domains: [b.example], mailboxes: [bob]}
+  - {name: c, host: c, hostname: mail.c.example}
+traffic:
+  groups:
+    - {name: one, origin: a, from: x@a.example, to: [bob@b.example, u@d.example], rate: 10/d}
+    - {name: two, origin: c, from: x@c.example, to: [bob@b.example, u@d.example], rate: 10/d}
+  messages: [{at: 0s, origin: b, from: bob@b.example, to: u@e.example}]
+)");
+  CHECK(warnings(c) ==
+        std::vector<std::string>{
+            "mail from MTA 'b' to domain 'e.example' has no route: MTA 'b' finds no MX record "
+            "or address for it",
+            "mail from MTA 'a' to domain 'd.example' (sender group 'one') has no route: it has "
+            "no MX record and no address",
+            "mail from MTA 'c' to domain 'd.example' (sender group 'two') has no route: it has "
+            "no MX record and no address"});
 }
