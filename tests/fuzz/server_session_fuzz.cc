@@ -3,6 +3,11 @@
 // that the session never crashes, only ever writes whole reply lines, and holds bounded
 // memory. Input layout: byte 0 picks the configuration, byte 1 seeds the split points and
 // the policy's choices, the rest is what the client sends.
+// Now and then a piece of a synthetic body's filler (MessageBody::synthetic) goes in between
+// the input's pieces, at a chosen offset: the same stream then reaches two sessions, one as
+// bytes and one as Payloads that carry the filler as virtual spans (receive(const Payload&)).
+// The two must answer byte for byte alike, wait and close alike, and hand their policies
+// the same messages.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +16,10 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "mailsim/core/payload.h"
+#include "mailsim/smtp/message_body.h"
 #include "mailsim/smtp/server_session.h"
 
 namespace mailsim::smtp {
@@ -70,8 +78,18 @@ class FuzzPolicy : public ServerPolicy {
           "recipients within the limit");
     check(envelope.rcpt_options.empty() || envelope.rcpt_options.size() == envelope.rcpt_to.size(),
           "recipient options parallel to the recipients");
+    messages.push_back(hash(data));
     return decide(data, make_reply(250, "2.0.0", "Ok: queued as F1"));
   }
+  // A message whose body came as filler spans, generated here to be judged as bytes are.
+  Decision on_synthetic_message(const SessionInfo& session, const Envelope& envelope,
+                                SharedMessage message) override {
+    ++synthetic_messages;
+    return on_message(session, envelope, message->text());
+  }
+
+  std::vector<std::uint32_t> messages;  // a hash of each message's data, in order
+  int synthetic_messages = 0;
 
   bool has_pending() const { return pending_.code != 0; }
   Reply take_pending() { return std::exchange(pending_, {}); }
@@ -128,47 +146,98 @@ ServerConfig fuzz_config(std::uint8_t bits) {
           .require_auth = (bits & 1) != 0};
 }
 
+// One session with its policy; `spans` says whether it gets filler as virtual spans.
+struct Side {
+  Side(const ServerConfig& config, std::uint8_t seed)
+      : policy(config, seed), session(config, policy) {}
+  FuzzPolicy policy;
+  ServerSession session;
+  std::string output;  // written since the last step
+};
+
+// A piece of filler: `octets` of a synthetic body (seeded), from a chosen offset on; after
+// an empty line (`body_start`) mostly the whole body, as an MTA's DataStream sends it.
+VirtualSpan filler_piece(Choices& choices, bool body_start) {
+  const std::uint32_t c = choices.next();
+  const std::int64_t octets = 1 + c % 3000;
+  const VirtualContent content = MessageBody::synthetic(octets, c >> 12 & 7).filler();
+  const std::uint32_t at = choices.next();
+  if (body_start && at % 4 != 0) return {content, 0, octets};
+  // Else from the start, anywhere or the end; to the end or not.
+  const std::int64_t offset = at % 3 == 0 ? 0 : at % 3 == 1 ? at / 3 % octets : octets;
+  const std::int64_t length =
+      choices.next() % 2 == 0 ? octets - offset : (octets - offset) * (at / 7 % 4) / 4;
+  return {content, offset, length};
+}
+
 void run(std::string_view input) {
   const std::uint8_t bits = input.empty() ? 0 : static_cast<std::uint8_t>(input[0]);
   const std::uint8_t seed = input.size() < 2 ? 0 : static_cast<std::uint8_t>(input[1]);
   input.remove_prefix(std::min<std::size_t>(input.size(), 2));
   const ServerConfig config = fuzz_config(bits);
-  FuzzPolicy policy(config, seed);
-  ServerSession session(config, policy);
+  Side bytes(config, seed), spans(config, seed);
   Choices choices(seed);
-  session.open();
+  bytes.session.open();
+  spans.session.open();
   bool closed_seen = false;
-  const auto step_done = [&] {
-    const std::string output = session.take_output();
-    check_output(output);
-    check(!closed_seen || output.empty(), "nothing written after the session closed");
-    closed_seen = session.closed();
+  const auto check_side = [&](Side& side) {
+    side.output = side.session.take_output();
+    check_output(side.output);
+    const ServerSession& session = side.session;
     check(session.closed() ? !session.awaiting_decision()
-                           : session.awaiting_decision() == policy.has_pending(),
+                           : session.awaiting_decision() == side.policy.has_pending(),
           "the session waits exactly when the policy has a decision pending");
     check(session.buffered_bytes() <=
               ServerSession::kMaxHeldInput + static_cast<std::size_t>(config.max_message_size),
           "held input and message data stay within their limits");
   };
+  const auto step_done = [&] {
+    check_side(bytes);
+    check_side(spans);
+    check(bytes.output == spans.output, "filler as spans is answered as filler as bytes");
+    check(bytes.session.closed() == spans.session.closed() &&
+              bytes.session.awaiting_decision() == spans.session.awaiting_decision(),
+          "filler as spans leaves the session as filler as bytes does");
+    check(bytes.policy.messages == spans.policy.messages,
+          "filler as spans gives the policy the messages filler as bytes gives");
+    check(!closed_seen || bytes.output.empty(), "nothing written after the session closed");
+    closed_seen = bytes.session.closed();
+  };
+  const auto resume = [&] {
+    bytes.session.resume(bytes.policy.take_pending());
+    spans.session.resume(spans.policy.take_pending());
+    step_done();
+  };
   step_done();
   while (!input.empty()) {
     const std::uint32_t choice = choices.next();
     const std::size_t size = choice % 4 == 0 ? 1 + choice / 4 % 1024 : 1 + choice / 4 % 48;
-    session.receive(input.substr(0, size));
-    input.remove_prefix(std::min(size, input.size()));
-    step_done();
-    if (policy.has_pending() && choices.next() % 3 != 0) {
-      session.resume(policy.take_pending());  // else more input arrives while it waits
-      step_done();
+    std::string_view piece = input.substr(0, size);
+    // Filler goes after the piece, in the same Payload: now and then, and mostly after the
+    // empty line that ends a header, when the piece has one, as a synthetic body would.
+    const std::size_t header_end = piece.find("\r\n\r\n");
+    const bool body_start = header_end != piece.npos && choice % 3 != 0;
+    const bool filler = body_start || choice % 5 == 1;
+    if (body_start) piece = piece.substr(0, header_end + 4);
+    input.remove_prefix(piece.size());
+    if (filler) {
+      const VirtualSpan span = filler_piece(choices, body_start);
+      Payload payload(std::string{piece});
+      payload.append(span);
+      bytes.session.receive(payload.materialise());
+      spans.session.receive(payload);
+    } else {
+      bytes.session.receive(piece);
+      spans.session.receive(Payload(std::string{piece}));
     }
-  }
-  while (policy.has_pending()) {
-    session.resume(policy.take_pending());
     step_done();
+    if (bytes.policy.has_pending() && choices.next() % 3 != 0) resume();  // else input waits
   }
-  session.timed_out();
+  while (bytes.policy.has_pending()) resume();
+  bytes.session.timed_out();
+  spans.session.timed_out();
   step_done();
-  check(session.closed(), "closed after the idle timeout");
+  check(bytes.session.closed(), "closed after the idle timeout");
 }
 
 }  // namespace
