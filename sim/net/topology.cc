@@ -42,17 +42,21 @@ struct ShortestPathTree {
   static constexpr LinkId kUnreached = UINT32_MAX;
   std::vector<NodeId> predecessor;
   std::vector<LinkId> via;  // kUnreached for nodes without a path, and for the source
-  // Every node reached has one shortest path: no other neighbour of it lies on a path as
-  // short. Then any correct shortest-path search finds these very paths.
-  bool unique = true;
+  // No predecessor was left to the order of Dijkstra's heap. A node's predecessor is the
+  // first of its neighbours on a shortest path to be taken off the heap, and the heap
+  // gives them up nearest first; only between neighbours as near as each other does its
+  // inner order decide. When no node has two such, every run of Boost's Dijkstra over
+  // the same shortest paths picks the same predecessors, whatever else its heap holds.
+  bool heap_free = true;
 };
 
 // How a node routes: by a tree of its own, or, when all its usable links lead to one
 // neighbour, as that neighbour does after the first hop (a stub: a host hanging off its
 // router). Every path from a stub starts with that hop and no shortest path passes
-// through a stub, so when the neighbour's shortest paths are unique, Dijkstra from the
-// stub would find the same ones; with ties (where the order of its heap would decide)
-// the stub gets a tree of its own.
+// through a stub, so the stub's distances are the neighbour's plus that hop and its
+// nodes have the same neighbours on shortest paths. When the neighbour's tree is
+// heap_free, Dijkstra from the stub picks the same predecessors (its heap lacks only the
+// stub itself); otherwise the stub gets a tree of its own.
 struct SourceRoutes {
   bool stub = false;
   NodeId neighbor = 0;
@@ -93,7 +97,7 @@ const SourceRoutes& Topology::Impl::routes(NodeId from) const {
   auto r = std::make_unique<SourceRoutes>();
   const std::optional<NodeId> neighbor = sole_neighbor(from);
   // Two nodes linked only to each other route by trees of their own.
-  if (neighbor && sole_neighbor(*neighbor) != from && tree(*neighbor).unique) {
+  if (neighbor && sole_neighbor(*neighbor) != from && tree(*neighbor).heap_free) {
     r->stub = true;
     r->neighbor = *neighbor;
     r->first = *best_link(*neighbor, from);
@@ -149,11 +153,13 @@ std::unique_ptr<const ShortestPathTree> Topology::Impl::compute(NodeId from) con
     if (v == from || distance[v] == INT64_MAX) continue;
     const NodeId before = tree->predecessor[v];
     tree->via[v] = *best_link(v, before);
-    // Another neighbour on a path as short: Dijkstra's heap order chose between them.
-    for (auto [e, end] = boost::out_edges(v, graph); e != end && tree->unique; ++e) {
+    // Another neighbour on a path as short and as near the source as `before`: Dijkstra's
+    // heap order chose between them. (Weights are positive, so one nearer the source
+    // would have been taken off the heap first, and one farther comes too late.)
+    for (auto [e, end] = boost::out_edges(v, graph); e != end && tree->heap_free; ++e) {
       const auto u = static_cast<NodeId>(boost::target(*e, graph));
-      if (u == before || distance[u] == INT64_MAX || !UsableEdge{this}(*e)) continue;
-      if (distance[u] == distance[v] - graph[*e].weight) tree->unique = false;
+      if (u == before || distance[u] != distance[before] || !UsableEdge{this}(*e)) continue;
+      if (distance[u] == distance[v] - graph[*e].weight) tree->heap_free = false;
     }
   }
   return tree;

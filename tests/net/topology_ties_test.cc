@@ -1,0 +1,208 @@
+// Routes among tied shortest paths: the topology shares a router's shortest-path tree with
+// the hosts hanging off it, and must pick the very paths Boost's Dijkstra run from each
+// host itself picks (what it did before sharing trees), ties and all, so that results
+// do not depend on the sharing.
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <boost/graph/filtered_graph.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mailsim/core/random.h"
+#include "mailsim/net/topology.h"
+#include "support/catch.h"
+
+using mailsim::DataRate;
+using mailsim::Duration;
+using mailsim::RandomStream;
+using mailsim::net::LinkId;
+using mailsim::net::NodeId;
+using mailsim::net::Topology;
+
+namespace {
+
+DataRate mbps(std::int64_t n) { return DataRate::bits_per_second(n * 1'000'000); }
+Duration ms(std::int64_t n) { return Duration::milliseconds(n); }
+std::int64_t weight(const Topology& t, LinkId l) { return t.link(l).latency.ns() * 65536 + 1; }
+
+// Dijkstra from each node by itself, over the graph the topology's Boost search sees (the
+// nodes and links in the order added, a path's weight latency * 2^16 + hops), walking the
+// predecessors back and taking the lowest-latency link (first added among equals) of
+// each hop.
+struct PerSourceDijkstra {
+  struct Edge {
+    LinkId link = 0;
+    std::int64_t weight = 0;
+  };
+  using Graph =
+      boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property, Edge>;
+  struct Usable {
+    const Topology* t = nullptr;
+    const Graph* g = nullptr;
+    bool operator()(const Graph::edge_descriptor& e) const {
+      const auto& link = t->link((*g)[e].link);
+      return link.up && t->node_up(link.a) && t->node_up(link.b);
+    }
+  };
+
+  explicit PerSourceDijkstra(const Topology& topology) : t(topology), g(topology.node_count()) {
+    for (LinkId l = 0; l < t.link_count(); ++l) {
+      boost::add_edge(t.link(l).a, t.link(l).b, Edge{l, weight(t, l)}, g);
+    }
+  }
+  std::optional<std::vector<LinkId>> route(NodeId from, NodeId to) const {
+    if (!t.node_up(from) || !t.node_up(to)) return std::nullopt;
+    const boost::filtered_graph<Graph, Usable> usable(g, Usable{&t, &g});
+    std::vector<std::int64_t> distance(t.node_count());
+    std::vector<std::size_t> predecessor(t.node_count());
+    boost::dijkstra_shortest_paths(usable, from,
+                                   boost::weight_map(boost::get(&Edge::weight, g))
+                                       .distance_map(distance.data())
+                                       .predecessor_map(predecessor.data())
+                                       .distance_inf(INT64_MAX));
+    if (distance[to] == INT64_MAX) return std::nullopt;
+    std::vector<LinkId> back;
+    for (NodeId v = to; v != from; v = static_cast<NodeId>(predecessor[v])) {
+      std::optional<LinkId> best;
+      for (LinkId l = 0; l < t.link_count(); ++l) {
+        const auto& link = t.link(l);
+        const bool joins =
+            (link.a == v && link.b == predecessor[v]) || (link.b == v && link.a == predecessor[v]);
+        if (!joins || !link.up) continue;
+        if (!best || link.latency < t.link(*best).latency) best = l;
+      }
+      back.push_back(*best);
+    }
+    return std::vector<LinkId>(back.rbegin(), back.rend());
+  }
+
+  const Topology& t;
+  Graph g;
+};
+
+// Distances by Floyd-Warshall, to tell which paths tie independently of any Dijkstra.
+struct Costs {
+  static constexpr std::int64_t kInf = INT64_MAX / 4;
+  explicit Costs(const Topology& topology) : t(topology), n(topology.node_count()) {
+    cost.assign(n * n, kInf);
+    for (NodeId v = 0; v < n; ++v) cost[v * n + v] = 0;
+    for (LinkId l = 0; l < t.link_count(); ++l) {
+      if (!usable(l)) continue;
+      const auto& link = t.link(l);
+      cost[link.a * n + link.b] = std::min(cost[link.a * n + link.b], weight(t, l));
+      cost[link.b * n + link.a] = std::min(cost[link.b * n + link.a], weight(t, l));
+    }
+    for (NodeId k = 0; k < n; ++k) {
+      for (NodeId i = 0; i < n; ++i) {
+        for (NodeId j = 0; j < n; ++j) {
+          cost[i * n + j] = std::min(cost[i * n + j], cost[i * n + k] + cost[k * n + j]);
+        }
+      }
+    }
+  }
+  bool usable(LinkId l) const {
+    const auto& link = t.link(l);
+    return link.up && t.node_up(link.a) && t.node_up(link.b);
+  }
+  std::int64_t at(NodeId a, NodeId b) const { return cost[a * n + b]; }
+  // v's neighbours on shortest paths from `from` to v, with their distances from `from`,
+  // nearest first.
+  std::vector<std::pair<std::int64_t, NodeId>> tight(NodeId from, NodeId v) const {
+    std::vector<std::pair<std::int64_t, NodeId>> out;
+    for (LinkId l = 0; l < t.link_count(); ++l) {
+      const auto& link = t.link(l);
+      if (!usable(l) || (link.a != v && link.b != v)) continue;
+      const NodeId u = link.a == v ? link.b : link.a;
+      if (at(from, u) + weight(t, l) == at(from, v)) out.emplace_back(at(from, u), u);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());  // parallel links: one
+    return out;
+  }
+  const Topology& t;
+  std::size_t n;
+  std::vector<std::int64_t> cost;
+};
+
+}  // namespace
+
+TEST_CASE("every route is the one Dijkstra from its own source takes, ties included") {
+  // Random graphs as in topology_stub_test: a core of 8 nodes, 16 hosts on it (some by two
+  // parallel links, some on two core nodes), some nodes or links down. Latencies of 1-3 ms
+  // tie paths everywhere; 1-12 ms leave ties decided by distance alone (two neighbours
+  // on shortest paths, one nearer the source: any Dijkstra takes that one), which the
+  // topology may share between a host and its router.
+  int tied = 0;         // routes with another path as short
+  int tied_shared = 0;  // of those, from a stub whose router's tree the heap did not decide
+  for (std::uint64_t graph = 0; graph < 48; ++graph) {
+    RandomStream rng(graph, 0, "topology-ties-test");
+    const std::int64_t spread = graph % 2 == 0 ? 3 : 12;
+    const auto latency = [&] {
+      return ms(1 + static_cast<std::int64_t>(rng.uniform_int(static_cast<std::uint64_t>(spread))));
+    };
+    Topology t;
+    std::vector<NodeId> core;
+    for (int i = 0; i < 8; ++i) core.push_back(t.add_node("core" + std::to_string(i)));
+    for (int i = 1; i < 8; ++i) t.add_link(core[i], core[rng.uniform_int(i)], mbps(100), latency());
+    for (int i = 0; i < 7; ++i) {
+      const NodeId a = core[rng.uniform_int(8)];
+      const NodeId b = core[rng.uniform_int(8)];
+      if (a != b) t.add_link(a, b, mbps(100), latency());
+    }
+    std::vector<std::optional<NodeId>> router(8);  // by node: a stub's one neighbour
+    for (int i = 0; i < 16; ++i) {
+      const NodeId host = t.add_node("host" + std::to_string(i));
+      const NodeId on = core[rng.uniform_int(8)];
+      t.add_link(host, on, mbps(10), latency());
+      if (rng.uniform_int(4) == 0) t.add_link(host, on, mbps(10), latency());
+      const NodeId also = core[rng.uniform_int(8)];
+      if (rng.uniform_int(8) == 0 && also != on) {
+        t.add_link(host, also, mbps(10), latency());
+        router.push_back(std::nullopt);
+      } else {
+        router.push_back(on);
+      }
+    }
+    if (graph % 3 == 1) t.set_link_up(static_cast<LinkId>(rng.uniform_int(t.link_count())), false);
+    if (graph % 3 == 2) t.set_node_up(core[rng.uniform_int(8)], false);
+    const PerSourceDijkstra reference(t);
+    const Costs costs(t);
+    // A router's tree is left to the heap when some node has two neighbours on shortest
+    // paths equally near the router.
+    const auto heap_decides = [&](NodeId r) {
+      for (NodeId v = 0; v < t.node_count(); ++v) {
+        const auto near = costs.tight(r, v);
+        if (v != r && near.size() > 1 && near[0].first == near[1].first) return true;
+      }
+      return false;
+    };
+    for (NodeId from = 0; from < t.node_count(); ++from) {
+      for (NodeId to = 0; to < t.node_count(); ++to) {
+        const auto route = t.route(from, to);
+        const auto expected = reference.route(from, to);
+        REQUIRE(route.has_value() == expected.has_value());
+        if (!route) continue;
+        CHECK(route->links == *expected);
+        if (from == to) continue;
+        bool tie = false;  // a node on a shortest path has two neighbours on shortest paths
+        for (NodeId v = 0; v < t.node_count(); ++v) {
+          if (costs.at(from, v) + costs.at(v, to) == costs.at(from, to)) {
+            tie = tie || costs.tight(from, v).size() > 1;
+          }
+        }
+        if (!tie) continue;
+        ++tied;
+        if (router[from] && t.node_up(*router[from]) && !heap_decides(*router[from])) {
+          ++tied_shared;
+        }
+      }
+    }
+  }
+  // Many routes had ties, and many of those were shared from a router's tree.
+  CHECK(tied > 700);
+  CHECK(tied_shared > 150);
+}
