@@ -55,15 +55,20 @@ void Mta::Impl::enqueue(const std::string& id, MessageNumber msg, const smtp::En
   QueueEntry& entry = queue[id];
   entry.queue_id = id;
   entry.msg = msg;
-  entry.envelope = e;
-  entry.envelope.rcpt_to.clear();
-  entry.envelope.rcpt_options.clear();
+  // MAIL FROM and its parameters; the recipients go to `rcpts`.
+  entry.envelope.mail_from = e.mail_from;
+  entry.envelope.body = e.body;
+  entry.envelope.ret = e.ret;
+  entry.envelope.envid = e.envid;
   entry.message = std::move(message);
   entry.arrival = ctx.sim.now();
   ctx.catalog.hold(msg);  // until the entry leaves the queue (settle, expire)
+  entry.rcpts.resize(e.rcpt_to.size());
   for (std::size_t i = 0; i < e.rcpt_to.size(); ++i) {
-    entry.rcpts.push_back(
-        {.address = e.rcpt_to[i], .options = e.options_of(i), .due = entry.arrival});
+    QueuedRecipient& r = entry.rcpts[i];
+    r.address = e.rcpt_to[i];
+    if (i < e.rcpt_options.size()) r.options = e.rcpt_options[i];
+    r.due = entry.arrival;
   }
   ctx.events.message_queued({msg, host_name(), id, from_node, ctx.sim.now()});
   // Every MTA tries new mail at once; only retries wait for the scheduler.
@@ -170,8 +175,10 @@ void Mta::Impl::deliver_local(QueueEntry& entry, QueuedRecipient& r) {
         smtp::make_reply(550, "5.1.1",
                          "<" + r.address + ">: Recipient address rejected: User unknown"));
   }
-  std::string headers = "Return-Path: <" + entry.envelope.mail_from + ">\r\n";
-  headers += entry.message->header();
+  const std::string& from = entry.envelope.mail_from;
+  std::string headers;
+  headers.reserve(17 + from.size() + entry.message->header().size());
+  headers.append("Return-Path: <").append(from).append(">\r\n").append(entry.message->header());
   if (ctx.keep_mailboxes) mailboxes[local].push_back(headers);
   r.done = true;
   ctx.events.recipient_final({entry.msg, r.address, FinalStatus::kDelivered, host_name(),
@@ -199,17 +206,21 @@ void Mta::Impl::delivery_done(const std::string& queue_id, const DeliveryResult&
   for (const AttemptRecipient& res : result.recipients) {
     for (QueuedRecipient& r : entry.rcpts) {
       if (r.done || r.address != res.rcpt) continue;
-      const smtp::Reply reply = smtp::make_reply(res.code, res.enhanced, res.text);
       // A refusal is always the server's; a deferral may be the client's own 451.
       const bool remote = res.outcome == RecipientOutcome::kRejected || !result.session_lost;
-      r.remote_mta = remote ? result.remote_mta : std::string();
+      if (remote) {
+        r.remote_mta = result.remote_mta;
+      } else {
+        r.remote_mta.clear();
+      }
       r.last_attempt = ctx.sim.now();
       if (res.outcome == RecipientOutcome::kAccepted) {
         r.done = true;  // relayed: the next hop has it now
       } else if (res.outcome == RecipientOutcome::kRejected) {
-        finalize(entry, r, FinalStatus::kBounced, reply);
+        finalize(entry, r, FinalStatus::kBounced,
+                 smtp::make_reply(res.code, res.enhanced, res.text));
       } else {
-        r.last_reply = reply;
+        r.last_reply = smtp::make_reply(res.code, res.enhanced, res.text);
         r.failure = failure_scope(res);
         r.not_tried = result.not_tried;
       }
@@ -338,9 +349,10 @@ void Mta::set_degraded_reply(std::size_t index, bool in_force) {
   impl_->receive_side.set_degraded(index, in_force);
 }
 
-void Mta::submit(const smtp::Envelope& envelope, smtp::SharedMessage message) {
+void Mta::submit(const smtp::Envelope& envelope, smtp::SharedMessage message,
+                 std::string message_id) {
   const MessageNumber msg = impl_->ctx.catalog.add(
-      {0, message_id_of(message->header()), envelope.mail_from, envelope.rcpt_to, message->size(),
+      {0, std::move(message_id), envelope.mail_from, envelope.rcpt_to, message->size(),
        impl_->config.name, impl_->ctx.sim.now(), MessageKind::kUser, 0, "local"},
       impl_->ctx.events);
   impl_->enqueue(impl_->next_queue_id(), msg, envelope, std::move(message), "");

@@ -59,7 +59,7 @@ void World::submit_message(const workload::ExplicitMessage& m, mta::Mta& origin,
   if (const auto it = clients_.find(m.client); it != clients_.end()) {
     return it->second->submit(envelope, std::move(message), id);
   }
-  origin.submit(envelope, std::move(message));
+  origin.submit(envelope, std::move(message), id);
 }
 
 mta::Mta* World::find_mta(std::string_view name) const {
@@ -122,20 +122,25 @@ void World::start() {
 }
 
 void World::start_generated_traffic() {
-  // Origins resolved once: a generated message must not search the MTAs by name.
-  auto origins = std::make_shared<std::map<std::string, mta::Mta*, std::less<>>>();
-  for (const auto& m : mtas_) (*origins)[m->config().name] = m.get();
-  const workload::SubmitGenerated submit = [this, origins](const workload::ExplicitMessage& m,
-                                                           const std::string& name) {
-    mta::Mta* origin = origins->at(m.origin);
-    const std::string id = name + "." + std::to_string(config_.seed) + "." + std::to_string(run_) +
-                           "@" + origin->config().hostname;
-    submit_message(m, *origin, id);
+  // Origins resolved once: a generated message must not search the MTAs by name. Each
+  // group's submit function holds its origin and the end of its Message-IDs.
+  std::map<std::string, mta::Mta*, std::less<>> origins;
+  for (const auto& m : mtas_) origins[m->config().name] = m.get();
+  const auto submit_to = [&](const std::string& origin_name) -> workload::SubmitGenerated {
+    mta::Mta* origin = origins.at(origin_name);
+    std::string suffix = "." + std::to_string(config_.seed) + "." + std::to_string(run_) + "@" +
+                         origin->config().hostname;
+    return [this, origin, suffix = std::move(suffix)](const workload::ExplicitMessage& m,
+                                                      const std::string& name) {
+      submit_message(m, *origin, name + suffix);
+    };
   };
   const workload::StreamKey key{config_.seed, run_};
   const Duration clock = Duration::seconds(config_.epoch_unix_seconds % 86'400);
-  for (const auto& g : config_.groups) workload::schedule_group(sim_, g, key, clock, submit);
-  for (const auto& b : config_.bursts) workload::schedule_burst(sim_, b, key, submit);
+  for (const auto& g : config_.groups) {
+    workload::schedule_group(sim_, g, key, clock, submit_to(g.origin));
+  }
+  for (const auto& b : config_.bursts) workload::schedule_burst(sim_, b, key, submit_to(b.origin));
 }
 
 void World::run(Time until) {

@@ -65,6 +65,9 @@ AddressSet::Pattern AddressSet::parse_pattern(std::string_view item) {
     i = close + 1;
   }
   p.literals.push_back(std::move(literal));
+  for (std::size_t r = p.ranges.size(); r-- > 1;) {
+    p.ranges[r - 1].place = p.ranges[r].place * p.ranges[r].count;
+  }
   // Every address has one '@' with something on both sides; ranges never hold '@'.
   std::string joined;
   for (const std::string& l : p.literals) joined += l + "1";
@@ -94,23 +97,28 @@ AddressSet AddressSet::parse(const std::vector<std::string>& items) {
 }
 
 std::string AddressSet::at(std::uint64_t i) const {
+  std::string out;
+  spell(i, out);
+  return out;
+}
+
+void AddressSet::spell(std::uint64_t i, std::string& out) const {
   assert(i < size());
   const std::vector<std::uint64_t>& starts = data_->starts;
   const auto which = std::upper_bound(starts.begin(), starts.end(), i) - starts.begin();
   const Pattern& p = data_->patterns[static_cast<std::size_t>(which)];
-  std::uint64_t k = i - (which == 0 ? 0 : starts[static_cast<std::size_t>(which) - 1]);
+  const std::uint64_t k = i - (which == 0 ? 0 : starts[static_cast<std::size_t>(which) - 1]);
   // Mixed radix, the rightmost range the least significant digit.
-  std::vector<std::uint64_t> digits(p.ranges.size());
-  for (std::size_t r = p.ranges.size(); r-- > 0;) {
-    digits[r] = p.ranges[r].first + k % p.ranges[r].count;
-    k /= p.ranges[r].count;
-  }
-  std::string out = p.literals[0];
+  out.assign(p.literals[0]);
   for (std::size_t r = 0; r < p.ranges.size(); ++r) {
-    out += std::to_string(digits[r]);
+    const Range& range = p.ranges[r];
+    char digits[24];
+    const auto end =
+        std::to_chars(digits, digits + sizeof digits, range.first + k / range.place % range.count)
+            .ptr;
+    out.append(digits, end);
     out += p.literals[r + 1];
   }
-  return out;
 }
 
 std::vector<std::string> AddressSet::domains(std::size_t limit) const {

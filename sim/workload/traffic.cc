@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <memory>
 #include <set>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace mailsim::workload {
 
@@ -25,7 +27,11 @@ class GroupSource : public std::enable_shared_from_this<GroupSource> {
         arrivals_(g.rate_per_second, g.profile, clock_offset),
         arrival_rng_(key.seed, key.run, "traffic:" + g.name + ":arrivals"),
         content_rng_(key.seed, key.run, "traffic:" + g.name + ":content"),
-        submit_(std::move(submit)) {
+        submit_(std::move(submit)),
+        name_(g.name + ".") {
+    message_.origin = g.origin;
+    message_.client = g.client;
+    message_.subject = g.subject.empty() ? g.name : g.subject;
     if (g.recipients.zipf_exponent) {
       zipf_.emplace(g.recipients.population.size(), *g.recipients.zipf_exponent);
     }
@@ -38,17 +44,16 @@ class GroupSource : public std::enable_shared_from_this<GroupSource> {
   }
 
  private:
+  // The message is built in `message_`, whose strings keep their capacity from one
+  // arrival to the next; only what differs per message is written.
   void arrive() {
-    ExplicitMessage m;
-    m.at = sim_.now();
-    m.origin = group_.origin;
-    m.client = group_.client;
-    m.sender = group_.senders.at(content_rng_.uniform_int(group_.senders.size()));
-    m.recipients =
-        pick_recipients(std::min(group_.per_message.draw_count(content_rng_), kMaxRecipients));
-    m.size_bytes = std::min(group_.size.draw_count(content_rng_), kMaxMessageSize);
-    m.subject = group_.subject.empty() ? group_.name : group_.subject;
-    submit_(m, group_.name + "." + std::to_string(++sent_));
+    message_.at = sim_.now();
+    group_.senders.spell(content_rng_.uniform_int(group_.senders.size()), message_.sender);
+    pick_recipients(std::min(group_.per_message.draw_count(content_rng_), kMaxRecipients));
+    message_.size_bytes = std::min(group_.size.draw_count(content_rng_), kMaxMessageSize);
+    name_.resize(group_.name.size() + 1);  // "<group>."
+    name_ += std::to_string(++sent_);
+    submit_(message_, name_);
     schedule_after(sim_.now());
   }
 
@@ -57,20 +62,23 @@ class GroupSource : public std::enable_shared_from_this<GroupSource> {
     return zipf_ ? (*zipf_)(content_rng_)-1 : content_rng_.uniform_int(p.size());
   }
 
-  // `wanted` distinct recipients (or the whole population, if smaller); repeated draws
-  // are drawn again, giving up after 4 * wanted + 16 draws.
-  std::vector<std::string> pick_recipients(std::int64_t wanted) {
+  // `wanted` distinct recipients (or the whole population, if smaller) into
+  // message_.recipients; repeated draws are drawn again, giving up after 4 * wanted + 16
+  // draws.
+  void pick_recipients(std::int64_t wanted) {
     const AddressSet& p = group_.recipients.population;
     const auto target = static_cast<std::size_t>(
         std::min<std::uint64_t>(static_cast<std::uint64_t>(wanted), p.size()));
-    if (target == 1) return {p.at(pick_index())};
+    std::vector<std::string>& out = message_.recipients;
+    out.resize(target);
+    if (target == 1) return p.spell(pick_index(), out[0]);
     std::set<std::uint64_t> chosen;
-    std::vector<std::string> out;
-    for (std::size_t draws = 0; out.size() < target && draws < 4 * target + 16; ++draws) {
+    std::size_t n = 0;
+    for (std::size_t draws = 0; n < target && draws < 4 * target + 16; ++draws) {
       const std::uint64_t i = pick_index();
-      if (chosen.insert(i).second) out.push_back(p.at(i));
+      if (chosen.insert(i).second) p.spell(i, out[n++]);
     }
-    return out;
+    out.resize(n);
   }
 
   Simulator& sim_;
@@ -81,6 +89,8 @@ class GroupSource : public std::enable_shared_from_this<GroupSource> {
   std::optional<ZipfDistribution> zipf_;
   SubmitGenerated submit_;
   std::uint64_t sent_ = 0;
+  ExplicitMessage message_;  // the arrival being made (origin, client, subject fixed)
+  std::string name_;         // its name, "<group>.<sent_>"
 };
 
 class BurstSource : public std::enable_shared_from_this<BurstSource> {

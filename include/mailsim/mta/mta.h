@@ -61,8 +61,9 @@ class Mta {
   void set_degraded_reply(std::size_t index, bool in_force);
 
   // A message from a local user (the workload), queued as if received: the MTA keeps
-  // the shared message, which may have a synthetic body. Its header has a Message-ID.
-  void submit(const smtp::Envelope& envelope, smtp::SharedMessage message);
+  // the shared message, which may have a synthetic body. `message_id` is its header's
+  // Message-ID without <> (the caller composed it; the MTA does not parse it again).
+  void submit(const smtp::Envelope& envelope, smtp::SharedMessage message, std::string message_id);
 
   QueueCounts queue_counts() const;
   // Local part -> header blocks of the delivered copies, in delivery order; empty unless

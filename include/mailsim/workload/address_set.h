@@ -26,6 +26,8 @@ class AddressSet {
 
   std::uint64_t size() const { return data_ ? data_->starts.back() : 0; }
   std::string at(std::uint64_t i) const;  // REQUIRES: i < size()
+  // at(i) written over `out`, whose capacity a caller drawing many addresses reuses.
+  void spell(std::uint64_t i, std::string& out) const;  // REQUIRES: i < size()
   // The distinct domains of the addresses (after the '@', in lower case), in the order
   // they first appear; at most `limit` of them. Spells out domains, not addresses:
   // "u{1..500}@d{1..40}.example" costs 40 strings.
@@ -37,6 +39,7 @@ class AddressSet {
   struct Range {
     std::uint64_t first = 0;
     std::uint64_t count = 0;
+    std::uint64_t place = 1;  // the product of the counts of the ranges after it
   };
   // literals.size() == ranges.size() + 1: literal, range, literal, ..., literal.
   struct Pattern {
