@@ -87,8 +87,8 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
   connected_at_ = ctx_.sim.now();
   host_ = request_.hosts[index].name;
   connected_node_ = request_.hosts[index].node;
-  session_ = std::make_unique<smtp::ClientSession>(
-      smtp::ClientConfig{ctx_.config.hostname, ctx_.config.client_auth});
+  session_ = std::make_unique<smtp::ClientSession>(smtp::ClientConfig{
+      ctx_.config.hostname, ctx_.config.client_auth, ctx_.events.attempt_transcripts});
   job_ = session_->add_message(request_.envelope, request_.message);
   // The connection's handlers keep the delivery alive until finish_session() drops them.
   auto self = shared_from_this();
@@ -133,6 +133,7 @@ void Delivery::pump() {
 }
 
 void Delivery::take_transcript() {
+  if (!ctx_.events.attempt_transcripts) return;  // the session keeps none
   for (auto& line : session_->take_transcript()) {
     attempt_.transcript.push_back({ctx_.sim.now(), line.direction, std::move(line.text)});
   }
@@ -152,7 +153,7 @@ void Delivery::arm_timer() {
   const Duration limit = session_->stage() == smtp::ClientStage::kData       ? t.data_init
                          : session_->stage() == smtp::ClientStage::kDataBody ? t.data_done
                                                                              : t.command;
-  std::weak_ptr<Delivery> weak = shared_from_this();
+  std::weak_ptr<Delivery> weak = weak_from_this();
   timer_ = ctx_.sim.schedule_in(limit, [weak, n = session_number_] {
     if (auto self = weak.lock(); self && !self->finished_ && n == self->session_number_) {
       self->lose_session(true);

@@ -232,6 +232,7 @@ class Recorder::Impl {
   // Rows arriving after finish() are dropped: the recipient table is already written.
   Batch* batch() { return finished_ ? nullptr : &pending_; }
   // The batch for rows that level summary leaves out, or nullptr.
+  RecordLevel level() const { return level_; }
   Batch* detail_batch() { return level_ == RecordLevel::kSummary ? nullptr : batch(); }
 
   void add_recipient(RecipientRow&& row) {
@@ -295,6 +296,7 @@ void Recorder::add_queue_sample(const std::string& node, Time t, std::size_t inc
 
 void Recorder::subscribe(mta::MailEvents& events) {
   Impl* impl = impl_.get();
+  if (impl->level() != RecordLevel::kFull) events.attempt_transcripts = false;
   events.message_created.connect([impl](const mta::MessageCreated& e) {
     if (impl->batch()) impl->on_created(e);
   });

@@ -1,5 +1,7 @@
 #include "smtp/client_commands.h"
 
+#include <charconv>
+#include <iterator>
 #include <string_view>
 #include <utility>
 
@@ -21,30 +23,44 @@ std::string notify_value(std::uint8_t notify) {
 
 }  // namespace
 
-std::string mail_command(const Envelope& envelope, std::int64_t size, const Extensions& offered) {
-  std::string line = "MAIL FROM:<" + envelope.mail_from + ">";
-  if (offered.size) line += " SIZE=" + std::to_string(size);
-  if (offered.eight_bit_mime && envelope.body == BodyType::k8BitMime) line += " BODY=8BITMIME";
-  if (offered.eight_bit_mime && envelope.body == BodyType::k7Bit) line += " BODY=7BIT";
-  if (!offered.dsn) return line;
-  if (!envelope.envid.empty()) line += " ENVID=" + xtext_encode(envelope.envid);
-  if (envelope.ret == DsnReturn::kFull) line += " RET=FULL";
-  if (envelope.ret == DsnReturn::kHeaders) line += " RET=HDRS";
-  return line;
+void append_mail_command(std::string& out, const Envelope& envelope, std::int64_t size,
+                         const Extensions& offered) {
+  out += "MAIL FROM:<";
+  out += envelope.mail_from;
+  out += '>';
+  if (offered.size) {
+    char digits[24];
+    const auto [end, error] = std::to_chars(std::begin(digits), std::end(digits), size);
+    out += " SIZE=";
+    out.append(digits, end);
+  }
+  if (offered.eight_bit_mime && envelope.body == BodyType::k8BitMime) out += " BODY=8BITMIME";
+  if (offered.eight_bit_mime && envelope.body == BodyType::k7Bit) out += " BODY=7BIT";
+  if (!offered.dsn) return;
+  if (!envelope.envid.empty()) {
+    out += " ENVID=";
+    append_xtext(out, envelope.envid);
+  }
+  if (envelope.ret == DsnReturn::kFull) out += " RET=FULL";
+  if (envelope.ret == DsnReturn::kHeaders) out += " RET=HDRS";
 }
 
-std::string rcpt_command(const Envelope& envelope, std::size_t index, const Extensions& offered) {
-  std::string line = "RCPT TO:<" + envelope.rcpt_to[index] + ">";
-  if (!offered.dsn) return line;
+void append_rcpt_command(std::string& out, const Envelope& envelope, std::size_t index,
+                         const Extensions& offered) {
+  out += "RCPT TO:<";
+  out += envelope.rcpt_to[index];
+  out += '>';
+  if (!offered.dsn) return;
   const RecipientOptions options = envelope.options_of(index);
-  if (options.notify != 0) line += " NOTIFY=" + notify_value(options.notify);
-  if (!options.orcpt.empty()) line += " ORCPT=" + xtext_encode(options.orcpt);
-  return line;
+  if (options.notify != 0) out += " NOTIFY=" + notify_value(options.notify);
+  if (!options.orcpt.empty()) {
+    out += " ORCPT=";
+    append_xtext(out, options.orcpt);
+  }
 }
 
-std::string xtext_encode(std::string_view text) {
+void append_xtext(std::string& out, std::string_view text) {
   constexpr std::string_view kHex = "0123456789ABCDEF";
-  std::string out;
   for (const char c : text) {
     const auto octet = static_cast<unsigned char>(c);
     if (octet >= '!' && octet <= '~' && c != '+' && c != '=') {
@@ -55,7 +71,6 @@ std::string xtext_encode(std::string_view text) {
       out += kHex[octet & 0xF];
     }
   }
-  return out;
 }
 
 }  // namespace mailsim::smtp

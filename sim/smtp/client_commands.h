@@ -14,13 +14,17 @@
 
 namespace mailsim::smtp {
 
+// Each appends its line, without the line end, to `out` (the session's output, so that no
+// line is built apart first).
 // `size`: the message's octets as given, declared with SIZE (RFC 1870).
-std::string mail_command(const Envelope& envelope, std::int64_t size, const Extensions& offered);
+void append_mail_command(std::string& out, const Envelope& envelope, std::int64_t size,
+                         const Extensions& offered);
 // The RCPT line for recipient `index` of `envelope`.
-std::string rcpt_command(const Envelope& envelope, std::size_t index, const Extensions& offered);
+void append_rcpt_command(std::string& out, const Envelope& envelope, std::size_t index,
+                         const Extensions& offered);
 
 // xtext (RFC 3461 4): octets outside "!".."~", and "+" and "=", become "+" and two
 // upper-case hex digits.
-std::string xtext_encode(std::string_view text);
+void append_xtext(std::string& out, std::string_view text);
 
 }  // namespace mailsim::smtp

@@ -57,7 +57,7 @@ Reply protocol_error(std::string_view what) {
 }  // namespace
 
 ClientSession::ClientSession(ClientConfig config)
-    : config_(std::move(config)), pending_{{ClientStage::kGreeting}} {}
+    : config_(std::move(config)), parser_(config_.transcript), pending_{{ClientStage::kGreeting}} {}
 
 ClientSession::ClientSession(ClientConfig config, Envelope envelope, std::string data)
     : ClientSession(std::move(config), std::move(envelope),
@@ -98,11 +98,11 @@ void ClientSession::receive(std::string_view bytes) {
     // A server that answers before the data was all taken answers the "." it cannot have
     // seen yet: the data goes out in full first.
     if (pending_.empty() && data_ && reply->code != 421) finish_data();
-    for (const std::string& line : parser_.raw_lines()) transcript_.push_back({'S', line});
+    for (const std::string& line : parser_.raw_lines()) note('S', line);
     on_reply(*reply);
   }
   if (parser_.malformed() && !ended_) {
-    for (const std::string& line : parser_.raw_lines()) transcript_.push_back({'S', line});
+    for (const std::string& line : parser_.raw_lines()) note('S', line);
     end(protocol_error("malformed reply from server"));
   }
 }
@@ -114,19 +114,13 @@ Payload ClientSession::take_payload() {
   return std::exchange(output_, {});
 }
 
-// One piece after the other into one payload whose real bytes are reserved at their size:
-// the network holds it until it is delivered, and growing it by doubling could hold twice
-// that.
+// One piece after the other into one payload. The network holds it until it is delivered,
+// so its real bytes are kept at their size, not at the capacity that growing by doubling
+// left.
 Payload ClientSession::take_all_output() {
-  std::vector<Payload> pieces;
-  std::size_t real = 0;
-  for (Payload piece; !(piece = take_payload()).empty();) {
-    real += piece.tail_bytes().size();
-    pieces.push_back(std::move(piece));
-  }
-  Payload out;
-  out.reserve_bytes(real);
-  for (Payload& piece : pieces) out.append(std::move(piece));
+  Payload out = take_payload();
+  for (Payload piece; !(piece = take_payload()).empty();) out.append(std::move(piece));
+  out.tail_bytes().shrink_to_fit();
   return out;
 }
 
@@ -191,11 +185,11 @@ void ClientSession::on_greeting(const Reply& reply) {
     fail_all(reply);
     return send_quit();
   }
-  send_command("EHLO " + config_.helo_name, {ClientStage::kEhlo});
+  send_command({"EHLO ", config_.helo_name}, {ClientStage::kEhlo});
 }
 
 void ClientSession::on_ehlo(const Reply& reply) {
-  if (reply.is_permanent()) return send_command("HELO " + config_.helo_name, {ClientStage::kHelo});
+  if (reply.is_permanent()) return send_command({"HELO ", config_.helo_name}, {ClientStage::kHelo});
   if (!reply.is_positive()) {
     fail_all(reply);
     return send_quit();
@@ -215,7 +209,7 @@ void ClientSession::on_ehlo(const Reply& reply) {
   }
   // The initial response goes on the AUTH line (RFC 4954 4); the transcript hides it.
   output_.append("AUTH PLAIN " + plain_response(*config_.auth) + "\r\n");
-  transcript_.push_back({'C', "AUTH PLAIN (credentials hidden)"});
+  note('C', "AUTH PLAIN (credentials hidden)");
   pending_.push_back({ClientStage::kAuth});
 }
 
@@ -260,7 +254,7 @@ void ClientSession::advance() {
   if (current_ < transactions_.size()) {
     if (!std::exchange(rset_needed_, false)) return start_transaction();
     busy_ = true;
-    return send_command("RSET", {ClientStage::kRset});
+    return send_command({"RSET"}, {ClientStage::kRset});
   }
   if (finished_) send_quit();
 }
@@ -291,15 +285,29 @@ void ClientSession::end(const Reply& reply) {
   ended_ = true;
 }
 
-void ClientSession::send_command(std::string line, Sent sent) {
-  output_.append(line);
-  output_.append("\r\n");
-  transcript_.push_back({'C', std::move(line)});
+void ClientSession::send_command(std::initializer_list<std::string_view> parts, Sent sent) {
+  const std::size_t start = begin_command();
+  for (const std::string_view part : parts) output_.tail_bytes().append(part);
+  end_command(start, sent);
+}
+
+// A command line is written straight into the output: begin_command() says where it starts
+// in output_.tail_bytes(), the caller appends its text there, end_command() ends the line.
+std::size_t ClientSession::begin_command() { return output_.tail_bytes().size(); }
+
+void ClientSession::end_command(std::size_t start, Sent sent) {
+  std::string& out = output_.tail_bytes();
+  note('C', std::string_view(out).substr(start));
+  out += "\r\n";
   pending_.push_back(sent);
 }
 
+void ClientSession::note(char direction, std::string_view line) {
+  if (config_.transcript) transcript_.push_back({direction, std::string(line)});
+}
+
 void ClientSession::send_quit() {
-  send_command("QUIT", {ClientStage::kQuit});
+  send_command({"QUIT"}, {ClientStage::kQuit});
   quit_sent_ = true;
 }
 

@@ -47,24 +47,27 @@ void ClientSession::dispatch_transaction_reply(const Sent& sent, const Reply& re
 void ClientSession::start_transaction() {
   Transaction& t = transactions_[current_];
   busy_ = true;
-  send_command(mail_command(t.envelope, t.message->size(), extensions_),
-               {ClientStage::kMail, current_});
+  const std::size_t start = begin_command();
+  append_mail_command(output_.tail_bytes(), t.envelope, t.message->size(), extensions_);
+  end_command(start, {ClientStage::kMail, current_});
   if (!extensions_.pipelining) return;
-  for (; t.next_rcpt < t.envelope.rcpt_to.size(); ++t.next_rcpt) {
-    send_command(rcpt_command(t.envelope, t.next_rcpt, extensions_),
-                 {ClientStage::kRcpt, current_, t.next_rcpt});
-  }
-  send_command("DATA", {ClientStage::kData, current_});
+  for (; t.next_rcpt < t.envelope.rcpt_to.size(); ++t.next_rcpt) send_rcpt(t);
+  send_command({"DATA"}, {ClientStage::kData, current_});
+}
+
+void ClientSession::send_rcpt(const Transaction& t) {
+  const std::size_t start = begin_command();
+  append_rcpt_command(output_.tail_bytes(), t.envelope, t.next_rcpt, extensions_);
+  end_command(start, {ClientStage::kRcpt, current_, t.next_rcpt});
 }
 
 void ClientSession::send_next_rcpt_or_data() {
   Transaction& t = transactions_[current_];
   if (t.next_rcpt < t.envelope.rcpt_to.size()) {
-    send_command(rcpt_command(t.envelope, t.next_rcpt, extensions_),
-                 {ClientStage::kRcpt, current_, t.next_rcpt});
+    send_rcpt(t);
     ++t.next_rcpt;
   } else if (t.accepted > 0) {
-    send_command("DATA", {ClientStage::kData, current_});
+    send_command({"DATA"}, {ClientStage::kData, current_});
   } else {
     complete_transaction(t, /*rset_needed=*/true);
   }
@@ -98,11 +101,13 @@ void ClientSession::on_data(Transaction& t, const Reply& reply) {
     return complete_transaction(t, /*rset_needed=*/true);
   }
   if (t.accepted == 0) {  // pipelined DATA accepted although no recipient was
-    send_command(".", {ClientStage::kDataBody, current_});
+    send_command({"."}, {ClientStage::kDataBody, current_});
     return complete_transaction(t, /*rset_needed=*/false);
   }
   data_.emplace(t.message);
-  transcript_.push_back({'C', "(message data, " + std::to_string(t.message->size()) + " bytes)"});
+  if (config_.transcript) {
+    note('C', "(message data, " + std::to_string(t.message->size()) + " bytes)");
+  }
 }
 
 void ClientSession::on_data_body(Transaction& t, const Reply& reply) {
@@ -119,7 +124,7 @@ void ClientSession::send_data_piece() {
   data_->read(output_, kDataChunk);
   if (!data_->finished()) return;
   data_.reset();
-  send_command(".", {ClientStage::kDataBody, current_});
+  send_command({"."}, {ClientStage::kDataBody, current_});
 }
 
 void ClientSession::finish_data() {

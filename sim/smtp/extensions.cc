@@ -37,20 +37,23 @@ Extensions parse_extensions(const Reply& ehlo_reply) {
   for (std::size_t i = 1; i < ehlo_reply.lines.size(); ++i) {
     const std::string_view line = ehlo_reply.lines[i];
     const std::size_t space = std::min(line.find_first_of(" ="), line.size());
-    const std::string keyword = upper(line.substr(0, space));
+    const std::string_view keyword = line.substr(0, space);
     const std::string_view parameter = space < line.size() ? line.substr(space + 1) : "";
-    if (keyword == "PIPELINING") {
+    const auto is = [keyword](std::string_view name) {
+      return equals_ignoring_case(keyword, name);
+    };
+    if (is("PIPELINING")) {
       extensions.pipelining = true;
-    } else if (keyword == "SIZE") {
+    } else if (is("SIZE")) {
       extensions.size = true;
       extensions.size_limit = parse_size_limit(parameter);
-    } else if (keyword == "8BITMIME") {
+    } else if (is("8BITMIME")) {
       extensions.eight_bit_mime = true;
-    } else if (keyword == "ENHANCEDSTATUSCODES") {
+    } else if (is("ENHANCEDSTATUSCODES")) {
       extensions.enhanced_status_codes = true;
-    } else if (keyword == "DSN") {
+    } else if (is("DSN")) {
       extensions.dsn = true;
-    } else if (keyword == "AUTH") {
+    } else if (is("AUTH")) {
       extensions.auth = true;
       add_auth_mechanisms(parameter, extensions.auth_mechanisms);
     }

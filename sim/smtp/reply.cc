@@ -33,11 +33,11 @@ std::size_t enhanced_code_length(std::string_view text, int code) {
   return pos == text.size() || text[pos] == ' ' ? pos : 0;
 }
 
-std::string strip_enhanced(std::string_view text, std::string_view enhanced) {
-  if (enhanced.empty() || text.substr(0, enhanced.size()) != enhanced) return std::string(text);
+std::string_view strip_enhanced(std::string_view text, std::string_view enhanced) {
+  if (enhanced.empty() || !text.starts_with(enhanced)) return text;
   if (text.size() == enhanced.size()) return {};
-  if (text[enhanced.size()] != ' ') return std::string(text);
-  return std::string(text.substr(enhanced.size() + 1));
+  if (text[enhanced.size()] != ' ') return text;
+  return text.substr(enhanced.size() + 1);
 }
 
 }  // namespace
@@ -108,7 +108,7 @@ std::optional<Reply> ReplyParser::next() {
       partial_ = Reply{};
       in_reply_ = true;
     }
-    raw_.emplace_back(line->text);
+    if (keep_raw_) raw_.emplace_back(line->text);
     if (!take_line(*line)) {
       malformed_ = true;
       return std::nullopt;
@@ -125,7 +125,7 @@ bool ReplyParser::take_line(const LineView& line) {
   const std::string_view text = line.text;
   if (line.too_long || text.size() < 3) return false;
   if (text[0] < '2' || text[0] > '5' || !is_digit(text[1]) || !is_digit(text[2])) return false;
-  const int code = std::stoi(std::string(text.substr(0, 3)));
+  const int code = (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');
   if (text.size() > 3 && text[3] != ' ' && text[3] != '-') return false;
   const bool first = partial_.lines.empty();
   if (!first && code != partial_.code) return false;
@@ -133,9 +133,9 @@ bool ReplyParser::take_line(const LineView& line) {
   const std::string_view rest = text.size() > 4 ? text.substr(4) : std::string_view();
   if (first) {
     partial_.code = code;
-    partial_.enhanced = std::string(rest.substr(0, enhanced_code_length(rest, code)));
+    partial_.enhanced.assign(rest.substr(0, enhanced_code_length(rest, code)));
   }
-  partial_.lines.push_back(strip_enhanced(rest, partial_.enhanced));
+  partial_.lines.emplace_back(strip_enhanced(rest, partial_.enhanced));
   return true;
 }
 

@@ -335,5 +335,19 @@ TEST_CASE("record levels are parsed from their names") {
   CHECK_THROWS_AS(parse_record_level("everything"), InputError);
 }
 
+// Only level full writes transcript rows, so below it the models need not keep one.
+TEST_CASE("the recorder asks for attempt transcripts only at level full") {
+  for (const RecordLevel level :
+       {RecordLevel::kSummary, RecordLevel::kAttempts, RecordLevel::kFull}) {
+    test::TempDb db;
+    Recorder recorder(db.path(), kInfo, level);
+    mta::MailEvents events;
+    CHECK(events.attempt_transcripts);
+    recorder.subscribe(events);
+    CHECK(events.attempt_transcripts == (level == RecordLevel::kFull));
+    recorder.finish(at_seconds(0));
+  }
+}
+
 }  // namespace
 }  // namespace mailsim::record

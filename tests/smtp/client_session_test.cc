@@ -237,5 +237,32 @@ TEST_CASE("a reply of the wrong class for the stage is a protocol error") {
   CHECK(client.result().last_reply.text().find("the reply to DATA") != std::string::npos);
 }
 
+// ClientConfig::transcript only decides whether lines are kept: the same server bytes give
+// the same client bytes and outcome, and the untranscribed session's transcript is empty.
+TEST_CASE("a session that keeps no transcript sends the same and decides the same") {
+  ClientSession kept = make_client({"b@dest.example", "c@dest.example"});
+  ClientSession bare({.helo_name = "relay.example", .transcript = false},
+                     {"a@src.example", {"b@dest.example", "c@dest.example"}}, kData);
+  for (const std::string reply :
+       {std::string("220 mx.dest.example ESMTP\r\n"), kEhloPipelining,
+        std::string("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n250 2.1.5 Ok\r\n354 Go\r\n"),
+        std::string("250 2.0.0 Ok: queued as 4F3A\r\n"), std::string("221 2.0.0 Bye\r\n")}) {
+    CHECK(answer(bare, reply) == answer(kept, reply));
+  }
+  CHECK(bare.done());
+  CHECK(bare.result().message_sent);
+  CHECK(bare.result().last_reply == kept.result().last_reply);
+  REQUIRE(bare.result().recipients.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(bare.result().recipients[i].status == kept.result().recipients[i].status);
+    CHECK(bare.result().recipients[i].reply == kept.result().recipients[i].reply);
+  }
+  CHECK(bare.result().recipients[0].reply == Reply{550, "5.1.1", {"No such user"}});
+  CHECK(bare.result().recipients[1].status == RecipientStatus::kAccepted);
+  // EHLO, MAIL, 2 RCPT, DATA, QUIT, the data line and "."; 10 reply lines.
+  CHECK(kept.take_transcript().size() == 18);
+  CHECK(bare.take_transcript().empty());
+}
+
 }  // namespace
 }  // namespace mailsim::smtp

@@ -133,5 +133,14 @@ TEST_CASE("the raw lines of a malformed reply end with the offending line") {
   CHECK(parser.raw_lines() == std::vector<std::string>{"250-a", "bogus"});
 }
 
+TEST_CASE("a parser that keeps no raw lines reads the same replies") {
+  ReplyParser parser(/*keep_raw=*/false);
+  parser.feed("250-mx.example\r\n250 2.0.0 Ok\r\n");
+  CHECK(parser.next() == Reply{250, "", {"mx.example", "2.0.0 Ok"}});
+  CHECK(parser.raw_lines().empty());
+  parser.feed("451 4.3.0 Try again\r\n");
+  CHECK(parser.next() == Reply{451, "4.3.0", {"Try again"}});
+}
+
 }  // namespace
 }  // namespace mailsim::smtp

@@ -147,6 +147,10 @@ struct MailEvents {
   Signal<ServiceChange> service_changed;
   Signal<DeliveryDeferred> delivery_deferred;
   Signal<MessageFinished> message_finished;
+  // Whether AttemptFinished::transcript is filled. Keeping one costs a string per SMTP line
+  // of every session, so an observer that never reads it (the recorder below level full)
+  // may turn it off before the run; other observers then see empty transcripts.
+  bool attempt_transcripts = true;
 };
 
 const char* to_string(AttemptOutcome o);

@@ -76,7 +76,7 @@ class Recorder {
                         std::size_t deferred);
 
   // Connects to the MTA events (service changes included). The recorder must outlive the
-  // connections.
+  // connections. Below level full it turns events.attempt_transcripts off.
   void subscribe(mta::MailEvents& events);
   // Turns the network's host and link state changes into outage rows (a down paired with
   // the next up; one still down at finish() ends at the end of the run).

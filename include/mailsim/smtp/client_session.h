@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,9 @@ struct ClientConfig {
   std::string helo_name;
   // AUTH PLAIN (RFC 4954) with these credentials after EHLO, when the server offers AUTH.
   std::optional<Credentials> auth;
+  // Keep the lines take_transcript() gives; false: it gives none, and the session saves a
+  // string per line (a caller that records no transcript).
+  bool transcript = true;
 };
 
 // What the client is doing: the reply it waits for, except kSendingData (message data is
@@ -168,13 +172,18 @@ class ClientSession {
   void fail_all(const Reply& reply, RecipientStatus status);
   void fail_all(const Reply& reply);
   void end(const Reply& reply);
-  void send_command(std::string line, Sent sent);
+  // Sends the command made of `parts` joined.
+  void send_command(std::initializer_list<std::string_view> parts, Sent sent);
+  std::size_t begin_command();
+  void end_command(std::size_t start, Sent sent);
+  void note(char direction, std::string_view line);  // a transcript line
   void send_quit();
   static RecipientStatus failure_status(const Reply& reply);
 
   // Transactions (client_transaction.cc).
   void dispatch_transaction_reply(const Sent& sent, const Reply& reply);
   void start_transaction();
+  void send_rcpt(const Transaction& t);  // RCPT for t.next_rcpt
   void send_next_rcpt_or_data();
   void on_mail(Transaction& t, const Reply& reply);
   void on_rcpt(Transaction& t, std::size_t index, const Reply& reply);

@@ -42,6 +42,10 @@ Reply make_reply(int code, std::string enhanced, std::string_view text);
 // syntax the parser is malformed() for good: the stream can no longer be trusted.
 class ReplyParser {
  public:
+  // `keep_raw`: raw_lines() holds the lines as received; false saves a copy of each line
+  // for a caller that keeps no transcript (raw_lines() is then always empty).
+  explicit ReplyParser(bool keep_raw = true) : keep_raw_(keep_raw) {}
+
   void feed(std::string_view bytes);
   // The next complete reply, or nullopt when more bytes are needed or the stream is
   // malformed.
@@ -55,6 +59,7 @@ class ReplyParser {
   bool take_line(const LineView& line);  // false when the line is malformed
 
   LineReader reader_;
+  bool keep_raw_ = true;
   Reply partial_;
   bool in_reply_ = false;
   bool complete_ = false;
