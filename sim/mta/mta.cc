@@ -1,7 +1,8 @@
 #include "mailsim/mta/mta.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
+#include <cstdint>
 #include <map>
 #include <utility>
 
@@ -10,12 +11,27 @@
 
 namespace mailsim::mta {
 
+namespace {
+
+// Appends `value` in upper-case hex digits, zero-padded to `width`: printf's "%0*llX".
+void append_hex(std::string& out, std::uint64_t value, int width) {
+  char digits[16];
+  const char* end = std::to_chars(digits, digits + sizeof digits, value, 16).ptr;
+  const auto count = static_cast<int>(end - digits);
+  if (count < width) out.append(static_cast<std::size_t>(width - count), '0');
+  for (const char* c = digits; c != end; ++c) {
+    out += *c >= 'a' ? static_cast<char>(*c - 'a' + 'A') : *c;
+  }
+}
+
+}  // namespace
+
 std::string Mta::Impl::next_queue_id() {
-  // Postfix-like: hex digits, unique within this MTA, reproducible.
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%05X%05llX", (config.host * 2654435761u) & 0xfffffu,
-                static_cast<unsigned long long>(++queued_total));
-  return buf;
+  // Postfix-like: hex digits, unique within this MTA, reproducible ("%05X%05llX").
+  std::string id;
+  append_hex(id, (config.host * 2654435761u) & 0xfffffu, 5);
+  append_hex(id, ++queued_total, 5);
+  return id;
 }
 
 // Loop detection refuses the message at the end of DATA, so the previous hop bounces it.

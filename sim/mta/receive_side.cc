@@ -35,22 +35,25 @@ void ReceiveSide::unlisten() {
   if (config_.receive.submission) network_.unlisten(config_.host, kSubmissionPort);
 }
 
+// The sessions on one port share its setup: the MTA's config stays as it is for the run.
 void ReceiveSide::serve_on(int port) {
-  network_.listen(config_.host, port, [this, port](std::shared_ptr<net::Connection> connection) {
-    smtp::ServerConfig sc;
-    sc.hostname = config_.hostname;
-    sc.max_message_size = config_.message_size_limit;
-    sc.max_recipients = config_.receive.max_recipients;
-    if (!config_.auth_users.empty()) {
-      sc.authenticate = [this](const smtp::Credentials& c) {
-        const auto it = config_.auth_users.find(c.user);
-        return it != config_.auth_users.end() && it->second == c.password;
-      };
-    }
-    sc.require_auth = port == kSubmissionPort;
-    return serve_connection(*this, std::move(sc), config_.timeouts.server_idle,
-                            std::move(connection));
-  });
+  smtp::ServerConfig sc;
+  sc.hostname = config_.hostname;
+  sc.max_message_size = config_.message_size_limit;
+  sc.max_recipients = config_.receive.max_recipients;
+  if (!config_.auth_users.empty()) {
+    sc.authenticate = [this](const smtp::Credentials& c) {
+      const auto it = config_.auth_users.find(c.user);
+      return it != config_.auth_users.end() && it->second == c.password;
+    };
+  }
+  sc.require_auth = port == kSubmissionPort;
+  network_.listen(config_.host, port,
+                  [this, setup = std::make_shared<const smtp::ServerSetup>(std::move(sc))](
+                      std::shared_ptr<net::Connection> connection) {
+                    return serve_connection(*this, setup, config_.timeouts.server_idle,
+                                            std::move(connection));
+                  });
 }
 
 std::optional<smtp::Reply> ReceiveSide::admit(std::uint32_t client) {

@@ -11,14 +11,14 @@ namespace {
 
 class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<Receiver> {
  public:
-  Receiver(ReceiveSide& side, smtp::ServerConfig config, Duration idle_timeout,
+  Receiver(ReceiveSide& side, std::shared_ptr<const smtp::ServerSetup> setup, Duration idle_timeout,
            std::shared_ptr<net::Connection> connection)
       : side_(side),
         sim_(side.sim()),
         idle_timeout_(idle_timeout),
         connection_(std::move(connection)),
         client_(host_address(connection_->node(net::Side::kClient))),
-        session_(std::move(config), *this) {}
+        session_(std::move(setup), *this) {}
 
   // A refused connection gets its reply instead of the greeting: a 421 closes it, any other
   // code (554) waits for the client's QUIT (RFC 5321 §3.1). Only an admitted connection
@@ -142,11 +142,12 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
 
 }  // namespace
 
-net::ConnectionHandlers serve_connection(ReceiveSide& side, smtp::ServerConfig config,
+net::ConnectionHandlers serve_connection(ReceiveSide& side,
+                                         std::shared_ptr<const smtp::ServerSetup> setup,
                                          Duration idle_timeout,
                                          std::shared_ptr<net::Connection> connection) {
   auto receiver =
-      std::make_shared<Receiver>(side, std::move(config), idle_timeout, std::move(connection));
+      std::make_shared<Receiver>(side, std::move(setup), idle_timeout, std::move(connection));
   receiver->open();
   return {{},
           [receiver] { receiver->on_closed(); },

@@ -35,7 +35,8 @@ struct ReceiverPolicy {
 // client's data as payloads (a synthetic body's filler stays virtual). A client silent for
 // `idle_timeout` gets 421 4.4.2 and the connection is closed; the server does not wait for
 // the client while its content filter works. `side` must outlive the connection.
-net::ConnectionHandlers serve_connection(ReceiveSide& side, smtp::ServerConfig config,
+net::ConnectionHandlers serve_connection(ReceiveSide& side,
+                                         std::shared_ptr<const smtp::ServerSetup> setup,
                                          Duration idle_timeout,
                                          std::shared_ptr<net::Connection> connection);
 

@@ -59,9 +59,14 @@ int hex_value(char c) {
 }  // namespace
 
 Command parse_command(std::string_view line) {
+  const CommandView view = split_command(line);
+  return {upper(view.verb), std::string(view.argument)};
+}
+
+CommandView split_command(std::string_view line) {
   line = trim(line);
   const std::size_t space = std::min(line.find_first_of(" \t"), line.size());
-  return {upper(line.substr(0, space)), std::string(trim(line.substr(space)))};
+  return {line.substr(0, space), trim(line.substr(space))};
 }
 
 std::optional<PathArgument> parse_path_argument(std::string_view argument,

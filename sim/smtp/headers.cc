@@ -1,7 +1,8 @@
 #include "mailsim/smtp/headers.h"
 
 #include <array>
-#include <cstdio>
+#include <charconv>
+#include <initializer_list>
 
 #include "smtp/text.h"
 
@@ -40,59 +41,116 @@ CivilDate civil_from_days(std::int64_t days) {
   return {year_of_era + era * 400 + (month <= 2 ? 1 : 0), month, day};
 }
 
+// Appends `value` in decimal, zero-padded to `width` characters after any sign: printf's
+// "%0*lld".
+void append_padded(std::string& out, std::int64_t value, int width) {
+  char digits[24];
+  const std::uint64_t magnitude =
+      value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  const char* end = std::to_chars(digits, digits + sizeof digits, magnitude).ptr;
+  if (value < 0) out += '-';
+  const std::ptrdiff_t count = end - digits;
+  const int pad = width - (value < 0 ? 1 : 0) - static_cast<int>(count);
+  if (pad > 0) out.append(static_cast<std::size_t>(pad), '0');
+  out.append(digits, static_cast<std::size_t>(count));
+}
+
+void append(std::string& out, std::initializer_list<std::string_view> pieces) {
+  for (const std::string_view piece : pieces) out += piece;
+}
+
+// One header field as it stands: its name and the text after the colon up to the end of
+// its last continuation line, line ends included.
 struct HeaderField {
   std::string_view name;
-  std::string value;  // unfolded, trimmed
+  std::string_view raw;
 };
 
-// Calls `visit` for each field of the header block, in order.
+// The raw text of a field unfolded (its line ends dropped; a continuation line keeps its
+// leading white space) and trimmed.
+std::string unfold(std::string_view raw) {
+  std::string value;
+  while (!raw.empty()) {
+    const std::size_t end = raw.find('\n');
+    std::string_view line = raw.substr(0, end);
+    raw.remove_prefix(end == std::string_view::npos ? raw.size() : end + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    value += line;
+  }
+  return std::string(trim(value));
+}
+
+// Where the line that starts at `at` ends, after its '\n' if it has one.
+std::size_t next_line(std::string_view text, std::size_t at) {
+  const std::size_t end = text.find('\n', at);
+  return end == std::string_view::npos ? text.size() : end + 1;
+}
+
+// Calls `visit` for each field of the header block, in order, until it returns false. A
+// line that is not a field (no colon) is skipped with its continuation lines.
 template <class Visit>
 void for_each_field(std::string_view data, Visit visit) {
-  std::string_view header = split_message(data).header;
-  std::optional<HeaderField> field;
-  while (!header.empty()) {
-    const std::size_t end = header.find('\n');
-    std::string_view line = header.substr(0, end);
-    header.remove_prefix(end == std::string_view::npos ? header.size() : end + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (!line.empty() && is_space(line.front())) {  // a folded continuation
-      if (field) field->value += line;
-      continue;
+  const std::string_view header = split_message(data).header;
+  std::size_t at = 0;
+  while (at < header.size()) {
+    const std::size_t start = at;
+    at = next_line(header, at);
+    const std::size_t colon = header.substr(start, at - start).find(':');
+    const bool field = !is_space(header[start]) && colon != std::string_view::npos;
+    while (at < header.size() && is_space(header[at])) at = next_line(header, at);
+    if (!field) continue;
+    const std::size_t raw_start = start + colon + 1;
+    if (!visit(HeaderField{trim(header.substr(start, colon)),
+                           header.substr(raw_start, at - raw_start)})) {
+      return;
     }
-    if (field) visit(*field);
-    field.reset();
-    const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) continue;  // not a field: skipped
-    field = HeaderField{trim(line.substr(0, colon)), std::string(line.substr(colon + 1))};
   }
-  if (field) visit(*field);
 }
 
 }  // namespace
 
 std::string format_rfc5322_date(std::int64_t unix_seconds) {
   const std::int64_t days = floor_div(unix_seconds, kSecondsPerDay);
-  const std::int64_t seconds = unix_seconds - days * kSecondsPerDay;
+  const auto seconds = static_cast<int>(unix_seconds - days * kSecondsPerDay);
   const CivilDate date = civil_from_days(days);
   const std::int64_t weekday = ((days % 7) + 7 + 4) % 7;  // 1970-01-01 was a Thursday
-  char text[64];
-  std::snprintf(text, sizeof text, "%s, %02d %s %04lld %02lld:%02lld:%02lld +0000",
-                kWeekdays[static_cast<std::size_t>(weekday)], date.day,
-                kMonths[static_cast<std::size_t>(date.month - 1)],
-                static_cast<long long>(date.year), static_cast<long long>(seconds / 3600),
-                static_cast<long long>(seconds / 60 % 60), static_cast<long long>(seconds % 60));
+  // "%s, %02d %s %04lld %02d:%02d:%02d +0000", without printf's cost: each message's Date
+  // and every hop's Received field take one.
+  std::string text;
+  text.reserve(32);
+  text += kWeekdays[static_cast<std::size_t>(weekday)];
+  text += ", ";
+  append_padded(text, date.day, 2);
+  text += ' ';
+  text += kMonths[static_cast<std::size_t>(date.month - 1)];
+  text += ' ';
+  append_padded(text, date.year, 4);
+  text += ' ';
+  append_padded(text, seconds / 3600, 2);
+  text += ':';
+  append_padded(text, seconds / 60 % 60, 2);
+  text += ':';
+  append_padded(text, seconds % 60, 2);
+  text += " +0000";
   return text;
 }
 
 std::string format_received(const ReceivedFields& fields) {
   const bool ipv6 = fields.client_address.find(':') != std::string::npos;
-  std::string out = "Received: from " + fields.helo_name + " (" + fields.helo_name + " [" +
-                    (ipv6 ? "IPv6:" : "") + fields.client_address + "])\r\n";
-  out += "\tby " + fields.by_host + " (" + fields.software + ") with " + fields.with_protocol;
-  if (!fields.queue_id.empty()) out += " id " + fields.queue_id;
-  const std::string date = format_rfc5322_date(fields.unix_seconds);
-  if (fields.for_rcpt.empty()) return out + ";\r\n\t" + date + "\r\n";
-  return out + "\r\n\tfor <" + fields.for_rcpt + ">; " + date + "\r\n";
+  std::string out;
+  out.reserve(128 + 2 * fields.helo_name.size() + fields.client_address.size() +
+              fields.by_host.size() + fields.queue_id.size() + fields.for_rcpt.size());
+  append(out, {"Received: from ", fields.helo_name, " (", fields.helo_name, " [",
+               ipv6 ? "IPv6:" : "", fields.client_address, "])\r\n"});
+  append(out, {"\tby ", fields.by_host, " (", fields.software, ") with ", fields.with_protocol});
+  if (!fields.queue_id.empty()) append(out, {" id ", fields.queue_id});
+  if (fields.for_rcpt.empty()) {
+    out += ";\r\n\t";
+  } else {
+    append(out, {"\r\n\tfor <", fields.for_rcpt, ">; "});
+  }
+  append(out, {format_rfc5322_date(fields.unix_seconds), "\r\n"});
+  return out;
 }
 
 MessageParts split_message(std::string_view data) {
@@ -113,20 +171,25 @@ std::size_t count_header(std::string_view data, std::string_view name) {
   std::size_t count = 0;
   for_each_field(data, [&](const HeaderField& field) {
     if (equals_ignoring_case(field.name, name)) ++count;
+    return true;
   });
   return count;
 }
 
 std::optional<std::string> header_value(std::string_view data, std::string_view name) {
-  std::vector<std::string> values = header_values(data, name);
-  if (values.empty()) return std::nullopt;
-  return std::move(values.front());
+  std::optional<std::string> value;
+  for_each_field(data, [&](const HeaderField& field) {
+    if (equals_ignoring_case(field.name, name)) value = unfold(field.raw);
+    return !value;
+  });
+  return value;
 }
 
 std::vector<std::string> header_values(std::string_view data, std::string_view name) {
   std::vector<std::string> values;
   for_each_field(data, [&](const HeaderField& field) {
-    if (equals_ignoring_case(field.name, name)) values.emplace_back(trim(field.value));
+    if (equals_ignoring_case(field.name, name)) values.push_back(unfold(field.raw));
+    return true;
   });
   return values;
 }

@@ -40,6 +40,65 @@ std::string_view strip_enhanced(std::string_view text, std::string_view enhanced
   return text.substr(enhanced.size() + 1);
 }
 
+// A reply code as text: three digits without std::to_string's allocation, unless a test made
+// up another code.
+class CodeText {
+ public:
+  explicit CodeText(int code) {
+    if (code >= 100 && code <= 999) {
+      digits_[0] = static_cast<char>('0' + code / 100);
+      digits_[1] = static_cast<char>('0' + code / 10 % 10);
+      digits_[2] = static_cast<char>('0' + code % 10);
+    } else {
+      other_ = std::to_string(code);
+    }
+  }
+  std::string_view view() const {
+    return other_.empty() ? std::string_view(digits_, 3) : std::string_view(other_);
+  }
+
+ private:
+  char digits_[3] = {};
+  std::string other_;
+};
+
+// One line of a reply's wire form: "250-text\r\n", or "250 2.1.0 text\r\n" for the last.
+// With `printable_only`, each octet of `line` outside printable ASCII goes out as '?'.
+void append_wire_line(std::string& out, std::string_view code, bool last, std::string_view enhanced,
+                      std::string_view line, bool printable_only) {
+  out += code;
+  if (enhanced.empty() && line.empty() && last) {
+    out += "\r\n";  // "250\r\n"
+    return;
+  }
+  out += last ? ' ' : '-';
+  out += enhanced;
+  if (!enhanced.empty() && !line.empty()) out += ' ';
+  const std::size_t text_at = out.size();
+  out += line;
+  if (printable_only) {
+    std::replace_if(
+        out.begin() + static_cast<std::ptrdiff_t>(text_at), out.end(),
+        [](char c) { return c < ' ' || c > '~'; }, '?');
+  }
+  out += "\r\n";
+}
+
+// Calls `visit(line, last)` for each line of `text`, split at '\n' as make_reply() splits
+// it (a CR before the '\n' dropped).
+template <class Visit>
+void for_each_text_line(std::string_view text, Visit visit) {
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find('\n', start);
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    visit(line, end == std::string_view::npos);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+}
+
 }  // namespace
 
 std::string Reply::wire() const {
@@ -49,28 +108,11 @@ std::string Reply::wire() const {
 }
 
 void Reply::append_wire(std::string& out, bool printable_only) const {
-  // Three digits, without std::to_string's allocation, unless a test made up another code.
-  char digits[3] = {static_cast<char>('0' + code / 100 % 10),
-                    static_cast<char>('0' + code / 10 % 10), static_cast<char>('0' + code % 10)};
-  const std::string other = code >= 100 && code <= 999 ? std::string() : std::to_string(code);
-  const std::string_view code_text =
-      other.empty() ? std::string_view(digits, 3) : std::string_view(other);
-  const std::size_t count = lines.empty() ? 1 : lines.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    out += code_text;
-    out += i + 1 < count ? '-' : ' ';
-    const std::string_view line = lines.empty() ? std::string_view() : lines[i];
-    out += enhanced;
-    if (!enhanced.empty() && !line.empty()) out += ' ';
-    const std::size_t text_at = out.size();
-    out += line;
-    if (printable_only) {
-      std::replace_if(
-          out.begin() + static_cast<std::ptrdiff_t>(text_at), out.end(),
-          [](char c) { return c < ' ' || c > '~'; }, '?');
-    }
-    if (enhanced.empty() && line.empty() && i + 1 == count) out.pop_back();  // "250\r\n"
-    out += "\r\n";
+  const CodeText code_text(code);
+  if (lines.empty()) return append_wire_line(out, code_text.view(), true, enhanced, {}, false);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    append_wire_line(out, code_text.view(), i + 1 == lines.size(), enhanced, lines[i],
+                     printable_only);
   }
 }
 
@@ -85,16 +127,16 @@ std::string Reply::text() const {
 
 Reply make_reply(int code, std::string enhanced, std::string_view text) {
   Reply reply{code, std::move(enhanced), {}};
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find('\n', start);
-    std::string_view line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    reply.lines.emplace_back(line);
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
+  for_each_text_line(text, [&](std::string_view line, bool) { reply.lines.emplace_back(line); });
   return reply;
+}
+
+void append_reply_wire(std::string& out, int code, std::string_view enhanced, std::string_view text,
+                       bool printable_only) {
+  const CodeText code_text(code);
+  for_each_text_line(text, [&](std::string_view line, bool last) {
+    append_wire_line(out, code_text.view(), last, enhanced, line, printable_only);
+  });
 }
 
 void ReplyParser::feed(std::string_view bytes) { reader_.feed(bytes); }

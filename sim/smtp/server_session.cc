@@ -8,6 +8,7 @@
 #include "mailsim/smtp/command.h"
 #include "mailsim/smtp/transparency.h"
 #include "smtp/mail_parameters.h"
+#include "smtp/text.h"
 
 namespace mailsim::smtp {
 namespace {
@@ -19,7 +20,7 @@ constexpr std::size_t kMaxAuthResponse = 12288;
 // whole line unread there; a long line goes in steps of this size.
 constexpr std::size_t kFeedStep = 4096;
 
-Reply ehlo_reply(const ServerConfig& config) {
+Reply make_ehlo_reply(const ServerConfig& config) {
   Reply reply{250, "", {config.hostname, "PIPELINING"}};
   reply.lines.push_back(config.max_message_size > 0
                             ? "SIZE " + std::to_string(config.max_message_size)
@@ -37,10 +38,23 @@ std::string_view first_word(std::string_view text) {
 
 }  // namespace
 
-ServerSession::ServerSession(ServerConfig config, ServerPolicy& policy)
-    : config_(std::move(config)), policy_(policy) {}
+ServerSetup::ServerSetup(ServerConfig config) : config_(std::move(config)) {
+  append_reply_wire(greeting_, 220, "", config_.hostname + " ESMTP " + config_.software,
+                    /*printable_only=*/true);
+  make_ehlo_reply(config_).append_wire(ehlo_reply_, /*printable_only=*/true);
+  append_reply_wire(helo_reply_, 250, "", config_.hostname, /*printable_only=*/true);
+}
 
-void ServerSession::open() { send(220, "", config_.hostname + " ESMTP " + config_.software); }
+ServerSession::ServerSession(ServerConfig config, ServerPolicy& policy)
+    : ServerSession(std::make_shared<const ServerSetup>(std::move(config)), policy) {}
+
+ServerSession::ServerSession(std::shared_ptr<const ServerSetup> setup, ServerPolicy& policy)
+    : setup_(std::move(setup)), config_(setup_->config()), policy_(policy) {}
+
+void ServerSession::open() {
+  output_ += setup_->greeting();
+  sent(220);
+}
 
 void ServerSession::open_refused(const Reply& greeting) {
   refused_ = true;
@@ -121,7 +135,7 @@ void ServerSession::process_line(const LineView& line) {
 
 void ServerSession::process_command(const LineView& line) {
   if (line.too_long) return send(500, "5.5.0", "line too long");
-  const Command command = parse_command(line.text);
+  const CommandView command = split_command(line.text);
   using Handler = void (ServerSession::*)(std::string_view);
   static constexpr std::pair<std::string_view, Handler> kHandlers[] = {
       {"EHLO", &ServerSession::ehlo}, {"HELO", &ServerSession::helo},
@@ -132,9 +146,11 @@ void ServerSession::process_command(const LineView& line) {
       {"AUTH", &ServerSession::auth},
   };
   if (command.verb.empty()) return send(500, "5.5.2", "Error: bad syntax");
-  if (refused_ && command.verb != "QUIT") return send(503, "5.5.1", "Bad sequence of commands");
+  if (refused_ && !equals_ignoring_case(command.verb, "QUIT")) {
+    return send(503, "5.5.1", "Bad sequence of commands");
+  }
   for (const auto& [verb, handler] : kHandlers) {
-    if (verb == command.verb) return (this->*handler)(command.argument);
+    if (equals_ignoring_case(verb, command.verb)) return (this->*handler)(command.argument);
   }
   send(502, "5.5.2", "Error: command not recognized");
 }
@@ -202,20 +218,25 @@ void ServerSession::complete_message(const Reply& reply) {
   send(reply);
 }
 
-// Every 4xx and 5xx counts towards max_errors, as Postfix's error count does.
+// Reply texts may quote what the client sent; on the wire they stay printable ASCII, as
+// Postfix's replies do.
 void ServerSession::send(const Reply& reply) {
-  // Reply texts may quote what the client sent; on the wire they stay printable ASCII, as
-  // Postfix's replies do.
   reply.append_wire(output_, /*printable_only=*/true);
-  if (reply.code == 421) {
-    closed_ = true;
-  } else if ((reply.is_transient() || reply.is_permanent()) && ++errors_ >= config_.max_errors) {
-    send(421, "4.7.0", config_.hostname + " Error: too many errors");
-  }
+  sent(reply.code);
 }
 
 void ServerSession::send(int code, std::string_view enhanced, std::string_view text) {
-  send(make_reply(code, std::string(enhanced), text));
+  append_reply_wire(output_, code, enhanced, text, /*printable_only=*/true);
+  sent(code);
+}
+
+// Every 4xx and 5xx counts towards max_errors, as Postfix's error count does.
+void ServerSession::sent(int code) {
+  if (code == 421) {
+    closed_ = true;
+  } else if ((code / 100 == 4 || code / 100 == 5) && ++errors_ >= config_.max_errors) {
+    send(421, "4.7.0", config_.hostname + " Error: too many errors");
+  }
 }
 
 void ServerSession::reset_transaction() {
@@ -235,7 +256,8 @@ void ServerSession::greet(std::string_view argument, bool extended) {
   reset_transaction();
   info_.helo_name = std::string(name);
   info_.esmtp = extended;
-  send(extended ? ehlo_reply(config_) : make_reply(250, "", config_.hostname));
+  output_ += extended ? setup_->ehlo_reply() : setup_->helo_reply();
+  sent(250);
 }
 
 void ServerSession::mail(std::string_view argument) {

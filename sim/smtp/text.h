@@ -1,7 +1,6 @@
 // Small ASCII text helpers shared by the smtp sources (private to the layer).
 #pragma once
 
-#include <cctype>
 #include <string>
 #include <string_view>
 
@@ -15,9 +14,8 @@ inline std::string_view trim(std::string_view text) {
   return text;
 }
 
-inline char to_upper(char c) {
-  return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-}
+// ASCII only, as std::toupper in the "C" locale the simulator runs in, without its call.
+inline char to_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 
 inline std::string upper(std::string_view text) {
   std::string out(text);

@@ -19,6 +19,14 @@ struct Command {
 
 Command parse_command(std::string_view line);
 
+// parse_command() without its copies: the verb as sent (any case) and the argument, both
+// viewing `line`.
+struct CommandView {
+  std::string_view verb;
+  std::string_view argument;
+};
+CommandView split_command(std::string_view line);
+
 struct MailParameter {
   std::string keyword;  // upper-cased, e.g. "SIZE"
   std::string value;    // empty for a keyword without "="

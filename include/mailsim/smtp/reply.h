@@ -37,6 +37,10 @@ struct Reply {
 
 // `text` is split at '\n' into lines, so one call can make a multi-line reply.
 Reply make_reply(int code, std::string enhanced, std::string_view text);
+// Appends make_reply(code, enhanced, text)'s wire form to `out`, as Reply::append_wire()
+// does, without building the Reply: for replies a session makes up itself.
+void append_reply_wire(std::string& out, int code, std::string_view enhanced, std::string_view text,
+                       bool printable_only = false);
 
 // Reads replies from a server's byte stream, in any split. Once a line breaks the reply
 // syntax the parser is malformed() for good: the stream can no longer be trusted.

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,24 @@ struct ServerConfig {
   std::function<bool(const Credentials&)> authenticate;
   // Submission (RFC 6409): MAIL before a successful AUTH gets 530 5.7.0.
   bool require_auth = false;
+};
+
+// A server's config with the replies that depend on nothing else, in wire form: made once
+// and shared by the sessions of one listener, instead of by each session anew.
+class ServerSetup {
+ public:
+  explicit ServerSetup(ServerConfig config);
+
+  const ServerConfig& config() const { return config_; }
+  const std::string& greeting() const { return greeting_; }      // 220 HOSTNAME ESMTP ...
+  const std::string& ehlo_reply() const { return ehlo_reply_; }  // 250 with the extensions
+  const std::string& helo_reply() const { return helo_reply_; }  // 250 HOSTNAME
+
+ private:
+  ServerConfig config_;
+  std::string greeting_;
+  std::string ehlo_reply_;
+  std::string helo_reply_;
 };
 
 // What the policy knows of the client when it decides.
@@ -91,6 +110,7 @@ class ServerSession {
 
   // `policy` must outlive the session.
   ServerSession(ServerConfig config, ServerPolicy& policy);
+  ServerSession(std::shared_ptr<const ServerSetup> setup, ServerPolicy& policy);
 
   void open();  // emits the 220 greeting; call once, before receive()
   // Instead of open(): greets with `greeting`, a 4xx or 5xx refusal (RFC 5321 §3.1). A 421
@@ -162,7 +182,8 @@ class ServerSession {
   void complete_rcpt(const Reply& reply);
   void complete_message(const Reply& reply);
   void send(const Reply& reply);
-  void send(int code, std::string_view enhanced, std::string_view text);
+  void send(int code, std::string_view enhanced, std::string_view text);  // make_reply()'s
+  void sent(int code);  // after a reply with `code` went out: closing, the error count
   void send_challenge(std::string_view base64_text);  // "334 ...", RFC 4954
   void reset_transaction();
   std::size_t line_limit() const;
@@ -187,7 +208,8 @@ class ServerSession {
   void process_auth_response(const LineView& line);
   void check_credentials(const std::optional<Credentials>& credentials);
 
-  ServerConfig config_;
+  std::shared_ptr<const ServerSetup> setup_;
+  const ServerConfig& config_;  // setup_'s
   ServerPolicy& policy_;
   LineReader reader_;
   std::string output_;
