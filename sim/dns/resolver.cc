@@ -7,7 +7,21 @@
 
 namespace mailsim::dns {
 
-Resolver::Resolver(ZoneData zones) : zones_(std::move(zones)) {}
+Resolver::Resolver(ZoneData zones) : lookup_delay_(zones.lookup_delay) {
+  addresses_.insert(zones.addresses.begin(), zones.addresses.end());
+  for (auto& [domain, records] : zones.mx) {
+    MxSet& set = mx_sets_[domain];
+    set.null_mx = records.size() == 1 && records[0].exchange == ".";
+    std::stable_sort(records.begin(), records.end(), [](const MxRecord& a, const MxRecord& b) {
+      return a.preference < b.preference;
+    });
+    for (const MxRecord& r : records) {
+      std::string name = ascii_lower(r.exchange);
+      const std::optional<net::NodeId> node = address_of(name);
+      set.exchanges.push_back({r.preference, std::move(name), node});
+    }
+  }
+}
 
 void Resolver::set_available(bool available, Time at) {
   if (available == available_) return;
@@ -15,48 +29,53 @@ void Resolver::set_available(bool available, Time at) {
   availability_changed({available, at});
 }
 
-std::optional<net::NodeId> Resolver::lookup_address(std::string_view name) const {
-  const auto it = zones_.addresses.find(ascii_lower(name));
-  if (it == zones_.addresses.end()) return std::nullopt;
+std::optional<net::NodeId> Resolver::address_of(std::string_view lower_name) const {
+  const auto it = addresses_.find(lower_name);
+  if (it == addresses_.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<net::NodeId> Resolver::lookup_address(std::string_view name) const {
+  std::string buffer;
+  return address_of(ascii_lower(name, buffer));
 }
 
 MxResult Resolver::lookup_mx(std::string_view domain, RandomStream& rng, std::string_view self,
                              std::size_t max_hosts) const {
   if (!available_) return {LookupStatus::kTemporaryFailure, {}};
-  const auto it = zones_.mx.find(ascii_lower(domain));
-  if (it == zones_.mx.end()) {  // implicit MX: the domain's own address
-    const auto node = lookup_address(domain);
+  std::string buffer;
+  const std::string_view name = ascii_lower(domain, buffer);
+  const auto it = mx_sets_.find(name);
+  if (it == mx_sets_.end()) {  // implicit MX: the domain's own address
+    const auto node = address_of(name);
     if (!node) return {LookupStatus::kNotFound, {}};
-    return {LookupStatus::kOk, {MailHost{ascii_lower(domain), 0, *node}}};
+    return {LookupStatus::kOk, {MailHost{std::string(name), 0, *node}}};
   }
-  std::vector<MxRecord> records = it->second;
-  if (records.size() == 1 && records[0].exchange == ".") return {LookupStatus::kNullMx, {}};
-  std::stable_sort(records.begin(), records.end(), [](const MxRecord& a, const MxRecord& b) {
-    return a.preference < b.preference;
-  });
+  if (it->second.null_mx) return {LookupStatus::kNullMx, {}};
+  const std::vector<Exchange>& sorted = it->second.exchanges;
+  std::vector<const Exchange*> records(sorted.size());
+  std::transform(sorted.begin(), sorted.end(), records.begin(),
+                 [](const Exchange& e) { return &e; });
   for (std::size_t start = 0; start < records.size();) {  // shuffle equal preferences
     std::size_t end = start;
-    while (end < records.size() && records[end].preference == records[start].preference) ++end;
+    while (end < records.size() && records[end]->preference == records[start]->preference) ++end;
     for (std::size_t i = end - 1; i > start; --i) {
       std::swap(records[i], records[start + rng.uniform_int(i - start + 1)]);
     }
     start = end;
   }
-  const std::string me = ascii_lower(self);
-  const auto listed = std::find_if(records.begin(), records.end(), [&](const MxRecord& r) {
-    return ascii_lower(r.exchange) == me;
-  });
+  std::string self_buffer;
+  const std::string_view me = ascii_lower(self, self_buffer);
+  const auto listed = std::find_if(records.begin(), records.end(),
+                                   [&](const Exchange* r) { return r->name == me; });
   if (!me.empty() && listed != records.end()) {
-    const int own = listed->preference;
-    std::erase_if(records, [own](const MxRecord& r) { return r.preference >= own; });
+    const int own = (*listed)->preference;
+    std::erase_if(records, [own](const Exchange* r) { return r->preference >= own; });
   }
   MxResult result{LookupStatus::kOk, {}};
-  for (const MxRecord& r : records) {
+  for (const Exchange* r : records) {
     if (result.hosts.size() == max_hosts) break;
-    if (const auto node = lookup_address(r.exchange)) {
-      result.hosts.push_back({ascii_lower(r.exchange), r.preference, *node});
-    }
+    if (r->node) result.hosts.push_back({r->name, r->preference, *r->node});
   }
   if (result.hosts.empty()) result.status = LookupStatus::kNotFound;
   return result;

@@ -15,4 +15,13 @@ inline std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+// `text` in lower case, without a copy when it has no capitals; otherwise the lowered
+// copy is made in `buffer`. The view lives as long as `text` and `buffer` do.
+inline std::string_view ascii_lower(std::string_view text, std::string& buffer) {
+  for (const char c : text) {
+    if (c >= 'A' && c <= 'Z') return buffer = ascii_lower(text);
+  }
+  return text;
+}
+
 }  // namespace mailsim

@@ -1,13 +1,16 @@
 // DNS as mail routing sees it: MX records (with null MX, RFC 7505) and address records
 // that name network hosts, and MX selection per RFC 5321 5.1. The zone data is plain
-// configuration owned by the world; lookups are synchronous (the MTA applies the
-// resolver's delay). Not thread-safe.
+// configuration, fixed when the resolver is made; only its availability changes.
+// Lookups are synchronous (the MTA applies the resolver's delay). Not thread-safe.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "mailsim/core/random.h"
@@ -65,7 +68,7 @@ class Resolver {
                      std::size_t max_hosts = 5) const;
   std::optional<net::NodeId> lookup_address(std::string_view name) const;
 
-  Duration lookup_delay() const { return zones_.lookup_delay; }
+  Duration lookup_delay() const { return lookup_delay_; }
   // A DNS outage: while unavailable, every lookup fails temporarily. Emits
   // availability_changed with `at` when the state changes.
   void set_available(bool available, Time at = {});
@@ -74,7 +77,34 @@ class Resolver {
   Signal<AvailabilityChange> availability_changed;
 
  private:
-  ZoneData zones_;
+  // A domain's MX records as every lookup starts from them: sorted by preference (equal
+  // ones in zone order), each exchange in lower case with its address, if it has one.
+  // Made once from the zone data, which never changes.
+  struct Exchange {
+    int preference = 0;
+    std::string name;
+    std::optional<net::NodeId> node;
+  };
+  struct MxSet {
+    bool null_mx = false;  // the one record "."
+    std::vector<Exchange> exchanges;
+  };
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+  template <class T>
+  using ByName = std::unordered_map<std::string, T, NameHash, std::equal_to<>>;
+
+  std::optional<net::NodeId> address_of(std::string_view lower_name) const;
+
+  // The zones' MX records and addresses by name as the zones spell it; names looked up
+  // are lowered first.
+  ByName<MxSet> mx_sets_;
+  ByName<net::NodeId> addresses_;
+  Duration lookup_delay_;
   bool available_ = true;
 };
 
