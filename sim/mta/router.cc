@@ -45,17 +45,20 @@ bool Router::relays_for(std::string_view domain) const {
 }
 
 smtp::Reply Router::check_recipient(std::string_view rcpt, bool authenticated) const {
-  const std::string domain = domain_of(rcpt);
-  const std::string quoted = "<" + std::string(rcpt) + ">: ";
-  if (is_local(domain)) {
+  const std::string domain = domain_of(rcpt);  // lower case already
+  const auto quoted = [rcpt] { return "<" + std::string(rcpt) + ">: "; };
+  if (config_.local_domains.contains(domain)) {
     if (config_.mailboxes.contains(local_part_of(rcpt)))
       return smtp::make_reply(250, "2.1.5", "Ok");
     return smtp::make_reply(
-        550, "5.1.1", quoted + "Recipient address rejected: User unknown in local recipient table");
+        550, "5.1.1",
+        quoted() + "Recipient address rejected: User unknown in local recipient table");
   }
-  if (authenticated || config_.receive.open_relay || relays_for(domain))
+  if (authenticated || config_.receive.open_relay ||
+      find_domain(config_.relay_domains, domain) != config_.relay_domains.end()) {
     return smtp::make_reply(250, "2.1.5", "Ok");
-  return smtp::make_reply(554, "5.7.1", quoted + "Relay access denied");
+  }
+  return smtp::make_reply(554, "5.7.1", quoted() + "Relay access denied");
 }
 
 RouteDecision Router::to_host(const std::string& nexthop, const std::string& host) const {
