@@ -20,20 +20,25 @@ std::int64_t recipient_rowid(mta::MessageNumber msg, std::size_t index) {
 }
 
 std::string reply_with_enhanced(const std::string& enhanced, const std::string& text) {
-  if (enhanced.empty() || text.starts_with(enhanced + " ") || text == enhanced) return text;
+  const bool has_it = text.starts_with(enhanced) &&
+                      (text.size() == enhanced.size() || text[enhanced.size()] == ' ');
+  if (enhanced.empty() || has_it) return text;
   if (text.empty()) return enhanced;
   return enhanced + " " + text;
 }
 
-RecipientTally::Recipient& RecipientTally::find_or_add(mta::MessageNumber msg,
-                                                       const std::string& rcpt) {
+RecipientTally::Message& RecipientTally::message_for(mta::MessageNumber msg,
+                                                     const std::string& rcpt) {
   // A message taken already is finished: no event may name it again (MessageFinished).
   // One that did would write its rows twice, so the run stops here, naming it.
   if (msg < taken_.size() && taken_[msg]) {
     throw std::logic_error("internal error: an event about message " + std::to_string(msg) +
                            " (recipient " + rcpt + ") after the message had finished");
   }
-  Message& m = messages_[msg];
+  return messages_[msg];
+}
+
+RecipientTally::Recipient& RecipientTally::find_or_add(Message& m, const std::string& rcpt) {
   if (m.index.empty()) {  // few recipients: a scan is cheaper than a hash map per message
     for (Recipient& r : m.recipients) {
       if (r.rcpt == rcpt) return r;
@@ -51,13 +56,21 @@ RecipientTally::Recipient& RecipientTally::find_or_add(mta::MessageNumber msg,
 }
 
 void RecipientTally::on_created(const mta::MessageCreated& e) {
-  messages_[e.msg].created = e.at;
-  for (const std::string& rcpt : e.recipients) find_or_add(e.msg, rcpt);
+  if (e.recipients.empty()) {
+    messages_[e.msg].created = e.at;
+    return;
+  }
+  Message& m = message_for(e.msg, e.recipients.front());
+  m.created = e.at;
+  m.recipients.reserve(m.recipients.size() + e.recipients.size());
+  for (const std::string& rcpt : e.recipients) find_or_add(m, rcpt);
 }
 
 void RecipientTally::on_attempt(const mta::AttemptFinished& e) {
+  if (e.recipients.empty()) return;
+  Message& m = message_for(e.msg, e.recipients.front().rcpt);
   for (const mta::AttemptRecipient& ar : e.recipients) {
-    Recipient& r = find_or_add(e.msg, ar.rcpt);
+    Recipient& r = find_or_add(m, ar.rcpt);
     ++r.attempts;
     r.last_code = ar.code;
     r.last_reply = reply_with_enhanced(ar.enhanced, ar.text);
@@ -65,7 +78,7 @@ void RecipientTally::on_attempt(const mta::AttemptFinished& e) {
 }
 
 void RecipientTally::on_final(const mta::RecipientFinal& e) {
-  Recipient& r = find_or_add(e.msg, e.rcpt);
+  Recipient& r = find_or_add(message_for(e.msg, e.rcpt), e.rcpt);
   r.status = e.status;
   r.final_node = e.node;
   r.final_at = e.at;

@@ -53,7 +53,10 @@ class RecipientTally {
     std::unordered_map<std::string, std::size_t> index;  // rcpt -> position, for big lists only
   };
 
-  Recipient& find_or_add(mta::MessageNumber msg, const std::string& rcpt);
+  // The message's entry (made if new); `rcpt` only names the event in the error thrown
+  // for a message already taken.
+  Message& message_for(mta::MessageNumber msg, const std::string& rcpt);
+  Recipient& find_or_add(Message& m, const std::string& rcpt);
   void emit(mta::MessageNumber msg, Message& m, const std::function<void(RecipientRow&&)>& sink);
 
   std::map<mta::MessageNumber, Message> messages_;
