@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <deque>
-#include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace mailsim::mta {
@@ -49,7 +49,7 @@ class ActiveQueue {
 
  private:
   std::size_t limit_;
-  std::set<std::string> places_;
+  std::unordered_set<std::string> places_;
   std::deque<std::string> line_;
 };
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <utility>
+#include <vector>
 
 #include "mailsim/smtp/headers.h"
 #include "mta/mta_impl.h"
@@ -69,6 +70,7 @@ std::function<void()> Mta::Impl::keep_message(const smtp::Message& message) {
 void Mta::Impl::enqueue(const std::string& id, MessageNumber msg, const smtp::Envelope& e,
                         smtp::SharedMessage message, const std::string& from_node) {
   QueueEntry& entry = queue[id];
+  ++counts.incoming;  // a new entry's state
   entry.queue_id = id;
   entry.msg = msg;
   // MAIL FROM and its parameters; the recipients go to `rcpts`.
@@ -98,7 +100,7 @@ void Mta::Impl::activate(const std::string& queue_id) {
   entry.wakeup = {};
   if (!running()) {
     // Nothing runs while the service or its host is down; restart_queue() looks again.
-    entry.state = EntryState::kDeferred;
+    set_state(entry, EntryState::kDeferred);
     return release_place(queue_id);
   }
   const Time now = ctx.sim.now();
@@ -113,7 +115,7 @@ void Mta::Impl::activate(const std::string& queue_id) {
     return schedule(entry, false);
   }
   if (!active.admit(queue_id)) return;  // release_place() calls it again
-  entry.state = EntryState::kActive;
+  set_state(entry, EntryState::kActive);
   entry.attempt_started = now;
   const Duration delay = ctx.resolver.lookup_delay();
   if (delay == Duration{}) return route_and_deliver(entry);
@@ -256,7 +258,7 @@ void Mta::Impl::settle(QueueEntry& entry) {
   send_bounce(entry);
   if (std::all_of(entry.rcpts.begin(), entry.rcpts.end(), [](const auto& r) { return r.done; })) {
     const MessageNumber msg = entry.msg;
-    queue.erase(entry.queue_id);
+    remove_entry(entry);
     ctx.catalog.release(msg, now, ctx.events);  // this copy is gone
     return;
   }
@@ -264,7 +266,7 @@ void Mta::Impl::settle(QueueEntry& entry) {
     ctx.events.delay_warning(*warning);
     send_delay_warning(entry);
   }
-  entry.state = EntryState::kDeferred;
+  set_state(entry, EntryState::kDeferred);
   schedule(entry, false);
 }
 
@@ -275,7 +277,7 @@ void Mta::Impl::expire(QueueEntry& entry) {
   }
   send_bounce(entry);
   const MessageNumber msg = entry.msg;
-  queue.erase(entry.queue_id);
+  remove_entry(entry);
   ctx.catalog.release(msg, ctx.sim.now(), ctx.events);  // this copy is gone
 }
 
@@ -316,6 +318,29 @@ void Mta::Impl::release_place(const std::string& queue_id) {
   }
 }
 
+std::size_t& Mta::Impl::count_of(EntryState state) {
+  switch (state) {
+    case EntryState::kIncoming:
+      return counts.incoming;
+    case EntryState::kActive:
+      return counts.active;
+    case EntryState::kDeferred:
+      return counts.deferred;
+  }
+  return counts.incoming;  // not reached
+}
+
+void Mta::Impl::set_state(QueueEntry& entry, EntryState state) {
+  --count_of(entry.state);
+  ++count_of(state);
+  entry.state = state;
+}
+
+void Mta::Impl::remove_entry(QueueEntry& entry) {
+  --count_of(entry.state);
+  queue.erase(queue.find(entry.queue_id));  // by iterator: the key lives in the entry
+}
+
 // Postfix's smtpd refuses MAIL while the queue file system lacks space (reference §4).
 smtp::Reply Mta::Impl::check_capacity() const {
   if (limits.capacity != 0 && queue.size() >= limits.capacity) {
@@ -333,9 +358,15 @@ void Mta::Impl::schedule(QueueEntry& entry, bool at_start) {
 // A (re)started MTA scans its deferred queue at once; periodic scans count from now.
 void Mta::Impl::restart_queue() {
   queue_origin = ctx.sim.now();
+  // In queue-id order (the queue is a hash map): the events are scheduled, and so run at
+  // equal times, in the same order in every run.
+  std::vector<QueueEntry*> deferred;
   for (auto& [id, entry] : queue) {
-    if (entry.state == EntryState::kDeferred) schedule(entry, true);
+    if (entry.state == EntryState::kDeferred) deferred.push_back(&entry);
   }
+  std::sort(deferred.begin(), deferred.end(),
+            [](const QueueEntry* a, const QueueEntry* b) { return a->queue_id < b->queue_id; });
+  for (QueueEntry* entry : deferred) schedule(*entry, true);
 }
 
 Mta::Mta(MtaConfig config, MtaContext context)
@@ -374,15 +405,7 @@ void Mta::submit(const smtp::Envelope& envelope, smtp::SharedMessage message,
   impl_->enqueue(impl_->next_queue_id(), msg, envelope, std::move(message), "");
 }
 
-QueueCounts Mta::queue_counts() const {
-  QueueCounts c;
-  for (const auto& [id, e] : impl_->queue) {
-    if (e.state == EntryState::kIncoming) ++c.incoming;
-    if (e.state == EntryState::kActive) ++c.active;
-    if (e.state == EntryState::kDeferred) ++c.deferred;
-  }
-  return c;
-}
+QueueCounts Mta::queue_counts() const { return impl_->counts; }
 
 const std::map<std::string, std::vector<std::string>>& Mta::mailboxes() const {
   return impl_->mailboxes;

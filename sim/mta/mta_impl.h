@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -75,6 +76,11 @@ struct Mta::Impl {
   void send_delay_warning(QueueEntry& entry);
   void send_notification(smtp::DsnKind kind, const QueueEntry& entry,
                          std::vector<smtp::DsnRecipient> recipients);
+  // The entry's state and the queue's counts change together (queue_counts()).
+  void set_state(QueueEntry& entry, EntryState state);
+  std::size_t& count_of(EntryState state);
+  // The entry leaves the queue (its state's count with it).
+  void remove_entry(QueueEntry& entry);
   void schedule(QueueEntry& entry, bool at_start);
   void restart_queue();
   bool running() const { return service_up && ctx.network.topology().node_up(config.host); }
@@ -91,8 +97,13 @@ struct Mta::Impl {
   std::map<std::string, RetryRecord> host_retry;  // Exim's "T:host" records, for all messages
   Destinations destinations;
   ReceiverPolicy receiver_policy;
-  ReceiveSide receive_side;                 // the listeners and the receive policies' state
-  std::map<std::string, QueueEntry> queue;  // by queue id
+  ReceiveSide receive_side;  // the listeners and the receive policies' state
+  // By queue id. A hash map: looked up at every step of every message, never walked in
+  // order except by restart_queue(), which sorts. References to entries stay valid.
+  std::unordered_map<std::string, QueueEntry> queue;
+  // The entries of `queue` by state, kept as they change (set_state, erase) so that
+  // sampling the queue does not scan it.
+  QueueCounts counts;
   std::map<std::string, std::vector<std::string>> mailboxes;
   std::uint64_t queued_total = 0;
   bool service_up = true;

@@ -25,6 +25,22 @@ TEST_CASE("literal addresses and patterns join in order") {
   CHECK(s.at(4) == "x@y.z");
 }
 
+TEST_CASE("spell writes an address over a string, three ranges and a literal after the last") {
+  // "r{3..4}.{0..2}@h{8..9}x": 2 * 3 * 2 = 12 addresses; the places of the ranges are
+  // 6, 2 and 1. Index 11 = 1 * 6 + 2 * 2 + 1: r4.2@h9x; index 7 = 1 * 6 + 0 * 2 + 1:
+  // r4.0@h9x. A longer address written first leaves nothing behind.
+  const AddressSet s =
+      AddressSet::parse({"a-much-longer-literal@example.org", "r{3..4}.{0..2}@h{8..9}x"});
+  std::string out;
+  s.spell(0, out);
+  CHECK(out == "a-much-longer-literal@example.org");
+  s.spell(1 + 11, out);
+  CHECK(out == "r4.2@h9x");
+  s.spell(1 + 7, out);
+  CHECK(out == "r4.0@h9x");
+  CHECK(s.at(1 + 0) == "r3.0@h8x");
+}
+
 TEST_CASE("malformed patterns are refused with what is wrong") {
   const auto problem = [](const std::string& item) {
     try {
