@@ -319,15 +319,8 @@ void Mta::Impl::release_place(const std::string& queue_id) {
 }
 
 std::size_t& Mta::Impl::count_of(EntryState state) {
-  switch (state) {
-    case EntryState::kIncoming:
-      return counts.incoming;
-    case EntryState::kActive:
-      return counts.active;
-    case EntryState::kDeferred:
-      return counts.deferred;
-  }
-  return counts.incoming;  // not reached
+  if (state == EntryState::kActive) return counts.active;
+  return state == EntryState::kDeferred ? counts.deferred : counts.incoming;
 }
 
 void Mta::Impl::set_state(QueueEntry& entry, EntryState state) {
