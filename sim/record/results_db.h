@@ -16,7 +16,7 @@ inline constexpr std::int64_t kApplicationId = 1835100524;  // 'mail'
 
 // The schema version this build writes and reads (PRAGMA user_version; see schema.sql).
 // Older files (one run per file, no run_id columns) are refused with a hint to re-run.
-inline constexpr std::int64_t kSchemaVersion = 7;
+inline constexpr std::int64_t kSchemaVersion = 8;
 
 // Throws InputError "not a mailsim results database" when `path` is missing, is not an
 // SQLite file, or is not marked as ours; and when it has an older schema.

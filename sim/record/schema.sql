@@ -14,13 +14,18 @@
 -- queue_sample holds a row where a queue changed, not every sample, and the indexes are
 -- made when the run ends; 6: the deferral table and recipient_attempts.deferrals; 7:
 -- deferral rows of kinds retry_time, tcpto and route_disabled, turns that were deferred
--- without a row before, so deferral counts and recipient_attempts.deferrals grow).
+-- without a row before, so deferral counts and recipient_attempts.deferrals grow; 8: the
+-- keys of message, recipient, attempt and transcript are the unique indexes *_key below,
+-- made with the other indexes when the run ends, rather than primary keys maintained as a
+-- second B-tree while rows arrive; the per-row tables' CHECKs spell out their values with
+-- OR, as SQLite tests a constant IN list of more than two values by building a temporary
+-- table for each row inserted).
 -- record_level says which tables
 -- were written: summary (run, node, link, message, recipient), attempts (and attempt,
 -- attempt_recipient, hop, delivery, outage, queue_sample, deferral) or full (and
 -- transcript).
 PRAGMA application_id = 1835100524;
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;
 
 -- One row per run. seed is the scenario's seed; replication is the run number that, with
 -- it, selects the random streams (0 for mailsim run). A sweep's runs also have point, the
@@ -83,8 +88,7 @@ CREATE TABLE message (
   created_s REAL NOT NULL,
   kind TEXT NOT NULL,
   about_msg_id INTEGER,
-  client_kind TEXT,
-  PRIMARY KEY (run_id, msg_id)
+  client_kind TEXT
 );
 
 -- Every recipient of every message ends in exactly one state: delivered, bounced,
@@ -100,15 +104,15 @@ CREATE TABLE recipient (
   run_id INTEGER NOT NULL REFERENCES run,
   msg_id INTEGER NOT NULL,
   rcpt TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('delivered', 'bounced', 'expired', 'queued')),
+  status TEXT NOT NULL
+    CHECK (status = 'delivered' OR status = 'bounced' OR status = 'expired' OR status = 'queued'),
   final_node TEXT,
   final_s REAL,
   delivered_s REAL,
   latency_s REAL,
   attempts INTEGER NOT NULL,
   last_code INTEGER,
-  last_reply TEXT,
-  PRIMARY KEY (run_id, msg_id, rcpt)
+  last_reply TEXT
 );
 
 -- One SMTP delivery attempt from one MTA to the next (record level attempts or full).
@@ -125,8 +129,7 @@ CREATE TABLE attempt (
   reply_code INTEGER,
   enhanced_code TEXT,
   reply_text TEXT,
-  bytes INTEGER,
-  PRIMARY KEY (run_id, attempt_id)
+  bytes INTEGER
 );
 
 -- A delivery turn deferred without connecting (record level attempts or full), one row
@@ -154,7 +157,8 @@ CREATE TABLE deferral (
   nexthop TEXT NOT NULL,
   t_s REAL NOT NULL,
   kind TEXT NOT NULL
-    CHECK (kind IN ('suspended', 'dns', 'retry_time', 'tcpto', 'route_disabled')),
+    CHECK (kind = 'suspended' OR kind = 'dns' OR kind = 'retry_time' OR kind = 'tcpto'
+           OR kind = 'route_disabled'),
   reply_code INTEGER,
   enhanced_code TEXT,
   reply_text TEXT
@@ -201,8 +205,7 @@ CREATE TABLE transcript (
   seq INTEGER NOT NULL,
   t_s REAL NOT NULL,
   dir TEXT NOT NULL,
-  line TEXT NOT NULL,
-  PRIMARY KEY (run_id, attempt_id, seq)
+  line TEXT NOT NULL
 );
 
 CREATE TABLE outage (
@@ -299,6 +302,12 @@ WHERE pick = 1;
 -- process has it open (a run still being written) or it is read-only (then they index a
 -- temporary copy). By hand: sed -n '/^-- @indexes/,$p' sim/record/schema.sql | sqlite3 OUT.db
 -- Everything above is created with the database.
+-- The keys: the recorder numbers messages and attempts and records each recipient of a
+-- message once, so rows are unique by these; a duplicate would fail the run at its end.
+CREATE UNIQUE INDEX IF NOT EXISTS message_key ON message (run_id, msg_id);
+CREATE UNIQUE INDEX IF NOT EXISTS recipient_key ON recipient (run_id, msg_id, rcpt);
+CREATE UNIQUE INDEX IF NOT EXISTS attempt_key ON attempt (run_id, attempt_id);
+CREATE UNIQUE INDEX IF NOT EXISTS transcript_key ON transcript (run_id, attempt_id, seq);
 CREATE INDEX IF NOT EXISTS message_by_message_id ON message (run_id, message_id);
 CREATE INDEX IF NOT EXISTS message_by_about ON message (run_id, about_msg_id);
 CREATE INDEX IF NOT EXISTS recipient_by_status ON recipient (run_id, status);

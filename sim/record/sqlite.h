@@ -64,6 +64,9 @@ class Statement {
   Statement& bind_int(int i, std::int64_t v);
   Statement& bind_double(int i, double v);
   Statement& bind_text(int i, std::string_view v);
+  // Binds `v` without copying it: the text must stay unchanged until the statement has
+  // run (run() or reset() lets go of it). For rows that outlive their insert.
+  Statement& bind_text_ref(int i, std::string_view v);
   Statement& bind_null(int i);
   // Returns true while a row is available.
   bool step();

@@ -27,7 +27,7 @@ void bind_optional_text(sql::Statement& s, int i, const std::string& v) {
   if (v.empty()) {
     s.bind_null(i);
   } else {
-    s.bind_text(i, v);
+    s.bind_text_ref(i, v);
   }
 }
 
@@ -47,7 +47,8 @@ void bind_optional_double(sql::Statement& s, int i, const std::optional<double>&
   }
 }
 
-// The prepared INSERTs, made once per connection.
+// The prepared INSERTs, made once per connection. Text is bound without a copy
+// (bind_text_ref): every row stays in the batch until its insert has run.
 class Inserter {
  public:
   Inserter(sql::Database& db, std::int64_t run_id)
@@ -93,34 +94,37 @@ class Inserter {
   void write(const Batch& b) {
     db_.exec("BEGIN");
     for (const NodeRow& r : b.nodes) {
-      of_run(node_).bind_int(2, ++node_id_).bind_text(3, r.name).bind_text(4, r.kind);
+      of_run(node_).bind_int(2, ++node_id_).bind_text_ref(3, r.name).bind_text_ref(4, r.kind);
       bind_optional_text(node_, 5, r.retry_policy);
       node_.run();
     }
     for (const LinkRow& r : b.links) {
-      of_run(link_).bind_int(2, ++link_id_).bind_text(3, r.a).bind_text(4, r.b);
+      of_run(link_).bind_int(2, ++link_id_).bind_text_ref(3, r.a).bind_text_ref(4, r.b);
       link_.bind_int(5, r.bandwidth_bps).bind_double(6, r.latency_s).run();
     }
     for (const MessageRow& r : b.messages) write(r);
     for (const mta::MessageQueued& r : b.hops) write(r);
     for (const AttemptRow& r : b.attempts) write(r);
     for (const DeliveryRow& r : b.deliveries) {
-      of_run(delivery_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text(3, r.rcpt);
-      delivery_.bind_text(4, r.node).bind_double(5, r.delivered_s).bind_text(6, r.headers).run();
+      of_run(delivery_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text_ref(3, r.rcpt);
+      delivery_.bind_text_ref(4, r.node)
+          .bind_double(5, r.delivered_s)
+          .bind_text_ref(6, r.headers)
+          .run();
     }
     for (const OutageRow& r : b.outages) {
-      of_run(outage_).bind_text(2, r.target).bind_text(3, r.kind).bind_double(4, r.start_s);
+      of_run(outage_).bind_text_ref(2, r.target).bind_text_ref(3, r.kind).bind_double(4, r.start_s);
       outage_.bind_double(5, r.end_s).run();
     }
     for (const DeferralRow& r : b.deferrals) write(r);
     for (const QueueSampleRow& r : b.queue_samples) {
-      of_run(queue_sample_).bind_text(2, r.node).bind_double(3, r.t_s).bind_int(4, r.incoming);
+      of_run(queue_sample_).bind_text_ref(2, r.node).bind_double(3, r.t_s).bind_int(4, r.incoming);
       queue_sample_.bind_int(5, r.active).bind_int(6, r.deferred).run();
     }
     for (const RecipientRow& r : b.recipients) write(r);
     if (b.run_end) {
-      run_end_.bind_text(1, b.run_end->status).bind_double(2, b.run_end->sim_end_s);
-      run_end_.bind_text(3, b.run_end->finished_at).bind_int(4, run_id_).run();
+      run_end_.bind_text_ref(1, b.run_end->status).bind_double(2, b.run_end->sim_end_s);
+      run_end_.bind_text_ref(3, b.run_end->finished_at).bind_int(4, run_id_).run();
       db_.exec(kSchemaIndexesSql);
     }
     db_.exec("COMMIT");
@@ -133,8 +137,8 @@ class Inserter {
   void write(const MessageRow& r) {
     of_run(message_).bind_int(2, static_cast<std::int64_t>(r.msg));
     bind_optional_text(message_, 3, r.message_id);
-    message_.bind_text(4, r.sender).bind_int(5, r.size_bytes).bind_text(6, r.origin);
-    message_.bind_double(7, r.created_s).bind_text(8, r.kind);
+    message_.bind_text_ref(4, r.sender).bind_int(5, r.size_bytes).bind_text_ref(6, r.origin);
+    message_.bind_double(7, r.created_s).bind_text_ref(8, r.kind);
     if (r.about == 0) {
       message_.bind_null(9);
     } else {
@@ -145,34 +149,34 @@ class Inserter {
   }
 
   void write(const mta::MessageQueued& r) {
-    of_run(hop_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text(3, r.node);
-    hop_.bind_text(4, r.queue_id);
+    of_run(hop_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text_ref(3, r.node);
+    hop_.bind_text_ref(4, r.queue_id);
     bind_optional_text(hop_, 5, r.from_node);
     hop_.bind_double(6, r.at.seconds()).run();
   }
 
   void write(const DeferralRow& r) {
-    of_run(deferral_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text(3, r.rcpt);
-    deferral_.bind_text(4, r.node).bind_text(5, r.nexthop).bind_double(6, r.t_s);
-    deferral_.bind_text(7, r.kind);
+    of_run(deferral_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text_ref(3, r.rcpt);
+    deferral_.bind_text_ref(4, r.node).bind_text_ref(5, r.nexthop).bind_double(6, r.t_s);
+    deferral_.bind_text_ref(7, r.kind);
     bind_optional_code(deferral_, 8, r.code);
     bind_optional_text(deferral_, 9, r.enhanced);
-    deferral_.bind_text(10, r.text).run();
+    deferral_.bind_text_ref(10, r.text).run();
   }
 
   void write(const AttemptRow& r) {
     const mta::AttemptFinished& a = r.attempt;
     of_run(attempt_).bind_int(2, r.attempt_id).bind_int(3, static_cast<std::int64_t>(a.msg));
-    attempt_.bind_text(4, a.from_node).bind_text(5, a.to_node);
+    attempt_.bind_text_ref(4, a.from_node).bind_text_ref(5, a.to_node);
     attempt_.bind_double(6, a.started.seconds()).bind_double(7, a.ended.seconds());
-    attempt_.bind_text(8, mta::to_string(a.outcome));
+    attempt_.bind_text_ref(8, mta::to_string(a.outcome));
     bind_optional_code(attempt_, 9, a.code);
     bind_optional_text(attempt_, 10, a.enhanced);
     bind_optional_text(attempt_, 11, a.text);
     attempt_.bind_int(12, a.bytes).run();
     for (const mta::AttemptRecipient& ar : a.recipients) {
-      of_run(attempt_recipient_).bind_int(2, r.attempt_id).bind_text(3, ar.rcpt);
-      attempt_recipient_.bind_text(4, to_string(ar.outcome));
+      of_run(attempt_recipient_).bind_int(2, r.attempt_id).bind_text_ref(3, ar.rcpt);
+      attempt_recipient_.bind_text_ref(4, to_string(ar.outcome));
       bind_optional_code(attempt_recipient_, 5, ar.code);
       bind_optional_text(attempt_recipient_, 6, ar.enhanced);
       bind_optional_text(attempt_recipient_, 7, ar.text);
@@ -184,13 +188,15 @@ class Inserter {
           .bind_int(2, r.attempt_id)
           .bind_int(3, ++seq)
           .bind_double(4, t.at.seconds());
-      transcript_.bind_text(5, std::string(1, t.direction)).bind_text(6, t.line).run();
+      transcript_.bind_text_ref(5, std::string_view(&t.direction, 1))
+          .bind_text_ref(6, t.line)
+          .run();
     }
   }
 
   void write(const RecipientRow& r) {
-    of_run(recipient_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text(3, r.rcpt);
-    recipient_.bind_text(4, r.status);
+    of_run(recipient_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text_ref(3, r.rcpt);
+    recipient_.bind_text_ref(4, r.status);
     bind_optional_text(recipient_, 5, r.final_node);
     bind_optional_double(recipient_, 6, r.final_s);
     bind_optional_double(recipient_, 7, r.delivered_s);

@@ -20,7 +20,7 @@ TEST_CASE("the schema has a version") {
   record_sample(db.path());
   // 7 since the deferral kinds retry_time, tcpto and route_disabled (schema.sql lists the
   // versions).
-  CHECK(query_int(db.path(), "PRAGMA user_version") == 7);
+  CHECK(query_int(db.path(), "PRAGMA user_version") == 8);
 }
 
 TEST_CASE("recipient_latency lists delivered recipients with their latency from creation") {

@@ -19,7 +19,7 @@ made_indexes() { q "$1" "SELECT group_concat(name) FROM (SELECT name FROM sqlite
 
 "$mailsim" run "$scenarios/isp-scale.yaml" --until 30m --record attempts -o "$work/indexed.db" --quiet
 indexes=$(made_indexes "$work/indexed.db")
-[ "$(echo "$indexes" | tr ',' '\n' | wc -l)" -eq 9 ] || fail "the finished run has indexes $indexes"
+[ "$(echo "$indexes" | tr ',' '\n' | wc -l)" -eq 13 ] || fail "the finished run has indexes $indexes"
 messages=$(q "$work/indexed.db" "SELECT count(*) FROM message")
 [ "$messages" -ge 2000 ] || fail "only $messages messages"
 
