@@ -48,7 +48,10 @@ smtp::SharedMessage with_trace_field(std::string trace, std::string_view data) {
 
 std::string message_id_of(std::string_view header) {
   std::string id = smtp::header_value(header, "Message-ID").value_or("");
-  if (id.size() >= 2 && id.front() == '<' && id.back() == '>') id = id.substr(1, id.size() - 2);
+  if (id.size() >= 2 && id.front() == '<' && id.back() == '>') {
+    id.pop_back();
+    id.erase(0, 1);
+  }
   return id;
 }
 

@@ -47,7 +47,7 @@ smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Env
   f.queue_id = id;
   f.unix_seconds = ctx.epoch_unix_seconds + ctx.sim.now().ns() / 1'000'000'000;
   smtp::SharedMessage message = with_trace_field(smtp::format_received(f), *received);
-  const std::string bare = message_id_of(message->header());
+  const std::string bare = message_id_of(received->header());  // the trace field has none
   MessageNumber msg = ctx.catalog.find(bare).value_or(0);
   if (msg == 0) {  // a message from outside the simulation (a real client, an unknown id)
     msg = ctx.catalog.add({0, bare, e.mail_from, e.rcpt_to, message->size(), config.name,

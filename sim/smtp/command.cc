@@ -21,8 +21,7 @@ std::optional<std::pair<std::string_view, std::string_view>> split_path(std::str
     if (close == std::string_view::npos) return std::nullopt;
     return std::pair{text.substr(1, close - 1), text.substr(close + 1)};
   }
-  const std::size_t space = text.find_first_of(" \t");
-  if (space == std::string_view::npos) return std::pair{text, std::string_view()};
+  const std::size_t space = find_space(text);
   return std::pair{text.substr(0, space), text.substr(space)};
 }
 
@@ -36,7 +35,7 @@ std::string_view drop_source_route(std::string_view path) {
 std::optional<std::vector<MailParameter>> parse_parameters(std::string_view text) {
   std::vector<MailParameter> parameters;
   while (!(text = trim(text)).empty()) {
-    const std::size_t end = std::min(text.find_first_of(" \t"), text.size());
+    const std::size_t end = find_space(text);
     const std::string_view word = text.substr(0, end);
     text.remove_prefix(end);
     const std::size_t equals = word.find('=');
@@ -65,7 +64,7 @@ Command parse_command(std::string_view line) {
 
 CommandView split_command(std::string_view line) {
   line = trim(line);
-  const std::size_t space = std::min(line.find_first_of(" \t"), line.size());
+  const std::size_t space = find_space(line);
   return {line.substr(0, space), trim(line.substr(space))};
 }
 
@@ -82,7 +81,9 @@ std::optional<PathArgument> parse_path_argument(std::string_view argument,
   auto parameters = parse_parameters(path->second);
   if (!parameters) return std::nullopt;
   const std::string_view address = drop_source_route(path->first);
-  if (address.find_first_of("<> \t") != std::string_view::npos) return std::nullopt;
+  if (std::ranges::any_of(address, [](char c) { return c == '<' || c == '>' || is_space(c); })) {
+    return std::nullopt;
+  }
   return PathArgument{std::string(address), std::move(*parameters)};
 }
 

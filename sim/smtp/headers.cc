@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <initializer_list>
 
 #include "smtp/text.h"
@@ -55,6 +56,12 @@ void append_padded(std::string& out, std::int64_t value, int width) {
   out.append(digits, static_cast<std::size_t>(count));
 }
 
+// Writes 0 <= value < 100 as two digits at `at`.
+void put_two_digits(char* at, int value) {
+  at[0] = static_cast<char>('0' + value / 10);
+  at[1] = static_cast<char>('0' + value % 10);
+}
+
 void append(std::string& out, std::initializer_list<std::string_view> pieces) {
   for (const std::string_view piece : pieces) out += piece;
 }
@@ -70,6 +77,7 @@ struct HeaderField {
 // leading white space) and trimmed.
 std::string unfold(std::string_view raw) {
   std::string value;
+  value.reserve(raw.size());
   while (!raw.empty()) {
     const std::size_t end = raw.find('\n');
     std::string_view line = raw.substr(0, end);
@@ -77,7 +85,10 @@ std::string unfold(std::string_view raw) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     value += line;
   }
-  return std::string(trim(value));
+  const std::string_view trimmed = trim(value);
+  value.resize(static_cast<std::size_t>(trimmed.data() - value.data()) + trimmed.size());
+  value.erase(0, static_cast<std::size_t>(trimmed.data() - value.data()));
+  return value;
 }
 
 // Where the line that starts at `at` ends, after its '\n' if it has one.
@@ -87,21 +98,22 @@ std::size_t next_line(std::string_view text, std::size_t at) {
 }
 
 // Calls `visit` for each field of the header block, in order, until it returns false. A
-// line that is not a field (no colon) is skipped with its continuation lines.
+// line that is not a field (no colon) is skipped with its continuation lines. The header
+// ends where split_message() ends it, at the first empty line.
 template <class Visit>
 void for_each_field(std::string_view data, Visit visit) {
-  const std::string_view header = split_message(data).header;
   std::size_t at = 0;
-  while (at < header.size()) {
+  while (at < data.size()) {
     const std::size_t start = at;
-    at = next_line(header, at);
-    const std::size_t colon = header.substr(start, at - start).find(':');
-    const bool field = !is_space(header[start]) && colon != std::string_view::npos;
-    while (at < header.size() && is_space(header[at])) at = next_line(header, at);
+    at = next_line(data, at);
+    const std::string_view line = data.substr(start, at - start);
+    if (line == "\n" || line == "\r\n") return;  // the empty line after the header
+    const std::size_t colon = line.find(':');
+    const bool field = !is_space(line.front()) && colon != std::string_view::npos;
+    while (at < data.size() && is_space(data[at])) at = next_line(data, at);
     if (!field) continue;
     const std::size_t raw_start = start + colon + 1;
-    if (!visit(HeaderField{trim(header.substr(start, colon)),
-                           header.substr(raw_start, at - raw_start)})) {
+    if (!visit(HeaderField{trim(line.substr(0, colon)), data.substr(raw_start, at - raw_start)})) {
       return;
     }
   }
@@ -114,24 +126,20 @@ std::string format_rfc5322_date(std::int64_t unix_seconds) {
   const auto seconds = static_cast<int>(unix_seconds - days * kSecondsPerDay);
   const CivilDate date = civil_from_days(days);
   const std::int64_t weekday = ((days % 7) + 7 + 4) % 7;  // 1970-01-01 was a Thursday
-  // "%s, %02d %s %04lld %02d:%02d:%02d +0000", without printf's cost: each message's Date
+  // "%s, %02d %s %04lld %02d:%02d:%02d +0000" without printf's cost: each message's Date
   // and every hop's Received field take one.
   std::string text;
   text.reserve(32);
-  text += kWeekdays[static_cast<std::size_t>(weekday)];
-  text += ", ";
-  append_padded(text, date.day, 2);
-  text += ' ';
-  text += kMonths[static_cast<std::size_t>(date.month - 1)];
-  text += ' ';
+  text = "Www, 00 Mmm ";
+  std::memcpy(text.data(), kWeekdays[static_cast<std::size_t>(weekday)], 3);
+  put_two_digits(text.data() + 5, date.day);
+  std::memcpy(text.data() + 8, kMonths[static_cast<std::size_t>(date.month - 1)], 3);
   append_padded(text, date.year, 4);
-  text += ' ';
-  append_padded(text, seconds / 3600, 2);
-  text += ':';
-  append_padded(text, seconds / 60 % 60, 2);
-  text += ':';
-  append_padded(text, seconds % 60, 2);
-  text += " +0000";
+  const std::size_t time_at = text.size();
+  text += " 00:00:00 +0000";
+  put_two_digits(text.data() + time_at + 1, seconds / 3600);
+  put_two_digits(text.data() + time_at + 4, seconds / 60 % 60);
+  put_two_digits(text.data() + time_at + 7, seconds % 60);
   return text;
 }
 

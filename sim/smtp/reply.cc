@@ -109,6 +109,9 @@ std::string Reply::wire() const {
 
 void Reply::append_wire(std::string& out, bool printable_only) const {
   const CodeText code_text(code);
+  std::size_t size = 0;
+  for (const std::string& line : lines) size += line.size() + enhanced.size() + 7;
+  out.reserve(out.size() + std::max<std::size_t>(size, enhanced.size() + 7));
   if (lines.empty()) return append_wire_line(out, code_text.view(), true, enhanced, {}, false);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     append_wire_line(out, code_text.view(), i + 1 == lines.size(), enhanced, lines[i],

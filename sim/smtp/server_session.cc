@@ -32,9 +32,19 @@ Reply make_ehlo_reply(const ServerConfig& config) {
   return reply;
 }
 
-std::string_view first_word(std::string_view text) {
-  return text.substr(0, std::min(text.find_first_of(" \t"), text.size()));
-}
+// A reply whose text never changes, in wire form, made at its first use.
+struct FixedReply {
+  FixedReply(int reply_code, std::string_view enhanced, std::string_view text) : code(reply_code) {
+    append_reply_wire(wire, code, enhanced, text, /*printable_only=*/true);
+  }
+  int code;
+  std::string wire;
+};
+
+// Room for a usual header in the data buffer from the start, rather than growing into it.
+constexpr std::size_t kDataReserve = 1024;
+
+std::string_view first_word(std::string_view text) { return text.substr(0, find_space(text)); }
 
 }  // namespace
 
@@ -51,10 +61,7 @@ ServerSession::ServerSession(ServerConfig config, ServerPolicy& policy)
 ServerSession::ServerSession(std::shared_ptr<const ServerSetup> setup, ServerPolicy& policy)
     : setup_(std::move(setup)), config_(setup_->config()), policy_(policy) {}
 
-void ServerSession::open() {
-  output_ += setup_->greeting();
-  sent(220);
-}
+void ServerSession::open() { send_wire(220, setup_->greeting()); }
 
 void ServerSession::open_refused(const Reply& greeting) {
   refused_ = true;
@@ -230,6 +237,11 @@ void ServerSession::send(int code, std::string_view enhanced, std::string_view t
   sent(code);
 }
 
+void ServerSession::send_wire(int code, std::string_view wire) {
+  output_ += wire;
+  sent(code);
+}
+
 // Every 4xx and 5xx counts towards max_errors, as Postfix's error count does.
 void ServerSession::sent(int code) {
   if (code == 421) {
@@ -256,8 +268,7 @@ void ServerSession::greet(std::string_view argument, bool extended) {
   reset_transaction();
   info_.helo_name = std::string(name);
   info_.esmtp = extended;
-  output_ += extended ? setup_->ehlo_reply() : setup_->helo_reply();
-  sent(250);
+  send_wire(250, extended ? setup_->ehlo_reply() : setup_->helo_reply());
 }
 
 void ServerSession::mail(std::string_view argument) {
@@ -304,19 +315,26 @@ void ServerSession::data(std::string_view argument) {
   if (!argument.empty()) return send(501, "5.5.4", "Syntax: DATA");
   if (std::optional<Reply> refusal = policy_.on_data(info_)) return send(*refusal);
   in_data_ = true;
-  send(354, "", "End data with <CR><LF>.<CR><LF>");
+  data_.reserve(kDataReserve);
+  static const FixedReply kGoAhead(354, "", "End data with <CR><LF>.<CR><LF>");
+  send_wire(kGoAhead.code, kGoAhead.wire);
 }
 
 void ServerSession::rset(std::string_view argument) {
   if (!argument.empty()) return send(501, "5.5.4", "Syntax: RSET");
   reset_transaction();
-  send(250, "2.0.0", "Ok");
+  static const FixedReply kOk(250, "2.0.0", "Ok");
+  send_wire(kOk.code, kOk.wire);
 }
 
-void ServerSession::noop(std::string_view /*argument*/) { send(250, "2.0.0", "Ok"); }
+void ServerSession::noop(std::string_view /*argument*/) {
+  static const FixedReply kOk(250, "2.0.0", "Ok");
+  send_wire(kOk.code, kOk.wire);
+}
 
 void ServerSession::quit(std::string_view /*argument*/) {
-  send(221, "2.0.0", "Bye");
+  static const FixedReply kBye(221, "2.0.0", "Bye");
+  send_wire(kBye.code, kBye.wire);
   closed_ = true;
 }
 

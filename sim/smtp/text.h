@@ -8,6 +8,14 @@ namespace mailsim::smtp {
 
 inline bool is_space(char c) { return c == ' ' || c == '\t'; }
 
+// The position of the first space or tab in `text`, or its size when there is none
+// (find_first_of(" \t") costs a search of the set for each character).
+inline std::size_t find_space(std::string_view text) {
+  std::size_t at = 0;
+  while (at < text.size() && !is_space(text[at])) ++at;
+  return at;
+}
+
 inline std::string_view trim(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);

@@ -18,6 +18,14 @@ TEST_CASE("a command line splits into an upper-case verb and a trimmed argument"
   CHECK(parse_command("").verb.empty());
 }
 
+TEST_CASE("a command line splits in place into the verb as sent and a trimmed argument") {
+  const CommandView view = split_command(" \tmail FROM:<a@b.example>  SIZE=10 \t");
+  CHECK(view.verb == "mail");
+  CHECK(view.argument == "FROM:<a@b.example>  SIZE=10");
+  CHECK(split_command("QUIT").argument.empty());
+  CHECK(split_command("   ").verb.empty());
+}
+
 TEST_CASE("MAIL and RCPT paths are read leniently like Postfix") {
   struct Row {
     const char* argument;

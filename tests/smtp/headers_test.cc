@@ -33,6 +33,18 @@ TEST_CASE("dates are formatted in UTC with the weekday, worked out by hand") {
   }
 }
 
+TEST_CASE("a year outside four digits is written as printf's %04lld writes it") {
+  // 253402300800 = 2932897 days: 10000-01-01. 9999-12-31 was a Friday, so a Saturday.
+  CHECK(format_rfc5322_date(253402300800) == "Sat, 01 Jan 10000 00:00:00 +0000");
+  // -62167219200 = -719528 days: 0000-01-01 (year 0 is a leap year). 0001-01-01 was a
+  // Monday and year 0 has 366 days (52 weeks and 2 days): a Saturday.
+  CHECK(format_rfc5322_date(-62167219200) == "Sat, 01 Jan 0000 00:00:00 +0000");
+  // 365 days earlier (year -1 is no leap year, 52 weeks and 1 day): a Friday; the sign
+  // takes one of the four places.
+  CHECK(format_rfc5322_date(-62167219200 - 365 * 86400 + 3723) ==
+        "Fri, 01 Jan -001 01:02:03 +0000");
+}
+
 ReceivedFields example_fields() {
   ReceivedFields fields;
   fields.helo_name = "relay.src.example";
@@ -92,6 +104,27 @@ TEST_CASE("header values come back unfolded and trimmed, first one first") {
         "from a (a [10.0.0.1])\tby b (mailsim) with ESMTP id 1;\tThu, 01 Jan 1970 "
         "00:00:00 +0000");
   CHECK(received[1].starts_with("from c (c [10.0.0.2])"));
+}
+
+TEST_CASE("lines that are no field are skipped with their continuation lines") {
+  // A continuation before any field, a line without a colon and its continuation belong to
+  // no field; bare LF line ends count as CRLF ones; the header ends at the first empty line.
+  const std::string data =
+      " lead: not a field\r\n"
+      "A: 1\r\n"
+      "no colon here\r\n"
+      " B: continues the line without a colon\r\n"
+      "A:\t2\n"
+      "\tand more\n"
+      "\n"
+      "A: body\r\n";
+  CHECK(count_header(data, "A") == 2);
+  CHECK(count_header(data, "B") == 0);
+  CHECK(count_header(data, "lead") == 0);
+  CHECK(header_values(data, "a") == std::vector<std::string>{"1", "2\tand more"});
+  // Without an empty line all is header, a last line without its line end too.
+  CHECK(header_values("A: 1\r\nA:  two \r", "A") == std::vector<std::string>{"1", "two"});
+  CHECK(header_value("\r\nA: 1\r\n", "A") == std::nullopt);  // all body
 }
 
 TEST_CASE("a message splits at the first empty line") {

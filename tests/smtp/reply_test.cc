@@ -25,6 +25,29 @@ TEST_CASE("a reply without enhanced code carries only code and text") {
   CHECK(Reply{250, "2.0.0", {}}.wire() == "250 2.0.0\r\n");
 }
 
+TEST_CASE("a reply written straight to the wire is the one make_reply builds") {
+  std::string out = "before\r\n";
+  append_reply_wire(out, 250, "2.1.0", "Ok");
+  CHECK(out == "before\r\n250 2.1.0 Ok\r\n");
+  out.clear();
+  append_reply_wire(out, 550, "5.1.1", "first\r\nsecond\nthird");
+  CHECK(out == "550-5.1.1 first\r\n550-5.1.1 second\r\n550 5.1.1 third\r\n");
+  out.clear();
+  append_reply_wire(out, 250, "", "");
+  CHECK(out == "250\r\n");
+  out.clear();
+  append_reply_wire(out, 42, "", "made up");  // a code of other than three digits
+  CHECK(out == "42 made up\r\n");
+  out.clear();
+  append_reply_wire(out, 501, "5.1.3", "bad <\x01\xff>", /*printable_only=*/true);
+  CHECK(out == "501 5.1.3 bad <??>\r\n");
+  for (const char* text : {"Ok", "a\nb", "", "x\r\n"}) {
+    std::string direct;
+    append_reply_wire(direct, 451, "4.3.0", text);
+    CHECK(direct == make_reply(451, "4.3.0", text).wire());
+  }
+}
+
 TEST_CASE("text is the enhanced code followed by the lines joined by spaces") {
   CHECK(make_reply(250, "2.0.0", "Ok: queued as 4F3A").text() == "2.0.0 Ok: queued as 4F3A");
   CHECK(make_reply(452, "4.3.1", "Insufficient\nsystem storage").text() ==

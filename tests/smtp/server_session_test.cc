@@ -211,6 +211,24 @@ TEST_CASE("EHLO lists the extensions under the host name, HELO answers with the 
   CHECK_FALSE(server.esmtp());
 }
 
+TEST_CASE("sessions sharing one setup greet and answer EHLO and HELO alike") {
+  ServerConfig config = test_config();
+  config.software = "Postfix";
+  config.authenticate = [](const Credentials&) { return false; };
+  const auto setup = std::make_shared<const ServerSetup>(config);
+  for (int i = 0; i < 2; ++i) {
+    FakePolicy policy;
+    ServerSession server(setup, policy);
+    server.open();
+    server.receive("EHLO client.example\r\nHELO client.example\r\n");
+    CHECK(server.take_output() ==
+          "220 mx.dest.example ESMTP Postfix\r\n"
+          "250-mx.dest.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+          "250-AUTH PLAIN LOGIN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 DSN\r\n"
+          "250 mx.dest.example\r\n");
+  }
+}
+
 TEST_CASE("a server without a size limit advertises SIZE without a number") {
   ServerConfig config = test_config();
   config.max_message_size = 0;
