@@ -73,6 +73,7 @@ MxResult Resolver::lookup_mx(std::string_view domain, RandomStream& rng, std::st
     std::erase_if(records, [own](const Exchange* r) { return r->preference >= own; });
   }
   MxResult result{LookupStatus::kOk, {}};
+  result.hosts.reserve(std::min(records.size(), max_hosts));
   for (const Exchange* r : records) {
     if (result.hosts.size() == max_hosts) break;
     if (r->node) result.hosts.push_back({r->name, r->preference, *r->node});

@@ -11,14 +11,27 @@ namespace {
 
 // Looks `domain` up as itself, then as ".parent" for each parent domain.
 template <class Map>
-auto find_domain(const Map& map, const std::string& domain) {
+auto find_domain(const Map& map, std::string_view domain) {
   if (map.empty()) return map.end();
-  if (auto it = map.find(domain); it != map.end()) return it;
-  for (std::size_t dot = domain.find('.'); dot != std::string::npos;
+  if (auto it = map.find(std::string(domain)); it != map.end()) return it;
+  for (std::size_t dot = domain.find('.'); dot != std::string_view::npos;
        dot = domain.find('.', dot + 1)) {
-    if (auto it = map.find(domain.substr(dot)); it != map.end()) return it;
+    if (auto it = map.find(std::string(domain.substr(dot))); it != map.end()) return it;
   }
   return map.end();
+}
+
+// domain_of() and local_part_of() without a copy when the address has no capitals;
+// otherwise the lowered text is kept in `buffer`.
+std::string_view domain_view(std::string_view address, std::string& buffer) {
+  const auto at = address.rfind('@');
+  return at == std::string_view::npos ? std::string_view()
+                                      : ascii_lower(address.substr(at + 1), buffer);
+}
+
+std::string_view local_part_view(std::string_view address, std::string& buffer) {
+  const auto at = address.rfind('@');
+  return ascii_lower(at == std::string_view::npos ? address : address.substr(0, at), buffer);
 }
 
 }  // namespace
@@ -34,10 +47,14 @@ std::string local_part_of(std::string_view address) {
 }
 
 Router::Router(const MtaConfig& config, const dns::Resolver& resolver)
-    : config_(config), resolver_(resolver) {}
+    : config_(config),
+      resolver_(resolver),
+      local_domains_(config.local_domains.begin(), config.local_domains.end()),
+      mailboxes_(config.mailboxes.begin(), config.mailboxes.end()) {}
 
 bool Router::is_local(std::string_view domain) const {
-  return config_.local_domains.contains(ascii_lower(domain));
+  std::string buffer;
+  return local_domains_.contains(ascii_lower(domain, buffer));
 }
 
 bool Router::relays_for(std::string_view domain) const {
@@ -45,10 +62,12 @@ bool Router::relays_for(std::string_view domain) const {
 }
 
 smtp::Reply Router::check_recipient(std::string_view rcpt, bool authenticated) const {
-  const std::string domain = domain_of(rcpt);  // lower case already
+  std::string buffer;
+  const std::string_view domain = domain_view(rcpt, buffer);
   const auto quoted = [rcpt] { return "<" + std::string(rcpt) + ">: "; };
-  if (config_.local_domains.contains(domain)) {
-    if (config_.mailboxes.contains(local_part_of(rcpt)))
+  if (local_domains_.contains(domain)) {
+    std::string local_buffer;
+    if (mailboxes_.contains(local_part_view(rcpt, local_buffer)))
       return smtp::make_reply(250, "2.1.5", "Ok");
     return smtp::make_reply(
         550, "5.1.1",
@@ -82,40 +101,43 @@ RouteDecision Router::to_host(const std::string& nexthop, const std::string& hos
 }
 
 RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) const {
-  const std::string domain = domain_of(rcpt);  // lower case already
-  if (config_.local_domains.contains(domain)) return {RouteKind::kLocal, "local", {}, {}};
+  std::string buffer;
+  const std::string_view domain = domain_view(rcpt, buffer);
+  if (local_domains_.contains(domain)) return {RouteKind::kLocal, "local", {}, {}};
   if (auto it = find_domain(config_.transport, domain); it != config_.transport.end()) {
     return to_host("transport:" + it->second, it->second);
   }
   if (!config_.relayhost.empty())
     return to_host("relayhost:" + config_.relayhost, config_.relayhost);
   dns::MxResult mx = resolver_.lookup_mx(domain, rng, config_.hostname);
+  std::string nexthop = "mx:";
+  nexthop += domain;
   switch (mx.status) {
     case dns::LookupStatus::kOk:
-      return {RouteKind::kRemote, "mx:" + domain, std::move(mx.hosts), {}};
+      return {RouteKind::kRemote, std::move(nexthop), std::move(mx.hosts), {}};
     case dns::LookupStatus::kTemporaryFailure:
       return {RouteKind::kDefer,
-              "mx:" + domain,
+              std::move(nexthop),
               {},
               smtp::make_reply(451, "4.4.3",
                                "Host or domain name not found. Name service error for name=" +
-                                   domain + " type=MX: Host not found, try again")};
+                                   std::string(domain) + " type=MX: Host not found, try again")};
     case dns::LookupStatus::kNullMx:
       return {RouteKind::kBounce,
-              "mx:" + domain,
+              std::move(nexthop),
               {},
               smtp::make_reply(556, "5.1.10",
-                               "Recipient address rejected: Domain " + domain +
+                               "Recipient address rejected: Domain " + std::string(domain) +
                                    " does not accept mail (nullMX)")};
     case dns::LookupStatus::kNotFound:
       break;
   }
   return {RouteKind::kBounce,
-          "mx:" + domain,
+          std::move(nexthop),
           {},
           smtp::make_reply(550, "5.4.4",
-                           "Host or domain name not found. Name service error for name=" + domain +
-                               " type=MX: Host not found")};
+                           "Host or domain name not found. Name service error for name=" +
+                               std::string(domain) + " type=MX: Host not found")};
 }
 
 }  // namespace mailsim::mta

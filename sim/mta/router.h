@@ -3,11 +3,14 @@
 // the next-hop hosts. Also answers the receive-side question "may I accept this rcpt?".
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "mailsim/core/random.h"
+#include "mailsim/core/text.h"
 #include "mailsim/dns/resolver.h"
 #include "mailsim/mta/config.h"
 #include "mailsim/smtp/reply.h"
@@ -40,9 +43,15 @@ class Router {
 
  private:
   RouteDecision to_host(const std::string& nexthop, const std::string& host) const;
+  bool local_domain(std::string_view lower_domain) const;
 
   const MtaConfig& config_;
   const dns::Resolver& resolver_;
+  // config_'s local domains and mailboxes, hashed for lookups by string_view (its sets
+  // compare std::string only). The configuration does not change while the router lives.
+  using NameSet = std::unordered_set<std::string, TextHash, std::equal_to<>>;
+  NameSet local_domains_;
+  NameSet mailboxes_;
 };
 
 }  // namespace mailsim::mta

@@ -2,6 +2,8 @@
 // (domain names, local parts of configured mailboxes). Locale-independent by design.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -23,5 +25,14 @@ inline std::string_view ascii_lower(std::string_view text, std::string& buffer) 
   }
   return text;
 }
+
+// A hash for unordered containers of std::string that looks up by std::string_view too
+// (with std::equal_to<>), so that a lookup copies nothing.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
+};
 
 }  // namespace mailsim

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,6 +14,7 @@
 
 #include "mailsim/core/random.h"
 #include "mailsim/core/signal.h"
+#include "mailsim/core/text.h"
 #include "mailsim/core/time.h"
 #include "mailsim/net/topology.h"
 
@@ -89,14 +89,8 @@ class Resolver {
     bool null_mx = false;  // the one record "."
     std::vector<Exchange> exchanges;
   };
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view name) const {
-      return std::hash<std::string_view>{}(name);
-    }
-  };
   template <class T>
-  using ByName = std::unordered_map<std::string, T, NameHash, std::equal_to<>>;
+  using ByName = std::unordered_map<std::string, T, TextHash, std::equal_to<>>;
 
   std::optional<net::NodeId> address_of(std::string_view lower_name) const;
 
