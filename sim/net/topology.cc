@@ -50,17 +50,19 @@ struct ShortestPathTree {
   bool heap_free = true;
 };
 
-// How a node routes: by a tree of its own, or, when all its usable links lead to one
-// neighbour, as that neighbour does after the first hop (a stub: a host hanging off its
-// router). Every path from a stub starts with that hop and no shortest path passes
-// through a stub, so the stub's distances are the neighbour's plus that hop and its
-// nodes have the same neighbours on shortest paths. When the neighbour's tree is
-// heap_free, Dijkstra from the stub picks the same predecessors (its heap lacks only the
-// stub itself); otherwise the stub gets a tree of its own.
+// How a node routes: by a tree of its own, or as its upstream neighbour does after the
+// first hop. A node's leaves are the neighbours whose usable links all lead to it (hosts
+// on their router); its upstream is its one other neighbour, when it has just one (a host
+// hanging off its router, or a router whose other links lead to its own hosts). Every
+// path from the node to what is not its leaf starts with the hop upstream, and no
+// shortest path from upstream comes back through the node but to its leaves, so there
+// the node's distances are upstream's plus that hop and each node has the same
+// neighbours on shortest paths. When upstream's tree is heap_free, Dijkstra from the node
+// picks the same predecessors (its heap lacks only the node and its leaves); otherwise
+// the node gets a tree of its own.
 struct SourceRoutes {
-  bool stub = false;
-  NodeId neighbor = 0;
-  LinkId first = 0;  // the stub's link to its neighbour
+  std::optional<NodeId> upstream;  // routes as upstream does after `first`, or by `own`
+  LinkId first = 0;
   std::unique_ptr<const ShortestPathTree> own;
 };
 
@@ -84,10 +86,11 @@ struct Topology::Impl {
   };
 
   const SourceRoutes& routes(NodeId from) const;
-  const ShortestPathTree& tree(NodeId from) const;
+  bool heap_free(NodeId from) const;  // of the tree `from` routes by
   std::unique_ptr<const ShortestPathTree> compute(NodeId from) const;
   std::optional<LinkId> best_link(NodeId v, NodeId u) const;
   std::optional<NodeId> sole_neighbor(NodeId v) const;  // over usable links
+  std::optional<NodeId> upstream(NodeId v) const;
   void changed() { sources.clear(); }
 };
 
@@ -95,17 +98,24 @@ const SourceRoutes& Topology::Impl::routes(NodeId from) const {
   if (sources.size() < nodes.size()) sources.resize(nodes.size());
   if (sources[from]) return *sources[from];
   auto r = std::make_unique<SourceRoutes>();
-  const std::optional<NodeId> neighbor = sole_neighbor(from);
-  // Two nodes linked only to each other route by trees of their own.
-  if (neighbor && sole_neighbor(*neighbor) != from && tree(*neighbor).heap_free) {
-    r->stub = true;
-    r->neighbor = *neighbor;
-    r->first = *best_link(*neighbor, from);
+  const std::optional<NodeId> up = upstream(from);
+  // Two nodes each other's upstream (all else hangs off them) route by trees of their own.
+  if (up && upstream(*up) != from && heap_free(*up)) {
+    r->upstream = up;
+    r->first = *best_link(*up, from);
   } else {
     r->own = compute(from);
   }
   sources[from] = std::move(r);
   return *sources[from];
+}
+
+// Follows upstreams to a tree, which it reaches: they never come round, since on a cycle
+// of three or more nodes each would have two neighbours that are not its leaves, and two
+// nodes each other's upstream route by trees of their own (routes()).
+bool Topology::Impl::heap_free(NodeId from) const {
+  const SourceRoutes& r = routes(from);
+  return r.own ? r.own->heap_free : heap_free(*r.upstream);
 }
 
 std::optional<NodeId> Topology::Impl::sole_neighbor(NodeId v) const {
@@ -119,10 +129,16 @@ std::optional<NodeId> Topology::Impl::sole_neighbor(NodeId v) const {
   return neighbor;
 }
 
-// The tree of the node itself, for a stub that of its neighbour.
-const ShortestPathTree& Topology::Impl::tree(NodeId from) const {
-  const SourceRoutes& r = routes(from);
-  return r.stub ? tree(r.neighbor) : *r.own;
+// v's one neighbour over usable links that is not its leaf, if it has just one.
+std::optional<NodeId> Topology::Impl::upstream(NodeId v) const {
+  std::optional<NodeId> up;
+  for (auto [e, end] = boost::out_edges(v, graph); e != end; ++e) {
+    const auto u = static_cast<NodeId>(boost::target(*e, graph));
+    if (up == u || !UsableEdge{this}(*e) || sole_neighbor(u) == v) continue;
+    if (up) return std::nullopt;
+    up = u;
+  }
+  return up;
 }
 
 // Among parallel usable links between v and u, the one of lowest latency (the first
@@ -214,19 +230,23 @@ void Topology::set_link_up(LinkId l, bool up) {
 std::optional<Route> Topology::route(NodeId from, NodeId to) const {
   if (!impl_->nodes[from].up || !impl_->nodes[to].up) return std::nullopt;
   if (from == to) return Route{};
-  const SourceRoutes& source = impl_->routes(from);
-  NodeId root = from;  // where the tree's paths start
   Route route;
-  if (source.stub) {
+  for (NodeId at = from; at != to;) {  // `at`: where the path so far ends
+    const SourceRoutes& source = impl_->routes(at);
+    if (source.own) {
+      const ShortestPathTree& tree = *source.own;
+      if (tree.via[to] == ShortestPathTree::kUnreached) return std::nullopt;
+      const std::size_t first = route.links.size();
+      for (NodeId v = to; v != at; v = tree.predecessor[v]) route.links.push_back(tree.via[v]);
+      std::reverse(route.links.begin() + static_cast<std::ptrdiff_t>(first), route.links.end());
+      break;
+    }
+    if (impl_->sole_neighbor(to) == at) {  // one of at's leaves
+      route.links.push_back(*impl_->best_link(to, at));
+      break;
+    }
     route.links.push_back(source.first);
-    root = source.neighbor;
-  }
-  if (to != root) {
-    const ShortestPathTree& tree = source.stub ? impl_->tree(root) : *source.own;
-    if (tree.via[to] == ShortestPathTree::kUnreached) return std::nullopt;
-    const std::size_t first = route.links.size();
-    for (NodeId v = to; v != root; v = tree.predecessor[v]) route.links.push_back(tree.via[v]);
-    std::reverse(route.links.begin() + static_cast<std::ptrdiff_t>(first), route.links.end());
+    at = *source.upstream;
   }
   route.bottleneck = impl_->links[route.links.front()].bandwidth;
   for (const LinkId l : route.links) {

@@ -132,12 +132,14 @@ struct Costs {
 
 TEST_CASE("every route is the one Dijkstra from its own source takes, ties included") {
   // Random graphs as in topology_stub_test: a core of 8 nodes, 16 hosts on it (some by two
-  // parallel links, some on two core nodes), some nodes or links down. Latencies of 1-3 ms
+  // parallel links, some on two core nodes), 4 routers on it with 0-3 hosts each, two
+  // small separate components, some nodes or links down. Latencies of 1-3 ms
   // tie paths everywhere; 1-12 ms leave ties decided by distance alone (two neighbours
   // on shortest paths, one nearer the source: any Dijkstra takes that one), which the
   // topology may share between a host and its router.
   int tied = 0;         // routes with another path as short
-  int tied_shared = 0;  // of those, from a stub whose router's tree the heap did not decide
+  int tied_shared = 0;  // of those, from a node hanging off a core node whose tree the heap
+                        // did not decide
   for (std::uint64_t graph = 0; graph < 48; ++graph) {
     RandomStream rng(graph, 0, "topology-ties-test");
     const std::int64_t spread = graph % 2 == 0 ? 3 : 12;
@@ -153,7 +155,7 @@ TEST_CASE("every route is the one Dijkstra from its own source takes, ties inclu
       const NodeId b = core[rng.uniform_int(8)];
       if (a != b) t.add_link(a, b, mbps(100), latency());
     }
-    std::vector<std::optional<NodeId>> router(8);  // by node: a stub's one neighbour
+    std::vector<std::optional<NodeId>> router(8);  // by node: the core node it hangs off
     for (int i = 0; i < 16; ++i) {
       const NodeId host = t.add_node("host" + std::to_string(i));
       const NodeId on = core[rng.uniform_int(8)];
@@ -167,6 +169,32 @@ TEST_CASE("every route is the one Dijkstra from its own source takes, ties inclu
         router.push_back(on);
       }
     }
+    for (int i = 0; i < 4; ++i) {  // routers with hosts of their own, on one core node
+      const NodeId college = t.add_node("college" + std::to_string(i));
+      const NodeId on = core[rng.uniform_int(8)];
+      t.add_link(college, on, mbps(100), latency());
+      if (rng.uniform_int(4) == 0) t.add_link(college, on, mbps(100), latency());
+      router.push_back(on);
+      const auto departments = rng.uniform_int(4);
+      for (std::uint64_t k = 0; k < departments; ++k) {
+        const NodeId department =
+            t.add_node("college" + std::to_string(i) + "-" + std::to_string(k));
+        t.add_link(department, college, mbps(10), latency());
+        if (rng.uniform_int(4) == 0) t.add_link(department, college, mbps(10), latency());
+        router.push_back(on);
+      }
+    }
+    // Apart from the rest: x - a - b - y (a and b each other's one neighbour that is not a
+    // leaf) and c - d.
+    const NodeId x = t.add_node("x");
+    const NodeId a = t.add_node("a");
+    const NodeId b = t.add_node("b");
+    const NodeId y = t.add_node("y");
+    t.add_link(x, a, mbps(10), latency());
+    t.add_link(a, b, mbps(10), latency());
+    t.add_link(b, y, mbps(10), latency());
+    t.add_link(t.add_node("c"), t.add_node("d"), mbps(10), latency());
+    router.resize(t.node_count());
     if (graph % 3 == 1) t.set_link_up(static_cast<LinkId>(rng.uniform_int(t.link_count())), false);
     if (graph % 3 == 2) t.set_node_up(core[rng.uniform_int(8)], false);
     const PerSourceDijkstra reference(t);
