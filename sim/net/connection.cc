@@ -33,13 +33,13 @@ void Connection::send(Side from, Payload payload) {
   if (broken_) {
     if (!reset_ && path_up()) {  // the peer no longer knows this connection: it resets
       reset_ = true;
-      sim_.schedule_in(route_.latency * 2, [self = shared_from_this(), from] {
+      sim_.schedule_in(route_.latency * 2, [self = Pin(*this), from] {
         if (auto& h = self->handlers(from); h.on_closed) h.on_closed();
       });
     }
     return;
   }
-  d.queue.push_back(std::move(payload));
+  d.messages.push_back(std::move(payload));
   if (!d.sending) send_next(from);
 }
 
@@ -48,15 +48,15 @@ void Connection::close(Side from) {
   if (d.closed) return;
   d.closed = true;
   if (d.sending) return;  // the FIN follows the queued data (send_next)
-  sim_.schedule_in(route_.latency, [self = shared_from_this(), to = other(from)] {
+  sim_.schedule_in(route_.latency, [self = Pin(*this), to = other(from)] {
     if (auto& h = self->handlers(to); h.on_closed && !self->broken_) h.on_closed();
   });
 }
 
 void Connection::send_next(Side from) {
   Direction& d = dir(from);
-  if (broken_) d.queue.clear();
-  if (d.queue.empty()) {
+  if (broken_) d.messages.resize(d.next);  // those waiting are lost
+  if (d.next == d.messages.size()) {
     d.sending = false;
     if (d.closed && !broken_) {
       d.closed = false;  // send the FIN once, through close()
@@ -65,12 +65,12 @@ void Connection::send_next(Side from) {
     return;
   }
   d.sending = true;
-  const std::int64_t size = d.queue.front().size();
+  const std::int64_t size = d.messages[d.next].size();
   if (route_.links.empty()) return sent(from);
   const std::int64_t wire = wire_bytes(size);
   if (size <= tcp_.segment_bytes) {  // one segment: no flow, just its transmission time
     sim_.schedule_in(route_.bottleneck.transmission_time(wire),
-                     [self = shared_from_this(), from] { self->sent(from); });
+                     [self = Pin(*this), from] { self->sent(from); });
     return;
   }
   // What fits in the window goes at once; the window grows by what is acknowledged.
@@ -80,27 +80,35 @@ void Connection::send_next(Side from) {
     cap = 0;
   }
   d.in_flow = true;
-  d.flow = flows_.start(route_.links, wire, cap, [self = shared_from_this(), from] {
+  d.flow = flows_.start(route_.links, wire, cap, [self = Pin(*this), from] {
     self->dir(from).in_flow = false;
     self->sent(from);
   });
   if (cap > 0) {
-    d.window_timer = sim_.schedule_in(
-        route_.latency * 2, [self = shared_from_this(), from] { self->grow_window(from); });
+    d.window_timer = sim_.schedule_in(route_.latency * 2,
+                                      [self = Pin(*this), from] { self->grow_window(from); });
   }
 }
 
 void Connection::sent(Side from) {
   Direction& d = dir(from);
   sim_.cancel(d.window_timer);
-  if (broken_ || d.queue.empty()) return send_next(from);
-  Payload data = std::move(d.queue.front());
-  d.queue.pop_front();
-  sim_.schedule_in(route_.latency,
-                   [self = shared_from_this(), to = other(from), data = std::move(data)] {
-                     if (!self->broken_) self->deliver(to, data);
-                   });
+  if (broken_ || d.next == d.messages.size()) return send_next(from);
+  ++d.next;
+  sim_.schedule_in(route_.latency, [self = Pin(*this), to = other(from)] { self->arrive(to); });
   send_next(from);
+}
+
+// The next message on its way to `to` has arrived.
+void Connection::arrive(Side to) {
+  Direction& d = dir(other(to));
+  const Payload data = std::move(d.messages[d.delivered++]);
+  if (d.delivered == d.messages.size()) {
+    d.messages.clear();
+    d.delivered = 0;
+    d.next = 0;
+  }
+  if (!broken_) deliver(to, data);
 }
 
 void Connection::deliver(Side to, const Payload& payload) {
@@ -140,8 +148,8 @@ void Connection::grow_window(Side from) {
     return;
   }
   flows_.set_cap(d.flow, window_cap(d));
-  d.window_timer = sim_.schedule_in(route_.latency * 2,
-                                    [self = shared_from_this(), from] { self->grow_window(from); });
+  d.window_timer =
+      sim_.schedule_in(route_.latency * 2, [self = Pin(*this), from] { self->grow_window(from); });
 }
 
 bool Connection::path_up() const {

@@ -10,12 +10,14 @@
 // the wire like real bytes. Shared by both sides' owners; pending deliveries keep it alive.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "mailsim/core/payload.h"
 #include "mailsim/core/simulator.h"
@@ -68,8 +70,41 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const Route& route() const { return route_; }
 
  private:
+  // Keeps the connection alive while one of its own events or flows is pending, after its
+  // owners may have let go: the first pin takes a shared_ptr to the connection, the last
+  // drops it. A pin per event costs a plain increment where a shared_ptr per event costs
+  // two atomic operations, and a pin and a side fit the engine's inline slot.
+  class Pin {
+   public:
+    explicit Pin(Connection& c) : c_(&c) { c_->hold(); }
+    Pin(const Pin& other) : c_(other.c_) { c_->hold(); }
+    Pin(Pin&& other) noexcept : c_(std::exchange(other.c_, nullptr)) {}
+    Pin& operator=(const Pin&) = delete;
+    Pin& operator=(Pin&&) = delete;
+    ~Pin() {
+      if (c_ != nullptr) c_->let_go();
+    }
+    Connection* operator->() const { return c_; }
+
+   private:
+    Connection* c_;
+  };
+  void hold() {
+    if (pins_++ == 0) keep_alive_ = shared_from_this();
+  }
+  // May destroy the connection: the caller touches it no more.
+  void let_go() {
+    if (--pins_ == 0) std::shared_ptr<Connection> last = std::move(keep_alive_);
+  }
+
   struct Direction {
-    std::deque<Payload> queue;  // the front one is being sent
+    // The messages in the order sent: [delivered, next) have left and are on their way,
+    // [next, end) wait, the one at `next` being sent while `sending`. Their deliveries are
+    // events at the same delay after leaving, so they come in this order and take theirs
+    // from `delivered`. Emptied (keeping its capacity) once all have been delivered.
+    std::vector<Payload> messages;
+    std::size_t delivered = 0;
+    std::size_t next = 0;
     bool sending = false;
     bool closed = false;
     FlowModel::FlowId flow = 0;
@@ -83,6 +118,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void send_next(Side from);
   void sent(Side from);
+  void arrive(Side to);
   void deliver(Side to, const Payload& payload);
   double window_cap(const Direction& d) const;
   std::int64_t wire_bytes(std::int64_t payload) const;
@@ -99,6 +135,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ConnectionHandlers handlers_[2];
   bool broken_ = false;
   bool reset_ = false;  // a reset was sent back to one side
+  std::uint32_t pins_ = 0;
+  std::shared_ptr<Connection> keep_alive_;  // this connection while pins_ > 0
 };
 
 }  // namespace mailsim::net
