@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <queue>
 #include <utility>
 
 namespace mailsim::net {
@@ -52,14 +51,13 @@ void FlowModel::set_cap(FlowId id, double cap_bps) {
   if (!f.fresh) {
     changed_level_ = std::min({changed_level_, f.rate_bps, cap_bps > 0 ? cap_bps : kNoLevel});
   }
-  reshare(std::vector<LinkId>(f.links));
+  reshare(f.links);
 }
 
 void FlowModel::abort(FlowId id) {
   if (!active(id)) return;
-  std::vector<LinkId> links = flows_[id].links;
   remove(id);
-  reshare(links);
+  reshare(flows_[id].links);  // a removed flow keeps its links until its slot is reused
 }
 
 bool FlowModel::active(FlowId id) const { return id < flows_.size() && flows_[id].active; }
@@ -95,7 +93,8 @@ void FlowModel::remove(FlowId id) {
 
 double FlowModel::first_changed_level() {
   double level = changed_level_;
-  std::vector<LinkId> links;
+  std::vector<LinkId>& links = fresh_links_;
+  links.clear();
   for (const FlowId id : fresh_) {
     const Flow& f = flows_[id];
     if (!f.active || !f.fresh) continue;
@@ -134,7 +133,8 @@ double FlowModel::saturation_level(LinkId link) {
   return level * (1 - 1e-9);
 }
 
-std::vector<FlowModel::FlowId> FlowModel::affected(const std::vector<LinkId>& seed, double level) {
+const std::vector<FlowModel::FlowId>& FlowModel::affected(const std::vector<LinkId>& seed,
+                                                          double level) {
   ++epoch_;
   if (link_mark_.size() < on_link_.size()) link_mark_.resize(on_link_.size());
   if (flow_mark_.size() < flows_.size()) flow_mark_.resize(flows_.size());
@@ -154,7 +154,8 @@ std::vector<FlowModel::FlowId> FlowModel::affected(const std::vector<LinkId>& se
   for (const LinkId l : seed) visit(l);
   // Breadth-first over links and flows; the order depends only on the history of starts
   // and ends, so it is reproducible.
-  std::vector<FlowId> out;
+  std::vector<FlowId>& out = component_flows_;
+  out.clear();
   for (std::size_t next = 0; next < links.size(); ++next) {
     for (const FlowId f : on_link_[links[next]]) {
       const Flow& flow = flows_[f];
@@ -181,15 +182,16 @@ void FlowModel::reshare(const std::vector<LinkId>& links) {
 
 void FlowModel::resolve() {
   sim_.cancel(resolve_event_);
-  std::vector<LinkId> seed_links;
+  std::vector<LinkId>& seed_links = seed_links_;
+  seed_links.clear();
   seed_links.swap(dirty_);
   std::sort(seed_links.begin(), seed_links.end());
   seed_links.erase(std::unique(seed_links.begin(), seed_links.end()), seed_links.end());
   const double level = first_changed_level();
   fresh_.clear();
   changed_level_ = kNoLevel;
-  const std::vector<FlowId> flows = affected(seed_links, level);
-  const std::vector<double> rates = fair_rates(flows);
+  const std::vector<FlowId>& flows = affected(seed_links, level);
+  const std::vector<double>& rates = fair_rates(flows);
   for (std::size_t k = 0; k < flows.size(); ++k) {
     Flow& f = flows_[flows[k]];
     f.fresh = false;
@@ -207,7 +209,7 @@ void FlowModel::resolve() {
 // flow reaches its cap, freeze those flows at that level, repeat. Links and capped flows
 // wait in min-heaps keyed by the level at which they would freeze; freezing a flow only
 // raises the levels of its links ((room - x) / (n - 1) >= room / n when x <= room / n).
-std::vector<double> FlowModel::fair_rates(const std::vector<FlowId>& flows) {
+const std::vector<double>& FlowModel::fair_rates(const std::vector<FlowId>& flows) {
   const std::vector<LinkId>& links = component_links_;
   std::vector<double>& room = link_room_;
   std::vector<std::size_t>& unfrozen_on = link_unfrozen_;
@@ -216,16 +218,22 @@ std::vector<double> FlowModel::fair_rates(const std::vector<FlowId>& flows) {
   auto level_of = [&](std::size_t i) {
     return unfrozen_on[i] > 0 ? room[i] / static_cast<double>(unfrozen_on[i]) : kNoLevel;
   };
-  std::vector<double> levels(links.size());
+  std::vector<double>& levels = link_levels_;
+  levels.resize(links.size());
   for (std::size_t i = 0; i < links.size(); ++i) levels[i] = level_of(i);
-  link_heap_.assign(std::move(levels));
+  link_heap_.assign(levels);
 
-  using Key = std::pair<double, std::size_t>;
-  std::priority_queue<Key, std::vector<Key>, std::greater<>> cap_heap;
+  // Capped flows by cap, lowest on top: a min-heap kept with push_heap/pop_heap.
+  std::vector<std::pair<double, std::size_t>>& cap_heap = cap_heap_;
+  cap_heap.clear();
   for (std::size_t k = 0; k < flows.size(); ++k) {
-    if (flows_[flows[k]].cap_bps > 0) cap_heap.emplace(flows_[flows[k]].cap_bps, k);
+    if (flows_[flows[k]].cap_bps > 0) {
+      cap_heap.emplace_back(flows_[flows[k]].cap_bps, k);
+      std::push_heap(cap_heap.begin(), cap_heap.end(), std::greater<>{});
+    }
   }
-  std::vector<double> rate(flows.size(), -1);
+  std::vector<double>& rate = flow_rates_;
+  rate.assign(flows.size(), -1);
   auto freeze = [&](std::size_t k, double level) {
     rate[k] = level;
     for (const LinkId l : flows_[flows[k]].links) {
@@ -237,11 +245,14 @@ std::vector<double> FlowModel::fair_rates(const std::vector<FlowId>& flows) {
   };
   std::size_t left = flows.size();
   while (left > 0) {
-    while (!cap_heap.empty() && rate[cap_heap.top().second] >= 0) cap_heap.pop();
+    while (!cap_heap.empty() && rate[cap_heap.front().second] >= 0) {
+      std::pop_heap(cap_heap.begin(), cap_heap.end(), std::greater<>{});
+      cap_heap.pop_back();
+    }
     const std::size_t i = link_heap_.top();
     const double level = link_heap_.key(i);
-    if (!cap_heap.empty() && cap_heap.top().first < level) {
-      freeze(cap_heap.top().second, cap_heap.top().first);
+    if (!cap_heap.empty() && cap_heap.front().first < level) {
+      freeze(cap_heap.front().second, cap_heap.front().first);
       --left;
       continue;
     }
@@ -284,9 +295,8 @@ void FlowModel::on_finish() {
   while (!finishing_.empty() && finishing_.key(finishing_.top()) <= sim_.now().ns()) {
     const auto id = static_cast<FlowId>(finishing_.top());
     std::function<void()> done = std::move(flows_[id].done);
-    const std::vector<LinkId> links = flows_[id].links;
     remove(id);
-    reshare(links);
+    reshare(flows_[id].links);  // a removed flow keeps its links until its slot is reused
     if (done) done();
   }
   arm();

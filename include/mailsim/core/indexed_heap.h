@@ -51,9 +51,9 @@ class IndexedHeap {
   }
 
   // Replaces the contents by the elements 0..keys.size()-1, in O(n).
-  void assign(std::vector<Key> keys) {
+  void assign(const std::vector<Key>& keys) {
     for (const std::size_t e : heap_) where_[e] = kAbsent;
-    key_ = std::move(keys);
+    key_.assign(keys.begin(), keys.end());
     where_.assign(key_.size(), kAbsent);
     heap_.resize(key_.size());
     for (std::size_t e = 0; e < heap_.size(); ++e) heap_[e] = e;

@@ -65,14 +65,15 @@ class FlowModel {
   // The flows that share a link with `seed`, transitively through flows whose rate may
   // change (fresh, or at least `level`); their links are left in component_links_, with the
   // capacity the standing flows leave in link_room_ and the others' count in link_unfrozen_.
-  std::vector<FlowId> affected(const std::vector<LinkId>& seed_links, double level);
+  // Returns component_flows_.
+  const std::vector<FlowId>& affected(const std::vector<LinkId>& seed_links, double level);
   // Marks the rates of the flows on `links` for recomputation at this instant.
   void reshare(const std::vector<LinkId>& links);
   void resolve();
   double sent_since_update(const Flow& f) const;
   // Max-min fair rates for `flows`, by progressive filling. REQUIRES: `flows` is what
-  // affected() just returned.
-  std::vector<double> fair_rates(const std::vector<FlowId>& flows);
+  // affected() just returned. Returns flow_rates_, a rate per flow of `flows`.
+  const std::vector<double>& fair_rates(const std::vector<FlowId>& flows);
   void set_finish(FlowId id);
   void arm();  // one simulator event, for the earliest finish
   void on_finish();
@@ -88,7 +89,8 @@ class FlowModel {
   std::vector<LinkId> dirty_;  // links whose flows' rates are out of date
   std::vector<FlowId> fresh_;  // flows started since the last recomputation
   double changed_level_;       // lowest level of an end or cap change since then
-  // Scratch space of component() and fair_rates(), kept to avoid allocating per change.
+  // Scratch space of resolve() and what it calls, kept to avoid allocating per change;
+  // each is filled afresh where it is used.
   std::uint32_t epoch_ = 0;
   std::vector<std::uint32_t> link_mark_;
   std::vector<std::uint32_t> flow_mark_;
@@ -96,6 +98,12 @@ class FlowModel {
   std::vector<double> link_room_;
   std::vector<std::size_t> link_unfrozen_;
   std::vector<double> scratch_rates_;
+  std::vector<LinkId> seed_links_;
+  std::vector<LinkId> fresh_links_;
+  std::vector<FlowId> component_flows_;
+  std::vector<double> link_levels_;
+  std::vector<double> flow_rates_;
+  std::vector<std::pair<double, std::size_t>> cap_heap_;
   IndexedHeap<double> link_heap_;  // link slot -> level at which it would fill
   std::vector<std::size_t> slot_of_link_;
   std::vector<std::size_t> slot_of_flow_;
