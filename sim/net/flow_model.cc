@@ -218,6 +218,14 @@ const std::vector<double>& FlowModel::fair_rates(const std::vector<FlowId>& flow
   auto level_of = [&](std::size_t i) {
     return unfrozen_on[i] > 0 ? room[i] / static_cast<double>(unfrozen_on[i]) : kNoLevel;
   };
+  if (flows.size() == 1) {  // the usual case, in short: the filling below freezes the flow
+    // at its cap if that is below every link's level, else at the lowest level
+    double lowest = kNoLevel;
+    for (std::size_t i = 0; i < links.size(); ++i) lowest = std::min(lowest, level_of(i));
+    const double cap = flows_[flows[0]].cap_bps;
+    flow_rates_.assign(1, cap > 0 && cap < lowest ? cap : lowest);
+    return flow_rates_;
+  }
   std::vector<double>& levels = link_levels_;
   levels.resize(links.size());
   for (std::size_t i = 0; i < links.size(); ++i) levels[i] = level_of(i);

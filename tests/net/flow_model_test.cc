@@ -1,5 +1,7 @@
 #include "mailsim/net/flow_model.h"
 
+#include <algorithm>
+
 #include "support/catch.h"
 
 using mailsim::DataRate;
@@ -36,6 +38,19 @@ TEST_CASE("a single flow takes its size over the bandwidth, to the nanosecond") 
   w.sim.run();
   CHECK(done == at_ms(10));
   CHECK(w.flows.active_count() == 0);
+}
+
+TEST_CASE("a lone flow goes at its cap when that is below its narrowest link, else at that link") {
+  // L1 10 Mbit/s, L2 4 Mbit/s; the flow crosses both, alone. Caps of 3 and 4 Mbit/s hold
+  // (4 is the narrowest link's share too); a cap of 6 Mbit/s is above L2's 4, which rules.
+  Line w(mbps(10), mbps(4));
+  const double cap = GENERATE(3e6, 4e6, 6e6);
+  const auto f = w.flows.start({w.l1, w.l2}, 1'000'000, cap, [] {});
+  CHECK(w.flows.rate_bps(f) == std::min(cap, 4e6));
+  w.flows.set_cap(f, 0);
+  CHECK(w.flows.rate_bps(f) == 4e6);
+  w.flows.set_cap(f, 1e6);
+  CHECK(w.flows.rate_bps(f) == 1e6);
 }
 
 TEST_CASE("two equal flows on one link each get half and finish together") {
