@@ -218,6 +218,10 @@ const std::vector<double>& FlowModel::fair_rates(const std::vector<FlowId>& flow
   auto level_of = [&](std::size_t i) {
     return unfrozen_on[i] > 0 ? room[i] / static_cast<double>(unfrozen_on[i]) : kNoLevel;
   };
+  if (flows.empty()) {  // an end or cap change that left no rate to change
+    flow_rates_.clear();
+    return flow_rates_;
+  }
   if (flows.size() == 1) {  // the usual case, in short: the filling below freezes the flow
     // at its cap if that is below every link's level, else at the lowest level
     double lowest = kNoLevel;
