@@ -94,12 +94,12 @@ void ClientSession::finish() {
 
 void ClientSession::receive(std::string_view bytes) {
   parser_.feed(bytes);
-  while (std::optional<Reply> reply = parser_.next()) {
+  while (parser_.next(reply_)) {
     // A server that answers before the data was all taken answers the "." it cannot have
     // seen yet: the data goes out in full first.
-    if (pending_.empty() && data_ && reply->code != 421) finish_data();
+    if (pending_.empty() && data_ && reply_.code != 421) finish_data();
     for (const std::string& line : parser_.raw_lines()) note('S', line);
-    on_reply(*reply);
+    on_reply(reply_);
   }
   if (parser_.malformed() && !ended_) {
     for (const std::string& line : parser_.raw_lines()) note('S', line);

@@ -22,6 +22,12 @@ void add_auth_mechanisms(std::string_view parameter, std::vector<std::string>& m
   }
 }
 
+// An EHLO keyword (ASCII, any case; RFC 5321 4.1.1.1) is `name`, given in upper case.
+bool is_keyword(std::string_view keyword, std::string_view name) {
+  const auto upper_ascii = [](char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; };
+  return std::ranges::equal(keyword, name, {}, upper_ascii);
+}
+
 std::int64_t parse_size_limit(std::string_view parameter) {
   std::int64_t limit = 0;
   const auto [end, error] =
@@ -36,12 +42,11 @@ Extensions parse_extensions(const Reply& ehlo_reply) {
   Extensions extensions;
   for (std::size_t i = 1; i < ehlo_reply.lines.size(); ++i) {
     const std::string_view line = ehlo_reply.lines[i];
-    const std::size_t space = std::min(line.find_first_of(" ="), line.size());
+    const std::size_t space =
+        std::ranges::find_if(line, [](char c) { return c == ' ' || c == '='; }) - line.begin();
     const std::string_view keyword = line.substr(0, space);
     const std::string_view parameter = space < line.size() ? line.substr(space + 1) : "";
-    const auto is = [keyword](std::string_view name) {
-      return equals_ignoring_case(keyword, name);
-    };
+    const auto is = [keyword](std::string_view name) { return is_keyword(keyword, name); };
     if (is("PIPELINING")) {
       extensions.pipelining = true;
     } else if (is("SIZE")) {

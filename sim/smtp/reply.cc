@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 namespace mailsim::smtp {
 namespace {
@@ -145,25 +146,36 @@ void append_reply_wire(std::string& out, int code, std::string_view enhanced, st
 void ReplyParser::feed(std::string_view bytes) { reader_.feed(bytes); }
 
 std::optional<Reply> ReplyParser::next() {
+  Reply reply;
+  if (!next(reply)) return std::nullopt;
+  return reply;
+}
+
+// The reply is built in partial_ and swapped into `reply`: the two alternate, and a reply
+// started anew is cleared, not replaced, so that its vector keeps its capacity.
+bool ReplyParser::next(Reply& reply) {
   while (!malformed_) {
     std::optional<LineView> line = reader_.next_view(kMaxReplyLine);
-    if (!line) return std::nullopt;
+    if (!line) return false;
     if (!in_reply_) {
       raw_.clear();
-      partial_ = Reply{};
+      partial_.code = 0;
+      partial_.enhanced.clear();
+      partial_.lines.clear();
       in_reply_ = true;
     }
     if (keep_raw_) raw_.emplace_back(line->text);
     if (!take_line(*line)) {
       malformed_ = true;
-      return std::nullopt;
+      return false;
     }
     if (complete_) {
       in_reply_ = complete_ = false;
-      return std::move(partial_);
+      std::swap(reply, partial_);
+      return true;
     }
   }
-  return std::nullopt;
+  return false;
 }
 
 bool ReplyParser::take_line(const LineView& line) {

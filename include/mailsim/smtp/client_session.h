@@ -195,6 +195,7 @@ class ClientSession {
 
   ClientConfig config_;
   ReplyParser parser_;
+  Reply reply_;  // the reply receive() handles now; its storage is reused for the next
   Extensions extensions_;
   std::deque<Sent> pending_;  // commands (and the greeting) whose reply has not come
   std::deque<Transaction> transactions_;

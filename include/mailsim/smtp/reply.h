@@ -54,6 +54,9 @@ class ReplyParser {
   // The next complete reply, or nullopt when more bytes are needed or the stream is
   // malformed.
   std::optional<Reply> next();
+  // The same into `reply`, whose storage is reused (the client's hot path); false, with
+  // `reply` unspecified, when next() would give nullopt.
+  bool next(Reply& reply);
   bool malformed() const { return malformed_; }
   // The lines as received (without line ends) of the reply next() last returned; after
   // malformed(), those of the broken reply, ending with the offending line.
