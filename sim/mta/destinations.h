@@ -20,9 +20,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "mailsim/core/text.h"
 #include "mailsim/mta/queue_config.h"
 #include "mta/concurrency_window.h"
 #include "mta/delivery.h"
@@ -101,7 +103,7 @@ class Destinations {
   const QueueLimits& limits_;
   std::map<std::string, RetryRecord>* host_retry_;
   std::deque<Destination> destinations_;  // by Id; a deque keeps references stable
-  std::map<std::string, Id, std::less<>> ids_;
+  std::unordered_map<std::string, Id, TextHash, std::equal_to<>> ids_;
   // The callers' `done` of the deliveries running, while with_feedback()'s handler (which
   // holds only the slot) stands in for them; free slots are reused.
   std::vector<DeliveryDone> running_done_;

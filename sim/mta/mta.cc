@@ -165,21 +165,21 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
       }
     }
   }
-  std::vector<std::pair<std::string, DeliveryRequest>> transactions;
+  std::vector<std::pair<const std::string*, DeliveryRequest>> transactions;  // next hop in groups
   for (auto& [nexthop, request] : groups) {
     request.msg = entry.msg;
     request.message = entry.message;
     request.arrival = entry.arrival;
     for (DeliveryRequest& part :
          split_by_recipient_limit(std::move(request), limits.recipient_limit)) {
-      transactions.emplace_back(nexthop, std::move(part));
+      transactions.emplace_back(&nexthop, std::move(part));
     }
   }
   entry.deliveries_in_flight = static_cast<int>(transactions.size());
   if (transactions.empty()) return settle(entry);
   const std::string id = entry.queue_id;
   for (auto& [nexthop, request] : transactions) {
-    destinations.submit(nexthop, std::move(request),
+    destinations.submit(*nexthop, std::move(request),
                         [this, id](const DeliveryResult& result) { delivery_done(id, result); });
   }
 }
