@@ -243,7 +243,7 @@ TEST_CASE("a session that keeps no transcript sends the same and decides the sam
   ClientSession kept = make_client({"b@dest.example", "c@dest.example"});
   ClientSession bare({.helo_name = "relay.example", .transcript = false},
                      {"a@src.example", {"b@dest.example", "c@dest.example"}}, kData);
-  for (const std::string reply :
+  for (const std::string& reply :
        {std::string("220 mx.dest.example ESMTP\r\n"), kEhloPipelining,
         std::string("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n250 2.1.5 Ok\r\n354 Go\r\n"),
         std::string("250 2.0.0 Ok: queued as 4F3A\r\n"), std::string("221 2.0.0 Bye\r\n")}) {
