@@ -18,6 +18,17 @@ namespace mailsim::scenario {
 
 namespace {
 
+// A Subject: field's text, on one line: a line break in it would end the field and start
+// another (a second Message-ID:, say) in the header the message is composed with.
+std::string subject_of(const Yaml& y) {
+  std::string subject = y.as_string();
+  if (subject.find_first_of("\r\n") != std::string::npos) {
+    y.fail("a subject is one line of text",
+           "remove the line breaks (a block scalar, | or >, keeps them)");
+  }
+  return subject;
+}
+
 constexpr std::int64_t kMaxMessageSize = std::int64_t{1} << 30;
 
 void check_address(const Yaml& y, const std::string& address) {
@@ -209,7 +220,7 @@ void read_group(const Yaml& g, Populations& seen, ScenarioConfig& c) {
   if (g.has("zipf")) s.recipients.zipf_exponent = read_number(g["zipf"], 0.01, 10, "zipf: 1.0");
   if (g.has("recipients")) s.per_message = read_quantity(g["recipients"], read_recipient_count);
   if (g.has("size")) s.size = read_quantity(g["size"], read_message_size);
-  if (g.has("subject")) s.subject = g["subject"].as_string();
+  if (g.has("subject")) s.subject = subject_of(g["subject"]);
   if (g.has("start")) s.start = Time::zero() + g["start"].as_duration();
   if (g.has("end")) {
     s.end = Time::zero() + g["end"].as_duration();
@@ -244,7 +255,7 @@ void read_burst(const Yaml& b, std::size_t index, Populations& seen, ScenarioCon
     s.per_message = static_cast<std::uint64_t>(b["per_message"].as_int(1, 100'000));
   }
   if (b.has("size")) s.size = read_quantity(b["size"], read_message_size);
-  if (b.has("subject")) s.subject = b["subject"].as_string();
+  if (b.has("subject")) s.subject = subject_of(b["subject"]);
   c.bursts.push_back(std::move(s));
 }
 
@@ -328,7 +339,7 @@ void read_traffic(const Yaml& t, ScenarioConfig& c) {
           "a message of " + format_size(msg.size_bytes) + " is too large to simulate",
           "give at most 1GiB; to test a size limit, set message_size_limit below the size");
     }
-    if (m.has("subject")) msg.subject = m["subject"].as_string();
+    if (m.has("subject")) msg.subject = subject_of(m["subject"]);
     if (m.has("notify")) msg.notify = read_notify(m["notify"]);
     if (m.has("ret")) {
       static constexpr std::string_view kRet[] = {"full", "hdrs"};

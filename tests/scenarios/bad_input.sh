@@ -41,6 +41,7 @@ expect 2 "list_for_value\.yaml:6:15: mtas\[0\]\.hostname: expected a single valu
 expect 2 "long_decimal\.yaml:4:.*links\[0\]\.latency: .* is not a duration" -- run "$bad/long_decimal.yaml"
 expect 2 "complex_key\.yaml:3:[0-9]+: a key must be a plain name" -- run "$bad/complex_key.yaml"
 expect 2 "no_recipients\.yaml:6:[0-9]+: traffic\.messages\[0\]\.to: a message needs at least one recipient" -- run "$bad/no_recipients.yaml"
+expect 2 "subject_lines\.yaml:10:[0-9]+: traffic\.messages\[0\]\.subject: a subject is one line of text.*remove the line breaks" -- run "$bad/subject_lines.yaml"
 expect 2 "path_name\.yaml:1:7: name: '\.\./elsewhere' cannot name a results file" -- run "$bad/path_name.yaml"
 expect 2 "duplicate_key\.yaml:8:5: mtas\[0\]\.processing_delay: key 'processing_delay' appears twice" -- run "$bad/duplicate_key.yaml"
 expect 2 "two_documents\.yaml:5:1: a scenario file holds one YAML document, this one has 2" -- run "$bad/two_documents.yaml"
