@@ -43,7 +43,6 @@ class Router {
 
  private:
   RouteDecision to_host(const std::string& nexthop, const std::string& host) const;
-  bool local_domain(std::string_view lower_domain) const;
 
   const MtaConfig& config_;
   const dns::Resolver& resolver_;

@@ -231,8 +231,8 @@ class Recorder::Impl {
 
   // Rows arriving after finish() are dropped: the recipient table is already written.
   Batch* batch() { return finished_ ? nullptr : &pending_; }
-  // The batch for rows that level summary leaves out, or nullptr.
   RecordLevel level() const { return level_; }
+  // The batch for rows that level summary leaves out, or nullptr.
   Batch* detail_batch() { return level_ == RecordLevel::kSummary ? nullptr : batch(); }
 
   void add_recipient(RecipientRow&& row) {
