@@ -1,85 +1,24 @@
 // Routes from stubs (nodes whose usable links all lead to one neighbour), which the
 // topology takes from the neighbour's shortest-path tree instead of a search of their own.
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "mailsim/core/random.h"
 #include "mailsim/net/topology.h"
+#include "random_topology.h"
 #include "support/catch.h"
 
-using mailsim::DataRate;
-using mailsim::Duration;
 using mailsim::RandomStream;
 using mailsim::net::LinkId;
 using mailsim::net::NodeId;
 using mailsim::net::Topology;
-
-namespace {
-
-DataRate mbps(std::int64_t n) { return DataRate::bits_per_second(n * 1'000'000); }
-Duration ms(std::int64_t n) { return Duration::milliseconds(n); }
-
-// All-pairs shortest paths by Floyd-Warshall over what is up, with the topology's order:
-// latency first, then hops (a path's cost is latency * 2^16 + hops, as topology.h
-// promises "among equal latencies the fewest hops win").
-struct BruteForce {
-  static constexpr std::int64_t kInf = std::numeric_limits<std::int64_t>::max() / 4;
-  explicit BruteForce(const Topology& topology) : t(topology), n(topology.node_count()) {
-    cost.assign(n * n, kInf);
-    for (NodeId v = 0; v < n; ++v) cost[v * n + v] = 0;
-    for (LinkId l = 0; l < t.link_count(); ++l) {
-      const auto& link = t.link(l);
-      if (!usable(l)) continue;
-      const std::int64_t w = edge_cost(l);
-      for (auto [a, b] : {std::pair{link.a, link.b}, std::pair{link.b, link.a}}) {
-        cost[a * n + b] = std::min(cost[a * n + b], w);
-      }
-    }
-    for (NodeId k = 0; k < n; ++k) {
-      for (NodeId i = 0; i < n; ++i) {
-        for (NodeId j = 0; j < n; ++j) {
-          cost[i * n + j] = std::min(cost[i * n + j], cost[i * n + k] + cost[k * n + j]);
-        }
-      }
-    }
-  }
-  bool usable(LinkId l) const {
-    const auto& link = t.link(l);
-    return link.up && t.node_up(link.a) && t.node_up(link.b);
-  }
-  std::int64_t edge_cost(LinkId l) const { return t.link(l).latency.ns() * 65536 + 1; }
-  // The one shortest path's links from `from` to `to`, walking back from `to`; nullopt
-  // when another path is as short (then any of them is right).
-  std::optional<std::vector<LinkId>> unique_path(NodeId from, NodeId to) const {
-    std::vector<LinkId> back;
-    for (NodeId v = to; v != from;) {
-      std::optional<NodeId> before;
-      std::optional<LinkId> via;
-      for (LinkId l = 0; l < t.link_count(); ++l) {
-        const auto& link = t.link(l);
-        if (!usable(l) || (link.a != v && link.b != v)) continue;
-        const NodeId u = link.a == v ? link.b : link.a;
-        if (cost[from * n + u] + edge_cost(l) != cost[from * n + v]) continue;
-        if (before && *before != u) return std::nullopt;
-        // Parallel links of the same latency: the first one added.
-        if (!via || t.link(l).latency < t.link(*via).latency) via = l;
-        before = u;
-      }
-      back.push_back(*via);
-      v = *before;
-    }
-    return std::vector<LinkId>(back.rbegin(), back.rend());
-  }
-  const Topology& t;
-  std::size_t n;
-  std::vector<std::int64_t> cost;
-};
-
-}  // namespace
+using mailsim::net::testing::add_core_with_hosts;
+using mailsim::net::testing::AllPairs;
+using mailsim::net::testing::mbps;
+using mailsim::net::testing::ms;
+using mailsim::net::testing::weight;
 
 TEST_CASE("a host on one router routes through it, as the router's tree goes on") {
   // s =(4ms, 2ms)= r --5ms-- a --5ms-- x,  r --3ms-- b --10ms-- x,  r --1ms-- h
@@ -133,8 +72,7 @@ TEST_CASE("two nodes linked only to each other route to each other") {
 }
 
 TEST_CASE("routes from every node are shortest paths, checked against Floyd-Warshall") {
-  // Random graphs: a core of 8 nodes with 14 links, then 16 hosts each on one core node
-  // (a quarter of them by two parallel links, one in eight on two core nodes). Latencies
+  // Random graphs: a core with hosts (random_topology.h). Latencies
   // of 1-6 ms give many ties of latency and hops; where the shortest path is unique the
   // route must be it, elsewhere it must cost as much. Some nodes and links go down.
   int unique_checked = 0;
@@ -143,39 +81,22 @@ TEST_CASE("routes from every node are shortest paths, checked against Floyd-Wars
     RandomStream rng(graph, 0, "topology-stub-test");
     Topology t;
     const auto latency = [&] { return ms(1 + static_cast<std::int64_t>(rng.uniform_int(6))); };
-    std::vector<NodeId> core;
-    for (int i = 0; i < 8; ++i) core.push_back(t.add_node("core" + std::to_string(i)));
-    for (int i = 1; i < 8; ++i) t.add_link(core[i], core[rng.uniform_int(i)], mbps(100), latency());
-    for (int i = 0; i < 7; ++i) {
-      const NodeId a = core[rng.uniform_int(8)];
-      const NodeId b = core[rng.uniform_int(8)];
-      if (a != b) t.add_link(a, b, mbps(100), latency());
-    }
-    for (int i = 0; i < 16; ++i) {
-      const NodeId host = t.add_node("host" + std::to_string(i));
-      const NodeId on = core[rng.uniform_int(8)];
-      t.add_link(host, on, mbps(10), latency());
-      if (rng.uniform_int(4) == 0) t.add_link(host, on, mbps(10), latency());
-      const NodeId also = core[rng.uniform_int(8)];
-      if (rng.uniform_int(8) == 0 && also != on) {
-        t.add_link(host, also, mbps(10), latency());
-      } else {
-        ++stubs;
-      }
-    }
+    std::vector<std::optional<NodeId>> hosts;
+    const std::vector<NodeId> core = add_core_with_hosts(t, rng, latency, hosts);
+    for (const auto& on : hosts) stubs += on ? 1 : 0;
     if (graph % 3 == 1) t.set_link_up(static_cast<LinkId>(rng.uniform_int(t.link_count())), false);
     if (graph % 3 == 2) t.set_node_up(core[rng.uniform_int(8)], false);
-    const BruteForce best(t);
+    const AllPairs best(t);
     for (NodeId from = 0; from < t.node_count(); ++from) {
       for (NodeId to = 0; to < t.node_count(); ++to) {
         const auto route = t.route(from, to);
         const bool reachable =
-            t.node_up(from) && t.node_up(to) && best.cost[from * best.n + to] < BruteForce::kInf;
+            t.node_up(from) && t.node_up(to) && best.at(from, to) < AllPairs::kInf;
         REQUIRE(route.has_value() == reachable);
         if (!route || from == to) continue;
         std::int64_t cost = 0;
-        for (const LinkId l : route->links) cost += best.edge_cost(l);
-        CHECK(cost == best.cost[from * best.n + to]);
+        for (const LinkId l : route->links) cost += weight(t, l);
+        CHECK(cost == best.at(from, to));
         NodeId at = from;  // the links join up from `from` to `to`
         for (const LinkId l : route->links) {
           REQUIRE((t.link(l).a == at || t.link(l).b == at));

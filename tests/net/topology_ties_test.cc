@@ -14,20 +14,20 @@
 
 #include "mailsim/core/random.h"
 #include "mailsim/net/topology.h"
+#include "random_topology.h"
 #include "support/catch.h"
 
-using mailsim::DataRate;
-using mailsim::Duration;
 using mailsim::RandomStream;
 using mailsim::net::LinkId;
 using mailsim::net::NodeId;
 using mailsim::net::Topology;
+using mailsim::net::testing::add_core_with_hosts;
+using mailsim::net::testing::AllPairs;
+using mailsim::net::testing::mbps;
+using mailsim::net::testing::ms;
+using mailsim::net::testing::weight;
 
 namespace {
-
-DataRate mbps(std::int64_t n) { return DataRate::bits_per_second(n * 1'000'000); }
-Duration ms(std::int64_t n) { return Duration::milliseconds(n); }
-std::int64_t weight(const Topology& t, LinkId l) { return t.link(l).latency.ns() * 65536 + 1; }
 
 // Dijkstra from each node by itself, over the graph the topology's Boost search sees (the
 // nodes and links in the order added, a path's weight latency * 2^16 + hops), walking the
@@ -84,55 +84,10 @@ struct PerSourceDijkstra {
   Graph g;
 };
 
-// Distances by Floyd-Warshall, to tell which paths tie independently of any Dijkstra.
-struct Costs {
-  static constexpr std::int64_t kInf = INT64_MAX / 4;
-  explicit Costs(const Topology& topology) : t(topology), n(topology.node_count()) {
-    cost.assign(n * n, kInf);
-    for (NodeId v = 0; v < n; ++v) cost[v * n + v] = 0;
-    for (LinkId l = 0; l < t.link_count(); ++l) {
-      if (!usable(l)) continue;
-      const auto& link = t.link(l);
-      cost[link.a * n + link.b] = std::min(cost[link.a * n + link.b], weight(t, l));
-      cost[link.b * n + link.a] = std::min(cost[link.b * n + link.a], weight(t, l));
-    }
-    for (NodeId k = 0; k < n; ++k) {
-      for (NodeId i = 0; i < n; ++i) {
-        for (NodeId j = 0; j < n; ++j) {
-          cost[i * n + j] = std::min(cost[i * n + j], cost[i * n + k] + cost[k * n + j]);
-        }
-      }
-    }
-  }
-  bool usable(LinkId l) const {
-    const auto& link = t.link(l);
-    return link.up && t.node_up(link.a) && t.node_up(link.b);
-  }
-  std::int64_t at(NodeId a, NodeId b) const { return cost[a * n + b]; }
-  // v's neighbours on shortest paths from `from` to v, with their distances from `from`,
-  // nearest first.
-  std::vector<std::pair<std::int64_t, NodeId>> tight(NodeId from, NodeId v) const {
-    std::vector<std::pair<std::int64_t, NodeId>> out;
-    for (LinkId l = 0; l < t.link_count(); ++l) {
-      const auto& link = t.link(l);
-      if (!usable(l) || (link.a != v && link.b != v)) continue;
-      const NodeId u = link.a == v ? link.b : link.a;
-      if (at(from, u) + weight(t, l) == at(from, v)) out.emplace_back(at(from, u), u);
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());  // parallel links: one
-    return out;
-  }
-  const Topology& t;
-  std::size_t n;
-  std::vector<std::int64_t> cost;
-};
-
 }  // namespace
 
 TEST_CASE("every route is the one Dijkstra from its own source takes, ties included") {
-  // Random graphs as in topology_stub_test: a core of 8 nodes, 16 hosts on it (some by two
-  // parallel links, some on two core nodes), 4 routers on it with 0-3 hosts each, two
+  // Random graphs: a core with hosts (random_topology.h), 4 routers on it with 0-3 hosts each, two
   // small separate components, some nodes or links down. Latencies of 1-3 ms
   // tie paths everywhere; 1-12 ms leave ties decided by distance alone (two neighbours
   // on shortest paths, one nearer the source: any Dijkstra takes that one), which the
@@ -147,28 +102,9 @@ TEST_CASE("every route is the one Dijkstra from its own source takes, ties inclu
       return ms(1 + static_cast<std::int64_t>(rng.uniform_int(static_cast<std::uint64_t>(spread))));
     };
     Topology t;
-    std::vector<NodeId> core;
-    for (int i = 0; i < 8; ++i) core.push_back(t.add_node("core" + std::to_string(i)));
-    for (int i = 1; i < 8; ++i) t.add_link(core[i], core[rng.uniform_int(i)], mbps(100), latency());
-    for (int i = 0; i < 7; ++i) {
-      const NodeId a = core[rng.uniform_int(8)];
-      const NodeId b = core[rng.uniform_int(8)];
-      if (a != b) t.add_link(a, b, mbps(100), latency());
-    }
-    std::vector<std::optional<NodeId>> router(8);  // by node: the core node it hangs off
-    for (int i = 0; i < 16; ++i) {
-      const NodeId host = t.add_node("host" + std::to_string(i));
-      const NodeId on = core[rng.uniform_int(8)];
-      t.add_link(host, on, mbps(10), latency());
-      if (rng.uniform_int(4) == 0) t.add_link(host, on, mbps(10), latency());
-      const NodeId also = core[rng.uniform_int(8)];
-      if (rng.uniform_int(8) == 0 && also != on) {
-        t.add_link(host, also, mbps(10), latency());
-        router.push_back(std::nullopt);
-      } else {
-        router.push_back(on);
-      }
-    }
+    // By node: the core node it hangs off.
+    std::vector<std::optional<NodeId>> router(8);
+    const std::vector<NodeId> core = add_core_with_hosts(t, rng, latency, router);
     for (int i = 0; i < 4; ++i) {  // routers with hosts of their own, on one core node
       const NodeId college = t.add_node("college" + std::to_string(i));
       const NodeId on = core[rng.uniform_int(8)];
@@ -198,7 +134,7 @@ TEST_CASE("every route is the one Dijkstra from its own source takes, ties inclu
     if (graph % 3 == 1) t.set_link_up(static_cast<LinkId>(rng.uniform_int(t.link_count())), false);
     if (graph % 3 == 2) t.set_node_up(core[rng.uniform_int(8)], false);
     const PerSourceDijkstra reference(t);
-    const Costs costs(t);
+    const AllPairs costs(t);
     // A router's tree is left to the heap when some node has two neighbours on shortest
     // paths equally near the router.
     const auto heap_decides = [&](NodeId r) {
