@@ -1,7 +1,9 @@
 // The state and the queue manager's steps behind mailsim::mta::Mta (mta.h): the queue by
-// queue id, the router, the active queue's places, the destinations' sessions, the receive
-// side's listeners and the mailboxes. Defined in mta.cc; private to the mta layer so that
-// the façade stays a pointer to it. Not thread-safe.
+// queue number, the router, the active queue's places, the destinations' sessions, the
+// receive side's listeners and the mailboxes. Defined in mta.cc (the façade, receiving
+// and queueing, the queue's bookkeeping) and mta_pass.cc (one pass of an entry through
+// the active queue: routing, delivery, settling, notifications); private to the mta layer
+// so that the façade stays a pointer to it. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -60,16 +62,16 @@ struct Mta::Impl {
   smtp::Reply receive(const smtp::SessionInfo& session, const smtp::Envelope& e,
                       const smtp::SharedMessage& received, net::NodeId client);
   std::function<void()> keep_message(const smtp::Message& message);
-  void enqueue(const std::string& id, MessageNumber msg, const smtp::Envelope& e,
+  void enqueue(QueueNumber number, std::string id, MessageNumber msg, const smtp::Envelope& e,
                smtp::SharedMessage message, const std::string& from_node);
-  void activate(const std::string& queue_id);
-  void release_place(const std::string& queue_id);
+  void activate(QueueNumber number);
+  void release_place(QueueNumber number);
   smtp::Reply check_capacity() const;
   void route_and_deliver(QueueEntry& entry);
   void deliver_local(QueueEntry& entry, QueuedRecipient& r);
   void finalize(QueueEntry& entry, QueuedRecipient& r, FinalStatus status,
                 const smtp::Reply& reply);
-  void delivery_done(const std::string& queue_id, const DeliveryResult& result);
+  void delivery_done(QueueNumber number, const DeliveryResult& result);
   void settle(QueueEntry& entry);
   void expire(QueueEntry& entry);
   void send_bounce(QueueEntry& entry);
@@ -84,7 +86,8 @@ struct Mta::Impl {
   void schedule(QueueEntry& entry, bool at_start);
   void restart_queue();
   bool running() const { return service_up && ctx.network.topology().node_up(config.host); }
-  std::string next_queue_id();
+  QueueNumber next_queue_number() { return ++queued_total; }
+  std::string queue_id(QueueNumber number) const;
   const std::string& host_name() const { return ctx.network.topology().name(config.host); }
 
   MtaConfig config;
@@ -98,14 +101,14 @@ struct Mta::Impl {
   Destinations destinations;
   ReceiverPolicy receiver_policy;
   ReceiveSide receive_side;  // the listeners and the receive policies' state
-  // By queue id. A hash map: looked up at every step of every message, never walked in
+  // By queue number. A hash map: looked up at every step of every message, never walked in
   // order except by restart_queue(), which sorts. References to entries stay valid.
-  std::unordered_map<std::string, QueueEntry> queue;
+  std::unordered_map<QueueNumber, QueueEntry> queue;
   // The entries of `queue` by state, kept as they change (set_state, erase) so that
   // sampling the queue does not scan it.
   QueueCounts counts;
   std::map<std::string, std::vector<std::string>> mailboxes;
-  std::uint64_t queued_total = 0;
+  QueueNumber queued_total = 0;  // the last queue number given
   bool service_up = true;
   QueueScheduler scheduler;
   Time queue_origin;  // the MTA's last start: periodic queue scans count from it

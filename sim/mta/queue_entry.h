@@ -3,6 +3,7 @@
 // every attempt reads the one copy this MTA holds. Private to the mta layer.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,8 +35,14 @@ struct QueuedRecipient {
   bool not_tried = false;  // its last deferral came before any connect (host retry time)
 };
 
+// An entry's key in its MTA's queue: the n-th message queued there, from 1. Its queue id
+// (queue_id) is spelled from it; the queue manager's handlers carry the number, which
+// std::function holds without allocating.
+using QueueNumber = std::uint64_t;
+
 // A message with the recipients it still has to move on.
 struct QueueEntry {
+  QueueNumber number = 0;
   std::string queue_id;
   MessageNumber msg = 0;
   // MAIL FROM and its parameters (BODY, RET, ENVID); the recipients are in `rcpts`, so

@@ -80,6 +80,11 @@ smtp::Reply Router::check_recipient(std::string_view rcpt, bool authenticated) c
   return smtp::make_reply(554, "5.7.1", quoted() + "Relay access denied");
 }
 
+bool Router::has_mailbox(std::string_view address) const {
+  std::string buffer;
+  return mailboxes_.contains(local_part_view(address, buffer));
+}
+
 RouteDecision Router::to_host(const std::string& nexthop, const std::string& host) const {
   if (!resolver_.available()) {
     return {RouteKind::kDefer,

@@ -40,6 +40,9 @@ class Router {
   // An authenticated client may relay anywhere; local recipients are checked all the same.
   smtp::Reply check_recipient(std::string_view rcpt, bool authenticated) const;
   RouteDecision route(std::string_view rcpt, RandomStream& rng) const;
+  // Whether the address's local part names a mailbox here (MtaConfig::mailboxes), in any
+  // case; the domain is not looked at.
+  bool has_mailbox(std::string_view address) const;
 
  private:
   RouteDecision to_host(const std::string& nexthop, const std::string& host) const;

@@ -1,5 +1,6 @@
 // The queue manager's pure parts: each preset's queue defaults (queue_config.h), splitting
 // recipients into transactions, and the active queue's places and line.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -75,21 +76,22 @@ TEST_CASE("a next hop's recipients are split into transactions of at most the li
 }
 
 TEST_CASE("the active queue gives free places to the messages that waited longest") {
-  ActiveQueue q(2);
-  CHECK(q.admit("A"));
-  CHECK(q.admit("B"));
-  CHECK_FALSE(q.admit("C"));
-  CHECK_FALSE(q.admit("D"));
-  CHECK_FALSE(q.admit("C"));  // asking again keeps its place in line
+  ActiveQueue q(2);  // entries by their queue numbers: A = 1, B = 2, ... E = 5
+  constexpr std::uint64_t A = 1, B = 2, C = 3, D = 4, E = 5;
+  CHECK(q.admit(A));
+  CHECK(q.admit(B));
+  CHECK_FALSE(q.admit(C));
+  CHECK_FALSE(q.admit(D));
+  CHECK_FALSE(q.admit(C));  // asking again keeps its place in line
   CHECK(q.waiting() == 2);
   CHECK(q.promote().empty());  // no free place
-  q.release("A");
-  CHECK_FALSE(q.admit("E"));  // a newcomer queues behind C and D
-  CHECK(q.promote() == std::vector<std::string>{"C"});
-  CHECK(q.admit("C"));  // its place is kept for it
-  q.release("D");       // a message that leaves the line (it expired) gives up its turn
-  q.release("B");
-  CHECK(q.promote() == std::vector<std::string>{"E"});
+  q.release(A);
+  CHECK_FALSE(q.admit(E));  // a newcomer queues behind C and D
+  CHECK(q.promote() == std::vector<std::uint64_t>{C});
+  CHECK(q.admit(C));  // its place is kept for it
+  q.release(D);       // a message that leaves the line (it expired) gives up its turn
+  q.release(B);
+  CHECK(q.promote() == std::vector<std::uint64_t>{E});
   CHECK(q.active() == 2);
   CHECK(q.waiting() == 0);
 }
