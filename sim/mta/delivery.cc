@@ -53,9 +53,9 @@ void Delivery::skip_host(const std::string& reason) {
   if (index_ + 1 < request_.hosts.size()) return try_host(index_ + 1);
   finished_ = true;
   if (!connect_tried_) {  // a turn deferred without connecting (reference §2)
-    ctx_.events.delivery_deferred({request_.msg, node_name(ctx_, ctx_.config.host),
-                                   request_.nexthop, ctx_.sim.now(), ctx_.hosts->skip_kind(),
-                                   request_.envelope.rcpt_to, 451, "4.4.1", reason});
+    ctx_.events.delivery_deferred(
+        {request_.msg, node_name(ctx_, ctx_.config.host), std::string(request_.nexthop),
+         ctx_.sim.now(), ctx_.hosts->skip_kind(), request_.envelope.rcpt_to, 451, "4.4.1", reason});
   }
   std::vector<AttemptRecipient> deferred;
   for (const std::string& rcpt : request_.envelope.rcpt_to) {
@@ -91,28 +91,24 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
       ctx_.config.hostname, ctx_.config.client_auth, ctx_.events.attempt_transcripts});
   job_ = session_->add_message(request_.envelope, request_.message);
   // The connection's handlers keep the delivery alive until finish_session() drops them.
-  auto self = shared_from_this();
-  const int n = session_number_;
-  const auto current = [self, n] { return !self->finished_ && n == self->session_number_; };
-  connection_->set_handlers(net::Side::kClient, {[self, current](std::string_view bytes) {
-                                                   if (!current() || self->parked_) return;
-                                                   // The stage a failure came in: QUIT's
-                                                   // reply does not count.
-                                                   if (!self->session_->done()) {
-                                                     self->replied_at_ = self->session_->stage();
-                                                   }
-                                                   self->session_->receive(bytes);
-                                                   self->pump();
-                                                 },
-                                                 [self, current] {
-                                                   if (!current()) return;
-                                                   if (self->parked_) {  // gone from the cache
-                                                     return self->close_idle();
-                                                   }
-                                                   self->lose_session(false);
-                                                   self->session_->connection_lost();
-                                                   self->finish_session();
-                                                 }});
+  connection_->set_handlers(
+      net::Side::kClient,
+      {[self = shared_from_this(), n = session_number_](std::string_view bytes) {
+         if (!self->current(n) || self->parked_) return;
+         // The stage a failure came in: QUIT's reply does not count.
+         if (!self->session_->done()) {
+           self->replied_at_ = self->session_->stage();
+         }
+         self->session_->receive(bytes);
+         self->pump();
+       },
+       [self = shared_from_this(), n = session_number_] {
+         if (!self->current(n)) return;
+         if (self->parked_) return self->close_idle();  // gone from the cache
+         self->lose_session(false);
+         self->session_->connection_lost();
+         self->finish_session();
+       }});
   arm_timer();
 }
 
@@ -153,9 +149,8 @@ void Delivery::arm_timer() {
   const Duration limit = session_->stage() == smtp::ClientStage::kData       ? t.data_init
                          : session_->stage() == smtp::ClientStage::kDataBody ? t.data_done
                                                                              : t.command;
-  std::weak_ptr<Delivery> weak = weak_from_this();
-  timer_ = ctx_.sim.schedule_in(limit, [weak, n = session_number_] {
-    if (auto self = weak.lock(); self && !self->finished_ && n == self->session_number_) {
+  timer_ = ctx_.sim.schedule_in(limit, [weak = weak_from_this(), n = session_number_] {
+    if (auto self = weak.lock(); self && self->current(n)) {
       self->lose_session(true);
       self->session_->timed_out();
       self->pump();
@@ -286,7 +281,11 @@ void Delivery::move_on(const smtp::ClientResult& r) {
 void Delivery::complete(std::vector<AttemptRecipient> last) {
   DeliveryResult result{std::exchange(decided_, {}), host_, lost_, !site_reason_.empty(),
                         site_reason_};
-  for (AttemptRecipient& a : last) result.recipients.push_back(std::move(a));
+  if (result.recipients.empty()) {
+    result.recipients = std::move(last);
+  } else {
+    for (AttemptRecipient& a : last) result.recipients.push_back(std::move(a));
+  }
   std::exchange(done_, {})(result);
 }
 

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "mailsim/core/simulator.h"
@@ -31,8 +32,10 @@ struct DeliveryRequest {
   std::vector<dns::MailHost> hosts;
   Time arrival;  // when the message entered this MTA's queue
   // The destination as the queue manager names it ("mx:b.example"), for the deferral
-  // told when every host is skipped (DeliveryDeferred::nexthop); set by Destinations.
-  std::string nexthop;
+  // told when every host is skipped (DeliveryDeferred::nexthop); set by Destinations to
+  // the name it keeps for the destination as long as it lives, which is longer than the
+  // deliveries it starts.
+  std::string_view nexthop;
 };
 
 class HostMemory;

@@ -31,6 +31,9 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   void close_idle();
 
  private:
+  // Whether a handler of session `n` (session_number_ when it was set) still speaks for
+  // this delivery: an earlier host's session, or one that has finished, is ignored.
+  bool current(int n) const { return !finished_ && n == session_number_; }
   void on_connect(std::size_t index, net::ConnectResult result);
   void pump();
   void take_transcript();

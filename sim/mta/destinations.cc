@@ -80,7 +80,7 @@ void Destinations::message_delivery_done(MessageNumber msg) {
   submit(destinations_[id].name, std::move(job.request), std::move(job.done));
 }
 
-void Destinations::submit_now(Id id, Job job) {
+void Destinations::submit_now(Id id, Job&& job) {
   Destination& d = destinations_[id];
   job.request.nexthop = d.name;
   if (d.dead) return defer_now(d, std::move(job));
@@ -103,6 +103,9 @@ void Destinations::submit_now(Id id, Job job) {
       return defer_now(std::move(result), std::move(job));
     }
   }
+  // With a session free and nobody waiting it starts at once, as start_pending() would
+  // start it, without a stop in the list.
+  if (d.pending.empty() && d.sessions < d.window.window()) return run(id, std::move(job));
   d.pending.push_back(std::move(job));
   start_pending(id);
 }
@@ -131,7 +134,7 @@ void Destinations::start_pending(Id id) {
   }
 }
 
-void Destinations::run(Id id, Job job) {
+void Destinations::run(Id id, Job&& job) {
   Destination& d = destinations_[id];
   ++d.sessions;
   job.keep_session = select(d);
@@ -226,7 +229,7 @@ std::optional<CachedSession> Destinations::take_cached(Destination& d) {
 }
 
 // The job's own `done` waits in a slot; the handler the delivery gets names the slot.
-DeliveryJob Destinations::with_feedback(Id id, Job job) {
+DeliveryJob Destinations::with_feedback(Id id, Job&& job) {
   std::uint32_t slot;
   if (free_slots_.empty()) {
     slot = static_cast<std::uint32_t>(running_done_.size());
@@ -289,7 +292,7 @@ void Destinations::declare_dead(Id id, const DeliveryResult& result) {
 
 // Every recipient deferred, no connection, no attempt; told after the current event.
 // Postfix logs each such recipient as deferred, so the turn is told to the observers.
-void Destinations::defer_now(Destination& d, Job job) {
+void Destinations::defer_now(Destination& d, Job&& job) {
   context_.events.delivery_deferred({job.request.msg,
                                      context_.network.topology().name(context_.config.host), d.name,
                                      context_.sim.now(), "suspended", job.request.envelope.rcpt_to,
@@ -297,7 +300,7 @@ void Destinations::defer_now(Destination& d, Job job) {
   defer_now(d.suspended, std::move(job));
 }
 
-void Destinations::defer_now(DeliveryResult result, Job job) {
+void Destinations::defer_now(DeliveryResult result, Job&& job) {
   for (const std::string& rcpt : job.request.envelope.rcpt_to) {
     result.recipients.push_back(
         {rcpt, RecipientOutcome::kDeferred, 451, "4.4.1", result.site_reason});

@@ -82,27 +82,29 @@ class Destinations {
   Id intern(std::string_view nexthop);
   const Destination* find(std::string_view nexthop) const;
   void start_pending(Id id);
-  void run(Id id, Job job);
-  void submit_now(Id id, Job job);
+  void run(Id id, Job&& job);
+  void submit_now(Id id, Job&& job);
   void message_delivery_done(MessageNumber msg);
   bool select(Destination& d);
   void session_ended(Id id);
   bool park(Id id, const CachedSession& session, Time connected, int transactions);
   std::optional<CachedSession> take_cached(Destination& d);
   bool reusable(Time connected, int transactions) const;
-  DeliveryJob with_feedback(Id id, Job job);
+  DeliveryJob with_feedback(Id id, Job&& job);
   void job_done(Id id, std::uint32_t slot, const DeliveryResult& result);
   std::optional<DeliveryJob> reuse(Id id, Time connected, int transactions);
   void feedback(Id id, const DeliveryResult& result);
   void declare_dead(Id id, const DeliveryResult& result);
-  void defer_now(Destination& d, Job job);
-  void defer_now(DeliveryResult result, Job job);
+  void defer_now(Destination& d, Job&& job);
+  void defer_now(DeliveryResult result, Job&& job);
   std::string host_key(const std::string& nexthop) const;
 
   DeliveryContext context_;
   const QueueLimits& limits_;
   std::map<std::string, RetryRecord>* host_retry_;
-  std::deque<Destination> destinations_;  // by Id; a deque keeps references stable
+  // By Id; a deque keeps references stable, and none is ever removed (a delivery's
+  // DeliveryRequest::nexthop views its destination's name).
+  std::deque<Destination> destinations_;
   std::unordered_map<std::string, Id, TextHash, std::equal_to<>> ids_;
   // The callers' `done` of the deliveries running, while with_feedback()'s handler (which
   // holds only the slot) stands in for them; free slots are reused.
