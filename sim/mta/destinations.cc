@@ -5,6 +5,11 @@
 
 namespace mailsim::mta {
 
+int transaction_count(std::size_t recipients, int limit) {
+  const auto step = static_cast<std::size_t>(limit);
+  return recipients <= step ? 1 : static_cast<int>((recipients + step - 1) / step);
+}
+
 std::vector<DeliveryRequest> split_by_recipient_limit(DeliveryRequest request, int limit) {
   std::vector<DeliveryRequest> out;
   const std::size_t n = request.envelope.rcpt_to.size();
@@ -13,6 +18,7 @@ std::vector<DeliveryRequest> split_by_recipient_limit(DeliveryRequest request, i
     out.push_back(std::move(request));
     return out;
   }
+  out.reserve(static_cast<std::size_t>(transaction_count(n, limit)));
   for (std::size_t first = 0; first < n; first += step) {
     const std::size_t last = std::min(n, first + step);
     DeliveryRequest part = request;
@@ -50,7 +56,8 @@ const Destinations::Destination* Destinations::find(std::string_view nexthop) co
 
 // Exim forks at most remote_max_parallel deliveries of one message at once (deliver.c,
 // do_remote_deliveries); the others start, in order, as those end.
-void Destinations::submit(std::string_view nexthop, DeliveryRequest request, DeliveryDone done) {
+void Destinations::submit(std::string_view nexthop, DeliveryRequest&& request,
+                          DeliveryDone&& done) {
   const Id id = intern(nexthop);
   Job job{std::move(request), std::move(done)};
   if (limits_.remote_max_parallel == 0) return submit_now(id, std::move(job));

@@ -34,6 +34,8 @@ namespace mailsim::mta {
 // Splits one message's recipients for a next hop into transactions of at most `limit`
 // recipients each, in envelope order. REQUIRES: limit >= 1.
 std::vector<DeliveryRequest> split_by_recipient_limit(DeliveryRequest request, int limit);
+// How many transactions split_by_recipient_limit() makes of `recipients` (at least one).
+int transaction_count(std::size_t recipients, int limit);
 
 class Destinations {
  public:
@@ -46,7 +48,7 @@ class Destinations {
 
   // Runs the delivery to `nexthop` now or when a session to it frees up; `done` is called
   // once, when it has ended.
-  void submit(std::string_view nexthop, DeliveryRequest request, DeliveryDone done);
+  void submit(std::string_view nexthop, DeliveryRequest&& request, DeliveryDone&& done);
 
   int sessions(std::string_view nexthop) const;  // running to that next hop now
   std::size_t waiting(std::string_view nexthop) const;

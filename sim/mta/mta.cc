@@ -14,25 +14,26 @@ namespace mailsim::mta {
 
 namespace {
 
-// Appends `value` in upper-case hex digits, zero-padded to `width`: printf's "%0*llX".
-void append_hex(std::string& out, std::uint64_t value, int width) {
+// Writes `value` in upper-case hex digits, zero-padded to `width`, at `out`: printf's
+// "%0*llX". Returns the end of what it wrote: at most max(width, 16) characters.
+char* put_hex(char* out, std::uint64_t value, int width) {
   char digits[16];
   const char* end = std::to_chars(digits, digits + sizeof digits, value, 16).ptr;
-  const auto count = static_cast<int>(end - digits);
-  if (count < width) out.append(static_cast<std::size_t>(width - count), '0');
+  for (auto count = end - digits; count < width; ++count) *out++ = '0';
   for (const char* c = digits; c != end; ++c) {
-    out += *c >= 'a' ? static_cast<char>(*c - 'a' + 'A') : *c;
+    *out++ = *c >= 'a' ? static_cast<char>(*c - 'a' + 'A') : *c;
   }
+  return out;
 }
 
 }  // namespace
 
 std::string Mta::Impl::queue_id(QueueNumber number) const {
   // Postfix-like: hex digits, unique within this MTA, reproducible ("%05X%05llX").
-  std::string id;
-  append_hex(id, (config.host * 2654435761u) & 0xfffffu, 5);
-  append_hex(id, number, 5);
-  return id;
+  char id[32];
+  char* end = put_hex(id, (config.host * 2654435761u) & 0xfffffu, 5);
+  end = put_hex(end, number, 5);
+  return std::string(id, end);
 }
 
 // Loop detection refuses the message at the end of DATA, so the previous hop bounces it.

@@ -42,9 +42,7 @@ void Mta::Impl::activate(QueueNumber number) {
 }
 
 void Mta::Impl::route_and_deliver(QueueEntry& entry) {
-  // The remote recipients by next hop. A pass has one or two next hops as a rule: a
-  // vector searched in turn, then sorted by next hop, costs less than a tree of them.
-  std::vector<std::pair<std::string, DeliveryRequest>> groups;
+  NextHopGroups groups;
   for (QueuedRecipient& r : entry.rcpts) {
     if (r.done || !r.in_attempt) continue;
     RouteDecision d = router.route(r.address, rng);
@@ -74,10 +72,12 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
         break;
       case RouteKind::kRemote: {
         r.nexthop = d.nexthop;
+        // In next-hop order: the first group not before this next hop is its own or the
+        // place for it.
         auto it = std::find_if(groups.begin(), groups.end(),
-                               [&](const auto& g) { return g.first == r.nexthop; });
-        if (it == groups.end()) {
-          it = groups.emplace(groups.end(), std::move(d.nexthop), DeliveryRequest{});
+                               [&](const auto& g) { return g.first >= r.nexthop; });
+        if (it == groups.end() || it->first != r.nexthop) {
+          it = groups.emplace(it, std::move(d.nexthop), DeliveryRequest{});
           it->second.envelope = entry.envelope;  // MAIL FROM and its parameters
         }
         DeliveryRequest& g = it->second;
@@ -88,25 +88,29 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
       }
     }
   }
-  std::sort(groups.begin(), groups.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::pair<const std::string*, DeliveryRequest>> transactions;  // next hop in groups
+  start_deliveries(entry, groups);
+}
+
+// One delivery per next hop and recipient_limit's share of its recipients, in next-hop
+// order. The entry counts them all before the first starts: one may end at once.
+void Mta::Impl::start_deliveries(QueueEntry& entry, NextHopGroups& groups) {
+  int count = 0;
   for (auto& [nexthop, request] : groups) {
     request.msg = entry.msg;
     request.message = entry.message;
     request.arrival = entry.arrival;
+    count += transaction_count(request.envelope.rcpt_to.size(), limits.recipient_limit);
+  }
+  entry.deliveries_in_flight = count;
+  if (count == 0) return settle(entry);
+  const QueueNumber number = entry.number;  // `entry` may be gone once the last has started
+  for (auto& [nexthop, request] : groups) {
     for (DeliveryRequest& part :
          split_by_recipient_limit(std::move(request), limits.recipient_limit)) {
-      transactions.emplace_back(&nexthop, std::move(part));
+      destinations.submit(nexthop, std::move(part), [this, number](const DeliveryResult& result) {
+        delivery_done(number, result);
+      });
     }
-  }
-  entry.deliveries_in_flight = static_cast<int>(transactions.size());
-  if (transactions.empty()) return settle(entry);
-  const QueueNumber number = entry.number;
-  for (auto& [nexthop, request] : transactions) {
-    destinations.submit(*nexthop, std::move(request), [this, number](const DeliveryResult& result) {
-      delivery_done(number, result);
-    });
   }
 }
 

@@ -73,6 +73,12 @@ TEST_CASE("a next hop's recipients are split into transactions of at most the li
   CHECK(parts[2].envelope.mail_from == "x@a.example");
   CHECK(parts[2].msg == 9);
   CHECK(split_by_recipient_limit(request, 7).size() == 1);
+  // The count the queue manager takes before starting them: ceil(7 / 3) = 3, ceil(7 / 7)
+  // = 1, ceil(6 / 3) = 2, and one transaction for a single recipient.
+  CHECK(transaction_count(7, 3) == 3);
+  CHECK(transaction_count(7, 7) == 1);
+  CHECK(transaction_count(6, 3) == 2);
+  CHECK(transaction_count(1, 50) == 1);
 }
 
 TEST_CASE("the active queue gives free places to the messages that waited longest") {
