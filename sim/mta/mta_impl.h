@@ -68,8 +68,8 @@ struct Mta::Impl {
   void release_place(QueueNumber number);
   smtp::Reply check_capacity() const;
   void route_and_deliver(QueueEntry& entry);
-  // An entry's remote recipients by next hop, in next-hop order: a pass has one or two
-  // next hops as a rule, fewer than a tree of them would pay for.
+  // An entry's remote recipients by next hop, in next-hop order. A vector, not a map: a
+  // pass has one or two next hops as a rule, too few to pay for a tree's nodes.
   using NextHopGroups = std::vector<std::pair<std::string, DeliveryRequest>>;
   void start_deliveries(QueueEntry& entry, NextHopGroups& groups);
   void deliver_local(QueueEntry& entry, QueuedRecipient& r);
