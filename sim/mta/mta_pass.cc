@@ -104,12 +104,19 @@ void Mta::Impl::start_deliveries(QueueEntry& entry, NextHopGroups& groups) {
   entry.deliveries_in_flight = count;
   if (count == 0) return settle(entry);
   const QueueNumber number = entry.number;  // `entry` may be gone once the last has started
+  const auto start = [this, number](std::string_view nexthop, DeliveryRequest&& request) {
+    destinations.submit(nexthop, std::move(request), [this, number](const DeliveryResult& result) {
+      delivery_done(number, result);
+    });
+  };
   for (auto& [nexthop, request] : groups) {
+    if (transaction_count(request.envelope.rcpt_to.size(), limits.recipient_limit) == 1) {
+      start(nexthop, std::move(request));  // as it is, as splitting would leave it
+      continue;
+    }
     for (DeliveryRequest& part :
          split_by_recipient_limit(std::move(request), limits.recipient_limit)) {
-      destinations.submit(nexthop, std::move(part), [this, number](const DeliveryResult& result) {
-        delivery_done(number, result);
-      });
+      start(nexthop, std::move(part));
     }
   }
 }
