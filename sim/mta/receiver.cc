@@ -48,9 +48,8 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
   smtp::Reply on_helo(const smtp::SessionInfo&, std::string_view) override {
     return side_.degraded(SmtpStage::kEhlo).value_or(smtp::make_reply(250, "", "Ok"));
   }
-  smtp::Decision on_mail(const smtp::SessionInfo& session, std::string_view sender) override {
+  smtp::Decision on_mail(const smtp::SessionInfo& session, std::string_view) override {
     if (auto reply = side_.degraded(SmtpStage::kMail)) return *reply;
-    sender_ = std::string(sender);
     if (side_.policy().check_mail) return side_.policy().check_mail(session);
     return smtp::make_reply(250, "2.1.0", "Ok");
   }
@@ -60,7 +59,7 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
     if (auto reply = side_.degraded(SmtpStage::kRcpt)) return *reply;
     smtp::Reply reply = side_.policy().check_recipient(session, rcpt);
     if (!reply.is_positive() || !session.authenticated_user.empty()) return reply;
-    return side_.greylist(client_, sender_, rcpt).value_or(std::move(reply));
+    return side_.greylist(client_, session_.envelope().mail_from, rcpt).value_or(std::move(reply));
   }
   std::optional<smtp::Reply> on_data(const smtp::SessionInfo&) override {
     return side_.degraded(SmtpStage::kData);
@@ -135,7 +134,6 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
   std::shared_ptr<net::Connection> connection_;
   std::uint32_t client_;
   smtp::ServerSession session_;
-  std::string sender_;  // of the transaction under way
   bool admitted_ = false;
   bool closed_ = false;
 };

@@ -46,6 +46,15 @@ constexpr std::size_t kDataReserve = 1024;
 
 std::string_view first_word(std::string_view text) { return text.substr(0, find_space(text)); }
 
+// A four-letter verb in any case as one number, the same for "mail" and "MAIL", so that
+// process_command() finds its handler with one switch; 0 for a verb of another length.
+constexpr std::uint32_t verb_code(std::string_view verb) {
+  if (verb.size() != 4) return 0;
+  std::uint32_t code = 0;
+  for (const char c : verb) code = code << 8 | static_cast<unsigned char>(to_upper(c));
+  return code;
+}
+
 }  // namespace
 
 ServerSetup::ServerSetup(ServerConfig config) : config_(std::move(config)) {
@@ -101,7 +110,9 @@ void ServerSession::timed_out() {
 void ServerSession::consume(std::string_view bytes) {
   while (!closed_) {
     if (awaiting_decision()) return hold(bytes);
-    if (std::optional<LineView> line = reader_.next_view(line_limit())) {
+    // Most input comes as whole lines and leaves the reader empty: nothing to ask it then.
+    if (std::optional<LineView> line =
+            reader_.holds_nothing() ? std::nullopt : reader_.next_view(line_limit())) {
       process_line(*line);
       continue;
     }
@@ -143,23 +154,36 @@ void ServerSession::process_line(const LineView& line) {
 void ServerSession::process_command(const LineView& line) {
   if (line.too_long) return send(500, "5.5.0", "line too long");
   const CommandView command = split_command(line.text);
-  using Handler = void (ServerSession::*)(std::string_view);
-  static constexpr std::pair<std::string_view, Handler> kHandlers[] = {
-      {"EHLO", &ServerSession::ehlo}, {"HELO", &ServerSession::helo},
-      {"MAIL", &ServerSession::mail}, {"RCPT", &ServerSession::rcpt},
-      {"DATA", &ServerSession::data}, {"RSET", &ServerSession::rset},
-      {"NOOP", &ServerSession::noop}, {"QUIT", &ServerSession::quit},
-      {"VRFY", &ServerSession::vrfy}, {"HELP", &ServerSession::help},
-      {"AUTH", &ServerSession::auth},
-  };
   if (command.verb.empty()) return send(500, "5.5.2", "Error: bad syntax");
-  if (refused_ && !equals_ignoring_case(command.verb, "QUIT")) {
-    return send(503, "5.5.1", "Bad sequence of commands");
+  const std::uint32_t verb = verb_code(command.verb);
+  if (refused_ && verb != verb_code("QUIT")) return send(503, "5.5.1", "Bad sequence of commands");
+  const std::string_view argument = command.argument;
+  switch (verb) {
+    case verb_code("EHLO"):
+      return ehlo(argument);
+    case verb_code("HELO"):
+      return helo(argument);
+    case verb_code("MAIL"):
+      return mail(argument);
+    case verb_code("RCPT"):
+      return rcpt(argument);
+    case verb_code("DATA"):
+      return data(argument);
+    case verb_code("RSET"):
+      return rset(argument);
+    case verb_code("NOOP"):
+      return noop(argument);
+    case verb_code("QUIT"):
+      return quit(argument);
+    case verb_code("VRFY"):
+      return vrfy(argument);
+    case verb_code("HELP"):
+      return help(argument);
+    case verb_code("AUTH"):
+      return auth(argument);
+    default:
+      return send(502, "5.5.2", "Error: command not recognized");
   }
-  for (const auto& [verb, handler] : kHandlers) {
-    if (equals_ignoring_case(verb, command.verb)) return (this->*handler)(command.argument);
-  }
-  send(502, "5.5.2", "Error: command not recognized");
 }
 
 void ServerSession::process_data_line(const LineView& line) {

@@ -23,7 +23,9 @@ inline std::string_view trim(std::string_view text) {
 }
 
 // ASCII only, as std::toupper in the "C" locale the simulator runs in, without its call.
-inline char to_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+constexpr char to_upper(char c) {
+  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 inline std::string upper(std::string_view text) {
   std::string out(text);

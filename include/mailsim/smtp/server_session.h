@@ -143,6 +143,9 @@ class ServerSession {
   bool esmtp() const { return info_.esmtp; }
   const std::string& authenticated_user() const { return info_.authenticated_user; }
   bool in_data() const { return in_data_; }  // receiving message data after 354
+  // The transaction under way: MAIL FROM with its options from the MAIL being decided on,
+  // and the recipients accepted so far. Empty outside a transaction.
+  const Envelope& envelope() const { return envelope_; }
   // Octets held for the client: input kept while a decision is pending (at most
   // kMaxHeldInput) and message data (at most max_message_size). Not counted: the line
   // reader's incomplete line, which its line limit bounds.
