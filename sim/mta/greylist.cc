@@ -47,8 +47,13 @@ std::optional<smtp::Reply> Greylist::check(Time now, std::uint32_t client, std::
                                            std::string_view rcpt) {
   const std::uint32_t network = network_of(client, config_.prefix_bits);
   if (whitelisted(network, now)) return std::nullopt;
-  const auto [it, fresh] =
-      triplets_.try_emplace(Key{network, ascii_lower(sender), ascii_lower(rcpt)});
+  const KeyView key{network, ascii_lower(sender, sender_lower_), ascii_lower(rcpt, rcpt_lower_)};
+  auto it = triplets_.find(key);
+  const bool fresh = it == triplets_.end();
+  if (fresh) {
+    it = triplets_.emplace(Key{network, std::string(key.sender), std::string(key.rcpt)}, Triplet{})
+             .first;
+  }
   Triplet& t = it->second;
   if (fresh || expired(t, now)) t = Triplet{now, now, false};
   t.last_seen = now;

@@ -8,12 +8,12 @@
 // thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
+#include <unordered_map>
 
 #include "mailsim/core/time.h"
 #include "mailsim/mta/receive_config.h"
@@ -43,7 +43,39 @@ class Greylist {
     int passes = 0;
     Time last_counted;
   };
-  using Key = std::tuple<std::uint32_t, std::string, std::string>;
+  // A triplet's key, its addresses in lower case. It is found by a KeyView, so that a
+  // lookup copies no address; the table's order matters nowhere (a sweep drops what has
+  // expired, whatever the order).
+  struct KeyView {
+    std::uint32_t network = 0;
+    std::string_view sender;
+    std::string_view rcpt;
+    bool operator==(const KeyView&) const = default;
+  };
+  struct Key {
+    std::uint32_t network = 0;
+    std::string sender;
+    std::string rcpt;
+  };
+  static KeyView view(const KeyView& k) { return k; }
+  static KeyView view(const Key& k) { return {k.network, k.sender, k.rcpt}; }
+  struct KeyHash {
+    using is_transparent = void;
+    template <typename K>
+    std::size_t operator()(const K& k) const {
+      const KeyView v = view(k);
+      std::size_t h = std::hash<std::string_view>{}(v.sender);
+      h ^= std::hash<std::string_view>{}(v.rcpt) + 0x9e3779b97f4a7c15 + (h << 6) + (h >> 2);
+      return h ^ (v.network + 0x9e3779b97f4a7c15 + (h << 6) + (h >> 2));
+    }
+  };
+  struct KeyEqual {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return view(a) == view(b);
+    }
+  };
 
   bool expired(const Triplet& t, Time now) const;
   void sweep(Time now);
@@ -52,8 +84,10 @@ class Greylist {
   smtp::Reply reply_for(std::string_view rcpt) const;
 
   GreylistConfig config_;
-  std::map<Key, Triplet> triplets_;
-  std::map<std::uint32_t, Client> clients_;
+  std::unordered_map<Key, Triplet, KeyHash, KeyEqual> triplets_;
+  std::unordered_map<std::uint32_t, Client> clients_;
+  std::string sender_lower_;  // room for check's lowered addresses, when they have capitals
+  std::string rcpt_lower_;
   std::size_t sweep_at_ = 1024;  // triplets held when expired ones are next dropped
 };
 
