@@ -151,17 +151,23 @@ std::optional<Reply> ReplyParser::next() {
   return reply;
 }
 
-// The reply is built in partial_ and swapped into `reply`: the two alternate, and a reply
-// started anew is cleared, not replaced, so that its vector keeps its capacity.
 bool ReplyParser::next(Reply& reply) {
+  std::string_view nothing_more;
+  return next(nothing_more, reply);
+}
+
+// The reply is built in partial_ and swapped into `reply`: the two alternate, and a reply
+// started anew overwrites the lines of the one before, so that their strings keep their
+// capacity.
+bool ReplyParser::next(std::string_view& bytes, Reply& reply) {
   while (!malformed_) {
-    std::optional<LineView> line = reader_.next_view(kMaxReplyLine);
+    std::optional<LineView> line = next_line(bytes);
     if (!line) return false;
     if (!in_reply_) {
       raw_.clear();
       partial_.code = 0;
       partial_.enhanced.clear();
-      partial_.lines.clear();
+      line_count_ = 0;
       in_reply_ = true;
     }
     if (keep_raw_) raw_.emplace_back(line->text);
@@ -171,11 +177,23 @@ bool ReplyParser::next(Reply& reply) {
     }
     if (complete_) {
       in_reply_ = complete_ = false;
+      partial_.lines.resize(line_count_);
       std::swap(reply, partial_);
       return true;
     }
   }
   return false;
+}
+
+// A line wholly inside `bytes` is taken from there when the reader holds nothing; else
+// `bytes` joins the reader, which then gives every line (LineReader::take_line()).
+std::optional<LineView> ReplyParser::next_line(std::string_view& bytes) {
+  if (std::optional<LineView> line = reader_.take_line(bytes, kMaxReplyLine)) return line;
+  if (!bytes.empty()) {
+    reader_.feed(bytes);
+    bytes = {};
+  }
+  return reader_.next_view(kMaxReplyLine);
 }
 
 bool ReplyParser::take_line(const LineView& line) {
@@ -184,7 +202,7 @@ bool ReplyParser::take_line(const LineView& line) {
   if (text[0] < '2' || text[0] > '5' || !is_digit(text[1]) || !is_digit(text[2])) return false;
   const int code = (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');
   if (text.size() > 3 && text[3] != ' ' && text[3] != '-') return false;
-  const bool first = partial_.lines.empty();
+  const bool first = line_count_ == 0;
   if (!first && code != partial_.code) return false;
   complete_ = text.size() == 3 || text[3] == ' ';
   const std::string_view rest = text.size() > 4 ? text.substr(4) : std::string_view();
@@ -192,7 +210,13 @@ bool ReplyParser::take_line(const LineView& line) {
     partial_.code = code;
     partial_.enhanced.assign(rest.substr(0, enhanced_code_length(rest, code)));
   }
-  partial_.lines.emplace_back(strip_enhanced(rest, partial_.enhanced));
+  const std::string_view line_text = strip_enhanced(rest, partial_.enhanced);
+  if (line_count_ < partial_.lines.size()) {
+    partial_.lines[line_count_].assign(line_text);
+  } else {
+    partial_.lines.emplace_back(line_text);
+  }
+  ++line_count_;
   return true;
 }
 

@@ -1,6 +1,7 @@
 #include "mailsim/smtp/reply.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/catch.h"
@@ -183,6 +184,43 @@ TEST_CASE("replies read into the same value one after the other each hold only t
   REQUIRE(parser.next(reply));
   CHECK(reply == Reply{221, "2.0.0", {"Bye"}});
   CHECK_FALSE(parser.next(reply));
+}
+
+// next(bytes, reply) takes whole lines straight from `bytes` while the parser holds nothing
+// and keeps a partial line for the next call: whatever the split, the replies are those
+// of the whole stream fed at once, each as soon as its last line is complete.
+TEST_CASE("replies read in place from received bytes are the same in every split") {
+  const std::string wire =
+      "250-mx.example\r\n250-PIPELINING\r\n250 SIZE 1000\r\n"
+      "250 2.1.0 Ok\r\n550-5.1.1 No such\r\n550 5.1.1 user\r\n354 Go\n";
+  const std::vector<Reply> expected = {
+      Reply{250, "", {"mx.example", "PIPELINING", "SIZE 1000"}}, Reply{250, "2.1.0", {"Ok"}},
+      Reply{550, "5.1.1", {"No such", "user"}}, Reply{354, "", {"Go"}}};
+  for (std::size_t cut1 = 0; cut1 <= wire.size(); ++cut1) {
+    for (std::size_t cut2 = cut1; cut2 <= wire.size(); ++cut2) {
+      INFO("segments end at " << cut1 << " and " << cut2);
+      ReplyParser parser(/*keep_raw=*/false);
+      std::vector<Reply> replies;
+      Reply reply;
+      for (std::string_view bytes : {std::string_view(wire).substr(0, cut1),
+                                     std::string_view(wire).substr(cut1, cut2 - cut1),
+                                     std::string_view(wire).substr(cut2)}) {
+        while (parser.next(bytes, reply)) replies.push_back(reply);
+        CHECK(bytes.empty());
+      }
+      CHECK(replies == expected);
+      CHECK_FALSE(parser.malformed());
+    }
+  }
+}
+
+TEST_CASE("a line over the limit read in place makes the parser malformed") {
+  ReplyParser parser;
+  const std::string wire = "250-" + std::string(5000, 'x') + "\r\n250 Ok\r\n";
+  std::string_view bytes = wire;
+  Reply reply;
+  CHECK_FALSE(parser.next(bytes, reply));
+  CHECK(parser.malformed());
 }
 
 }  // namespace

@@ -57,17 +57,28 @@ class ReplyParser {
   // The same into `reply`, whose storage is reused (the client's hot path); false, with
   // `reply` unspecified, when next() would give nullopt.
   bool next(Reply& reply);
+  // The same for what was fed before and then `bytes`, whose whole lines are read in place
+  // rather than copied into the reader first (a client's receive path): the bytes read are
+  // removed from `bytes`. Once it returns false, `bytes` is empty (a partial line waits in
+  // the reader for the next call), unless the stream is malformed().
+  bool next(std::string_view& bytes, Reply& reply);
   bool malformed() const { return malformed_; }
   // The lines as received (without line ends) of the reply next() last returned; after
   // malformed(), those of the broken reply, ending with the offending line.
   const std::vector<std::string>& raw_lines() const { return raw_; }
 
  private:
+  // The next line of what was fed and then `bytes`, as next(bytes, reply) takes them.
+  std::optional<LineView> next_line(std::string_view& bytes);
   bool take_line(const LineView& line);  // false when the line is malformed
 
   LineReader reader_;
   bool keep_raw_ = true;
+  // The reply being read. Its first `line_count_` lines are this reply's; those past them
+  // are left from an earlier reply, kept so that their storage is reused, and dropped
+  // when the reply is complete.
   Reply partial_;
+  std::size_t line_count_ = 0;
   bool in_reply_ = false;
   bool complete_ = false;
   bool malformed_ = false;
