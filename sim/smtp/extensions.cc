@@ -4,6 +4,7 @@
 #include <charconv>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "smtp/text.h"
 
@@ -22,10 +23,30 @@ void add_auth_mechanisms(std::string_view parameter, std::vector<std::string>& m
   }
 }
 
-// An EHLO keyword (ASCII, any case; RFC 5321 4.1.1.1) is `name`, given in upper case.
-bool is_keyword(std::string_view keyword, std::string_view name) {
-  const auto upper_ascii = [](char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; };
-  return std::ranges::equal(keyword, name, {}, upper_ascii);
+enum class Keyword { kPipelining, kSize, kEightBitMime, kEnhancedStatusCodes, kDsn, kAuth, kOther };
+
+// The keywords the client uses, in upper case.
+constexpr std::pair<std::string_view, Keyword> kKeywords[] = {
+    {"PIPELINING", Keyword::kPipelining},
+    {"SIZE", Keyword::kSize},
+    {"8BITMIME", Keyword::kEightBitMime},
+    {"ENHANCEDSTATUSCODES", Keyword::kEnhancedStatusCodes},
+    {"DSN", Keyword::kDsn},
+    {"AUTH", Keyword::kAuth},
+};
+constexpr std::size_t kLongestKeyword = 19;  // ENHANCEDSTATUSCODES
+
+// An EHLO keyword is ASCII in any case (RFC 5321 4.1.1.1): it is upper-cased into a small
+// buffer once, then compared whole with each known one.
+Keyword keyword_of(std::string_view word) {
+  if (word.size() > kLongestKeyword) return Keyword::kOther;
+  char buffer[kLongestKeyword];
+  std::ranges::transform(word, buffer, to_upper);
+  const std::string_view upper_word(buffer, word.size());
+  for (const auto& [name, keyword] : kKeywords) {
+    if (upper_word == name) return keyword;
+  }
+  return Keyword::kOther;
 }
 
 std::int64_t parse_size_limit(std::string_view parameter) {
@@ -46,21 +67,29 @@ Extensions parse_extensions(const Reply& ehlo_reply) {
         std::ranges::find_if(line, [](char c) { return c == ' ' || c == '='; }) - line.begin();
     const std::string_view keyword = line.substr(0, space);
     const std::string_view parameter = space < line.size() ? line.substr(space + 1) : "";
-    const auto is = [keyword](std::string_view name) { return is_keyword(keyword, name); };
-    if (is("PIPELINING")) {
-      extensions.pipelining = true;
-    } else if (is("SIZE")) {
-      extensions.size = true;
-      extensions.size_limit = parse_size_limit(parameter);
-    } else if (is("8BITMIME")) {
-      extensions.eight_bit_mime = true;
-    } else if (is("ENHANCEDSTATUSCODES")) {
-      extensions.enhanced_status_codes = true;
-    } else if (is("DSN")) {
-      extensions.dsn = true;
-    } else if (is("AUTH")) {
-      extensions.auth = true;
-      add_auth_mechanisms(parameter, extensions.auth_mechanisms);
+    switch (keyword_of(keyword)) {
+      case Keyword::kPipelining:
+        extensions.pipelining = true;
+        break;
+      case Keyword::kSize:
+        extensions.size = true;
+        extensions.size_limit = parse_size_limit(parameter);
+        break;
+      case Keyword::kEightBitMime:
+        extensions.eight_bit_mime = true;
+        break;
+      case Keyword::kEnhancedStatusCodes:
+        extensions.enhanced_status_codes = true;
+        break;
+      case Keyword::kDsn:
+        extensions.dsn = true;
+        break;
+      case Keyword::kAuth:
+        extensions.auth = true;
+        add_auth_mechanisms(parameter, extensions.auth_mechanisms);
+        break;
+      case Keyword::kOther:
+        break;
     }
   }
   return extensions;
