@@ -12,6 +12,11 @@
 namespace mailsim::smtp {
 namespace {
 
+// Output up to this many bytes (command lines, a small message) is copied out of output_,
+// whose capacity stays for the session's next commands; more goes out in output_'s own
+// storage, which is then dropped.
+constexpr std::size_t kKeptOutput = 1024;
+
 std::string_view awaited(ClientStage stage) {
   switch (stage) {
     case ClientStage::kGreeting:
@@ -93,8 +98,7 @@ void ClientSession::finish() {
 }
 
 void ClientSession::receive(std::string_view bytes) {
-  parser_.feed(bytes);
-  while (parser_.next(reply_)) {
+  while (parser_.next(bytes, reply_)) {
     // A server that answers before the data was all taken answers the "." it cannot have
     // seen yet: the data goes out in full first.
     if (pending_.empty() && data_ && reply_.code != 421) finish_data();
@@ -116,10 +120,17 @@ Payload ClientSession::take_payload() {
 
 // One piece after the other into one payload. The network holds it until it is delivered,
 // so its real bytes are kept at their size, not at the capacity that growing by doubling
-// left.
+// left. Command lines alone are copied out, and output_ keeps its capacity for the next
+// ones of the session rather than growing anew each time.
 Payload ClientSession::take_all_output() {
-  Payload out = take_payload();
-  for (Payload piece; !(piece = take_payload()).empty();) out.append(std::move(piece));
+  finish_data();  // the pieces take_payload() would give one by one, in output_ at once
+  std::string& bytes = output_.tail_bytes();
+  if (!output_.has_virtual() && bytes.size() <= kKeptOutput) {
+    Payload out(std::string(bytes.data(), bytes.size()));  // allocates exactly its size
+    bytes.clear();
+    return out;
+  }
+  Payload out = std::exchange(output_, {});
   out.tail_bytes().shrink_to_fit();
   return out;
 }
