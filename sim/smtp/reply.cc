@@ -156,9 +156,9 @@ bool ReplyParser::next(Reply& reply) {
   return next(nothing_more, reply);
 }
 
-// The reply is built in partial_ and swapped into `reply`: the two alternate, and a reply
-// started anew overwrites the lines of the one before, so that their strings keep their
-// capacity.
+// The reply is built in partial_ and its parts swapped into `reply`: the two alternate,
+// and a reply started anew overwrites the lines of the one before, so that their strings
+// keep their capacity.
 bool ReplyParser::next(std::string_view& bytes, Reply& reply) {
   while (!malformed_) {
     std::optional<LineView> line = next_line(bytes);
@@ -178,7 +178,9 @@ bool ReplyParser::next(std::string_view& bytes, Reply& reply) {
     if (complete_) {
       in_reply_ = complete_ = false;
       partial_.lines.resize(line_count_);
-      std::swap(reply, partial_);
+      reply.code = partial_.code;
+      reply.enhanced.swap(partial_.enhanced);
+      reply.lines.swap(partial_.lines);
       return true;
     }
   }
@@ -189,7 +191,9 @@ bool ReplyParser::next(std::string_view& bytes, Reply& reply) {
 // `bytes` joins the reader, which then gives every line (LineReader::take_line()).
 std::optional<LineView> ReplyParser::next_line(std::string_view& bytes) {
   if (std::optional<LineView> line = reader_.take_line(bytes, kMaxReplyLine)) return line;
-  if (!bytes.empty()) {
+  if (bytes.empty()) {
+    if (reader_.holds_nothing()) return std::nullopt;  // the usual end of a segment
+  } else {
     reader_.feed(bytes);
     bytes = {};
   }
