@@ -68,9 +68,10 @@ sql::Database create_database(const std::string& path, const RunInfo& info, Reco
     // The run's status column, not the journal, tells whether the file is complete; WAL
     // keeps the file readable if the process is killed mid-run. A larger page cache than
     // SQLite's 2 MiB keeps the pages that rows are appended to, and the sorts that build
-    // the indexes at the end, off the disk.
+    // the late indexes at the end, off the disk.
     db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;");
     db.exec(kSchemaTablesSql);
+    db.exec(kSchemaLiveIndexesSql);
     sql::Statement run = db.prepare(
         "INSERT INTO run(run_id, scenario, scenario_sha256, seed, status, version, started_at,"
         " record_level, point, replication, parameters)"

@@ -15,9 +15,9 @@
 -- made when the run ends; 6: the deferral table and recipient_attempts.deferrals; 7:
 -- deferral rows of kinds retry_time, tcpto and route_disabled, turns that were deferred
 -- without a row before, so deferral counts and recipient_attempts.deferrals grow; 8: the
--- keys of message, recipient, attempt and transcript are the unique indexes *_key below,
--- made with the other indexes when the run ends, rather than primary keys maintained as a
--- second B-tree while rows arrive; the per-row tables' CHECKs spell out their values with
+-- keys of message, recipient, attempt and transcript are the unique indexes *_key below
+-- rather than primary keys (made when @indexes says; a file
+-- whose run ended has them all either way); the per-row tables' CHECKs spell out their values with
 -- OR, as SQLite tests a constant IN list of more than two values by building a temporary
 -- table for each row inserted).
 -- record_level says which tables
@@ -295,25 +295,31 @@ SELECT run_id, msg_id, rcpt, node, retry_policy FROM (
   LEFT JOIN node n ON n.run_id = c.run_id AND n.name = c.node)
 WHERE pick = 1;
 
--- @indexes: the indexes below are made when the run ends (completed, interrupted or
--- failed), after its rows are in: one sort at the end costs less than keeping them ordered
--- while rows arrive. A run killed before its end (kill -9) or that crashed has none; the
--- readers (mailsim report, trace, check) then make them, once, in the file, unless another
--- process has it open (a run still being written) or it is read-only (then they index a
--- temporary copy). By hand: sed -n '/^-- @indexes/,$p' sim/record/schema.sql | sqlite3 OUT.db
--- Everything above is created with the database.
--- The keys: the recorder numbers messages and attempts and records each recipient of a
--- message once, so rows are unique by these; a duplicate would fail the run at its end.
+-- @indexes: the indexes. Those above the @late-indexes line are made with the database and
+-- kept while rows arrive: their rows come in key order, or close to it (the keys of
+-- message, attempt and transcript number rows as they are written; a message's recipients,
+-- deliveries and bounces come soon after it), so each entry lands on a page near the
+-- B-tree's right edge that is in the cache, on the writer thread while the simulation
+-- runs. The keys: the recorder numbers messages and attempts and records each recipient of
+-- a message once, so rows are unique by these; a duplicate fails the run when it is written.
 CREATE UNIQUE INDEX IF NOT EXISTS message_key ON message (run_id, msg_id);
 CREATE UNIQUE INDEX IF NOT EXISTS recipient_key ON recipient (run_id, msg_id, rcpt);
 CREATE UNIQUE INDEX IF NOT EXISTS attempt_key ON attempt (run_id, attempt_id);
 CREATE UNIQUE INDEX IF NOT EXISTS transcript_key ON transcript (run_id, attempt_id, seq);
-CREATE INDEX IF NOT EXISTS message_by_message_id ON message (run_id, message_id);
 CREATE INDEX IF NOT EXISTS message_by_about ON message (run_id, about_msg_id);
 CREATE INDEX IF NOT EXISTS recipient_by_status ON recipient (run_id, status);
-CREATE INDEX IF NOT EXISTS attempt_by_msg ON attempt (run_id, msg_id, started_s);
 CREATE INDEX IF NOT EXISTS attempt_recipient_by_attempt ON attempt_recipient (run_id, attempt_id);
-CREATE INDEX IF NOT EXISTS hop_by_msg ON hop (run_id, msg_id, arrived_s);
 CREATE INDEX IF NOT EXISTS delivery_by_msg ON delivery (run_id, msg_id);
+-- @late-indexes: the indexes below are made when the run ends (completed, interrupted or
+-- failed), after its rows are in: their rows come in no useful order (message_id text,
+-- a hop or attempt of any message in flight, a queue of any node), and one sort at the end
+-- costs less than keeping them ordered while rows arrive. A run killed before its end
+-- (kill -9) or that crashed lacks them; the readers (mailsim report, trace, check) then
+-- make every missing index, once, in the file, unless another process has it open (a run
+-- still being written) or it is read-only (then they index a temporary copy). By hand:
+-- sed -n '/^-- @indexes/,$p' sim/record/schema.sql | sqlite3 OUT.db
+CREATE INDEX IF NOT EXISTS message_by_message_id ON message (run_id, message_id);
+CREATE INDEX IF NOT EXISTS attempt_by_msg ON attempt (run_id, msg_id, started_s);
+CREATE INDEX IF NOT EXISTS hop_by_msg ON hop (run_id, msg_id, arrived_s);
 CREATE INDEX IF NOT EXISTS deferral_by_msg ON deferral (run_id, msg_id, t_s);
 CREATE INDEX IF NOT EXISTS queue_sample_by_node ON queue_sample (run_id, node, t_s);

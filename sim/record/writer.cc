@@ -125,9 +125,9 @@ class Inserter {
     if (b.run_end) {
       run_end_.bind_text_ref(1, b.run_end->status).bind_double(2, b.run_end->sim_end_s);
       run_end_.bind_text_ref(3, b.run_end->finished_at).bind_int(4, run_id_).run();
-      // The simulation is over and its core free: the indexes' sorts may use it.
+      // The simulation is over and its core free: the late indexes' sorts may use it.
       db_.exec("PRAGMA threads = 2");
-      db_.exec(kSchemaIndexesSql);
+      db_.exec(kSchemaLateIndexesSql);
     }
     db_.exec("COMMIT");
   }
