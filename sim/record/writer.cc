@@ -3,8 +3,10 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "record/schema_sql.h"
+#include "record/table_insert.h"
 
 namespace mailsim::record {
 namespace {
@@ -47,81 +49,89 @@ void bind_optional_double(sql::Statement& s, int i, const std::optional<double>&
   }
 }
 
+// An attempt's recipient or transcript line, with the attempt it belongs to: the rows of
+// attempt_recipient and transcript, gathered from a batch's attempts.
+struct AttemptRecipientRef {
+  std::int64_t attempt_id;
+  const mta::AttemptRecipient* row;
+};
+struct TranscriptRef {
+  std::int64_t attempt_id;
+  std::int64_t seq;  // from 1 in each attempt
+  const mta::TranscriptEntry* row;
+};
+
 // The prepared INSERTs, made once per connection. Text is bound without a copy
 // (bind_text_ref): every row stays in the batch until its insert has run.
 class Inserter {
  public:
   Inserter(sql::Database& db, std::int64_t run_id)
       : db_(db),
-        node_(db.prepare(
-            "INSERT INTO node(run_id, node_id, name, kind, retry_policy) VALUES (?, ?, ?, ?, ?)")),
-        link_(db.prepare("INSERT INTO link(run_id, link_id, a, b, bandwidth_bps, latency_s) VALUES "
-                         "(?, ?, ?, ?, ?, ?)")),
-        message_(db.prepare("INSERT INTO message(run_id, msg_id, message_id, sender, size_bytes, "
-                            "origin, created_s, kind,"
-                            " about_msg_id, client_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
-        hop_(db.prepare(
-            "INSERT INTO hop(run_id, msg_id, node, queue_id, from_node, arrived_s) VALUES (?, ?, "
-            "?, ?, ?, ?)")),
-        attempt_(db.prepare("INSERT INTO attempt(run_id, attempt_id, msg_id, from_node, to_node, "
-                            "started_s, ended_s,"
-                            " outcome, reply_code, enhanced_code, reply_text, bytes)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
-        attempt_recipient_(db.prepare("INSERT INTO attempt_recipient(run_id, attempt_id, rcpt, "
-                                      "outcome, reply_code, enhanced_code,"
-                                      " reply_text) VALUES (?, ?, ?, ?, ?, ?, ?)")),
-        transcript_(db.prepare("INSERT INTO transcript(run_id, attempt_id, seq, t_s, dir, line) "
-                               "VALUES (?, ?, ?, ?, ?, ?)")),
-        delivery_(
-            db.prepare("INSERT INTO delivery(run_id, msg_id, rcpt, node, delivered_s, headers) "
-                       "VALUES (?, ?, ?, ?, ?, ?)")),
-        outage_(db.prepare(
-            "INSERT INTO outage(run_id, target, kind, start_s, end_s) VALUES (?, ?, ?, ?, ?)")),
-        queue_sample_(
-            db.prepare("INSERT INTO queue_sample(run_id, node, t_s, incoming, active, deferred) "
-                       "VALUES (?, ?, ?, ?, ?, ?)")),
-        recipient_(db.prepare(
-            "INSERT INTO recipient(run_id, msg_id, rcpt, status, final_node, final_s, delivered_s,"
-            " latency_s, attempts, last_code, last_reply, rowid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?)")),
-        deferral_(db.prepare("INSERT INTO deferral(run_id, msg_id, rcpt, node, nexthop, t_s, kind,"
-                             " reply_code, enhanced_code, reply_text)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
+        node_(db, "node", {"run_id", "node_id", "name", "kind", "retry_policy"}),
+        link_(db, "link", {"run_id", "link_id", "a", "b", "bandwidth_bps", "latency_s"}),
+        message_(db, "message",
+                 {"run_id", "msg_id", "message_id", "sender", "size_bytes", "origin", "created_s",
+                  "kind", "about_msg_id", "client_kind"}),
+        hop_(db, "hop", {"run_id", "msg_id", "node", "queue_id", "from_node", "arrived_s"}),
+        attempt_(db, "attempt",
+                 {"run_id", "attempt_id", "msg_id", "from_node", "to_node", "started_s", "ended_s",
+                  "outcome", "reply_code", "enhanced_code", "reply_text", "bytes"}),
+        attempt_recipient_(db, "attempt_recipient",
+                           {"run_id", "attempt_id", "rcpt", "outcome", "reply_code",
+                            "enhanced_code", "reply_text"}),
+        transcript_(db, "transcript", {"run_id", "attempt_id", "seq", "t_s", "dir", "line"}),
+        delivery_(db, "delivery", {"run_id", "msg_id", "rcpt", "node", "delivered_s", "headers"}),
+        outage_(db, "outage", {"run_id", "target", "kind", "start_s", "end_s"}),
+        queue_sample_(db, "queue_sample",
+                      {"run_id", "node", "t_s", "incoming", "active", "deferred"}),
+        recipient_(db, "recipient",
+                   {"run_id", "msg_id", "rcpt", "status", "final_node", "final_s", "delivered_s",
+                    "latency_s", "attempts", "last_code", "last_reply", "rowid"}),
+        deferral_(db, "deferral",
+                  {"run_id", "msg_id", "rcpt", "node", "nexthop", "t_s", "kind", "reply_code",
+                   "enhanced_code", "reply_text"}),
         run_end_(db.prepare(
             "UPDATE run SET status = ?, sim_end_s = ?, finished_at = ? WHERE run_id = ?")),
         run_id_(run_id) {}
 
   void write(const Batch& b) {
     db_.exec("BEGIN");
-    for (const NodeRow& r : b.nodes) {
-      of_run(node_).bind_int(2, ++node_id_).bind_text_ref(3, r.name).bind_text_ref(4, r.kind);
-      bind_optional_text(node_, 5, r.retry_policy);
-      node_.run();
-    }
-    for (const LinkRow& r : b.links) {
-      of_run(link_).bind_int(2, ++link_id_).bind_text_ref(3, r.a).bind_text_ref(4, r.b);
-      link_.bind_int(5, r.bandwidth_bps).bind_double(6, r.latency_s).run();
-    }
-    for (const MessageRow& r : b.messages) write(r);
-    for (const mta::MessageQueued& r : b.hops) write(r);
-    for (const AttemptRow& r : b.attempts) write(r);
-    for (const DeliveryRow& r : b.deliveries) {
-      of_run(delivery_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text_ref(3, r.rcpt);
-      delivery_.bind_text_ref(4, r.node)
-          .bind_double(5, r.delivered_s)
-          .bind_text_ref(6, r.headers)
-          .run();
-    }
-    for (const OutageRow& r : b.outages) {
-      of_run(outage_).bind_text_ref(2, r.target).bind_text_ref(3, r.kind).bind_double(4, r.start_s);
-      outage_.bind_double(5, r.end_s).run();
-    }
-    for (const DeferralRow& r : b.deferrals) write(r);
-    for (const QueueSampleRow& r : b.queue_samples) {
-      of_run(queue_sample_).bind_text_ref(2, r.node).bind_double(3, r.t_s).bind_int(4, r.incoming);
-      queue_sample_.bind_int(5, r.active).bind_int(6, r.deferred).run();
-    }
-    for (const RecipientRow& r : b.recipients) write(r);
+    node_.insert(b.nodes, [this](sql::Statement& s, int p, const NodeRow& r) {
+      s.bind_int(p, run_id_).bind_int(p + 1, ++node_id_).bind_text_ref(p + 2, r.name);
+      s.bind_text_ref(p + 3, r.kind);
+      bind_optional_text(s, p + 4, r.retry_policy);
+    });
+    link_.insert(b.links, [this](sql::Statement& s, int p, const LinkRow& r) {
+      s.bind_int(p, run_id_).bind_int(p + 1, ++link_id_).bind_text_ref(p + 2, r.a);
+      s.bind_text_ref(p + 3, r.b).bind_int(p + 4, r.bandwidth_bps).bind_double(p + 5, r.latency_s);
+    });
+    message_.insert(b.messages,
+                    [this](sql::Statement& s, int p, const MessageRow& r) { bind(s, p, r); });
+    hop_.insert(b.hops, [this](sql::Statement& s, int p, const mta::MessageQueued& r) {
+      s.bind_int(p, run_id_).bind_int(p + 1, static_cast<std::int64_t>(r.msg));
+      s.bind_text_ref(p + 2, r.node).bind_text_ref(p + 3, r.queue_id);
+      bind_optional_text(s, p + 4, r.from_node);
+      s.bind_double(p + 5, r.at.seconds());
+    });
+    write_attempts(b.attempts);
+    delivery_.insert(b.deliveries, [this](sql::Statement& s, int p, const DeliveryRow& r) {
+      s.bind_int(p, run_id_).bind_int(p + 1, static_cast<std::int64_t>(r.msg));
+      s.bind_text_ref(p + 2, r.rcpt).bind_text_ref(p + 3, r.node);
+      s.bind_double(p + 4, r.delivered_s).bind_text_ref(p + 5, r.headers);
+    });
+    outage_.insert(b.outages, [this](sql::Statement& s, int p, const OutageRow& r) {
+      s.bind_int(p, run_id_).bind_text_ref(p + 1, r.target).bind_text_ref(p + 2, r.kind);
+      s.bind_double(p + 3, r.start_s).bind_double(p + 4, r.end_s);
+    });
+    deferral_.insert(b.deferrals,
+                     [this](sql::Statement& s, int p, const DeferralRow& r) { bind(s, p, r); });
+    queue_sample_.insert(
+        b.queue_samples, [this](sql::Statement& s, int p, const QueueSampleRow& r) {
+          s.bind_int(p, run_id_).bind_text_ref(p + 1, r.node).bind_double(p + 2, r.t_s);
+          s.bind_int(p + 3, r.incoming).bind_int(p + 4, r.active).bind_int(p + 5, r.deferred);
+        });
+    recipient_.insert(b.recipients,
+                      [this](sql::Statement& s, int p, const RecipientRow& r) { bind(s, p, r); });
     if (b.run_end) {
       run_end_.bind_text_ref(1, b.run_end->status).bind_double(2, b.run_end->sim_end_s);
       run_end_.bind_text_ref(3, b.run_end->finished_at).bind_int(4, run_id_).run();
@@ -133,89 +143,93 @@ class Inserter {
   }
 
  private:
-  // Every row starts with its run.
-  sql::Statement& of_run(sql::Statement& s) const { return s.bind_int(1, run_id_); }
-
-  void write(const MessageRow& r) {
-    of_run(message_).bind_int(2, static_cast<std::int64_t>(r.msg));
-    bind_optional_text(message_, 3, r.message_id);
-    message_.bind_text_ref(4, r.sender).bind_int(5, r.size_bytes).bind_text_ref(6, r.origin);
-    message_.bind_double(7, r.created_s).bind_text_ref(8, r.kind);
+  void bind(sql::Statement& s, int p, const MessageRow& r) const {
+    s.bind_int(p, run_id_).bind_int(p + 1, static_cast<std::int64_t>(r.msg));
+    bind_optional_text(s, p + 2, r.message_id);
+    s.bind_text_ref(p + 3, r.sender).bind_int(p + 4, r.size_bytes).bind_text_ref(p + 5, r.origin);
+    s.bind_double(p + 6, r.created_s).bind_text_ref(p + 7, r.kind);
     if (r.about == 0) {
-      message_.bind_null(9);
+      s.bind_null(p + 8);
     } else {
-      message_.bind_int(9, static_cast<std::int64_t>(r.about));
+      s.bind_int(p + 8, static_cast<std::int64_t>(r.about));
     }
-    bind_optional_text(message_, 10, r.client_kind);
-    message_.run();
+    bind_optional_text(s, p + 9, r.client_kind);
   }
 
-  void write(const mta::MessageQueued& r) {
-    of_run(hop_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text_ref(3, r.node);
-    hop_.bind_text_ref(4, r.queue_id);
-    bind_optional_text(hop_, 5, r.from_node);
-    hop_.bind_double(6, r.at.seconds()).run();
+  void bind(sql::Statement& s, int p, const DeferralRow& r) const {
+    s.bind_int(p, run_id_).bind_int(p + 1, static_cast<std::int64_t>(r.msg));
+    s.bind_text_ref(p + 2, r.rcpt).bind_text_ref(p + 3, r.node).bind_text_ref(p + 4, r.nexthop);
+    s.bind_double(p + 5, r.t_s).bind_text_ref(p + 6, r.kind);
+    bind_optional_code(s, p + 7, r.code);
+    bind_optional_text(s, p + 8, r.enhanced);
+    s.bind_text_ref(p + 9, r.text);
   }
 
-  void write(const DeferralRow& r) {
-    of_run(deferral_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text_ref(3, r.rcpt);
-    deferral_.bind_text_ref(4, r.node).bind_text_ref(5, r.nexthop).bind_double(6, r.t_s);
-    deferral_.bind_text_ref(7, r.kind);
-    bind_optional_code(deferral_, 8, r.code);
-    bind_optional_text(deferral_, 9, r.enhanced);
-    deferral_.bind_text_ref(10, r.text).run();
+  void bind(sql::Statement& s, int p, const RecipientRow& r) const {
+    s.bind_int(p, run_id_).bind_int(p + 1, static_cast<std::int64_t>(r.msg));
+    s.bind_text_ref(p + 2, r.rcpt).bind_text_ref(p + 3, r.status);
+    bind_optional_text(s, p + 4, r.final_node);
+    bind_optional_double(s, p + 5, r.final_s);
+    bind_optional_double(s, p + 6, r.delivered_s);
+    bind_optional_double(s, p + 7, r.latency_s);
+    s.bind_int(p + 8, r.attempts);
+    bind_optional_code(s, p + 9, r.last_code);
+    bind_optional_text(s, p + 10, r.last_reply);
+    s.bind_int(p + 11, r.rowid);  // the table's order, whenever the row comes
   }
 
-  void write(const AttemptRow& r) {
-    const mta::AttemptFinished& a = r.attempt;
-    of_run(attempt_).bind_int(2, r.attempt_id).bind_int(3, static_cast<std::int64_t>(a.msg));
-    attempt_.bind_text_ref(4, a.from_node).bind_text_ref(5, a.to_node);
-    attempt_.bind_double(6, a.started.seconds()).bind_double(7, a.ended.seconds());
-    attempt_.bind_text_ref(8, mta::to_string(a.outcome));
-    bind_optional_code(attempt_, 9, a.code);
-    bind_optional_text(attempt_, 10, a.enhanced);
-    bind_optional_text(attempt_, 11, a.text);
-    attempt_.bind_int(12, a.bytes).run();
-    for (const mta::AttemptRecipient& ar : a.recipients) {
-      of_run(attempt_recipient_).bind_int(2, r.attempt_id).bind_text_ref(3, ar.rcpt);
-      attempt_recipient_.bind_text_ref(4, to_string(ar.outcome));
-      bind_optional_code(attempt_recipient_, 5, ar.code);
-      bind_optional_text(attempt_recipient_, 6, ar.enhanced);
-      bind_optional_text(attempt_recipient_, 7, ar.text);
-      attempt_recipient_.run();
+  // The attempts, then their recipients, then their transcripts: each table's rows in the
+  // order of the attempts.
+  void write_attempts(const std::vector<AttemptRow>& attempts) {
+    attempt_.insert(attempts, [this](sql::Statement& s, int p, const AttemptRow& r) {
+      const mta::AttemptFinished& a = r.attempt;
+      s.bind_int(p, run_id_).bind_int(p + 1, r.attempt_id);
+      s.bind_int(p + 2, static_cast<std::int64_t>(a.msg));
+      s.bind_text_ref(p + 3, a.from_node).bind_text_ref(p + 4, a.to_node);
+      s.bind_double(p + 5, a.started.seconds()).bind_double(p + 6, a.ended.seconds());
+      s.bind_text_ref(p + 7, mta::to_string(a.outcome));
+      bind_optional_code(s, p + 8, a.code);
+      bind_optional_text(s, p + 9, a.enhanced);
+      bind_optional_text(s, p + 10, a.text);
+      s.bind_int(p + 11, a.bytes);
+    });
+    recipients_.clear();
+    transcripts_.clear();
+    for (const AttemptRow& r : attempts) {
+      for (const mta::AttemptRecipient& ar : r.attempt.recipients) {
+        recipients_.push_back({r.attempt_id, &ar});
+      }
+      std::int64_t seq = 0;
+      for (const mta::TranscriptEntry& t : r.attempt.transcript) {
+        transcripts_.push_back({r.attempt_id, ++seq, &t});
+      }
     }
-    std::int64_t seq = 0;
-    for (const mta::TranscriptEntry& t : a.transcript) {
-      of_run(transcript_)
-          .bind_int(2, r.attempt_id)
-          .bind_int(3, ++seq)
-          .bind_double(4, t.at.seconds());
-      transcript_.bind_text_ref(5, std::string_view(&t.direction, 1))
-          .bind_text_ref(6, t.line)
-          .run();
-    }
-  }
-
-  void write(const RecipientRow& r) {
-    of_run(recipient_).bind_int(2, static_cast<std::int64_t>(r.msg)).bind_text_ref(3, r.rcpt);
-    recipient_.bind_text_ref(4, r.status);
-    bind_optional_text(recipient_, 5, r.final_node);
-    bind_optional_double(recipient_, 6, r.final_s);
-    bind_optional_double(recipient_, 7, r.delivered_s);
-    bind_optional_double(recipient_, 8, r.latency_s);
-    recipient_.bind_int(9, r.attempts);
-    bind_optional_code(recipient_, 10, r.last_code);
-    bind_optional_text(recipient_, 11, r.last_reply);
-    recipient_.bind_int(12, r.rowid);  // the table's order, whenever the row comes
-    recipient_.run();
+    attempt_recipient_.insert(
+        recipients_, [this](sql::Statement& s, int p, const AttemptRecipientRef& r) {
+          s.bind_int(p, run_id_).bind_int(p + 1, r.attempt_id).bind_text_ref(p + 2, r.row->rcpt);
+          s.bind_text_ref(p + 3, to_string(r.row->outcome));
+          bind_optional_code(s, p + 4, r.row->code);
+          bind_optional_text(s, p + 5, r.row->enhanced);
+          bind_optional_text(s, p + 6, r.row->text);
+        });
+    transcript_.insert(transcripts_, [this](sql::Statement& s, int p, const TranscriptRef& r) {
+      s.bind_int(p, run_id_).bind_int(p + 1, r.attempt_id).bind_int(p + 2, r.seq);
+      s.bind_double(p + 3, r.row->at.seconds());
+      s.bind_text_ref(p + 4, std::string_view(&r.row->direction, 1));
+      s.bind_text_ref(p + 5, r.row->line);
+    });
   }
 
   sql::Database& db_;
-  sql::Statement node_, link_, message_, hop_, attempt_, attempt_recipient_, transcript_, delivery_,
-      outage_, queue_sample_, recipient_, deferral_, run_end_;
+  TableInsert node_, link_, message_, hop_, attempt_, attempt_recipient_, transcript_, delivery_,
+      outage_, queue_sample_, recipient_, deferral_;
+  sql::Statement run_end_;
   std::int64_t run_id_;
   std::int64_t node_id_ = 0;
   std::int64_t link_id_ = 0;
+  // Scratch for write_attempts, kept to reuse their memory from batch to batch.
+  std::vector<AttemptRecipientRef> recipients_;
+  std::vector<TranscriptRef> transcripts_;
 };
 
 }  // namespace
