@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -223,6 +224,71 @@ TEST_CASE("random schedules, cancels and partial runs follow (time, scheduling o
   std::sort(live.begin(), live.end());
   CHECK(ran == live);
   CHECK(sim.pending() == 0);
+}
+
+TEST_CASE("zero delays, far-future timers and cancellations follow (time, scheduling order)") {
+  // As the test above, with the delays of a mail run: many events at now (zero delay,
+  // scheduled from handlers too), timeouts minutes to days away that are mostly cancelled,
+  // and run_until stopping between events. The reference is the list of live events
+  // sorted by (time, label).
+  Simulator sim;
+  std::uint64_t x = 7;
+  auto next = [&x](std::uint64_t n) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (x >> 33) % n;
+  };
+  auto delay = [&next]() -> std::int64_t {
+    switch (next(4)) {
+      case 0:
+        return 0;
+      case 1:
+        return static_cast<std::int64_t>(next(50'000));  // up to 50 us
+      case 2:
+        return static_cast<std::int64_t>(next(300)) * 1'000'000'000;  // up to 5 min
+      default:
+        return static_cast<std::int64_t>(next(5)) * 86'400'000'000'000;  // up to 4 days
+    }
+  };
+  std::vector<std::pair<std::int64_t, int>> expected;  // (time, label) of every event
+  std::vector<std::pair<std::int64_t, int>> ran;
+  std::vector<std::pair<EventId, std::size_t>> ids;  // id and index in `expected`
+  std::vector<bool> cancelled;
+  int label = 0;
+  // Schedules one event; a third of them schedule a follow-up at their own time when run.
+  std::function<void(std::int64_t)> add = [&](std::int64_t t) {
+    const int l = label++;
+    const bool follow = next(3) == 0;
+    ids.emplace_back(sim.schedule_at(Time::from_ns(t),
+                                     [&ran, &add, &sim, t, l, follow] {
+                                       ran.emplace_back(t, l);
+                                       if (follow) add(sim.now().ns());
+                                     }),
+                     expected.size());
+    expected.emplace_back(t, l);
+    cancelled.push_back(false);
+  };
+  for (int round = 0; round < 20'000; ++round) {
+    const std::uint64_t op = next(10);
+    if (op < 5) {
+      add(sim.now().ns() + delay());
+    } else if (op < 7 && !ids.empty()) {  // cancel, most often a recent one (a timeout)
+      const std::size_t k = ids.size() - 1 - next(std::min<std::size_t>(ids.size(), 20));
+      if (sim.cancel(ids[k].first)) cancelled[ids[k].second] = true;
+    } else if (op == 7) {
+      sim.run_until(sim.now() + Duration::nanoseconds(delay()));
+    } else {
+      sim.step();
+    }
+  }
+  sim.run();
+  std::vector<std::pair<std::int64_t, int>> live;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    if (!cancelled[i]) live.push_back(expected[i]);
+  }
+  std::sort(live.begin(), live.end());
+  CHECK(ran == live);
+  CHECK(sim.pending() == 0);
+  CHECK(sim.executed() == live.size());
 }
 
 namespace {

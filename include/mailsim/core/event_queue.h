@@ -63,6 +63,8 @@ class EventQueue {
   }
   // Whether the smallest entries wait sorted, so that take() may remove one.
   bool ready() const { return !front_.empty(); }
+  // The entry take() would return. REQUIRES: ready().
+  const Entry& next() const { return front_.back(); }
   // Removes and returns the smallest entry. REQUIRES: ready().
   Entry take() {
     const Entry e = front_.back();
@@ -109,8 +111,18 @@ class EventQueue {
   }
   void place(const Entry& e, const Entry& last) {
     const std::size_t b = bucket_of(e, last);
-    buckets_[b].push_back(e);
+    std::vector<Entry>& bucket = buckets_[b];
+    // Growing is rare (buckets keep their capacity) and out of line; the second test tells
+    // the compiler that push_back then never reallocates, which leaves its reallocation
+    // code out of every inlined push (fewer registers saved in each handler that schedules).
+    if (bucket.size() == bucket.capacity()) [[unlikely]]
+      grow(bucket);
+    if (bucket.size() == bucket.capacity()) __builtin_unreachable();
+    bucket.push_back(e);
     occupied_[b >> 6] |= std::uint64_t{1} << (b & 63);
+  }
+  [[gnu::noinline]] static void grow(std::vector<Entry>& bucket) {
+    bucket.reserve(std::max<std::size_t>(16, 2 * bucket.size()));
   }
   static constexpr std::size_t kFrontMax = 16;  // a lowest bucket this small is sorted whole
 
@@ -156,10 +168,14 @@ class EventQueue {
     if (less(e, last_)) return rebase(e);
     place(e, last_);
   }
-  void insert_front(const Entry& e) {  // keeps front_ in decreasing order
-    auto at = front_.end();
-    while (at != front_.begin() && less(*(at - 1), e)) --at;
-    front_.insert(at, e);
+  // Keeps front_ in decreasing order: the new key goes in at the back and moves up past the
+  // smaller ones, usually none or a few (a key at the current time).
+  void insert_front(const Entry& e) {
+    front_.push_back(e);
+    Entry* const first = front_.data();
+    Entry* at = first + front_.size() - 1;
+    for (; at != first && less(*(at - 1), e); --at) *at = *(at - 1);
+    *at = e;
   }
   // Rebuilds the buckets around a new smallest key, below last_. REQUIRES: front_ empty.
   void rebase(const Entry& e) {

@@ -7,6 +7,7 @@
 // thread.
 #pragma once
 
+#include <array>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -80,39 +81,34 @@ class Simulator {
   static constexpr std::uint32_t kChunkBits = 12;
   static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
+  static constexpr std::size_t kPrefetchFrom = 1024;  // pending events: see take_and_prefetch
 
-  // What a slot does with the handler it holds: one table per handler type, so that a
-  // slot keeps one pointer.
-  struct Ops {
-    void (*run)(void*);  // invokes, then destroys
-    void (*destroy)(void*);
-  };
+  // What a slot does with the handler it holds: one function per handler type, kept in the
+  // slot itself, so that running an event loads no table. `run` true invokes the handler,
+  // then destroys it; false only destroys it.
+  using Act = void (*)(void*, bool run);
   template <class F>
   struct Inline {  // F itself in the slot
-    static void run(void* p) {
+    static void act(void* p, bool run) {
       F& handler = *static_cast<F*>(p);
-      handler();
+      if (run) handler();
       handler.~F();
     }
-    static void destroy(void* p) { static_cast<F*>(p)->~F(); }
   };
   template <class F>
   struct Boxed {  // a pointer to F in the slot
-    static void run(void* p) {
+    static void act(void* p, bool run) {
       F* handler = *static_cast<F**>(p);
-      (*handler)();
+      if (run) (*handler)();
       delete handler;
     }
-    static void destroy(void* p) { delete *static_cast<F**>(p); }
   };
-  template <class Held>
-  static constexpr Ops kOps{&Held::run, &Held::destroy};
 
   // One cache line. A free slot keeps the next free slot's index in its storage.
   struct alignas(64) Slot {
     alignas(std::max_align_t) unsigned char storage[kInlineBytes];
-    const Ops* ops = nullptr;  // nullptr once cancelled; stale once run
-    std::uint64_t seq = 0;     // seq of the pending event held, else 0
+    Act act = nullptr;      // nullptr once cancelled; stale once run
+    std::uint64_t seq = 0;  // seq of the pending event held, else 0
     std::uint32_t next_free() const {
       std::uint32_t n;
       std::memcpy(&n, storage, sizeof n);
@@ -142,6 +138,7 @@ class Simulator {
     free_head_ = i;
   }
   void run_entry(const Entry& e);
+  Entry take_and_prefetch();
   // Marks a slot dead, then destroys its handler (which may cancel other events).
   void discard(Slot& s);
   [[noreturn]] static void fail(const char* what);
@@ -152,7 +149,9 @@ class Simulator {
   std::size_t cancelled_queued_ = 0;  // of those, the ones whose queue entries remain
   bool stopped_ = false;
   EventQueue queue_;
-  std::vector<std::unique_ptr<Slot[]>> chunks_;
+  // Chunk c holds slots c * kChunkSize and up; a fixed table (32 KiB), so that finding a
+  // slot is one load.
+  std::array<std::unique_ptr<Slot[]>, (EventQueue::kSlotMask + 1) / kChunkSize> chunks_;
   std::uint32_t free_head_ = kNoSlot;
   std::uint32_t slots_used_ = 0;
 };
@@ -162,11 +161,11 @@ void Simulator::store(Slot& s, Fn&& f) {
   using F = std::decay_t<Fn>;
   if constexpr (sizeof(F) <= kInlineBytes && alignof(F) <= alignof(std::max_align_t)) {
     ::new (static_cast<void*>(s.storage)) F(std::forward<Fn>(f));
-    s.ops = &kOps<Inline<F>>;
+    s.act = &Inline<F>::act;
   } else {
     auto* boxed = new F(std::forward<Fn>(f));
     ::new (static_cast<void*>(s.storage)) F*(boxed);
-    s.ops = &kOps<Boxed<F>>;
+    s.act = &Boxed<F>::act;
   }
 }
 

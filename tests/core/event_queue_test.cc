@@ -1,0 +1,110 @@
+#include "mailsim/core/event_queue.h"
+
+#include <cstdint>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "support/catch.h"
+
+using mailsim::EventQueue;
+
+namespace {
+
+// A 64-bit linear congruential generator: the test's own randomness, independent of the
+// code under test.
+struct Lcg {
+  std::uint64_t x;
+  std::uint64_t next(std::uint64_t n) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (x >> 33) % n;
+  }
+};
+
+using Key = std::pair<std::uint64_t, std::uint64_t>;  // (t, order): std::set's order
+Key key_of(const EventQueue::Entry& e) { return {e.t, e.order}; }
+
+// Drives an EventQueue and a std::set with the same operations, the way Simulator uses the
+// queue: every pushed key has a larger sequence number than all before it and a time no
+// earlier than the last key removed; top() may look ahead without removing (run_until
+// stopping short), after which keys below the one seen may still arrive. The set's
+// smallest element is the answer every removal must give.
+void check_against_set(std::uint64_t seed, int operations, std::uint64_t (*delay)(Lcg&)) {
+  EventQueue queue;
+  std::set<Key> reference;
+  Lcg rng{seed};
+  std::uint64_t now = 0;
+  std::uint64_t seq = 1;
+  for (int i = 0; i < operations; ++i) {
+    const std::uint64_t op = rng.next(10);
+    if (op < 5 || reference.empty()) {
+      const std::uint64_t slot = rng.next(EventQueue::kSlotMask + 1);
+      const EventQueue::Entry e{now + delay(rng), seq++ << EventQueue::kSlotBits | slot};
+      queue.push(e);
+      reference.insert(key_of(e));
+    } else if (op < 8) {
+      REQUIRE(key_of(queue.pop()) == *reference.begin());
+      now = reference.begin()->first;
+      reference.erase(reference.begin());
+    } else if (op == 8) {
+      REQUIRE(key_of(queue.top()) == *reference.begin());  // look, do not take
+    } else if (queue.ready()) {
+      REQUIRE(key_of(queue.take()) == *reference.begin());
+      now = reference.begin()->first;
+      reference.erase(reference.begin());
+    }
+    REQUIRE(queue.size() == reference.size());
+  }
+  std::set<Key> held;
+  queue.for_each([&held](const EventQueue::Entry& e) { held.insert(key_of(e)); });
+  CHECK(held == reference);
+  while (!reference.empty()) {
+    REQUIRE(key_of(queue.pop()) == *reference.begin());
+    reference.erase(reference.begin());
+  }
+  CHECK(queue.empty());
+}
+
+}  // namespace
+
+TEST_CASE("the event queue removes keys in (time, order) order, as a std::set would") {
+  SECTION("many ties: delays of 0 to 3 ns") {
+    check_against_set(1, 200'000, [](Lcg& r) { return r.next(4); });
+  }
+  SECTION("delays up to a millisecond") {
+    check_against_set(2, 200'000, [](Lcg& r) { return r.next(1'000'000); });
+  }
+  SECTION("a mix of zero delays, short ones and far-future timers (up to 2^50 ns)") {
+    check_against_set(3, 200'000, [](Lcg& r) -> std::uint64_t {
+      switch (r.next(4)) {
+        case 0:
+          return 0;
+        case 1:
+          return r.next(100);
+        case 2:
+          return r.next(10'000'000);
+        default:
+          return r.next(std::uint64_t{1} << 50);
+      }
+    });
+  }
+}
+
+TEST_CASE("a key below the last one looked at goes first") {
+  // top() spreads the buckets around the smallest key (100 ns); a key pushed afterwards
+  // at 50 ns is smaller than it, and at 100 ns with a later sequence number larger.
+  EventQueue queue;
+  for (std::uint64_t i = 0; i < 40; ++i) queue.push({100 + 1000 * i, (i + 1) << 24});
+  CHECK(queue.top().t == 100);
+  queue.push({50, std::uint64_t{41} << 24});
+  queue.push({100, std::uint64_t{42} << 24});
+  CHECK(queue.pop().t == 50);
+  const EventQueue::Entry first = queue.pop();
+  CHECK(first.t == 100);
+  CHECK(first.order == std::uint64_t{1} << 24);
+  const EventQueue::Entry second = queue.pop();
+  CHECK(second.t == 100);
+  CHECK(second.order == std::uint64_t{42} << 24);
+  CHECK(queue.pop().t == 1100);
+  CHECK(queue.size() == 38);
+}
