@@ -27,7 +27,7 @@ Connection::Connection(Simulator& sim, const Topology& topology, FlowModel& flow
 
 void Connection::set_handlers(Side side, ConnectionHandlers h) { handlers(side) = std::move(h); }
 
-void Connection::send(Side from, Payload payload) {
+void Connection::send(Side from, Payload&& payload) {
   Direction& d = dir(from);
   if (d.closed || payload.empty()) return;
   if (broken_) {
@@ -92,7 +92,7 @@ void Connection::send_next(Side from) {
 
 void Connection::sent(Side from) {
   Direction& d = dir(from);
-  sim_.cancel(d.window_timer);
+  if (d.window_timer.valid()) sim_.cancel(std::exchange(d.window_timer, {}));
   if (broken_ || d.next == d.messages.size()) return send_next(from);
   ++d.next;
   sim_.schedule_in(route_.latency, [self = Pin(*this), to = other(from)] { self->arrive(to); });

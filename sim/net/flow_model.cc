@@ -16,7 +16,13 @@ FlowModel::FlowModel(Simulator& sim, const Topology& topology)
 
 FlowModel::FlowId FlowModel::start(const std::vector<LinkId>& links, std::int64_t bytes,
                                    double cap_bps, std::function<void()> done) {
-  if (on_link_.size() < topology_.link_count()) on_link_.resize(topology_.link_count());
+  if (on_link_.size() < topology_.link_count()) {
+    on_link_.resize(topology_.link_count());
+    link_bps_.resize(on_link_.size());
+    for (LinkId l = 0; l < link_bps_.size(); ++l) {
+      link_bps_[l] = static_cast<double>(topology_.link(l).bandwidth.bps());
+    }
+  }
   FlowId id;
   if (!free_.empty()) {
     id = free_.back();
@@ -122,7 +128,7 @@ double FlowModel::saturation_level(LinkId link) {
     }
   }
   std::sort(rates.begin(), rates.end());
-  const double bandwidth = static_cast<double>(topology_.link(link).bandwidth.bps());
+  const double bandwidth = link_bps_[link];
   double below = 0;  // sum of the rates under the level
   double level = 0;
   for (std::size_t i = 0;; ++i) {
@@ -148,7 +154,7 @@ const std::vector<FlowModel::FlowId>& FlowModel::affected(const std::vector<Link
     link_mark_[l] = epoch_;
     slot_of_link_[l] = links.size();
     links.push_back(l);
-    link_room_.push_back(static_cast<double>(topology_.link(l).bandwidth.bps()));
+    link_room_.push_back(link_bps_[l]);
     link_unfrozen_.push_back(0);
   };
   for (const LinkId l : seed) visit(l);

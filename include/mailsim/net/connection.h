@@ -54,7 +54,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // has closed. On a broken connection the bytes are lost; if the path is up again, the
   // peer answers with a reset and the sender's on_closed follows one round trip later.
   void send(Side from, std::string bytes) { send(from, Payload(std::move(bytes))); }
-  void send(Side from, Payload payload);
+  void send(Side from, Payload&& payload);
   // Closes one direction (like shutdown + close); the peer's on_closed follows its data.
   void close(Side from);
   void set_handlers(Side side, ConnectionHandlers handlers);

@@ -83,7 +83,10 @@ class FlowModel {
   std::vector<Flow> flows_;
   std::vector<FlowId> free_;
   std::vector<std::vector<FlowId>> on_link_;  // active flows crossing each link
-  IndexedHeap<std::int64_t> finishing_;       // flow -> finish ns
+  // Each link's bandwidth as a double, read once when the links are first seen (a link's
+  // bandwidth never changes; going down breaks its connections instead).
+  std::vector<double> link_bps_;
+  IndexedHeap<std::int64_t> finishing_;  // flow -> finish ns
   EventId next_;
   std::int64_t next_at_ = -1;
   std::vector<LinkId> dirty_;  // links whose flows' rates are out of date
