@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/catch.h"
@@ -16,7 +18,31 @@ using mailsim::Simulator;
 using mailsim::Time;
 
 namespace {
+
 Time at_ms(std::int64_t ms) { return Time::zero() + Duration::milliseconds(ms); }
+
+// A small linear congruential generator, so that the random tests need nothing else.
+struct Lcg {
+  std::uint64_t x;
+  std::uint64_t operator()(std::uint64_t n) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (x >> 33) % n;
+  }
+};
+
+// The order the engine owes: the (time, label) of every event not cancelled, sorted;
+// labels grow with scheduling order.
+std::vector<std::pair<std::int64_t, int>> live_in_order(
+    const std::vector<std::pair<std::int64_t, int>>& scheduled,
+    const std::vector<bool>& cancelled) {
+  std::vector<std::pair<std::int64_t, int>> live;
+  for (std::size_t i = 0; i < scheduled.size(); ++i) {
+    if (!cancelled[i]) live.push_back(scheduled[i]);
+  }
+  std::sort(live.begin(), live.end());
+  return live;
+}
+
 }  // namespace
 
 TEST_CASE("events run in time order and advance the clock") {
@@ -187,11 +213,7 @@ TEST_CASE("random schedules, cancels and partial runs follow (time, scheduling o
   // A reference model: every event gets (time, sequence number); the engine must run the
   // live ones in exactly that order, whatever mix of operations came before.
   Simulator sim;
-  std::uint64_t x = 99;
-  auto next = [&x](std::uint64_t n) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (x >> 33) % n;
-  };
+  Lcg next{99};
   std::vector<std::pair<std::int64_t, int>> expected;  // (time, label) of live events
   std::vector<std::pair<std::int64_t, int>> ran;
   std::vector<std::pair<EventId, std::size_t>> ids;  // id and index in `expected`
@@ -216,13 +238,7 @@ TEST_CASE("random schedules, cancels and partial runs follow (time, scheduling o
     }
   }
   sim.run();
-  std::vector<std::pair<std::int64_t, int>> live;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    if (!cancelled[i]) live.push_back(expected[i]);
-  }
-  // Labels grow with scheduling order, so sorting by (time, label) is the required order.
-  std::sort(live.begin(), live.end());
-  CHECK(ran == live);
+  CHECK(ran == live_in_order(expected, cancelled));
   CHECK(sim.pending() == 0);
 }
 
@@ -232,11 +248,7 @@ TEST_CASE("zero delays, far-future timers and cancellations follow (time, schedu
   // and run_until stopping between events. The reference is the list of live events
   // sorted by (time, label).
   Simulator sim;
-  std::uint64_t x = 7;
-  auto next = [&x](std::uint64_t n) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (x >> 33) % n;
-  };
+  Lcg next{7};
   auto delay = [&next]() -> std::int64_t {
     switch (next(4)) {
       case 0:
@@ -281,11 +293,7 @@ TEST_CASE("zero delays, far-future timers and cancellations follow (time, schedu
     }
   }
   sim.run();
-  std::vector<std::pair<std::int64_t, int>> live;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    if (!cancelled[i]) live.push_back(expected[i]);
-  }
-  std::sort(live.begin(), live.end());
+  const auto live = live_in_order(expected, cancelled);
   CHECK(ran == live);
   CHECK(sim.pending() == 0);
   CHECK(sim.executed() == live.size());
