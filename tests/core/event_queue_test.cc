@@ -5,21 +5,13 @@
 #include <utility>
 #include <vector>
 
+#include "lcg.h"
 #include "support/catch.h"
 
 using mailsim::EventQueue;
+using mailsim::testing::Lcg;
 
 namespace {
-
-// A 64-bit linear congruential generator: the test's own randomness, independent of the
-// code under test.
-struct Lcg {
-  std::uint64_t x;
-  std::uint64_t next(std::uint64_t n) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (x >> 33) % n;
-  }
-};
 
 using Key = std::pair<std::uint64_t, std::uint64_t>;  // (t, order): std::set's order
 Key key_of(const EventQueue::Entry& e) { return {e.t, e.order}; }

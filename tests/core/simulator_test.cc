@@ -10,25 +10,18 @@
 #include <utility>
 #include <vector>
 
+#include "lcg.h"
 #include "support/catch.h"
 
 using mailsim::Duration;
 using mailsim::EventId;
 using mailsim::Simulator;
 using mailsim::Time;
+using mailsim::testing::Lcg;
 
 namespace {
 
 Time at_ms(std::int64_t ms) { return Time::zero() + Duration::milliseconds(ms); }
-
-// A small linear congruential generator, so that the random tests need nothing else.
-struct Lcg {
-  std::uint64_t x;
-  std::uint64_t operator()(std::uint64_t n) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (x >> 33) % n;
-  }
-};
 
 // The order the engine owes: the (time, label) of every event not cancelled, sorted;
 // labels grow with scheduling order.
