@@ -1,7 +1,9 @@
 // The readers' way into a results database whose indexes may be missing. The recorder
-// makes them when a run ends (schema.sql, from "-- @indexes" on); a run killed with -9 or
-// that crashed has none, and reading a large one without them takes minutes. Private to
-// the record layer.
+// makes the keys and the indexes whose rows arrive in key order with the database
+// (schema.sql, from "-- @indexes" on) and the others when a run ends (from
+// "-- @late-indexes" on); a run killed with -9 or that crashed lacks those (a file of an
+// older build, none at all), and reading a large one without them takes minutes. Private
+// to the record layer.
 #pragma once
 
 #include <ostream>
