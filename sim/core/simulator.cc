@@ -29,7 +29,8 @@ void Simulator::fail(const char* what) {
 }
 
 std::uint32_t Simulator::new_slot() {
-  if (slots_used_ > EventQueue::kSlotMask) fail("more than 2^24 pending events");
+  if (slots_used_ > EventQueue::kSlotMask)
+    fail("more than 2^24 events scheduled and not yet due (cancelled ones included)");
   if ((slots_used_ & (kChunkSize - 1)) == 0)
     chunks_[slots_used_ >> kChunkBits] = std::make_unique<Slot[]>(kChunkSize);
   return slots_used_++;

@@ -7,8 +7,8 @@
 // the lowest non-empty bucket and spreads that bucket over lower ones, or, when that
 // bucket is small, sorts it into a short front list that pops serve directly. Every pass
 // is sequential, so it stays fast when the queue outgrows the caches, and buckets keep
-// their capacity: no allocation per event once warm. Limits: 2^24 pending events and 2^40
-// events per run (checked by Simulator). Internal to Simulator.
+// their capacity: no allocation per event once warm. Limits: 2^24 entries (events not yet due,
+// cancelled ones included) and 2^40 events per run (checked by Simulator). Internal to Simulator.
 #pragma once
 
 #include <algorithm>

@@ -2,8 +2,9 @@
 // pending events. Events at equal times run in the order they were scheduled, so a run is
 // a pure function of its inputs. Handlers are stored inline in a slab of fixed-size
 // slots, so scheduling a small callable does not allocate; larger callables fall back to
-// one heap allocation. Limits: 2^24 events pending at once and 2^40 scheduled in one run
-// (exceeding either aborts with a message). Not thread-safe: one simulator belongs to one
+// one heap allocation. Limits: 2^24 events scheduled and not yet due at once (a cancelled
+// event counts until its time comes) and 2^40 scheduled in one run (exceeding either
+// aborts with a message). Not thread-safe: one simulator belongs to one
 // thread.
 #pragma once
 
