@@ -65,13 +65,20 @@ read_all indexed "$work/indexed.db"
 grep -q "run running: results are incomplete" "$work/indexed.out" || fail "no report in the output"
 grep -q "^hop 1: " "$work/indexed.out" || fail "no trace in the output"
 
-read_all bare "$work/bare.db"
-cmp -s "$work/indexed.out" "$work/bare.out" ||
-  fail "the file without indexes reads otherwise: $(diff "$work/indexed.out" "$work/bare.out" | head)"
-[ "$(cat "$work/bare.err")" = "mailsim: $work/bare.db lacks its indexes (its run did not end): created them, once, for this and later readers" ] ||
-  fail "stderr after the first reader: $(cat "$work/bare.err")"
-[ "$(made_indexes "$work/bare.db")" = "$indexes" ] || fail "the file has indexes $(made_indexes "$work/bare.db")"
-[ "$(q "$work/bare.db" "PRAGMA integrity_check")" = ok ] || fail "the indexed file is damaged"
+# reads_like_indexed NAME LACKS: $work/NAME.db, short of some indexes, reads as the
+# indexed file does, and its first reader makes them all, saying once that it "lacks
+# LACKS".
+reads_like_indexed() {
+  local name=$1 lacks=$2 db=$work/$1.db
+  read_all "$name" "$db"
+  cmp -s "$work/indexed.out" "$work/$name.out" ||
+    fail "$name.db reads otherwise: $(diff "$work/indexed.out" "$work/$name.out" | head)"
+  [ "$(cat "$work/$name.err")" = "mailsim: $db lacks $lacks (its run did not end): created them, once, for this and later readers" ] ||
+    fail "stderr after the first reader of $name.db: $(cat "$work/$name.err")"
+  [ "$(made_indexes "$db")" = "$indexes" ] || fail "$name.db has indexes $(made_indexes "$db")"
+  [ "$(q "$db" "PRAGMA integrity_check")" = ok ] || fail "$name.db is damaged"
+}
+reads_like_indexed bare "its indexes"
 
 # A run killed with -9 as this build leaves it: the keys and the indexes schema.sql lists
 # above its @late-indexes line, made with the database, but not the five made at the end.
@@ -79,12 +86,7 @@ live_indexes=attempt_key,attempt_recipient_by_attempt,delivery_by_msg,message_by
 cp "$work/indexed.db" "$work/late.db"
 q "$work/late.db" "$(q "$work/late.db" "SELECT 'DROP INDEX ' || name || ';' FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND name NOT IN ('${live_indexes//,/\',\'}')")"
 [ "$(made_indexes "$work/late.db")" = "$live_indexes" ] || fail "the late copy has indexes $(made_indexes "$work/late.db")"
-read_all late "$work/late.db"
-cmp -s "$work/indexed.out" "$work/late.out" ||
-  fail "the file without its late indexes reads otherwise: $(diff "$work/indexed.out" "$work/late.out" | head)"
-[ "$(cat "$work/late.err")" = "mailsim: $work/late.db lacks 5 of its indexes (its run did not end): created them, once, for this and later readers" ] ||
-  fail "stderr after the first reader of the late copy: $(cat "$work/late.err")"
-[ "$(made_indexes "$work/late.db")" = "$indexes" ] || fail "the late copy has indexes $(made_indexes "$work/late.db")"
+reads_like_indexed late "5 of its indexes"
 
 # A copy that may not be read but not written: the file's folder and the file read-only,
 # read by a user other than root (root may write anyway).
