@@ -1,5 +1,6 @@
 #include "record/results_db.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
@@ -60,6 +61,13 @@ std::vector<std::int64_t> run_ids(sql::Database& db) {
   sql::Statement s = db.prepare("SELECT run_id FROM run ORDER BY run_id");
   while (s.step()) ids.push_back(s.column_int(0));
   return ids;
+}
+
+sql::Statement of_run(sql::Database& db, std::string_view sql, std::int64_t run) {
+  sql::Statement s = db.prepare(sql);
+  const int n = static_cast<int>(std::count(sql.begin(), sql.end(), '?'));
+  for (int i = 1; i <= n; ++i) s.bind_int(i, run);
+  return s;
 }
 
 void no_such_run(const std::string& path, std::int64_t run_id) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mailsim/core/error.h"
@@ -45,6 +46,9 @@ std::int64_t schema_version(sql::Database& db);
 
 // The ids of the runs in the database, ascending.
 std::vector<std::int64_t> run_ids(sql::Database& db);
+
+// A statement over one run's rows: every `?` in `sql` is the run's id.
+sql::Statement of_run(sql::Database& db, std::string_view sql, std::int64_t run);
 
 // Throws InputError: `path` holds no run `run_id` (the message lists the runs it holds).
 [[noreturn]] void no_such_run(const std::string& path, std::int64_t run_id);
