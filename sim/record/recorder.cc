@@ -20,10 +20,6 @@
 namespace mailsim::record {
 namespace {
 
-// Rows per batch handed to the writer: large enough for cheap transactions, small enough
-// that the writer starts early and memory stays flat.
-constexpr std::size_t kBatchRows = 4096;
-
 std::string utc_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -146,7 +142,14 @@ class Recorder::Impl {
       : level_(level), writer_(create_database(path, info, level, existing), info.run_id) {}
 
   ~Impl() {
-    if (!finished_) hand_over();  // what happened so far, with the run still 'running'
+    if (finished_) return;
+    try {
+      hand_over();  // what happened so far, with the run still 'running'
+    } catch (const std::exception&) {
+      // The writer failed and marked the run failed (or, unable to, left it 'running').
+      // A destructor must not throw: an owner that skipped finish() is unwinding from an
+      // error of its own, or from this one thrown at an earlier hand-over.
+    }
   }
 
   void on_created(const mta::MessageCreated& e) {

@@ -101,6 +101,10 @@ struct RunEnd {
   std::string finished_at;
 };
 
+// Rows per batch handed to the writer: large enough for cheap transactions, small enough
+// that the writer starts early and memory stays flat.
+inline constexpr std::size_t kBatchRows = 4096;
+
 struct Batch {
   std::vector<NodeRow> nodes;
   std::vector<LinkRow> links;

@@ -1,6 +1,7 @@
 #include "record/writer.h"
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -248,7 +249,8 @@ Writer::~Writer() {
 
 void Writer::submit(Batch batch) {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches; });
+  changed_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches || error_; });
+  if (error_) std::rethrow_exception(error_);
   queue_.push_back(std::move(batch));
   changed_.notify_all();
 }
@@ -265,7 +267,7 @@ void Writer::run(sql::Database db) {
     try {
       inserter.emplace(db, run_id_);
     } catch (...) {
-      error_ = std::current_exception();  // no other thread reads it before drain()
+      fail(db);
     }
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -273,18 +275,18 @@ void Writer::run(sql::Database db) {
       if (queue_.empty()) break;  // stopping, with everything written
       Batch batch = std::move(queue_.front());
       queue_.pop_front();
+      const bool failed = error_ != nullptr;  // then the batch is dropped
       busy_ = true;
       changed_.notify_all();  // room in the queue
       lock.unlock();
       try {
-        if (!error_) inserter->write(batch);
+        if (!failed) inserter->write(batch);
       } catch (...) {
         try {
           db.exec("ROLLBACK");
-        } catch (...) {
+        } catch (...) {  // no transaction was open
         }
-        std::lock_guard relock(mutex_);
-        error_ = std::current_exception();
+        fail(db);
       }
       lock.lock();
       busy_ = false;
@@ -296,6 +298,23 @@ void Writer::run(sql::Database db) {
     db.exec("PRAGMA journal_mode = DELETE");
   } catch (...) {
   }
+}
+
+void Writer::fail(sql::Database& db) {
+  std::string what = "unknown error";
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  // The run did not end, whatever comes later: a reader must not take it for complete.
+  try {
+    db.prepare("UPDATE run SET status = 'failed' WHERE run_id = ?").bind_int(1, run_id_).run();
+  } catch (...) {  // a full disk, say: the run stays 'running', which says as much
+  }
+  std::lock_guard lock(mutex_);
+  error_ = std::make_exception_ptr(std::runtime_error("writing the results file failed: " + what));
 }
 
 }  // namespace mailsim::record

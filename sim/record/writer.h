@@ -1,6 +1,10 @@
 // The recorder's writer thread: owns the database connection, takes whole batches of
 // rows and inserts each batch in one transaction with prepared statements. The
-// simulation thread blocks in submit() only when the writer is two batches behind.
+// simulation thread blocks in submit() only when the writer is two batches behind. When a
+// batch fails (disk full, a duplicate key), the writer rolls it back, marks the run
+// 'failed' if the file can still be written (else it stays 'running'), drops every later
+// batch, and the next submit() throws its error: the run stops within two batches of the
+// failing one rather than at its end.
 #pragma once
 
 #include <condition_variable>
@@ -24,12 +28,16 @@ class Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
+  // Throws the writer's error (std::runtime_error) once a batch has failed.
   void submit(Batch batch);
-  // Waits until every submitted batch is written. Rethrows the writer's first error.
+  // Waits until every submitted batch is written. Rethrows the writer's error.
   void drain();
 
  private:
   void run(sql::Database db);
+  // Called in a handler of the exception that failed a batch: records it as the error
+  // that submit() and drain() throw, and marks the run failed in the file if it can.
+  void fail(sql::Database& db);
 
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -87,7 +87,11 @@ class Recorder {
   // Writes the recipient rows (a recipient never finalized is 'queued'), marks the run
   // 'completed' at `sim_end` and waits until everything is on disk. Call at most once;
   // rows added afterwards are ignored. Throws std::runtime_error if the writer failed
-  // (disk full, a duplicate node name).
+  // (disk full, a duplicate node name). The writer's error comes sooner too: rows are
+  // handed to it in batches, and once a batch has failed, the next hand-over throws, from
+  // whichever call added the row that filled a batch (an add_* call or an event handler),
+  // so that the run stops within two batches of the failure. The run is then marked
+  // 'failed' in the file, or stays 'running' when the file can no longer be written.
   void finish(Time sim_end);
   // Like finish(), but marks the run 'failed': the simulation stopped on an error at
   // `sim_end`, and the rows say what happened until then.
