@@ -16,12 +16,11 @@
 -- deferral rows of kinds retry_time, tcpto and route_disabled, turns that were deferred
 -- without a row before, so deferral counts and recipient_attempts.deferrals grow; 8: the
 -- keys of message, recipient, attempt and transcript are the unique indexes *_key below
--- rather than primary keys (made when @indexes says; a file
--- whose run ended has them all either way); the per-row tables' CHECKs spell out their values with
+-- rather than primary keys, and the per-row tables' CHECKs spell out their values with
 -- OR, as SQLite tests a constant IN list of more than two values by building a temporary
--- table for each row inserted).
--- record_level says which tables
--- were written: summary (run, node, link, message, recipient), attempts (and attempt,
+-- table for each row inserted). The @indexes comment below says when each index is made;
+-- a file whose run ended has them all. record_level says which tables were written:
+-- summary (run, node, link, message, recipient), attempts (and attempt,
 -- attempt_recipient, hop, delivery, outage, queue_sample, deferral) or full (and
 -- transcript).
 PRAGMA application_id = 1835100524;
