@@ -143,20 +143,34 @@ void Delivery::new_attempt(net::NodeId node) {
   attempt_.started = ctx_.sim.now();
 }
 
+// The reply timer for the stage the session waits in now. A reply pushes the deadline
+// later nearly every time, so the pending event is left where it is and only moved when
+// the deadline comes earlier: when it fires before the deadline it schedules itself again
+// (on_timer). That saves a cancelled event per reply in the engine's queue.
 void Delivery::arm_timer() {
-  ctx_.sim.cancel(timer_);
   const TimeoutConfig& t = ctx_.config.timeouts;
   const Duration limit = session_->stage() == smtp::ClientStage::kData       ? t.data_init
                          : session_->stage() == smtp::ClientStage::kDataBody ? t.data_done
                                                                              : t.command;
-  timer_ = ctx_.sim.schedule_in(limit, [weak = weak_from_this(), n = session_number_] {
-    if (auto self = weak.lock(); self && self->current(n)) {
-      self->lose_session(true);
-      self->session_->timed_out();
-      self->pump();
-      self->finish_session();
-    }
+  deadline_ = ctx_.sim.now() + limit;
+  if (ctx_.sim.is_pending(timer_) && timer_due_ <= deadline_) return;
+  ctx_.sim.cancel(timer_);
+  schedule_timer();
+}
+
+void Delivery::schedule_timer() {
+  timer_due_ = deadline_;
+  timer_ = ctx_.sim.schedule_at(deadline_, [weak = weak_from_this(), n = session_number_] {
+    if (auto self = weak.lock(); self && self->current(n)) self->on_timer();
   });
+}
+
+void Delivery::on_timer() {
+  if (ctx_.sim.now() < deadline_) return schedule_timer();  // a reply came meanwhile
+  lose_session(true);
+  session_->timed_out();
+  pump();
+  finish_session();
 }
 
 // The connection broke or the stage timed out: the failure came in the stage the session

@@ -45,6 +45,8 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   void new_attempt(net::NodeId node);
   void skip_host(const std::string& reason);
   void arm_timer();
+  void schedule_timer();
+  void on_timer();
   void finish_session();
   void lose_session(bool timed_out);
   bool site_level(const smtp::ClientResult& r) const;
@@ -74,7 +76,11 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   smtp::ClientStage replied_at_ = smtp::ClientStage::kGreeting;  // before the last reply
   std::vector<AttemptRecipient> decided_;                        // by earlier hosts, for good
   std::string site_reason_;  // why the last host failed at the site level; "" once past EHLO
+  // The reply timer: the session times out at deadline_; the engine's event (timer_) is
+  // due at timer_due_, which is never later than deadline_ (see arm_timer()).
   EventId timer_;
+  Time deadline_;
+  Time timer_due_;
   bool lost_ = false;
   bool timed_out_ = false;  // how the session was lost
   bool finished_ = false;

@@ -3,6 +3,8 @@
 // 4.5.3, the rest retried in a later transaction), a message over the size limit (552
 // 5.3.4, bounced), and a content filter that holds the reply to the end of DATA. Each
 // latency is compared with the plain delivery L0 of the same message on the same world.
+#include <algorithm>
+
 #include "scenario/receive_world.h"
 #include "support/catch.h"
 
@@ -124,4 +126,29 @@ TEST_CASE("a message the content filter accepts after its sender gave up is stil
   CHECK(gave_up < queued_at_b);
   CHECK(queued_at_b < gave_up + Duration::seconds(10));
   CHECK(delivered_at(r, "bob@b.example") >= queued_at_b);
+}
+
+TEST_CASE("the end-of-data timeout counts from the dot however long the earlier stages took") {
+  // Regression guard for Delivery's reply timer, which leaves its engine event at an earlier
+  // stage's deadline and moves it on when it fires. a and b 10 s apart, b's filter holds
+  // its reply to "." 700 s. From the start of a's connect: the greeting comes at 40 s (the
+  // handshake, then its 10 s way), EHLO's reply at 60 s, the replies to MAIL, RCPT and DATA
+  // (pipelined) at 80 s (each plus microseconds for its bytes on the link), and "." goes at once.
+  // The greeting's 300 s timer (due at 340 s) is still pending when "." starts Postfix's 600 s
+  // smtp_data_done_timeout (reference §3): the session must end at 680 s, 600 s after the "." (the
+  // transcript stamps a line when it goes), not at 340 s.
+  std::string yaml = a_to_b("postfix", "{content_filter: {per_message: 700s}}", kToBob);
+  const std::string fast = "latency: 10ms";
+  yaml.replace(yaml.find(fast), fast.size(), "latency: 10s");
+  const RecordedRun r = record_run(yaml, Duration::seconds(900));
+  REQUIRE(r.attempts.size() >= 1);
+  const AttemptFinished& a = r.attempts[0];
+  CHECK(a.text == "Timed out waiting for the reply to end of data");
+  const auto dot = std::find_if(a.transcript.begin(), a.transcript.end(),
+                                [](const TranscriptEntry& e) { return e.line == "."; });
+  REQUIRE(dot != a.transcript.end());
+  CHECK(dot->direction == 'C');
+  CHECK(dot->at - a.started > Duration::seconds(80));  // and the bytes' time on the 10 Mbps link
+  CHECK(dot->at - a.started < Duration::seconds(81));
+  CHECK(a.ended == dot->at + Duration::seconds(600));
 }
