@@ -89,27 +89,36 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
   connected_node_ = request_.hosts[index].node;
   session_ = std::make_unique<smtp::ClientSession>(smtp::ClientConfig{
       ctx_.config.hostname, ctx_.config.client_auth, ctx_.events.attempt_transcripts});
-  job_ = session_->add_message(request_.envelope, request_.message);
-  // The connection's handlers keep the delivery alive until finish_session() drops them.
-  connection_->set_handlers(
-      net::Side::kClient,
-      {[self = shared_from_this(), n = session_number_](std::string_view bytes) {
-         if (!self->current(n) || self->parked_) return;
-         // The stage a failure came in: QUIT's reply does not count.
-         if (!self->session_->done()) {
-           self->replied_at_ = self->session_->stage();
-         }
-         self->session_->receive(bytes);
-         self->pump();
-       },
-       [self = shared_from_this(), n = session_number_] {
-         if (!self->current(n)) return;
-         if (self->parked_) return self->close_idle();  // gone from the cache
-         self->lose_session(false);
-         self->session_->connection_lost();
-         self->finish_session();
-       }});
+  job_ = session_->add_message(envelope_for_session(), request_.message);
+  // The connection's handlers keep the delivery alive until finish_session() drops them:
+  // on_closed holds it. Both are set and dropped together, and never while one runs, so
+  // on_data needs only a plain pointer, which std::function holds without allocating.
+  connection_->set_handlers(net::Side::kClient,
+                            {[self = this, n = session_number_](std::string_view bytes) {
+                               if (!self->current(n) || self->parked_) return;
+                               // The stage a failure came in: QUIT's reply does not count.
+                               if (!self->session_->done()) {
+                                 self->replied_at_ = self->session_->stage();
+                               }
+                               self->session_->receive(bytes);
+                               self->pump();
+                             },
+                             [self = shared_from_this(), n = session_number_] {
+                               if (!self->current(n)) return;
+                               if (self->parked_) return self->close_idle();  // gone from the cache
+                               self->lose_session(false);
+                               self->session_->connection_lost();
+                               self->finish_session();
+                             }});
   arm_timer();
+}
+
+// The envelope for the session's next transaction: a copy while the delivery may need the
+// request's again (moving on to a later host re-reads it, and so does Exim's resend of 452'd
+// recipients), else the request's own, which nothing reads once its session has it.
+smtp::Envelope Delivery::envelope_for_session() {
+  if (index_ + 1 < request_.hosts.size() || ctx_.resend_after_452) return request_.envelope;
+  return std::move(request_.envelope);
 }
 
 // What the session has to send goes as one message, however many pieces the message data

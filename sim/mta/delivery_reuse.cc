@@ -73,7 +73,7 @@ void Delivery::adopt(DeliveryJob job) {
   }
   new_attempt(connected_node_);
   session_->reset_before_next();
-  job_ = session_->add_message(request_.envelope, request_.message);
+  job_ = session_->add_message(envelope_for_session(), request_.message);
 }
 
 // The job is done and its attempt over at the end of its transaction; the session waits
