@@ -158,9 +158,10 @@ void Delivery::new_attempt(net::NodeId node) {
 // (on_timer). That saves a cancelled event per reply in the engine's queue.
 void Delivery::arm_timer() {
   const TimeoutConfig& t = ctx_.config.timeouts;
-  const Duration limit = session_->stage() == smtp::ClientStage::kData       ? t.data_init
-                         : session_->stage() == smtp::ClientStage::kDataBody ? t.data_done
-                                                                             : t.command;
+  const smtp::ClientStage stage = session_->stage();
+  const Duration limit = stage == smtp::ClientStage::kData       ? t.data_init
+                         : stage == smtp::ClientStage::kDataBody ? t.data_done
+                                                                 : t.command;
   deadline_ = ctx_.sim.now() + limit;
   if (ctx_.sim.is_pending(timer_) && timer_due_ <= deadline_) return;
   ctx_.sim.cancel(timer_);
@@ -302,8 +303,14 @@ void Delivery::move_on(const smtp::ClientResult& r) {
 // The result lists every recipient of the request: those earlier hosts decided for good,
 // then the last host's.
 void Delivery::complete(std::vector<AttemptRecipient> last) {
-  DeliveryResult result{std::exchange(decided_, {}), host_, lost_, !site_reason_.empty(),
-                        site_reason_};
+  DeliveryResult result{std::exchange(decided_, {}), {}, lost_, !site_reason_.empty(), {}};
+  if (finished_) {  // nothing reads them again; a session going on re-reads host_ (adopt)
+    result.remote_mta = std::move(host_);
+    result.site_reason = std::move(site_reason_);
+  } else {
+    result.remote_mta = host_;
+    result.site_reason = site_reason_;
+  }
   if (result.recipients.empty()) {
     result.recipients = std::move(last);
   } else {
@@ -327,8 +334,8 @@ void Delivery::report(AttemptOutcome outcome, const smtp::Reply& reply) {
   ctx_.events.attempt_finished(attempt_);
 }
 
-void start_delivery(const DeliveryContext& context, DeliveryJob first, NextDelivery next,
-                    SessionEnded ended, ParkSession park) {
+void start_delivery(const DeliveryContext& context, DeliveryJob&& first, NextDelivery&& next,
+                    SessionEnded&& ended, ParkSession&& park) {
   auto delivery = std::make_shared<Delivery>(context, std::move(first), std::move(next),
                                              std::move(ended), std::move(park));
   delivery->try_host(0);

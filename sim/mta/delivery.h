@@ -106,12 +106,12 @@ using ParkSession =
 
 // Runs `first`, then whatever `next` hands over or the session waits for in the cache
 // (`park`); `next` and `park` may be empty (no reuse, no cache).
-void start_delivery(const DeliveryContext& context, DeliveryJob first, NextDelivery next,
-                    SessionEnded ended, ParkSession park = {});
+void start_delivery(const DeliveryContext& context, DeliveryJob&& first, NextDelivery&& next,
+                    SessionEnded&& ended, ParkSession&& park = {});
 // Runs `job` over a cached session, with an RSET first (Postfix's smtp_reuse.c checks a
 // cached session so). REQUIRES: cached_alive(session).
-void resume_delivery(const CachedSession& session, DeliveryJob job, NextDelivery next,
-                     SessionEnded ended, ParkSession park = {});
+void resume_delivery(const CachedSession& session, DeliveryJob&& job, NextDelivery&& next,
+                     SessionEnded&& ended, ParkSession&& park = {});
 // Whether the server still holds a cached session's connection open.
 bool cached_alive(const CachedSession& session);
 // Closes a cached session's connection without QUIT, as Postfix's scache closes the

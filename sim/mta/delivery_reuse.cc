@@ -63,7 +63,7 @@ bool Delivery::resend_refused_452() {
 }
 
 // The next job goes over this session: RSET, then its transaction.
-void Delivery::adopt(DeliveryJob job) {
+void Delivery::adopt(DeliveryJob&& job) {
   request_ = std::move(job.request);
   done_ = std::move(job.done);
   keep_session_ = job.keep_session;
@@ -87,7 +87,8 @@ void Delivery::park() {
   ended();
 }
 
-void Delivery::resume(DeliveryJob job, NextDelivery next, SessionEnded ended, ParkSession park) {
+void Delivery::resume(DeliveryJob&& job, NextDelivery&& next, SessionEnded&& ended,
+                      ParkSession&& park) {
   parked_ = false;
   next_ = std::move(next);
   ended_ = std::move(ended);
@@ -105,8 +106,8 @@ void Delivery::close_idle() {
       Duration{}, [connection = connection_] { connection->set_handlers(net::Side::kClient, {}); });
 }
 
-void resume_delivery(const CachedSession& session, DeliveryJob job, NextDelivery next,
-                     SessionEnded ended, ParkSession park) {
+void resume_delivery(const CachedSession& session, DeliveryJob&& job, NextDelivery&& next,
+                     SessionEnded&& ended, ParkSession&& park) {
   session->resume(std::move(job), std::move(next), std::move(ended), std::move(park));
 }
 

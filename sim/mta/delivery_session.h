@@ -15,8 +15,8 @@ namespace mailsim::mta {
 
 class Delivery : public std::enable_shared_from_this<Delivery> {
  public:
-  Delivery(const DeliveryContext& context, DeliveryJob first, NextDelivery next, SessionEnded ended,
-           ParkSession park)
+  Delivery(const DeliveryContext& context, DeliveryJob&& first, NextDelivery&& next,
+           SessionEnded&& ended, ParkSession&& park)
       : ctx_(context),
         request_(std::move(first.request)),
         done_(std::move(first.done)),
@@ -26,7 +26,7 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
         park_(std::move(park)) {}
 
   void try_host(std::size_t index);
-  void resume(DeliveryJob job, NextDelivery next, SessionEnded ended, ParkSession park);
+  void resume(DeliveryJob&& job, NextDelivery&& next, SessionEnded&& ended, ParkSession&& park);
   bool alive() const { return parked_ && !finished_; }
   void close_idle();
 
@@ -39,7 +39,7 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   void pump();
   void take_transcript();
   void hand_over();
-  void adopt(DeliveryJob job);
+  void adopt(DeliveryJob&& job);
   bool resend_refused_452();
   void park();
   void finish_job(const smtp::ClientResult& r);
