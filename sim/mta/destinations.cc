@@ -160,12 +160,13 @@ void Destinations::run(Id id, Job&& job) {
   SessionEnded ended = [this, id] { session_ended(id); };
   if (d.cache_load) {
     if (std::optional<CachedSession> cached = take_cached(d)) {
-      return resume_delivery(*cached, with_feedback(id, std::move(job)), std::move(next),
-                             std::move(ended), std::move(park));
+      with_feedback(id, job);
+      return resume_delivery(*cached, std::move(job), std::move(next), std::move(ended),
+                             std::move(park));
     }
   }
-  start_delivery(context_, with_feedback(id, std::move(job)), std::move(next), std::move(ended),
-                 std::move(park));
+  with_feedback(id, job);
+  start_delivery(context_, std::move(job), std::move(next), std::move(ended), std::move(park));
 }
 
 // Postfix's qmgr_entry_select(), for a delivery selected now and counted in d.sessions:
@@ -235,8 +236,9 @@ std::optional<CachedSession> Destinations::take_cached(Destination& d) {
   return std::nullopt;
 }
 
-// The job's own `done` waits in a slot; the handler the delivery gets names the slot.
-DeliveryJob Destinations::with_feedback(Id id, Job&& job) {
+// The job's own `done` waits in a slot; the handler the delivery gets, in its place, names
+// the slot.
+void Destinations::with_feedback(Id id, Job& job) {
   std::uint32_t slot;
   if (free_slots_.empty()) {
     slot = static_cast<std::uint32_t>(running_done_.size());
@@ -246,9 +248,7 @@ DeliveryJob Destinations::with_feedback(Id id, Job&& job) {
     free_slots_.pop_back();
     running_done_[slot] = std::move(job.done);
   }
-  return {std::move(job.request),
-          [this, id, slot](const DeliveryResult& result) { job_done(id, slot, result); },
-          job.keep_session};
+  job.done = [this, id, slot](const DeliveryResult& result) { job_done(id, slot, result); };
 }
 
 void Destinations::job_done(Id id, std::uint32_t slot, const DeliveryResult& result) {
@@ -269,7 +269,8 @@ std::optional<DeliveryJob> Destinations::reuse(Id id, Time connected, int transa
   d.pending.pop_front();
   d.last_done = context_.sim.now();  // the session's delivery has just ended
   job.keep_session = select(d);
-  return with_feedback(id, std::move(job));
+  with_feedback(id, job);
+  return job;
 }
 
 void Destinations::feedback(Id id, const DeliveryResult& result) {

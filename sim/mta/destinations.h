@@ -92,7 +92,7 @@ class Destinations {
   bool park(Id id, const CachedSession& session, Time connected, int transactions);
   std::optional<CachedSession> take_cached(Destination& d);
   bool reusable(Time connected, int transactions) const;
-  DeliveryJob with_feedback(Id id, Job&& job);
+  void with_feedback(Id id, Job& job);
   void job_done(Id id, std::uint32_t slot, const DeliveryResult& result);
   std::optional<DeliveryJob> reuse(Id id, Time connected, int transactions);
   void feedback(Id id, const DeliveryResult& result);
