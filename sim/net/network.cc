@@ -39,12 +39,14 @@ void Network::break_failed_connections() {
 }
 
 void Network::listen(NodeId host, int port, AcceptHandler on_accept) {
-  listeners_[{host, port}] = std::move(on_accept);
+  listeners_[listener_key(host, port)] = std::move(on_accept);
 }
 
-void Network::unlisten(NodeId host, int port) { listeners_.erase({host, port}); }
+void Network::unlisten(NodeId host, int port) { listeners_.erase(listener_key(host, port)); }
 
-bool Network::listening(NodeId host, int port) const { return listeners_.contains({host, port}); }
+bool Network::listening(NodeId host, int port) const {
+  return listeners_.contains(listener_key(host, port));
+}
 
 void Network::connect(NodeId from, NodeId to, int port, Duration timeout, ConnectHandler done) {
   std::optional<Route> route = topology_.route(from, to);
@@ -62,7 +64,7 @@ void Network::connect(NodeId from, NodeId to, int port, Duration timeout, Connec
   const Duration latency = route->latency;
   sim_.schedule_in(latency, [this, from, to, port, rtt, route = std::move(*route),
                              done = std::move(done)]() mutable {
-    const auto it = listeners_.find({to, port});
+    const auto it = listeners_.find(listener_key(to, port));
     if (it == listeners_.end() || !topology_.node_up(to)) {
       sim_.schedule_in(route.latency, [done = std::move(done)] {
         done({ConnectStatus::kRefused, {}});

@@ -236,9 +236,11 @@ std::optional<Route> Topology::route(NodeId from, NodeId to) const {
     if (source.own) {
       const ShortestPathTree& tree = *source.own;
       if (tree.via[to] == ShortestPathTree::kUnreached) return std::nullopt;
-      const std::size_t first = route.links.size();
-      for (NodeId v = to; v != at; v = tree.predecessor[v]) route.links.push_back(tree.via[v]);
-      std::reverse(route.links.begin() + static_cast<std::ptrdiff_t>(first), route.links.end());
+      // Counted first, so that the path is allocated once and filled from its end.
+      std::size_t end = route.links.size();
+      for (NodeId v = to; v != at; v = tree.predecessor[v]) ++end;
+      route.links.resize(end);
+      for (NodeId v = to; v != at; v = tree.predecessor[v]) route.links[--end] = tree.via[v];
       break;
     }
     if (impl_->sole_neighbor(to) == at) {  // one of at's leaves

@@ -49,8 +49,7 @@ World::World(ScenarioConfig config_in, std::uint64_t run)
   }
 }
 
-void World::submit_message(const workload::ExplicitMessage& m, mta::Mta& origin,
-                           const std::string& id) {
+void World::submit_message(const workload::ExplicitMessage& m, mta::Mta& origin, std::string id) {
   const std::int64_t unix_seconds = config_.epoch_unix_seconds + sim_.now().ns() / 1'000'000'000;
   smtp::Envelope envelope{m.sender, m.recipients};
   if (m.notify != 0) envelope.rcpt_options.assign(m.recipients.size(), {m.notify, ""});
@@ -59,7 +58,7 @@ void World::submit_message(const workload::ExplicitMessage& m, mta::Mta& origin,
   if (const auto it = clients_.find(m.client); it != clients_.end()) {
     return it->second->submit(envelope, std::move(message), id);
   }
-  origin.submit(envelope, std::move(message), id);
+  origin.submit(envelope, std::move(message), std::move(id));
 }
 
 mta::Mta* World::find_mta(std::string_view name) const {
@@ -112,9 +111,9 @@ void World::start() {
       sim_, config_.messages, [this](const workload::ExplicitMessage& m, std::size_t i) {
         mta::Mta* origin = find_mta(m.origin);
         assert(origin != nullptr);
-        const std::string id = std::to_string(i) + "." + std::to_string(config_.seed) + "." +
-                               std::to_string(run_) + "@" + origin->config().hostname;
-        submit_message(m, *origin, id);
+        submit_message(m, *origin,
+                       std::to_string(i) + "." + std::to_string(config_.seed) + "." +
+                           std::to_string(run_) + "@" + origin->config().hostname);
       });
   start_generated_traffic();
   faults::schedule_outages(sim_, config_.outages, config_.seed, run_,

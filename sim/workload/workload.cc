@@ -13,8 +13,8 @@ namespace mailsim::workload {
 namespace {
 
 // The same filler for the same Message-ID, whatever else the run does.
-std::uint64_t body_seed(const std::string& message_id) {
-  return RandomStream(0, 0, "workload:body:" + message_id).next_u64();
+std::uint64_t body_seed(std::string_view message_id) {
+  return RandomStream(0, 0, std::string("workload:body:").append(message_id)).next_u64();
 }
 
 }  // namespace

@@ -7,10 +7,10 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -77,7 +77,11 @@ class Network {
   Topology& topology_;
   TcpOptions tcp_;
   FlowModel flows_{sim_, topology_};
-  std::map<std::pair<NodeId, int>, AcceptHandler> listeners_;
+  // By listener_key(host, port); looked up on every connect, never iterated.
+  static std::uint64_t listener_key(NodeId host, int port) {
+    return std::uint64_t{host} << 32 | static_cast<std::uint32_t>(port);
+  }
+  std::unordered_map<std::uint64_t, AcceptHandler> listeners_;
   std::vector<std::weak_ptr<Connection>> connections_;  // pruned as they close
 };
 

@@ -45,7 +45,7 @@ class World {
   void apply_outage(const faults::Outage& outage, bool down);
   void start_generated_traffic();
   // Hands a workload message to its client, or to its origin MTA's queue.
-  void submit_message(const workload::ExplicitMessage& m, mta::Mta& origin, const std::string& id);
+  void submit_message(const workload::ExplicitMessage& m, mta::Mta& origin, std::string id);
 
   const ScenarioConfig config_;
   std::map<std::string, int> outages_in_force_;  // target -> overlapping outages now

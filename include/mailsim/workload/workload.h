@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mailsim/core/simulator.h"
@@ -27,7 +28,7 @@ struct ExplicitMessage {
 };
 
 struct ComposeInfo {
-  std::string message_id;         // without <>
+  std::string_view message_id;    // without <>
   std::int64_t unix_seconds = 0;  // for the Date: header
 };
 
