@@ -42,18 +42,20 @@ CivilDate civil_from_days(std::int64_t days) {
   return {year_of_era + era * 400 + (month <= 2 ? 1 : 0), month, day};
 }
 
-// Appends `value` in decimal, zero-padded to `width` characters after any sign: printf's
-// "%0*lld".
-void append_padded(std::string& out, std::int64_t value, int width) {
+// Writes `value` in decimal at `at`, zero-padded to `width` characters after any sign
+// (printf's "%0*lld"); returns the end. `at` has room for 21 characters and `width`.
+char* put_padded(char* at, std::int64_t value, int width) {
   char digits[24];
   const std::uint64_t magnitude =
       value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
   const char* end = std::to_chars(digits, digits + sizeof digits, magnitude).ptr;
-  if (value < 0) out += '-';
+  if (value < 0) *at++ = '-';
   const std::ptrdiff_t count = end - digits;
-  const int pad = width - (value < 0 ? 1 : 0) - static_cast<int>(count);
-  if (pad > 0) out.append(static_cast<std::size_t>(pad), '0');
-  out.append(digits, static_cast<std::size_t>(count));
+  for (int pad = width - (value < 0 ? 1 : 0) - static_cast<int>(count); pad > 0; --pad) {
+    *at++ = '0';
+  }
+  std::memcpy(at, digits, static_cast<std::size_t>(count));
+  return at + count;
 }
 
 // Writes 0 <= value < 100 as two digits at `at`.
@@ -66,16 +68,16 @@ void append(std::string& out, std::initializer_list<std::string_view> pieces) {
   for (const std::string_view piece : pieces) out += piece;
 }
 
-// One header field as it stands: its name and the text after the colon up to the end of
-// its last continuation line, line ends included.
-struct HeaderField {
-  std::string_view name;
-  std::string_view raw;
-};
-
 // The raw text of a field unfolded (its line ends dropped; a continuation line keeps its
 // leading white space) and trimmed.
 std::string unfold(std::string_view raw) {
+  const std::size_t first_end = raw.find('\n');
+  if (first_end == std::string_view::npos || first_end + 1 == raw.size()) {
+    // One line, as most fields are: nothing to join.
+    std::string_view line = raw.substr(0, first_end);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return std::string(trim(line));
+  }
   std::string value;
   value.reserve(raw.size());
   while (!raw.empty()) {
@@ -93,53 +95,78 @@ std::string unfold(std::string_view raw) {
 
 // Where the line that starts at `at` ends, after its '\n' if it has one.
 std::size_t next_line(std::string_view text, std::size_t at) {
-  const std::size_t end = text.find('\n', at);
-  return end == std::string_view::npos ? text.size() : end + 1;
+  const void* end = std::memchr(text.data() + at, '\n', text.size() - at);
+  return end == nullptr ? text.size()
+                        : static_cast<std::size_t>(static_cast<const char*>(end) - text.data()) + 1;
 }
 
-// Calls `visit` for each field of the header block, in order, until it returns false. A
-// line that is not a field (no colon) is skipped with its continuation lines. The header
-// ends where split_message() ends it, at the first empty line.
+// The field `name` (no colon, no white space at its ends) starts `line` when the line
+// begins with the name in any case and white space at most comes between it and a colon:
+// the same as the text before the line's first colon, trimmed, being the name. Returns
+// where the text after that colon starts, or npos.
+std::size_t after_field_name(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || !equals_ignoring_case(line.substr(0, name.size()), name)) {
+    return std::string_view::npos;
+  }
+  std::size_t at = name.size();
+  while (at < line.size() && is_space(line[at])) ++at;
+  return at < line.size() && line[at] == ':' ? at + 1 : std::string_view::npos;
+}
+
+// Calls `visit` with the raw text of each field named `name` in the header block, in order,
+// until it returns false: the text after the colon up to the end of the field's last
+// continuation line, line ends included. A line that starts with white space continues a
+// field (or a line that is none) and never starts one; the header ends where
+// split_message() ends it, at the first empty line. Each line is looked at once, with one
+// memchr for its end, and a name compared only where a line starts: this runs for every
+// message an MTA receives (its hop count and Message-ID).
 template <class Visit>
-void for_each_field(std::string_view data, Visit visit) {
+void for_each_field_named(std::string_view data, std::string_view name, Visit visit) {
+  if (name.find(':') != std::string_view::npos || trim(name).size() != name.size()) return;
   std::size_t at = 0;
   while (at < data.size()) {
     const std::size_t start = at;
     at = next_line(data, at);
-    const std::string_view line = data.substr(start, at - start);
-    if (line == "\n" || line == "\r\n") return;  // the empty line after the header
-    const std::size_t colon = line.find(':');
-    const bool field = !is_space(line.front()) && colon != std::string_view::npos;
-    while (at < data.size() && is_space(data[at])) at = next_line(data, at);
-    if (!field) continue;
-    const std::size_t raw_start = start + colon + 1;
-    if (!visit(HeaderField{trim(line.substr(0, colon)), data.substr(raw_start, at - raw_start)})) {
-      return;
+    const char first = data[start];
+    if (is_space(first)) continue;
+    if (first == '\n' || (first == '\r' && at - start == 2 && data[start + 1] == '\n')) {
+      return;  // the empty line after the header
     }
+    const std::size_t value = after_field_name(data.substr(start, at - start), name);
+    if (value == std::string_view::npos) continue;
+    while (at < data.size() && is_space(data[at])) at = next_line(data, at);
+    if (!visit(data.substr(start + value, at - start - value))) return;
   }
 }
 
 }  // namespace
 
-std::string format_rfc5322_date(std::int64_t unix_seconds) {
+void append_rfc5322_date(std::string& out, std::int64_t unix_seconds) {
   const std::int64_t days = floor_div(unix_seconds, kSecondsPerDay);
   const auto seconds = static_cast<int>(unix_seconds - days * kSecondsPerDay);
   const CivilDate date = civil_from_days(days);
   const std::int64_t weekday = ((days % 7) + 7 + 4) % 7;  // 1970-01-01 was a Thursday
-  // "%s, %02d %s %04lld %02d:%02d:%02d +0000" without printf's cost: each message's Date
-  // and every hop's Received field take one.
+  // "%s, %02d %s %04lld %02d:%02d:%02d +0000" without printf's cost, written in place and
+  // appended at once: each message's Date and every hop's Received field take one.
+  std::array<char, 64> text;
+  char* at = text.data();
+  std::memcpy(at, kWeekdays[static_cast<std::size_t>(weekday)], 3);
+  std::memcpy(at + 3, ", ", 2);
+  put_two_digits(at + 5, date.day);
+  at[7] = ' ';
+  std::memcpy(at + 8, kMonths[static_cast<std::size_t>(date.month - 1)], 3);
+  at[11] = ' ';
+  at = put_padded(at + 12, date.year, 4);
+  std::memcpy(at, " 00:00:00 +0000", 15);
+  put_two_digits(at + 1, seconds / 3600);
+  put_two_digits(at + 4, seconds / 60 % 60);
+  put_two_digits(at + 7, seconds % 60);
+  out.append(text.data(), static_cast<std::size_t>(at + 15 - text.data()));
+}
+
+std::string format_rfc5322_date(std::int64_t unix_seconds) {
   std::string text;
-  text.reserve(32);
-  text = "Www, 00 Mmm ";
-  std::memcpy(text.data(), kWeekdays[static_cast<std::size_t>(weekday)], 3);
-  put_two_digits(text.data() + 5, date.day);
-  std::memcpy(text.data() + 8, kMonths[static_cast<std::size_t>(date.month - 1)], 3);
-  append_padded(text, date.year, 4);
-  const std::size_t time_at = text.size();
-  text += " 00:00:00 +0000";
-  put_two_digits(text.data() + time_at + 1, seconds / 3600);
-  put_two_digits(text.data() + time_at + 4, seconds / 60 % 60);
-  put_two_digits(text.data() + time_at + 7, seconds % 60);
+  append_rfc5322_date(text, unix_seconds);
   return text;
 }
 
@@ -157,7 +184,8 @@ std::string format_received(const ReceivedFields& fields) {
   } else {
     append(out, {"\r\n\tfor <", fields.for_rcpt, ">; "});
   }
-  append(out, {format_rfc5322_date(fields.unix_seconds), "\r\n"});
+  append_rfc5322_date(out, fields.unix_seconds);
+  out += "\r\n";
   return out;
 }
 
@@ -177,8 +205,8 @@ MessageParts split_message(std::string_view data) {
 
 std::size_t count_header(std::string_view data, std::string_view name) {
   std::size_t count = 0;
-  for_each_field(data, [&](const HeaderField& field) {
-    if (equals_ignoring_case(field.name, name)) ++count;
+  for_each_field_named(data, name, [&](std::string_view /*raw*/) {
+    ++count;
     return true;
   });
   return count;
@@ -186,17 +214,17 @@ std::size_t count_header(std::string_view data, std::string_view name) {
 
 std::optional<std::string> header_value(std::string_view data, std::string_view name) {
   std::optional<std::string> value;
-  for_each_field(data, [&](const HeaderField& field) {
-    if (equals_ignoring_case(field.name, name)) value = unfold(field.raw);
-    return !value;
+  for_each_field_named(data, name, [&](std::string_view raw) {
+    value = unfold(raw);
+    return false;
   });
   return value;
 }
 
 std::vector<std::string> header_values(std::string_view data, std::string_view name) {
   std::vector<std::string> values;
-  for_each_field(data, [&](const HeaderField& field) {
-    if (equals_ignoring_case(field.name, name)) values.push_back(unfold(field.raw));
+  for_each_field_named(data, name, [&](std::string_view raw) {
+    values.push_back(unfold(raw));
     return true;
   });
   return values;

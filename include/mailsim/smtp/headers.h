@@ -14,6 +14,8 @@ namespace mailsim::smtp {
 
 // "Sat, 28 Nov 2026 22:01:01 +0000" for seconds since the Unix epoch, in UTC.
 std::string format_rfc5322_date(std::int64_t unix_seconds);
+// The same appended to `out`, without a string of its own.
+void append_rfc5322_date(std::string& out, std::int64_t unix_seconds);
 
 struct ReceivedFields {
   std::string helo_name;
