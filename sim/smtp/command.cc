@@ -32,22 +32,6 @@ std::string_view drop_source_route(std::string_view path) {
   return colon == std::string_view::npos ? path : path.substr(colon + 1);
 }
 
-std::optional<std::vector<MailParameter>> parse_parameters(std::string_view text) {
-  std::vector<MailParameter> parameters;
-  while (!(text = trim(text)).empty()) {
-    const std::size_t end = find_space(text);
-    const std::string_view word = text.substr(0, end);
-    text.remove_prefix(end);
-    const std::size_t equals = word.find('=');
-    const std::string_view keyword = word.substr(0, equals);
-    if (keyword.empty()) return std::nullopt;
-    const std::string_view value =
-        equals == std::string_view::npos ? std::string_view() : word.substr(equals + 1);
-    parameters.push_back({upper(keyword), std::string(value), std::string(word)});
-  }
-  return parameters;
-}
-
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -70,6 +54,16 @@ CommandView split_command(std::string_view line) {
 
 std::optional<PathArgument> parse_path_argument(std::string_view argument,
                                                 std::string_view prefix) {
+  std::optional<PathView> path = split_path_argument(argument, prefix);
+  if (!path) return std::nullopt;
+  PathArgument parsed{std::string(path->address), {}};
+  while (const std::optional<ParameterView> p = next_parameter(path->parameters)) {
+    parsed.parameters.push_back({upper(p->keyword), std::string(p->value), std::string(p->text)});
+  }
+  return parsed;
+}
+
+std::optional<PathView> split_path_argument(std::string_view argument, std::string_view prefix) {
   argument = trim(argument);
   if (!starts_with_ignoring_case(argument, prefix)) return std::nullopt;
   argument.remove_prefix(prefix.size());
@@ -78,13 +72,26 @@ std::optional<PathArgument> parse_path_argument(std::string_view argument,
   if (argument.empty()) return std::nullopt;
   const auto path = split_path(argument);
   if (!path || (!path->second.empty() && !is_space(path->second.front()))) return std::nullopt;
-  auto parameters = parse_parameters(path->second);
-  if (!parameters) return std::nullopt;
+  std::string_view parameters = path->second;
+  while (const std::optional<ParameterView> p = next_parameter(parameters)) {
+    if (p->keyword.empty()) return std::nullopt;
+  }
   const std::string_view address = drop_source_route(path->first);
   if (std::ranges::any_of(address, [](char c) { return c == '<' || c == '>' || is_space(c); })) {
     return std::nullopt;
   }
-  return PathArgument{std::string(address), std::move(*parameters)};
+  return PathView{address, path->second};
+}
+
+std::optional<ParameterView> next_parameter(std::string_view& parameters) {
+  parameters = trim(parameters);
+  if (parameters.empty()) return std::nullopt;
+  const std::size_t end = find_space(parameters);
+  const std::string_view word = parameters.substr(0, end);
+  parameters.remove_prefix(end);
+  const std::size_t equals = word.find('=');
+  if (equals == std::string_view::npos) return ParameterView{word, {}, word};
+  return ParameterView{word.substr(0, equals), word.substr(equals + 1), word};
 }
 
 std::optional<std::string> xtext_decode(std::string_view text) {

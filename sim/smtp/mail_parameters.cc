@@ -8,8 +8,8 @@
 namespace mailsim::smtp {
 namespace {
 
-Reply unsupported(const MailParameter& parameter) {
-  return make_reply(555, "5.5.4", "Unsupported option: " + parameter.text);
+Reply unsupported(const ParameterView& parameter) {
+  return make_reply(555, "5.5.4", std::string("Unsupported option: ").append(parameter.text));
 }
 
 bool all_printable(std::string_view text) {
@@ -79,29 +79,32 @@ std::optional<std::string> original_recipient(std::string_view value) {
 
 }  // namespace
 
-std::optional<Reply> read_mail_parameters(const std::vector<MailParameter>& parameters,
-                                          bool auth_offered, MailOptions& options) {
+// Keywords compare in any case (RFC 5321 2.4), as upper() of them would.
+std::optional<Reply> read_mail_parameters(std::string_view parameters, bool auth_offered,
+                                          MailOptions& options) {
   bool auth_seen = false;
   bool envid_seen = false;
-  for (const MailParameter& parameter : parameters) {
-    const std::string& key = parameter.keyword;
-    const std::string& value = parameter.value;
-    if (!parameter.has_value()) return unsupported(parameter);
-    if (key == "SIZE") {
+  while (const std::optional<ParameterView> parameter = next_parameter(parameters)) {
+    const auto key = [&](std::string_view name) {
+      return equals_ignoring_case(parameter->keyword, name);
+    };
+    const std::string_view value = parameter->value;
+    if (!parameter->has_value()) return unsupported(*parameter);
+    if (key("SIZE")) {
       if (auto refusal = read_size(value, options.declared_size)) return refusal;
-    } else if (key == "BODY") {
+    } else if (key("BODY")) {
       const std::optional<BodyType> body = body_type(value);
-      if (!body) return unsupported(parameter);
+      if (!body) return unsupported(*parameter);
       options.body = *body;
-    } else if (key == "AUTH" && auth_offered) {
+    } else if (key("AUTH") && auth_offered) {
       if (auth_seen) return make_reply(503, "5.5.4", "Error: multiple AUTH= options");
       auth_seen = true;
-    } else if (key == "RET") {
+    } else if (key("RET")) {
       if (options.ret != DsnReturn::kUnspecified ||
           (options.ret = dsn_return(value)) == DsnReturn::kUnspecified) {
         return make_reply(501, "5.5.4", "Bad RET parameter syntax");
       }
-    } else if (key == "ENVID") {
+    } else if (key("ENVID")) {
       std::optional<std::string> envid = xtext_decode(value);
       if (envid_seen || !envid || envid->empty() || !all_printable(*envid)) {
         return make_reply(501, "5.5.4", "Bad ENVID parameter syntax");
@@ -109,29 +112,28 @@ std::optional<Reply> read_mail_parameters(const std::vector<MailParameter>& para
       envid_seen = true;
       options.envid = std::move(*envid);
     } else {
-      return unsupported(parameter);
+      return unsupported(*parameter);
     }
   }
   return std::nullopt;
 }
 
-std::optional<Reply> read_rcpt_parameters(const std::vector<MailParameter>& parameters,
-                                          RecipientOptions& options) {
+std::optional<Reply> read_rcpt_parameters(std::string_view parameters, RecipientOptions& options) {
   bool orcpt_seen = false;
-  for (const MailParameter& parameter : parameters) {
-    if (!parameter.has_value()) return unsupported(parameter);
-    if (parameter.keyword == "NOTIFY") {
-      if (options.notify != 0 || (options.notify = notify_flags(parameter.value)) == 0) {
+  while (const std::optional<ParameterView> parameter = next_parameter(parameters)) {
+    if (!parameter->has_value()) return unsupported(*parameter);
+    if (equals_ignoring_case(parameter->keyword, "NOTIFY")) {
+      if (options.notify != 0 || (options.notify = notify_flags(parameter->value)) == 0) {
         return make_reply(501, "5.5.4", "Error: Bad NOTIFY parameter syntax");
       }
-    } else if (parameter.keyword == "ORCPT") {
-      std::optional<std::string> orcpt = original_recipient(parameter.value);
+    } else if (equals_ignoring_case(parameter->keyword, "ORCPT")) {
+      std::optional<std::string> orcpt = original_recipient(parameter->value);
       if (orcpt_seen || !orcpt)
         return make_reply(501, "5.5.4", "Error: Bad ORCPT parameter syntax");
       orcpt_seen = true;
       options.orcpt = std::move(*orcpt);
     } else {
-      return unsupported(parameter);
+      return unsupported(*parameter);
     }
   }
   return std::nullopt;

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include "mailsim/smtp/command.h"
 #include "mailsim/smtp/envelope.h"
@@ -22,13 +22,13 @@ struct MailOptions {
   std::string envid;  // ENVID=, xtext-decoded
 };
 
-// Fills `options` from MAIL's parameters; returns the refusal of the first bad one.
-// AUTH= (RFC 4954 5) is taken, and ignored, only when the server offers AUTH.
-std::optional<Reply> read_mail_parameters(const std::vector<MailParameter>& parameters,
-                                          bool auth_offered, MailOptions& options);
+// Fills `options` from MAIL's parameters (PathView::parameters); returns the refusal of the
+// first bad one. AUTH= (RFC 4954 5) is taken, and ignored, only when the server offers AUTH.
+std::optional<Reply> read_mail_parameters(std::string_view parameters, bool auth_offered,
+                                          MailOptions& options);
 
-// Fills `options` from RCPT's parameters; returns the refusal of the first bad one.
-std::optional<Reply> read_rcpt_parameters(const std::vector<MailParameter>& parameters,
-                                          RecipientOptions& options);
+// Fills `options` from RCPT's parameters (PathView::parameters); returns the refusal of the
+// first bad one.
+std::optional<Reply> read_rcpt_parameters(std::string_view parameters, RecipientOptions& options);
 
 }  // namespace mailsim::smtp

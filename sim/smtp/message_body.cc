@@ -9,6 +9,7 @@
 
 #include "mailsim/core/random.h"
 #include "mailsim/smtp/headers.h"
+#include "mailsim/smtp/transparency.h"
 
 namespace mailsim::smtp {
 namespace {
@@ -198,13 +199,13 @@ void DataStream::read(Payload& out, std::int64_t octets) {
   const MessageBody& body = message_->body();
   if (!body.is_synthetic()) return read(out.tail_bytes(), octets);
   const std::int64_t head_size = message_->size() - body.size();
-  if (offset_ < head_size) {
+  if (offset_ < head_size) {  // the head is real text, stuffed from where it is kept
     const std::int64_t real = std::min(octets, head_size - offset_);
-    piece_.clear();
-    message_->append_to(piece_, offset_, real);
+    stuff(
+        message_->head().substr(static_cast<std::size_t>(offset_), static_cast<std::size_t>(real)),
+        out.tail_bytes());
     offset_ += real;
     octets -= real;
-    stuff(piece_, out.tail_bytes());
   }
   if (octets > 0 && offset_ < message_->size()) {
     if (std::exchange(pending_cr_, false)) out.tail_bytes() += '\r';
@@ -240,10 +241,17 @@ void DataStream::read_filler(std::string& out, std::int64_t octets) {
   }
 }
 
-// The line state carries over from one piece to the next. A line's text goes out at once,
-// up to the LF that memchr finds; a CR before that LF is the line end, any other CR stays.
+// The line state carries over from one piece to the next. Lines that need nothing (CRLF,
+// no leading ".") go out as one run; any other line's text goes out at once, up to the LF
+// that memchr finds; a CR before that LF is the line end, any other CR stays.
 void DataStream::stuff(std::string_view piece, std::string& out) {
   while (!piece.empty()) {
+    if (at_line_start_ && !pending_cr_) {
+      const std::size_t plain = plain_lines_prefix(piece);
+      out.append(piece.substr(0, plain));
+      piece.remove_prefix(plain);
+      if (piece.empty()) return;
+    }
     if (pending_cr_) {
       pending_cr_ = false;
       if (piece.front() == '\n') {

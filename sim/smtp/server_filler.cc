@@ -1,7 +1,6 @@
 // The half of ServerSession that takes a synthetic body's filler as virtual spans in DATA:
 // it counts the octets against the size limit and keeps their place, and generates them
 // only when something real follows that it must be read with (flatten_filler).
-#include <limits>
 #include <memory>
 #include <utility>
 
@@ -39,11 +38,8 @@ bool ServerSession::take_filler(const VirtualSpan& span) {
   }
   // The lines would have made the message too big by the time they are all read; once too
   // big it stays so, whatever follows.
-  const std::size_t limit = config_.max_message_size > 0
-                                ? static_cast<std::size_t>(config_.max_message_size)
-                                : std::numeric_limits<std::size_t>::max();
   if (!data_too_big_ &&
-      data_.size() + static_cast<std::size_t>(filler_->end - filler_->begin) > limit) {
+      data_.size() + static_cast<std::size_t>(filler_->end - filler_->begin) > data_limit()) {
     data_too_big_ = true;
     data_ = {};
   }

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "mailsim/smtp/command.h"
-#include "mailsim/smtp/transparency.h"
 #include "smtp/mail_parameters.h"
 #include "smtp/text.h"
 
@@ -116,6 +115,7 @@ void ServerSession::consume(std::string_view bytes) {
       process_line(*line);
       continue;
     }
+    if (in_data_ && reader_.holds_nothing() && take_data_lines(bytes)) continue;
     if (std::optional<LineView> line = reader_.take_line(bytes, line_limit())) {
       process_line(*line);  // a whole line without a copy through the reader
       continue;
@@ -143,6 +143,11 @@ std::size_t ServerSession::line_limit() const {
   if (config_.max_message_size <= 0) return std::numeric_limits<std::size_t>::max();
   // A longer line makes the message too big anyway: CRLF and a stuffed dot on top.
   return static_cast<std::size_t>(config_.max_message_size) + 3;
+}
+
+std::size_t ServerSession::data_limit() const {
+  return config_.max_message_size > 0 ? static_cast<std::size_t>(config_.max_message_size)
+                                      : std::numeric_limits<std::size_t>::max();
 }
 
 void ServerSession::process_line(const LineView& line) {
@@ -184,37 +189,6 @@ void ServerSession::process_command(const LineView& line) {
     default:
       return send(502, "5.5.2", "Error: command not recognized");
   }
-}
-
-void ServerSession::process_data_line(const LineView& line) {
-  if (!line.too_long && line.text == ".") return finish_data();
-  if (filler_) flatten_filler();  // it ends a line: this one follows it
-  if (data_too_big_) return;
-  const std::string_view text = dot_unstuff_line(line.text);
-  const std::size_t limit = config_.max_message_size > 0
-                                ? static_cast<std::size_t>(config_.max_message_size)
-                                : std::numeric_limits<std::size_t>::max();
-  if (line.too_long || data_.size() + text.size() + 2 > limit) {
-    data_too_big_ = true;
-    data_ = {};  // keep reading to the final "." but hold nothing
-    return;
-  }
-  data_ += text;
-  data_ += "\r\n";
-}
-
-void ServerSession::finish_data() {
-  in_data_ = false;
-  if (data_too_big_) {
-    reset_transaction();
-    return send(552, "5.3.4", "Message size exceeds fixed limit");
-  }
-  if (SharedMessage message = take_synthetic_message()) {
-    return settle(policy_.on_synthetic_message(info_, envelope_, std::move(message)),
-                  &ServerSession::complete_message);
-  }
-  settle(policy_.on_message(info_, envelope_, std::exchange(data_, {})),
-         &ServerSession::complete_message);
 }
 
 void ServerSession::settle(const Decision& decision, Completion complete) {
@@ -301,7 +275,7 @@ void ServerSession::mail(std::string_view argument) {
   if (config_.require_auth && info_.authenticated_user.empty()) {
     return send(530, "5.7.0", "Authentication required");
   }
-  std::optional<PathArgument> path = parse_path_argument(argument, "FROM");
+  const std::optional<PathView> path = split_path_argument(argument, "FROM");
   if (!path) return send(501, "5.5.4", "Syntax: MAIL FROM:<address>");
   MailOptions options;
   if (auto refusal = read_mail_parameters(path->parameters, auth_offered(), options)) {
@@ -310,7 +284,7 @@ void ServerSession::mail(std::string_view argument) {
   if (config_.max_message_size > 0 && options.declared_size > config_.max_message_size) {
     return send(552, "5.3.4", "Message size exceeds fixed limit");
   }
-  envelope_ = {.mail_from = std::move(path->address),
+  envelope_ = {.mail_from = std::string(path->address),
                .body = options.body,
                .ret = options.ret,
                .envid = std::move(options.envid)};
@@ -319,7 +293,7 @@ void ServerSession::mail(std::string_view argument) {
 
 void ServerSession::rcpt(std::string_view argument) {
   if (!in_transaction_) return send(503, "5.5.1", "Error: need MAIL command");
-  std::optional<PathArgument> path = parse_path_argument(argument, "TO");
+  const std::optional<PathView> path = split_path_argument(argument, "TO");
   if (!path) return send(501, "5.5.4", "Syntax: RCPT TO:<address>");
   if (path->address.empty()) return send(501, "5.1.3", "Bad recipient address syntax");
   RecipientOptions options;
@@ -327,7 +301,7 @@ void ServerSession::rcpt(std::string_view argument) {
   if (envelope_.rcpt_to.size() >= static_cast<std::size_t>(config_.max_recipients)) {
     return send(452, "4.5.3", "Error: too many recipients");
   }
-  candidate_ = {std::move(path->address), std::move(options)};
+  candidate_ = {std::string(path->address), std::move(options)};
   settle(policy_.on_rcpt(info_, candidate_.address), &ServerSession::complete_rcpt);
 }
 

@@ -1,5 +1,7 @@
 #include "mailsim/smtp/transparency.h"
 
+#include <cstring>
+
 namespace mailsim::smtp {
 
 std::string dot_stuff(std::string_view data) {
@@ -15,6 +17,19 @@ std::string dot_stuff(std::string_view data) {
     out += "\r\n";
   }
   return out;
+}
+
+// One memchr a line.
+std::size_t plain_lines_prefix(std::string_view data) {
+  std::size_t end = 0;  // after the last line of the run
+  while (end < data.size() && data[end] != '.') {
+    const void* lf = std::memchr(data.data() + end, '\n', data.size() - end);
+    if (lf == nullptr) break;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(lf) - data.data());
+    if (at == end || data[at - 1] != '\r') break;
+    end = at + 1;
+  }
+  return end;
 }
 
 std::string_view dot_unstuff_line(std::string_view line) {

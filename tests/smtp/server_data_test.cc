@@ -53,6 +53,22 @@ TEST_CASE("the end of data is found wherever the byte stream is split") {
   CHECK(one_by_one.output == whole.output);
 }
 
+TEST_CASE("runs of plain data lines read the same whole as byte by byte") {
+  // Received whole, the plain lines go in as runs; one byte at a time, each line goes
+  // through the line reader. Expected by hand: stuffed dots dropped, bare LFs made CRLF,
+  // CRs inside a line kept.
+  const std::string input =
+      kPrologue + "A: 1\r\nB: 2\r\n\r\nx\ry\r\r\n..z\r\nbare\nlast\r\n.\r\nNOOP\r\n";
+  const std::vector<std::string> expected{"A: 1\r\nB: 2\r\n\r\nx\ry\r\r\n.z\r\nbare\r\nlast\r\n"};
+  const Received whole = run({input});
+  CHECK(whole.messages == expected);
+  std::vector<std::string> bytes;
+  for (const char c : input) bytes.emplace_back(1, c);
+  const Received one_by_one = run(bytes);
+  CHECK(one_by_one.messages == expected);
+  CHECK(one_by_one.output == whole.output);
+}
+
 TEST_CASE("a dot that is not alone on its line does not end the data") {
   const Received got = run({kPrologue + "a.\r\n .\r\n.x\r\n"});
   CHECK(got.messages.empty());

@@ -22,5 +22,27 @@ TEST_CASE("unstuffing removes exactly one leading dot") {
   CHECK(dot_unstuff_line("") == "");
 }
 
+TEST_CASE("the plain lines at the front are those that end in CRLF and start with no dot") {
+  struct Row {
+    const char* data;
+    std::size_t plain;
+  };
+  const Row rows[] = {
+      {"", 0},
+      {"a\r\nb\r\n", 6},        // both lines
+      {"a\r\n\r\nb", 5},        // the empty line is plain; "b" has no line end yet
+      {"a\r\n.b\r\nc\r\n", 3},  // stops before the line that needs unstuffing
+      {"a\r\n.\r\n", 3},        // and before the end of the data
+      {"a\r\nb\nc\r\n", 3},     // and before a bare LF, which becomes CRLF
+      {"\n", 0},
+      {"a\rb\r\r\n", 6},  // a CR inside a line, or doubled before the LF, stays
+      {"a.b\r\n", 5},     // a dot elsewhere is nothing
+  };
+  for (const Row& row : rows) {
+    INFO(row.data);
+    CHECK(plain_lines_prefix(row.data) == row.plain);
+  }
+}
+
 }  // namespace
 }  // namespace mailsim::smtp

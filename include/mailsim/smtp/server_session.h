@@ -178,8 +178,11 @@ class ServerSession {
   void hold(std::string_view bytes);
   void process_line(const LineView& line);
   void process_command(const LineView& line);
+  // Message data, in server_data.cc.
+  bool take_data_lines(std::string_view& bytes);
   void process_data_line(const LineView& line);
   void finish_data();
+  std::size_t data_limit() const;  // max_message_size, unless there is none
   void settle(const Decision& decision, Completion complete);
   void complete_mail(const Reply& reply);
   void complete_rcpt(const Reply& reply);

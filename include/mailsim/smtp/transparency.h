@@ -2,6 +2,7 @@
 // line and ends the data with a line holding only "."; a server undoes it.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,11 @@ namespace mailsim::smtp {
 // including a last one without a line end, comes out terminated by CRLF (a bare LF is
 // turned into CRLF too).
 std::string dot_stuff(std::string_view data);
+
+// The length of the whole lines at the front of `data` that transparency leaves as they
+// are: each ends in CRLF and none starts with ".". Both directions pass such a run on in one
+// piece rather than line by line.
+std::size_t plain_lines_prefix(std::string_view data);
 
 // One received data line (without its line end) with a leading "." removed. Call only
 // for lines that are not the end-of-data line ".".
