@@ -1,5 +1,6 @@
 #include "smtp/mail_parameters.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 
@@ -21,8 +22,9 @@ bool all_printable(std::string_view text) {
 
 // SIZE=n (RFC 1870): digits only; a number too big to hold is over any limit.
 std::optional<Reply> read_size(std::string_view value, std::int64_t& size) {
-  const bool digits =
-      !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
+  const bool digits = !value.empty() && std::ranges::all_of(value, [](char c) {
+    return c >= '0' && c <= '9';
+  });  // find_first_not_of would search the ten digits for each character
   if (!digits) return make_reply(501, "5.5.4", "Bad message size syntax");
   const auto result = std::from_chars(value.data(), value.data() + value.size(), size);
   if (result.ec != std::errc()) {

@@ -264,7 +264,7 @@ void ServerSession::greet(std::string_view argument, bool extended) {
   const Reply decision = policy_.on_helo(info_, name);
   if (!decision.is_positive()) return send(decision);
   reset_transaction();
-  info_.helo_name = std::string(name);
+  info_.helo_name.assign(name);
   info_.esmtp = extended;
   send_wire(250, extended ? setup_->ehlo_reply() : setup_->helo_reply());
 }
