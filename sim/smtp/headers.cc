@@ -132,6 +132,7 @@ void for_each_field_named(std::string_view data, std::string_view name, Visit vi
     if (first == '\n' || (first == '\r' && at - start == 2 && data[start + 1] == '\n')) {
       return;  // the empty line after the header
     }
+    if (!name.empty() && to_upper(first) != to_upper(name.front())) continue;  // another field
     const std::size_t value = after_field_name(data.substr(start, at - start), name);
     if (value == std::string_view::npos) continue;
     while (at < data.size() && is_space(data[at])) at = next_line(data, at);
