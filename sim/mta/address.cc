@@ -1,5 +1,7 @@
 #include "mta/address.h"
 
+#include <charconv>
+
 namespace mailsim::mta {
 
 std::uint32_t host_address(net::NodeId node) {
@@ -8,8 +10,13 @@ std::uint32_t host_address(net::NodeId node) {
 }
 
 std::string format_address(std::uint32_t a) {
-  return std::to_string(a >> 24) + "." + std::to_string(a >> 16 & 0xff) + "." +
-         std::to_string(a >> 8 & 0xff) + "." + std::to_string(a & 0xff);
+  std::string text;  // at most 15 characters: no allocation
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    char digits[3];
+    text.append(digits, std::to_chars(digits, digits + 3, a >> shift & 0xffu).ptr);
+    if (shift != 0) text += '.';
+  }
+  return text;
 }
 
 std::uint32_t network_of(std::uint32_t address, int bits) {

@@ -10,6 +10,15 @@ namespace mailsim::mta {
 
 namespace {
 
+// A Message-ID header's value without its angle brackets.
+std::string bare(std::string id) {
+  if (id.size() >= 2 && id.front() == '<' && id.back() == '>') {
+    id.pop_back();
+    id.erase(0, 1);
+  }
+  return id;
+}
+
 std::string protocol_of(const smtp::SessionInfo& session) {
   if (!session.authenticated_user.empty()) return "ESMTPA";
   return session.esmtp ? "ESMTP" : "SMTP";
@@ -17,8 +26,13 @@ std::string protocol_of(const smtp::SessionInfo& session) {
 
 }  // namespace
 
-bool too_many_hops(std::string_view data, int hopcount_limit) {
-  return static_cast<std::int64_t>(smtp::count_header(data, "Received")) + 1 >= hopcount_limit;
+HeaderFacts read_header_facts(std::string_view header) {
+  smtp::HeaderCountAndValue found = smtp::count_header_and_value(header, "Received", "Message-ID");
+  return {found.count, bare(std::move(found.value).value_or(""))};
+}
+
+bool too_many_hops(std::size_t received_fields, int hopcount_limit) {
+  return static_cast<std::int64_t>(received_fields) + 1 >= hopcount_limit;
 }
 
 smtp::ReceivedFields received_fields(const smtp::SessionInfo& session, net::NodeId client,
@@ -47,12 +61,7 @@ smtp::SharedMessage with_trace_field(std::string trace, std::string_view data) {
 }
 
 std::string message_id_of(std::string_view header) {
-  std::string id = smtp::header_value(header, "Message-ID").value_or("");
-  if (id.size() >= 2 && id.front() == '<' && id.back() == '>') {
-    id.pop_back();
-    id.erase(0, 1);
-  }
-  return id;
+  return bare(smtp::header_value(header, "Message-ID").value_or(""));
 }
 
 }  // namespace mailsim::mta

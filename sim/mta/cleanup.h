@@ -3,6 +3,7 @@
 // this MTA prepends, and the Message-ID the run knows the message by. Pure functions.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -14,9 +15,18 @@
 
 namespace mailsim::mta {
 
-// True when `data` would carry at least `hopcount_limit` Received: fields with the one
-// this MTA adds (reference §4; Postfix's cleanup counts smtpd's own field too).
-bool too_many_hops(std::string_view data, int hopcount_limit);
+// What cleanup reads from a received header, in one pass over it: the Received: fields
+// that count its hops, and the Message-ID the run knows the message by.
+struct HeaderFacts {
+  std::size_t received_fields = 0;
+  std::string message_id;  // without its angle brackets; "" when there is none
+};
+HeaderFacts read_header_facts(std::string_view header);
+
+// True when a header with `received_fields` Received: fields would carry at least
+// `hopcount_limit` of them with the one this MTA adds (reference §4; Postfix's cleanup
+// counts smtpd's own field too).
+bool too_many_hops(std::size_t received_fields, int hopcount_limit);
 
 // The Received: fields that come from the session: the client's HELO name and address,
 // the protocol ("with ESMTPA" when authenticated, ESMTP after EHLO, SMTP after HELO) and

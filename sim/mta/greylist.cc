@@ -105,7 +105,9 @@ void Greylist::count_pass(std::uint32_t network, Time now) {
 }
 
 smtp::Reply Greylist::reply_for(std::string_view rcpt) const {
-  std::string text = config_.text;
+  std::string text;
+  text.reserve(config_.text.size() + 2 * rcpt.size());  // room for both, as a rule
+  text = config_.text;
   replace_all(text, "{rcpt}", rcpt);
   replace_all(text, "{domain}", domain_of(rcpt));
   return smtp::make_reply(config_.code, config_.enhanced, text);

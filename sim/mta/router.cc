@@ -13,10 +13,10 @@ namespace {
 template <class Map>
 auto find_domain(const Map& map, std::string_view domain) {
   if (map.empty()) return map.end();
-  if (auto it = map.find(std::string(domain)); it != map.end()) return it;
+  if (auto it = map.find(domain); it != map.end()) return it;
   for (std::size_t dot = domain.find('.'); dot != std::string_view::npos;
        dot = domain.find('.', dot + 1)) {
-    if (auto it = map.find(std::string(domain.substr(dot))); it != map.end()) return it;
+    if (auto it = map.find(domain.substr(dot)); it != map.end()) return it;
   }
   return map.end();
 }
@@ -34,6 +34,10 @@ std::string_view local_part_view(std::string_view address, std::string& buffer) 
   return ascii_lower(at == std::string_view::npos ? address : address.substr(0, at), buffer);
 }
 
+// 250 2.1.5 Ok, as make_reply() would make it, without splitting the text into lines: every
+// accepted recipient of every message takes one.
+smtp::Reply recipient_ok() { return {250, "2.1.5", {"Ok"}}; }
+
 }  // namespace
 
 std::string domain_of(std::string_view address) {
@@ -50,7 +54,9 @@ Router::Router(const MtaConfig& config, const dns::Resolver& resolver)
     : config_(config),
       resolver_(resolver),
       local_domains_(config.local_domains.begin(), config.local_domains.end()),
-      mailboxes_(config.mailboxes.begin(), config.mailboxes.end()) {}
+      mailboxes_(config.mailboxes.begin(), config.mailboxes.end()),
+      relay_domains_(config.relay_domains.begin(), config.relay_domains.end()),
+      transport_(config.transport.begin(), config.transport.end()) {}
 
 bool Router::is_local(std::string_view domain) const {
   std::string buffer;
@@ -58,7 +64,8 @@ bool Router::is_local(std::string_view domain) const {
 }
 
 bool Router::relays_for(std::string_view domain) const {
-  return find_domain(config_.relay_domains, ascii_lower(domain)) != config_.relay_domains.end();
+  std::string buffer;
+  return find_domain(relay_domains_, ascii_lower(domain, buffer)) != relay_domains_.end();
 }
 
 smtp::Reply Router::check_recipient(std::string_view rcpt, bool authenticated) const {
@@ -67,15 +74,14 @@ smtp::Reply Router::check_recipient(std::string_view rcpt, bool authenticated) c
   const auto quoted = [rcpt] { return "<" + std::string(rcpt) + ">: "; };
   if (local_domains_.contains(domain)) {
     std::string local_buffer;
-    if (mailboxes_.contains(local_part_view(rcpt, local_buffer)))
-      return smtp::make_reply(250, "2.1.5", "Ok");
+    if (mailboxes_.contains(local_part_view(rcpt, local_buffer))) return recipient_ok();
     return smtp::make_reply(
         550, "5.1.1",
         quoted() + "Recipient address rejected: User unknown in local recipient table");
   }
   if (authenticated || config_.receive.open_relay ||
-      find_domain(config_.relay_domains, domain) != config_.relay_domains.end()) {
-    return smtp::make_reply(250, "2.1.5", "Ok");
+      find_domain(relay_domains_, domain) != relay_domains_.end()) {
+    return recipient_ok();
   }
   return smtp::make_reply(554, "5.7.1", quoted() + "Relay access denied");
 }
@@ -109,7 +115,7 @@ RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) const {
   std::string buffer;
   const std::string_view domain = domain_view(rcpt, buffer);
   if (local_domains_.contains(domain)) return {RouteKind::kLocal, "local", {}, {}};
-  if (auto it = find_domain(config_.transport, domain); it != config_.transport.end()) {
+  if (auto it = find_domain(transport_, domain); it != transport_.end()) {
     return to_host("transport:" + it->second, it->second);
   }
   if (!config_.relayhost.empty())

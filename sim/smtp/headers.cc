@@ -113,16 +113,21 @@ std::size_t after_field_name(std::string_view line, std::string_view name) {
   return at < line.size() && line[at] == ':' ? at + 1 : std::string_view::npos;
 }
 
-// Calls `visit` with the raw text of each field named `name` in the header block, in order,
-// until it returns false: the text after the colon up to the end of the field's last
-// continuation line, line ends included. A line that starts with white space continues a
-// field (or a line that is none) and never starts one; the header ends where
-// split_message() ends it, at the first empty line. Each line is looked at once, with one
-// memchr for its end, and a name compared only where a line starts: this runs for every
-// message an MTA receives (its hop count and Message-ID).
+// Calls `visit(which, raw)` for each field named one of `names` in the header block, in
+// order, until it returns false: `which` is the index of the first name that matches, `raw` the
+// text after the colon up to the end of the field's last continuation line, line ends included. A
+// line that starts with white space continues a field (or a line that is none) and never starts
+// one; the header ends where split_message() ends it, at the first empty line. Each line is looked
+// at once, with one memchr for its end, and a name compared only where a line starts: this runs for
+// every message an MTA receives (its hop count and Message-ID).
 template <class Visit>
-void for_each_field_named(std::string_view data, std::string_view name, Visit visit) {
-  if (name.find(':') != std::string_view::npos || trim(name).size() != name.size()) return;
+void for_each_field_named(std::string_view data, std::initializer_list<std::string_view> names,
+                          Visit visit) {
+  for (const std::string_view name : names) {
+    if (name.find(':') != std::string_view::npos || trim(name).size() != name.size()) {
+      return;
+    }
+  }
   std::size_t at = 0;
   while (at < data.size()) {
     const std::size_t start = at;
@@ -132,11 +137,18 @@ void for_each_field_named(std::string_view data, std::string_view name, Visit vi
     if (first == '\n' || (first == '\r' && at - start == 2 && data[start + 1] == '\n')) {
       return;  // the empty line after the header
     }
-    if (!name.empty() && to_upper(first) != to_upper(name.front())) continue;  // another field
-    const std::size_t value = after_field_name(data.substr(start, at - start), name);
+    std::size_t which = 0;
+    std::size_t value = std::string_view::npos;
+    for (const std::string_view name : names) {
+      if (name.empty() || to_upper(first) == to_upper(name.front())) {  // else skip the compare
+        value = after_field_name(data.substr(start, at - start), name);
+        if (value != std::string_view::npos) break;
+      }
+      ++which;
+    }
     if (value == std::string_view::npos) continue;
     while (at < data.size() && is_space(data[at])) at = next_line(data, at);
-    if (!visit(data.substr(start + value, at - start - value))) return;
+    if (!visit(which, data.substr(start + value, at - start - value))) return;
   }
 }
 
@@ -171,11 +183,11 @@ std::string format_rfc5322_date(std::int64_t unix_seconds) {
   return text;
 }
 
-std::string format_received(const ReceivedFields& fields) {
+std::string format_received(const ReceivedFields& fields, std::size_t room_after) {
   const bool ipv6 = fields.client_address.find(':') != std::string::npos;
   std::string out;
   out.reserve(128 + 2 * fields.helo_name.size() + fields.client_address.size() +
-              fields.by_host.size() + fields.queue_id.size() + fields.for_rcpt.size());
+              fields.by_host.size() + fields.queue_id.size() + fields.for_rcpt.size() + room_after);
   append(out, {"Received: from ", fields.helo_name, " (", fields.helo_name, " [",
                ipv6 ? "IPv6:" : "", fields.client_address, "])\r\n"});
   append(out, {"\tby ", fields.by_host, " (", fields.software, ") with ", fields.with_protocol});
@@ -206,7 +218,7 @@ MessageParts split_message(std::string_view data) {
 
 std::size_t count_header(std::string_view data, std::string_view name) {
   std::size_t count = 0;
-  for_each_field_named(data, name, [&](std::string_view /*raw*/) {
+  for_each_field_named(data, {name}, [&](std::size_t, std::string_view /*raw*/) {
     ++count;
     return true;
   });
@@ -215,7 +227,7 @@ std::size_t count_header(std::string_view data, std::string_view name) {
 
 std::optional<std::string> header_value(std::string_view data, std::string_view name) {
   std::optional<std::string> value;
-  for_each_field_named(data, name, [&](std::string_view raw) {
+  for_each_field_named(data, {name}, [&](std::size_t, std::string_view raw) {
     value = unfold(raw);
     return false;
   });
@@ -224,11 +236,25 @@ std::optional<std::string> header_value(std::string_view data, std::string_view 
 
 std::vector<std::string> header_values(std::string_view data, std::string_view name) {
   std::vector<std::string> values;
-  for_each_field_named(data, name, [&](std::string_view raw) {
+  for_each_field_named(data, {name}, [&](std::size_t, std::string_view raw) {
     values.push_back(unfold(raw));
     return true;
   });
   return values;
+}
+
+HeaderCountAndValue count_header_and_value(std::string_view data, std::string_view counted,
+                                           std::string_view wanted) {
+  HeaderCountAndValue result;
+  for_each_field_named(data, {counted, wanted}, [&](std::size_t which, std::string_view raw) {
+    if (which == 0) {
+      ++result.count;
+    } else if (!result.value) {
+      result.value = unfold(raw);
+    }
+    return true;
+  });
+  return result;
 }
 
 }  // namespace mailsim::smtp

@@ -20,6 +20,10 @@ std::string with_received_fields(int n) {
   return data + "Subject: loop\r\n\r\nbody\r\n";
 }
 
+bool too_many_hops(const std::string& data, int hopcount_limit) {
+  return mailsim::mta::too_many_hops(read_header_facts(data).received_fields, hopcount_limit);
+}
+
 }  // namespace
 
 TEST_CASE("loop detection counts the Received: fields with the MTA's own") {
@@ -49,6 +53,15 @@ TEST_CASE("Received: says ESMTPA when authenticated, ESMTP after EHLO, SMTP afte
   CHECK(received_fields(session, 0, two).for_rcpt.empty());  // "for" only with one
 }
 
+TEST_CASE("Received: shows the client host's simulated address (address.h)") {
+  const smtp::SessionInfo session{"client.example", true, ""};
+  const smtp::Envelope one{"a@x.example", {"b@y.example"}};
+  // Host n is 10+(n >> 16) . (n >> 8 & 255) . (n & 255) . 1.
+  CHECK(received_fields(session, 0, one).client_address == "10.0.0.1");
+  CHECK(received_fields(session, 257, one).client_address == "10.1.1.1");
+  CHECK(received_fields(session, 65536 + 255 * 256 + 254, one).client_address == "11.255.254.1");
+}
+
 TEST_CASE("the trace field goes in front of the received data, byte for byte") {
   const std::string trace = "Received: from a\r\n\tby b; date\r\n";
   for (const std::string data : {"Subject: x\r\n\r\nbody line\r\n.dots\r\n", "Subject: x\r\n\r\n",
@@ -67,4 +80,15 @@ TEST_CASE("the run knows a message by its Message-ID without angle brackets") {
   CHECK(message_id_of("From: a\r\nMessage-ID: <1.2@x.example>\r\n") == "1.2@x.example");
   CHECK(message_id_of("Message-Id:\r\n <folded@x.example>\r\n") == "folded@x.example");
   CHECK(message_id_of("From: a\r\n").empty());
+}
+
+TEST_CASE("one pass over a received header finds its hop count and its Message-ID") {
+  // Two Received: fields (one folded, one in capitals) and a Message-ID after them.
+  const std::string header =
+      "Received: from a\r\n\tby b; date\r\nRECEIVED: from c\r\nFrom: x@y.example\r\n"
+      "Message-Id: <7.8@y.example>\r\nMessage-ID: <second@y.example>\r\n";
+  const HeaderFacts facts = read_header_facts(header);
+  CHECK(facts.received_fields == 2);
+  CHECK(facts.message_id == "7.8@y.example");  // the first, as header_value() finds it
+  CHECK(read_header_facts("Subject: none\r\n\r\nMessage-ID: <body@x>\r\n").message_id.empty());
 }

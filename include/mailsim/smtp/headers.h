@@ -33,7 +33,9 @@ struct ReceivedFields {
 //   \tby HOST (mailsim) with ESMTP id QUEUEID
 //   \tfor <RCPT>; DATE
 // Without a recipient the date follows the "by" line's ";" on a line of its own.
-std::string format_received(const ReceivedFields& fields);
+// `room_after`: octets more to reserve, for what the caller appends to the field (the
+// header it goes in front of), so that appending does not copy the field again.
+std::string format_received(const ReceivedFields& fields, std::size_t room_after = 0);
 
 struct MessageParts {
   std::string_view header;  // the header fields, each with its CRLF
@@ -47,5 +49,15 @@ MessageParts split_message(std::string_view data);
 std::size_t count_header(std::string_view data, std::string_view name);
 std::optional<std::string> header_value(std::string_view data, std::string_view name);
 std::vector<std::string> header_values(std::string_view data, std::string_view name);
+
+// count_header(data, counted) and header_value(data, wanted) in one pass over the header,
+// for a reader that needs both (a hop's hop count and Message-ID); `counted` and `wanted`
+// are different names.
+struct HeaderCountAndValue {
+  std::size_t count = 0;
+  std::optional<std::string> value;
+};
+HeaderCountAndValue count_header_and_value(std::string_view data, std::string_view counted,
+                                           std::string_view wanted);
 
 }  // namespace mailsim::smtp
