@@ -45,13 +45,15 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
     release();
   }
 
+  // The session sends its own 250 and ignores this one's text.
   smtp::Reply on_helo(const smtp::SessionInfo&, std::string_view) override {
-    return side_.degraded(SmtpStage::kEhlo).value_or(smtp::make_reply(250, "", "Ok"));
+    if (auto reply = side_.degraded(SmtpStage::kEhlo)) return *reply;
+    return {250, "", {"Ok"}};
   }
   smtp::Decision on_mail(const smtp::SessionInfo& session, std::string_view) override {
     if (auto reply = side_.degraded(SmtpStage::kMail)) return *reply;
     if (side_.policy().check_mail) return side_.policy().check_mail(session);
-    return smtp::make_reply(250, "2.1.0", "Ok");
+    return smtp::Reply{250, "2.1.0", {"Ok"}};
   }
   // The MTA's recipient checks first (relay control, unknown users), then greylisting of
   // what they accepted, as Postfix's check_policy_service follows reject_unauth_destination.
