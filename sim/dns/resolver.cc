@@ -53,7 +53,8 @@ MxResult Resolver::lookup_mx(std::string_view domain, RandomStream& rng, std::st
   }
   if (it->second.null_mx) return {LookupStatus::kNullMx, {}};
   const std::vector<Exchange>& sorted = it->second.exchanges;
-  std::vector<const Exchange*> records(sorted.size());
+  std::vector<const Exchange*>& records = order_;
+  records.resize(sorted.size());
   std::transform(sorted.begin(), sorted.end(), records.begin(),
                  [](const Exchange& e) { return &e; });
   for (std::size_t start = 0; start < records.size();) {  // shuffle equal preferences

@@ -98,6 +98,10 @@ class Resolver {
   // are lowered first.
   ByName<MxSet> mx_sets_;
   ByName<net::NodeId> addresses_;
+  // lookup_mx()'s records in the order it tries them, kept only so that each lookup reuses
+  // the storage instead of allocating its own: filled anew by every call, read by nothing
+  // else (the resolver is not thread-safe anyway).
+  mutable std::vector<const Exchange*> order_;
   Duration lookup_delay_;
   bool available_ = true;
 };
