@@ -14,7 +14,7 @@ namespace {
 // The reply's text lines without code or enhanced code (those have columns of their own).
 std::string plain_text(const smtp::Reply& r) {
   std::string out;
-  for (const std::string& line : r.lines) {
+  for (const std::string_view line : r.lines) {
     if (!out.empty()) out += ' ';
     out += line;
   }

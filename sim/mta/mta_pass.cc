@@ -68,7 +68,7 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
                                       {r.address},
                                       d.reply.code,
                                       d.reply.enhanced,
-                                      d.reply.lines.empty() ? "" : d.reply.lines.front()});
+                                      std::string(d.reply.lines.front())});
         break;
       case RouteKind::kRemote: {
         r.nexthop = d.nexthop;

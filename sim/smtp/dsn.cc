@@ -59,7 +59,10 @@ std::string status_of(const Reply& reply) {
 
 std::string reply_lines(const Reply& reply) {
   std::string out;
-  for (const std::string& line : reply.lines) out += (out.empty() ? "" : " ") + line;
+  for (const std::string_view line : reply.lines) {
+    if (!out.empty()) out += ' ';
+    out += line;
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "smtp/text.h"
 
@@ -57,12 +58,13 @@ std::int64_t parse_size_limit(std::string_view parameter) {
                                                                                          : 0;
 }
 
-}  // namespace
-
-Extensions parse_extensions(const Reply& ehlo_reply) {
+// The keywords of the EHLO reply's lines after the first, each "KEYWORD params".
+Extensions parse_keyword_lines(std::string_view keyword_lines) {
   Extensions extensions;
-  for (std::size_t i = 1; i < ehlo_reply.lines.size(); ++i) {
-    const std::string_view line = ehlo_reply.lines[i];
+  while (!keyword_lines.empty()) {
+    const std::size_t newline = std::min(keyword_lines.find('\n'), keyword_lines.size());
+    const std::string_view line = keyword_lines.substr(0, newline);
+    keyword_lines.remove_prefix(std::min(newline + 1, keyword_lines.size()));
     const std::size_t space =
         std::ranges::find_if(line, [](char c) { return c == ' ' || c == '='; }) - line.begin();
     const std::string_view keyword = line.substr(0, space);
@@ -93,6 +95,52 @@ Extensions parse_extensions(const Reply& ehlo_reply) {
     }
   }
   return extensions;
+}
+
+// The extensions of the last few distinct EHLO replies this thread read, each keyed by the
+// exact text of its lines after the first (the server's name, which parse_extensions()
+// does not read), from the '\n' before the second line on: "" when there is only the
+// first line, so that no other text shares its key. An entry holds what
+// parse_keyword_lines() gave for exactly its key, and that function reads nothing else, so
+// an entry stays valid for good. A server builds its EHLO reply once per listener, and
+// servers of one scenario mostly offer the same keywords: a run sees few distinct keys and
+// parses each once rather than once a session. A key not held replaces the oldest entry.
+class ExtensionsMemo {
+ public:
+  const Extensions& of(std::string_view key) {
+    for (const Entry& entry : entries_) {
+      if (entry.key == key) return entry.extensions;
+    }
+    Entry entry{std::string(key), parse_keyword_lines(key.empty() ? key : key.substr(1))};
+    if (entries_.size() < kEntries) {
+      entries_.push_back(std::move(entry));
+      return entries_.back().extensions;
+    }
+    Entry& oldest = entries_[next_replaced_];
+    next_replaced_ = (next_replaced_ + 1) % kEntries;
+    oldest = std::move(entry);
+    return oldest.extensions;
+  }
+
+ private:
+  static constexpr std::size_t kEntries = 16;
+  struct Entry {
+    std::string key;
+    Extensions extensions;
+  };
+  std::vector<Entry> entries_;
+  std::size_t next_replaced_ = 0;
+};
+
+}  // namespace
+
+Extensions parse_extensions(const Reply& ehlo_reply) {
+  const std::string& text = ehlo_reply.lines.joined();
+  const std::size_t newline = text.find('\n');
+  const std::string_view key =
+      newline == std::string::npos ? std::string_view() : std::string_view(text).substr(newline);
+  thread_local ExtensionsMemo memo;
+  return memo.of(key);
 }
 
 bool Extensions::offers_auth(std::string_view mechanism) const {

@@ -1,6 +1,8 @@
 #include "mailsim/smtp/reply.h"
 
 #include <algorithm>
+#include <cassert>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -102,6 +104,47 @@ void for_each_text_line(std::string_view text, Visit visit) {
 
 }  // namespace
 
+ReplyLines::const_iterator::const_iterator(std::string_view text, std::size_t left)
+    : at_(text.data()), end_(text.data() + text.size()), left_(left) {
+  if (left_ > 0) measure();
+}
+
+void ReplyLines::const_iterator::measure() {
+  const void* newline = std::memchr(at_, '\n', static_cast<std::size_t>(end_ - at_));
+  length_ = newline != nullptr ? static_cast<const char*>(newline) - at_ : end_ - at_;
+}
+
+ReplyLines::const_iterator& ReplyLines::const_iterator::operator++() {
+  if (--left_ > 0) {
+    at_ += length_ + 1;
+    measure();
+  }
+  return *this;
+}
+
+ReplyLines::ReplyLines(std::initializer_list<std::string_view> lines) {
+  for (const std::string_view line : lines) push_back(line);
+}
+
+std::string_view ReplyLines::back() const {
+  const std::size_t newline = text_.rfind('\n');
+  return newline == std::string::npos ? std::string_view(text_)
+                                      : std::string_view(text_).substr(newline + 1);
+}
+
+std::string_view ReplyLines::operator[](std::size_t index) const {
+  const_iterator line = begin();
+  while (index-- > 0) ++line;
+  return *line;
+}
+
+void ReplyLines::push_back(std::string_view line) {
+  assert(line.find('\n') == std::string_view::npos);
+  if (count_ > 0) text_ += '\n';
+  text_ += line;
+  ++count_;
+}
+
 std::string Reply::wire() const {
   std::string out;
   append_wire(out);
@@ -110,19 +153,18 @@ std::string Reply::wire() const {
 
 void Reply::append_wire(std::string& out, bool printable_only) const {
   const CodeText code_text(code);
-  std::size_t size = 0;
-  for (const std::string& line : lines) size += line.size() + enhanced.size() + 7;
-  out.reserve(out.size() + std::max<std::size_t>(size, enhanced.size() + 7));
+  out.reserve(out.size() + lines.joined().size() + lines.size() * (enhanced.size() + 7) +
+              enhanced.size() + 7);
   if (lines.empty()) return append_wire_line(out, code_text.view(), true, enhanced, {}, false);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    append_wire_line(out, code_text.view(), i + 1 == lines.size(), enhanced, lines[i],
-                     printable_only);
+  std::size_t left = lines.size();
+  for (const std::string_view line : lines) {
+    append_wire_line(out, code_text.view(), --left == 0, enhanced, line, printable_only);
   }
 }
 
 std::string Reply::text() const {
   std::string out = enhanced;
-  for (const std::string& line : lines) {
+  for (const std::string_view line : lines) {
     if (!out.empty()) out += ' ';
     out += line;
   }
@@ -131,7 +173,7 @@ std::string Reply::text() const {
 
 Reply make_reply(int code, std::string enhanced, std::string_view text) {
   Reply reply{code, std::move(enhanced), {}};
-  for_each_text_line(text, [&](std::string_view line, bool) { reply.lines.emplace_back(line); });
+  for_each_text_line(text, [&](std::string_view line, bool) { reply.lines.push_back(line); });
   return reply;
 }
 
@@ -157,8 +199,7 @@ bool ReplyParser::next(Reply& reply) {
 }
 
 // The reply is built in partial_ and its parts swapped into `reply`: the two alternate,
-// and a reply started anew overwrites the lines of the one before, so that their strings
-// keep their capacity.
+// and a reply started anew overwrites the text of the one before in the same storage.
 bool ReplyParser::next(std::string_view& bytes, Reply& reply) {
   while (!malformed_) {
     std::optional<LineView> line = next_line(bytes);
@@ -167,7 +208,7 @@ bool ReplyParser::next(std::string_view& bytes, Reply& reply) {
       raw_.clear();
       partial_.code = 0;
       partial_.enhanced.clear();
-      line_count_ = 0;
+      partial_.lines.clear();
       in_reply_ = true;
     }
     if (keep_raw_) raw_.emplace_back(line->text);
@@ -177,10 +218,9 @@ bool ReplyParser::next(std::string_view& bytes, Reply& reply) {
     }
     if (complete_) {
       in_reply_ = complete_ = false;
-      partial_.lines.resize(line_count_);
       reply.code = partial_.code;
       reply.enhanced.swap(partial_.enhanced);
-      reply.lines.swap(partial_.lines);
+      std::swap(reply.lines, partial_.lines);
       return true;
     }
   }
@@ -206,7 +246,7 @@ bool ReplyParser::take_line(const LineView& line) {
   if (text[0] < '2' || text[0] > '5' || !is_digit(text[1]) || !is_digit(text[2])) return false;
   const int code = (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');
   if (text.size() > 3 && text[3] != ' ' && text[3] != '-') return false;
-  const bool first = line_count_ == 0;
+  const bool first = partial_.lines.empty();
   if (!first && code != partial_.code) return false;
   complete_ = text.size() == 3 || text[3] == ' ';
   const std::string_view rest = text.size() > 4 ? text.substr(4) : std::string_view();
@@ -215,12 +255,7 @@ bool ReplyParser::take_line(const LineView& line) {
     partial_.enhanced.assign(rest.substr(0, enhanced_code_length(rest, code)));
   }
   const std::string_view line_text = strip_enhanced(rest, partial_.enhanced);
-  if (line_count_ < partial_.lines.size()) {
-    partial_.lines[line_count_].assign(line_text);
-  } else {
-    partial_.lines.emplace_back(line_text);
-  }
-  ++line_count_;
+  partial_.lines.push_back(line_text);
   return true;
 }
 

@@ -22,7 +22,10 @@ constexpr Duration kCommandTimeout = Duration::seconds(300);
 
 std::string plain_text(const smtp::Reply& r) {
   std::string out;
-  for (const std::string& line : r.lines) out += (out.empty() ? "" : " ") + line;
+  for (const std::string_view line : r.lines) {
+    if (!out.empty()) out += ' ';
+    out += line;
+  }
   return out;
 }
 
@@ -85,8 +88,8 @@ class SubmissionTry : public std::enable_shared_from_this<SubmissionTry> {
           "connect to " + client_.msa.hostname +
               ":587: " + (refused ? "Connection refused" : "Connection timed out"));
       for (const std::string& rcpt : pending_.envelope.rcpt_to) {
-        attempt_.recipients.push_back(
-            {rcpt, mta::RecipientOutcome::kDeferred, reply.code, reply.enhanced, reply.lines[0]});
+        attempt_.recipients.push_back({rcpt, mta::RecipientOutcome::kDeferred, reply.code,
+                                       reply.enhanced, std::string(reply.lines[0])});
       }
       return report(refused ? mta::AttemptOutcome::kConnRefused : mta::AttemptOutcome::kConnTimeout,
                     reply);

@@ -61,7 +61,7 @@ TEST_CASE("a stored message has Return-Path, this hop's Received and the data, w
       f.delivery.deliver(envelope, "Subject: hi\r\n\r\nline\r\n.dot\r\n",
                          Hop{"client.test", "192.0.2.7", "ESMTP"}, kNoon);
   REQUIRE(reply.code == 250);
-  const std::string id = reply.lines.front().substr(std::string("Ok: queued as ").size());
+  const std::string id(reply.lines.front().substr(std::string("Ok: queued as ").size()));
   CHECK(f.only_message() ==
         "Return-Path: <sender@remote.test>\n"
         "Received: from client.test (client.test [192.0.2.7])\n"

@@ -15,8 +15,34 @@ TEST_CASE("a one-line reply goes on the wire as code, enhanced code and text") {
 
 TEST_CASE("a multi-line reply repeats code and enhanced code on every line") {
   const Reply reply = make_reply(550, "5.1.1", "first\nlast");
-  CHECK(reply.lines == std::vector<std::string>{"first", "last"});
+  CHECK(std::vector<std::string_view>(reply.lines.begin(), reply.lines.end()) ==
+        std::vector<std::string_view>{"first", "last"});
   CHECK(reply.wire() == "550-5.1.1 first\r\n550 5.1.1 last\r\n");
+}
+
+TEST_CASE("reply lines read back one by one as they were added, empty ones too") {
+  using Lines = std::vector<std::string_view>;
+  const auto read = [](const ReplyLines& lines) { return Lines(lines.begin(), lines.end()); };
+  CHECK(read(ReplyLines{}).empty());
+  CHECK(read(ReplyLines{""}) == Lines{""});
+  CHECK(read(ReplyLines{"", ""}) == Lines{"", ""});
+  CHECK(read(ReplyLines{"a", "", "bc"}) == Lines{"a", "", "bc"});
+  // No line and one empty line differ, though both are kept as "".
+  CHECK(ReplyLines{}.joined() == ReplyLines{""}.joined());
+  CHECK_FALSE(ReplyLines{} == ReplyLines{""});
+  CHECK(ReplyLines{"a", "b"} != ReplyLines{"a b"});
+  const ReplyLines lines{"first", "second", "last"};
+  CHECK(lines.size() == 3);
+  CHECK(lines.front() == "first");
+  CHECK(lines[1] == "second");
+  CHECK(lines.back() == "last");
+  CHECK(ReplyLines{}.front().empty());
+  ReplyLines grown;
+  grown.push_back("one");
+  grown.emplace_back(std::string("two"));
+  CHECK(grown == ReplyLines{"one", "two"});
+  grown.clear();
+  CHECK(grown.empty());
 }
 
 TEST_CASE("a reply without enhanced code carries only code and text") {
@@ -106,8 +132,7 @@ TEST_CASE("an EHLO reply has no enhanced code and keeps every keyword line") {
   const std::optional<Reply> reply = parser.next();
   REQUIRE(reply);
   CHECK(reply->enhanced.empty());
-  CHECK(reply->lines ==
-        std::vector<std::string>{"mx.example", "PIPELINING", "SIZE 10240000", "8BITMIME", "DSN"});
+  CHECK(reply->lines == ReplyLines{"mx.example", "PIPELINING", "SIZE 10240000", "8BITMIME", "DSN"});
 }
 
 TEST_CASE("a reply fed one byte at a time appears only when its last line is complete") {

@@ -3,6 +3,9 @@
 // parser for what a server sends. Pure values, no I/O.
 #pragma once
 
+#include <cstddef>
+#include <initializer_list>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,10 +15,82 @@
 
 namespace mailsim::smtp {
 
+// The text lines of a reply, held as one string with a '\n' between lines rather than a
+// string each: a reply is made, parsed, copied and written many times a session, and one
+// buffer is one allocation at most (none for short text). Lines are read as string_views
+// into it, valid while the ReplyLines is unchanged. A line never holds a '\n' (the wire
+// ends lines there; make_reply() splits its text there).
+class ReplyLines {
+ public:
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = std::string_view;
+
+    const_iterator() = default;
+    std::string_view operator*() const { return {at_, length_}; }
+    const_iterator& operator++();
+    const_iterator operator++(int) {
+      const_iterator before = *this;
+      ++*this;
+      return before;
+    }
+    // Iterators of one ReplyLines: they are equal when as many lines are left.
+    friend bool operator==(const const_iterator& a, const const_iterator& b) {
+      return a.left_ == b.left_;
+    }
+
+   private:
+    friend class ReplyLines;
+    const_iterator(std::string_view text, std::size_t left);
+    void measure();  // length_ of the line at at_
+
+    const char* at_ = nullptr;
+    const char* end_ = nullptr;
+    std::size_t length_ = 0;
+    std::size_t left_ = 0;  // lines from at_ on
+  };
+  using iterator = const_iterator;
+  using value_type = std::string_view;
+  using size_type = std::size_t;
+
+  ReplyLines() = default;
+  ReplyLines(std::initializer_list<std::string_view> lines);
+
+  std::size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  const_iterator begin() const { return {text_, count_}; }
+  const_iterator end() const { return {{}, 0}; }
+  // The first and last lines, or "" when there is none.
+  std::string_view front() const { return *begin(); }
+  std::string_view back() const;
+  std::string_view operator[](std::size_t index) const;  // scans from the first line
+
+  // REQUIRES: `line` holds no '\n'.
+  void push_back(std::string_view line);
+  void emplace_back(std::string_view line) { push_back(line); }
+  // No lines; the buffer keeps its capacity.
+  void clear() {
+    text_.clear();
+    count_ = 0;
+  }
+  // Every line, with a '\n' between two (so "" for no lines and for one empty line).
+  const std::string& joined() const { return text_; }
+
+  friend bool operator==(const ReplyLines&, const ReplyLines&) = default;
+
+ private:
+  std::string text_;
+  std::size_t count_ = 0;
+};
+
 struct Reply {
-  int code = 0;                    // three digits, e.g. 250
-  std::string enhanced;            // "2.1.0", or empty when the reply has none
-  std::vector<std::string> lines;  // text of each line, without code or enhanced code
+  int code = 0;          // three digits, e.g. 250
+  std::string enhanced;  // "2.1.0", or empty when the reply has none
+  ReplyLines lines;      // text of each line, without code or enhanced code
 
   // "250-first\r\n250 2.1.0 last\r\n": the enhanced code is repeated on each line, as
   // Postfix does.
@@ -74,11 +149,9 @@ class ReplyParser {
 
   LineReader reader_;
   bool keep_raw_ = true;
-  // The reply being read. Its first `line_count_` lines are this reply's; those past them
-  // are left from an earlier reply, kept so that their storage is reused, and dropped
-  // when the reply is complete.
+  // The reply being read; its parts are swapped into the caller's reply when it is
+  // complete, so that the two alternate and keep their capacity.
   Reply partial_;
-  std::size_t line_count_ = 0;
   bool in_reply_ = false;
   bool complete_ = false;
   bool malformed_ = false;
