@@ -8,17 +8,20 @@
 namespace mailsim::smtp {
 namespace {
 
-std::string notify_value(std::uint8_t notify) {
-  if ((notify & kNotifyNever) != 0) return "NEVER";
-  std::string value;
+// The NOTIFY= value (RFC 3461 4.1): NEVER alone, or the others in this order.
+void append_notify_value(std::string& out, std::uint8_t notify) {
+  if ((notify & kNotifyNever) != 0) {
+    out += "NEVER";
+    return;
+  }
+  bool first = true;
   for (const auto& [flag, name] :
        {std::pair{kNotifySuccess, "SUCCESS"}, std::pair{kNotifyFailure, "FAILURE"},
         std::pair{kNotifyDelay, "DELAY"}}) {
     if ((notify & flag) == 0) continue;
-    if (!value.empty()) value += ',';
-    value += name;
+    if (!std::exchange(first, false)) out += ',';
+    out += name;
   }
-  return value;
 }
 
 }  // namespace
@@ -51,8 +54,11 @@ void append_rcpt_command(std::string& out, const Envelope& envelope, std::size_t
   out += envelope.rcpt_to[index];
   out += '>';
   if (!offered.dsn) return;
-  const RecipientOptions options = envelope.options_of(index);
-  if (options.notify != 0) out += " NOTIFY=" + notify_value(options.notify);
+  const RecipientOptions& options = envelope.options_of(index);
+  if (options.notify != 0) {
+    out += " NOTIFY=";
+    append_notify_value(out, options.notify);
+  }
   if (!options.orcpt.empty()) {
     out += " ORCPT=";
     append_xtext(out, options.orcpt);

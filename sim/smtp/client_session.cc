@@ -62,7 +62,9 @@ Reply protocol_error(std::string_view what) {
 }  // namespace
 
 ClientSession::ClientSession(ClientConfig config)
-    : config_(std::move(config)), parser_(config_.transcript), pending_{{ClientStage::kGreeting}} {}
+    : config_(std::move(config)), parser_(config_.transcript), pending_{{ClientStage::kGreeting}} {
+  reply_.lines.reserve(ReplyParser::kReplyReserve);  // it alternates with the parser's
+}
 
 ClientSession::ClientSession(ClientConfig config, Envelope envelope, std::string data)
     : ClientSession(std::move(config), std::move(envelope),
@@ -80,6 +82,7 @@ std::size_t ClientSession::add_message(Envelope envelope, SharedMessage message)
   t.envelope = std::move(envelope);
   t.message = std::move(message);
   t.decided.assign(t.envelope.rcpt_to.size(), false);
+  t.result.recipients.reserve(t.envelope.rcpt_to.size());
   for (const std::string& recipient : t.envelope.rcpt_to) {
     t.result.recipients.push_back({recipient, RecipientStatus::kDeferred, {}});
   }

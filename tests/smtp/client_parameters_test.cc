@@ -1,5 +1,6 @@
 // The ESMTP parameters on MAIL and RCPT: sent when the server's EHLO offers the extension
 // and the envelope asks for them, left out otherwise.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,27 @@ TEST_CASE("the EHLO reply's AUTH mechanisms are read from every AUTH line, in an
   CHECK_FALSE(extensions.offers_auth("XOAUTH2"));
   CHECK(extensions.pipelining);
   CHECK_FALSE(parse_extensions(Reply{250, "", {"mx", "PIPELINING"}}).auth);
+}
+
+// parse_extensions() keeps the extensions of recent EHLO texts; what it gives must be each
+// reply's own whatever it read before: a limit N announced as "SIZE N" reads back as N in
+// two rounds over more distinct texts than it keeps, and the same keywords under another
+// server name, or no keyword lines at all, read as themselves.
+TEST_CASE("each EHLO reply's extensions are its own, whatever replies were read before") {
+  for (int round = 0; round < 2; ++round) {
+    for (std::int64_t limit = 1; limit <= 40; ++limit) {
+      const Extensions extensions =
+          parse_extensions(Reply{250, "", {"mx", "SIZE " + std::to_string(limit)}});
+      CHECK(extensions.size_limit == limit);
+      CHECK_FALSE(extensions.pipelining);
+    }
+  }
+  CHECK(parse_extensions(Reply{250, "", {"other.example", "SIZE 7", "DSN"}}).size_limit == 7);
+  CHECK(parse_extensions(Reply{250, "", {"other.example", "SIZE 7", "DSN"}}).dsn);
+  CHECK_FALSE(parse_extensions(Reply{250, "", {"mx", "SIZE 7"}}).dsn);
+  CHECK_FALSE(parse_extensions(Reply{250, "", {"PIPELINING"}}).pipelining);  // the name line
+  CHECK_FALSE(parse_extensions(Reply{250, "", {"mx", ""}}).size);
+  CHECK_FALSE(parse_extensions(Reply{250, "", {}}).size);
 }
 
 }  // namespace

@@ -46,9 +46,11 @@ struct Envelope {
   DsnReturn ret = DsnReturn::kUnspecified;
   std::string envid;  // ENVID=, xtext-decoded; "" when not given
 
-  // The options of recipient `index` (defaults when none were recorded).
-  RecipientOptions options_of(std::size_t index) const {
-    return index < rcpt_options.size() ? rcpt_options[index] : RecipientOptions{};
+  // The options of recipient `index` (defaults when none were recorded), without a copy:
+  // valid while the envelope is unchanged.
+  const RecipientOptions& options_of(std::size_t index) const {
+    static const RecipientOptions kDefaults;
+    return index < rcpt_options.size() ? rcpt_options[index] : kDefaults;
   }
 
   friend bool operator==(const Envelope&, const Envelope&) = default;

@@ -72,6 +72,8 @@ class ReplyLines {
   // REQUIRES: `line` holds no '\n'.
   void push_back(std::string_view line);
   void emplace_back(std::string_view line) { push_back(line); }
+  // Room for `octets` of text without growing (the lines, with a '\n' between two).
+  void reserve(std::size_t octets) { text_.reserve(octets); }
   // No lines; the buffer keeps its capacity.
   void clear() {
     text_.clear();
@@ -123,7 +125,12 @@ class ReplyParser {
  public:
   // `keep_raw`: raw_lines() holds the lines as received; false saves a copy of each line
   // for a caller that keeps no transcript (raw_lines() is then always empty).
-  explicit ReplyParser(bool keep_raw = true) : keep_raw_(keep_raw) {}
+  explicit ReplyParser(bool keep_raw = true) : keep_raw_(keep_raw) {
+    partial_.lines.reserve(kReplyReserve);
+  }
+  // The text of most replies fits (an EHLO reply's keywords too), so a parser's reply
+  // buffer, and its caller's that it alternates with, grow at most rarely.
+  static constexpr std::size_t kReplyReserve = 128;
 
   void feed(std::string_view bytes);
   // The next complete reply, or nullopt when more bytes are needed or the stream is
