@@ -155,7 +155,9 @@ void Reply::append_wire(std::string& out, bool printable_only) const {
   const CodeText code_text(code);
   out.reserve(out.size() + lines.joined().size() + lines.size() * (enhanced.size() + 7) +
               enhanced.size() + 7);
-  if (lines.empty()) return append_wire_line(out, code_text.view(), true, enhanced, {}, false);
+  if (lines.size() <= 1) {  // most replies: the whole text is the one line, or there is none
+    return append_wire_line(out, code_text.view(), true, enhanced, lines.joined(), printable_only);
+  }
   std::size_t left = lines.size();
   for (const std::string_view line : lines) {
     append_wire_line(out, code_text.view(), --left == 0, enhanced, line, printable_only);
