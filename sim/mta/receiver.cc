@@ -103,16 +103,28 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
     if (std::string out = session_.take_output(); !out.empty()) {
       connection_->send(net::Side::kServer, std::move(out));
     }
-    sim_.cancel(idle_timer_);
     if (session_.closed() && !closed_) {
       closed_ = true;
       connection_->close(net::Side::kServer);
     }
     if (!closed_ && !session_.awaiting_decision()) {  // wait for the client's next command
-      idle_timer_ = sim_.schedule_in(idle_timeout_, [weak = weak_from_this()] {
-        if (auto self = weak.lock()) self->idle();
-      });
+      // Each flush moves the deadline later, so a pending timer is left where it is (due no
+      // later than the deadline) and moves itself on when it fires early: one event per
+      // session instead of a cancelled one per reply.
+      idle_deadline_ = sim_.now() + idle_timeout_;
+      if (!sim_.is_pending(idle_timer_)) schedule_idle_timer();
+    } else {
+      sim_.cancel(idle_timer_);
     }
+  }
+  void schedule_idle_timer() {
+    idle_timer_ = sim_.schedule_at(idle_deadline_, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->on_idle_timer();
+    });
+  }
+  void on_idle_timer() {
+    if (sim_.now() < idle_deadline_) return schedule_idle_timer();  // the client spoke since
+    idle();
   }
   void idle() {
     session_.timed_out();
@@ -132,7 +144,8 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
   ReceiveSide& side_;
   Simulator& sim_;
   Duration idle_timeout_;
-  EventId idle_timer_;
+  EventId idle_timer_;  // due no later than idle_deadline_ (see flush())
+  Time idle_deadline_;
   std::shared_ptr<net::Connection> connection_;
   std::uint32_t client_;
   smtp::ServerSession session_;

@@ -216,3 +216,34 @@ TEST_CASE("a silent client gets 421 4.4.2 after the server's idle timeout") {
   CHECK(seen[1].first == Approx(300.04).margin(1e-3));
   CHECK(seen[2].second == "closed");
 }
+
+TEST_CASE("the server's idle timeout counts from the client's last command") {
+  // As above, but the client sends EHLO at 100 s. It reaches b at 100.01 s, which replies
+  // at once and waits 300 s again: 421 leaves at 400.01 s and arrives at 400.02 s. (The
+  // timer armed at the greeting, due at 300.03 s, must not fire the timeout then.)
+  const ScenarioFile file(two_hosts("", "bob@b.example", "[]"));
+  mailsim::scenario::World world(mailsim::scenario::load_scenario(file.path()));
+  world.start();
+  auto& net = world.network();
+  auto& sim = world.simulator();
+  std::vector<std::pair<double, std::string>> seen;
+  std::shared_ptr<mailsim::net::Connection> keep;
+  net.connect(*world.topology().find("a"), *world.topology().find("b"), 25, Duration::seconds(30),
+              [&](mailsim::net::ConnectResult r) {
+                keep = r.connection;
+                keep->set_handlers(
+                    mailsim::net::Side::kClient,
+                    {[&](std::string_view b) { seen.emplace_back(sim.now().seconds(), b); },
+                     [&] { seen.emplace_back(sim.now().seconds(), "closed"); }});
+              });
+  sim.schedule_at(Time::zero() + Duration::seconds(100), [&] {
+    keep->send(mailsim::net::Side::kClient, std::string("EHLO a.example\r\n"));
+  });
+  sim.run_until(Time::zero() + Duration::minutes(10));
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[1].second.rfind("250-mail.b.example", 0) == 0);
+  CHECK(seen[1].first == Approx(100.02).margin(1e-3));
+  CHECK(seen[2].second == "421 4.4.2 mail.b.example Error: timeout exceeded\r\n");
+  CHECK(seen[2].first == Approx(400.02).margin(1e-3));
+  CHECK(seen[3].second == "closed");
+}
