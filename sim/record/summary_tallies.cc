@@ -1,6 +1,7 @@
 #include "record/summary_tallies.h"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "record/by_message.h"
@@ -35,27 +36,41 @@ struct Carrier {
   std::int64_t last_attempt_id = 0;
 };
 
-// Reads a message's attempt rows (msg_id, rcpt, from_node, attempt_id) into `carriers`.
+// Reads a message's attempt rows (msg_id, rcpt, from_node, attempt_id) into `carriers`,
+// one per (rcpt, node) in that order. Sorted rather than searched row by row, so that a
+// message to many recipients costs n log n, not n squared.
 void read_carriers(ByMessage& attempts, std::int64_t msg, std::vector<Carrier>& carriers) {
   carriers.clear();
   attempts.each(msg, [&carriers](const sql::Statement& row) {
-    std::string rcpt = row.column_text(1);
-    std::string node = row.column_text(2);
-    auto it = std::find_if(carriers.begin(), carriers.end(),
-                           [&](const Carrier& c) { return c.rcpt == rcpt && c.node == node; });
-    if (it == carriers.end()) {
-      it = carriers.insert(it, Carrier{.rcpt = std::move(rcpt), .node = std::move(node)});
-    }
-    ++it->attempts;
-    it->last_attempt_id = std::max(it->last_attempt_id, row.column_int(3));
+    carriers.push_back(Carrier{.rcpt = row.column_text(1),
+                               .node = row.column_text(2),
+                               .attempts = 1,
+                               .last_attempt_id = row.column_int(3)});
   });
+  const auto key = [](const Carrier& c) { return std::tie(c.rcpt, c.node); };
+  std::sort(carriers.begin(), carriers.end(),
+            [&](const Carrier& a, const Carrier& b) { return key(a) < key(b); });
+  std::size_t kept = 0;  // carriers[kept] is the last one kept; equal ones merge into it
+  for (std::size_t i = 1; i < carriers.size(); ++i) {
+    Carrier& into = carriers[kept];
+    if (key(carriers[i]) == key(into)) {
+      into.attempts += carriers[i].attempts;
+      into.last_attempt_id = std::max(into.last_attempt_id, carriers[i].last_attempt_id);
+    } else if (++kept != i) {
+      carriers[kept] = std::move(carriers[i]);
+    }
+  }
+  if (!carriers.empty()) carriers.resize(kept + 1);
 }
 
 // The carrier answerable for `rcpt`: most attempts, then the latest; null when none.
+// `carriers` as read_carriers() leaves them.
 const Carrier* answerable(const std::vector<Carrier>& carriers, const std::string& rcpt) {
   const Carrier* best = nullptr;
-  for (const Carrier& c : carriers) {
-    if (c.rcpt != rcpt) continue;
+  auto it = std::lower_bound(carriers.begin(), carriers.end(), rcpt,
+                             [](const Carrier& c, const std::string& r) { return c.rcpt < r; });
+  for (; it != carriers.end() && it->rcpt == rcpt; ++it) {
+    const Carrier& c = *it;
     if (best == nullptr || c.attempts > best->attempts ||
         (c.attempts == best->attempts && c.last_attempt_id > best->last_attempt_id)) {
       best = &c;

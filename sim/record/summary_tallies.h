@@ -56,9 +56,8 @@ RecipientTallies tally_recipients(sql::Database& db, std::int64_t run,
 struct NodeStays {
   std::int64_t hops = 0;
   std::int64_t ended = 0;
-  // The stays' durations summed in (msg_id, arrived_s, rowid) order, the order in which
-  // the summary's former query over hop_delay added them, so that the mean is the same
-  // double to the last bit.
+  // The stays' durations summed in (msg_id, arrived_s, rowid) order: a fixed order, so
+  // that the mean does not depend on how a query plan happens to visit the rows.
   double total_s = 0;
 };
 
