@@ -110,7 +110,8 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
     if (!closed_ && !session_.awaiting_decision()) {  // wait for the client's next command
       // Each flush moves the deadline later, so a pending timer is left where it is (due no
       // later than the deadline) and moves itself on when it fires early: one event per
-      // session instead of a cancelled one per reply.
+      // session instead of a cancelled one per reply. (At a tie with the deadline, events
+      // scheduled before the timer last fired early run first; see Delivery::arm_timer.)
       idle_deadline_ = sim_.now() + idle_timeout_;
       if (!sim_.is_pending(idle_timer_)) schedule_idle_timer();
     } else {

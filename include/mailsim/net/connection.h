@@ -38,7 +38,9 @@ struct TcpOptions {
 // What one side of a connection is told. on_closed fires once, after all data the peer
 // sent before closing has arrived. A side that sets on_payload gets each message as the
 // peer sent it, virtual spans and all; otherwise on_data gets its bytes, virtual ones
-// generated.
+// generated. A side's handlers are replaced or dropped together by set_handlers(), which
+// must not be called while one of them runs (the callers schedule it instead): so a handler
+// may hold a plain pointer to what another of the same set keeps alive.
 struct ConnectionHandlers {
   std::function<void(std::string_view bytes)> on_data;
   std::function<void()> on_closed;

@@ -28,7 +28,7 @@ struct ExplicitMessage {
 };
 
 struct ComposeInfo {
-  std::string_view message_id;    // without <>
+  std::string_view message_id;    // without <>; a view: the caller keeps it alive for compose()
   std::int64_t unix_seconds = 0;  // for the Date: header
 };
 
