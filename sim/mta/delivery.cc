@@ -11,16 +11,6 @@ namespace mailsim::mta {
 
 namespace {
 
-// The reply's text lines without code or enhanced code (those have columns of their own).
-std::string plain_text(const smtp::Reply& r) {
-  std::string out;
-  for (const std::string_view line : r.lines) {
-    if (!out.empty()) out += ' ';
-    out += line;
-  }
-  return out;
-}
-
 const std::string& node_name(const DeliveryContext& c, net::NodeId n) {
   return c.network.topology().name(n);
 }
@@ -155,7 +145,10 @@ void Delivery::new_attempt(net::NodeId node) {
 // The reply timer for the stage the session waits in now. A reply pushes the deadline
 // later nearly every time, so the pending event is left where it is and only moved when
 // the deadline comes earlier: when it fires before the deadline it schedules itself again
-// (on_timer). That saves a cancelled event per reply in the engine's queue.
+// (on_timer). That saves a cancelled event per reply in the engine's queue. Ties: the timer
+// that fires at its deadline was scheduled when it last fired early, so events scheduled
+// for the same instant before then run first (with a fresh timer per reply, only those
+// scheduled before the last reply did).
 void Delivery::arm_timer() {
   const TimeoutConfig& t = ctx_.config.timeouts;
   const smtp::ClientStage stage = session_->stage();
@@ -226,7 +219,7 @@ void Delivery::finish_job(const smtp::ClientResult& r) {
         : rr.status == smtp::RecipientStatus::kRejected ? RecipientOutcome::kRejected
                                                         : RecipientOutcome::kDeferred;
     attempt_.recipients.push_back(
-        {rr.recipient, o, rr.reply.code, rr.reply.enhanced, plain_text(rr.reply)});
+        {rr.recipient, o, rr.reply.code, rr.reply.enhanced, rr.reply.plain_text()});
   }
   report(outcome, r.last_reply);
   site_reason_ = site_level(r) ? said(r.last_reply) : std::string();
@@ -246,7 +239,7 @@ std::string Delivery::said(const smtp::Reply& reply) const {
                       : "lost connection with " + host_ + " while " + where;
   }
   return "host " + host_ + " said: " + std::to_string(reply.code) + " " +
-         (reply.enhanced.empty() ? "" : reply.enhanced + " ") + plain_text(reply);
+         (reply.enhanced.empty() ? "" : reply.enhanced + " ") + reply.plain_text();
 }
 
 // A site-level failure (reference §2): the session ended in the greeting or EHLO/HELO, by
@@ -281,13 +274,13 @@ void Delivery::move_on(const smtp::ClientResult& r) {
       next.rcpt_to.push_back(rr.recipient);
       next.rcpt_options.push_back(request_.envelope.options_of(i));
       attempt_.recipients.push_back({rr.recipient, RecipientOutcome::kDeferred, rr.reply.code,
-                                     rr.reply.enhanced, plain_text(rr.reply)});
+                                     rr.reply.enhanced, rr.reply.plain_text()});
     } else {
       const RecipientOutcome o = rr.status == smtp::RecipientStatus::kRejected
                                      ? RecipientOutcome::kRejected
                                      : RecipientOutcome::kDeferred;
       attempt_.recipients.push_back(
-          {rr.recipient, o, rr.reply.code, rr.reply.enhanced, plain_text(rr.reply)});
+          {rr.recipient, o, rr.reply.code, rr.reply.enhanced, rr.reply.plain_text()});
       decided_.push_back(attempt_.recipients.back());
     }
   }
@@ -324,7 +317,7 @@ void Delivery::report(AttemptOutcome outcome, const smtp::Reply& reply) {
   attempt_.outcome = outcome;
   attempt_.code = reply.code;
   attempt_.enhanced = reply.enhanced;
-  attempt_.text = plain_text(reply);
+  attempt_.text = reply.plain_text();
   if (attempt_.recipients.empty()) {
     for (const auto& rcpt : request_.envelope.rcpt_to) {
       attempt_.recipients.push_back(

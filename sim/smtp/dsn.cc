@@ -57,18 +57,9 @@ std::string status_of(const Reply& reply) {
   return std::to_string(reply.code / 100) + ".0.0";
 }
 
-std::string reply_lines(const Reply& reply) {
-  std::string out;
-  for (const std::string_view line : reply.lines) {
-    if (!out.empty()) out += ' ';
-    out += line;
-  }
-  return out;
-}
-
 // What went wrong, for people: "host mx said: 550 5.1.1 ..." or this MTA's own words.
 std::string reason(const DsnRecipient& r) {
-  if (r.remote_mta.empty()) return reply_lines(r.reply);
+  if (r.remote_mta.empty()) return r.reply.plain_text();
   return "host " + r.remote_mta + " said: " + std::to_string(r.reply.code) + " " + r.reply.text();
 }
 
@@ -113,7 +104,7 @@ std::string recipient_fields(const DsnRecipient& r) {
     fields +=
         wrapped("Diagnostic-Code: smtp; " + std::to_string(r.reply.code) + " " + r.reply.text());
   } else {
-    fields += wrapped("Diagnostic-Code: X-mailsim; " + reply_lines(r.reply));
+    fields += wrapped("Diagnostic-Code: X-mailsim; " + r.reply.plain_text());
   }
   if (r.last_attempt > 0) {
     fields += "Last-Attempt-Date: " + format_rfc5322_date(r.last_attempt) + "\r\n";

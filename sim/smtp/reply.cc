@@ -1,7 +1,6 @@
 #include "mailsim/smtp/reply.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -139,10 +138,16 @@ std::string_view ReplyLines::operator[](std::size_t index) const {
 }
 
 void ReplyLines::push_back(std::string_view line) {
-  assert(line.find('\n') == std::string_view::npos);
   if (count_ > 0) text_ += '\n';
   text_ += line;
-  ++count_;
+  count_ += 1 + static_cast<std::size_t>(std::count(line.begin(), line.end(), '\n'));
+}
+
+void ReplyLines::append_spaced(std::string& out) const {
+  for (const std::string_view line : *this) {
+    if (!out.empty()) out += ' ';
+    out += line;
+  }
 }
 
 std::string Reply::wire() const {
@@ -166,10 +171,13 @@ void Reply::append_wire(std::string& out, bool printable_only) const {
 
 std::string Reply::text() const {
   std::string out = enhanced;
-  for (const std::string_view line : lines) {
-    if (!out.empty()) out += ' ';
-    out += line;
-  }
+  lines.append_spaced(out);
+  return out;
+}
+
+std::string Reply::plain_text() const {
+  std::string out;
+  lines.append_spaced(out);
   return out;
 }
 

@@ -20,15 +20,6 @@ constexpr int kSubmissionPort = 587;  // RFC 6409
 // command.
 constexpr Duration kCommandTimeout = Duration::seconds(300);
 
-std::string plain_text(const smtp::Reply& r) {
-  std::string out;
-  for (const std::string_view line : r.lines) {
-    if (!out.empty()) out += ' ';
-    out += line;
-  }
-  return out;
-}
-
 mta::RecipientOutcome outcome_of(smtp::RecipientStatus s) {
   return s == smtp::RecipientStatus::kAccepted   ? mta::RecipientOutcome::kAccepted
          : s == smtp::RecipientStatus::kRejected ? mta::RecipientOutcome::kRejected
@@ -165,7 +156,7 @@ class SubmissionTry : public std::enable_shared_from_this<SubmissionTry> {
     }
     for (const smtp::RecipientResult& rr : r.recipients) {
       attempt_.recipients.push_back({rr.recipient, outcome_of(rr.status), rr.reply.code,
-                                     rr.reply.enhanced, plain_text(rr.reply)});
+                                     rr.reply.enhanced, rr.reply.plain_text()});
     }
     report(outcome, r.last_reply);
   }
@@ -175,7 +166,7 @@ class SubmissionTry : public std::enable_shared_from_this<SubmissionTry> {
     attempt_.outcome = outcome;
     attempt_.code = reply.code;
     attempt_.enhanced = reply.enhanced;
-    attempt_.text = plain_text(reply);
+    attempt_.text = reply.plain_text();
     client_.ctx.events.attempt_finished(attempt_);
     std::exchange(done_, {})(attempt_);
   }

@@ -249,4 +249,24 @@ TEST_CASE("a line over the limit read in place makes the parser malformed") {
 }
 
 }  // namespace
+TEST_CASE("a line pushed with a newline in it counts as the lines it holds") {
+  ReplyLines lines;
+  lines.push_back("mail.example");
+  lines.push_back("PIPELINING\nSIZE 10240000");
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1] == "PIPELINING");
+  CHECK(lines.back() == "SIZE 10240000");
+  CHECK(Reply{250, "", lines}.wire() ==
+        "250-mail.example\r\n250-PIPELINING\r\n250 SIZE 10240000\r\n");
+}
+
+TEST_CASE("a reply's plain text joins its lines by spaces, without the codes") {
+  CHECK(Reply{250, "2.0.0", {"Ok:", "queued as 4F3A"}}.plain_text() == "Ok: queued as 4F3A");
+  CHECK(Reply{250, "2.0.0", {"Ok:", "queued as 4F3A"}}.text() == "2.0.0 Ok: queued as 4F3A");
+  // A space goes before a line only once some text came before it.
+  CHECK(Reply{451, "", {"", "try later"}}.plain_text() == "try later");
+  CHECK(Reply{451, "", {"a", "", "b"}}.plain_text() == "a  b");
+  CHECK(Reply{221, "", {}}.plain_text().empty());
+}
+
 }  // namespace mailsim::smtp

@@ -69,7 +69,7 @@ class ReplyLines {
   std::string_view back() const;
   std::string_view operator[](std::size_t index) const;  // scans from the first line
 
-  // REQUIRES: `line` holds no '\n'.
+  // A '\n' in `line` starts another line (the text and the count stay in step).
   void push_back(std::string_view line);
   void emplace_back(std::string_view line) { push_back(line); }
   // Room for `octets` of text without growing (the lines, with a '\n' between two).
@@ -81,6 +81,8 @@ class ReplyLines {
   }
   // Every line, with a '\n' between two (so "" for no lines and for one empty line).
   const std::string& joined() const { return text_; }
+  // Appends each line to `out`, with a space before it unless `out` is still empty.
+  void append_spaced(std::string& out) const;
 
   friend bool operator==(const ReplyLines&, const ReplyLines&) = default;
 
@@ -103,6 +105,8 @@ struct Reply {
   // One line for people and logs: "2.1.0 Ok: queued as 4F3A" (enhanced code, then the
   // lines joined by spaces).
   std::string text() const;
+  // The lines alone, joined by spaces: "Ok: queued as 4F3A".
+  std::string plain_text() const;
 
   bool is_positive() const { return code / 100 == 2; }
   bool is_intermediate() const { return code / 100 == 3; }
