@@ -52,17 +52,6 @@ CommandView split_command(std::string_view line) {
   return {line.substr(0, space), trim(line.substr(space))};
 }
 
-std::optional<PathArgument> parse_path_argument(std::string_view argument,
-                                                std::string_view prefix) {
-  std::optional<PathView> path = split_path_argument(argument, prefix);
-  if (!path) return std::nullopt;
-  PathArgument parsed{std::string(path->address), {}};
-  while (const std::optional<ParameterView> p = next_parameter(path->parameters)) {
-    parsed.parameters.push_back({upper(p->keyword), std::string(p->value), std::string(p->text)});
-  }
-  return parsed;
-}
-
 std::optional<PathView> split_path_argument(std::string_view argument, std::string_view prefix) {
   argument = trim(argument);
   if (!starts_with_ignoring_case(argument, prefix)) return std::nullopt;

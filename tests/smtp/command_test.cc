@@ -1,6 +1,8 @@
 #include "mailsim/smtp/command.h"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/catch.h"
@@ -39,36 +41,45 @@ TEST_CASE("MAIL and RCPT paths are read leniently like Postfix") {
       {"FROM:<@relay.example,@hop.example:alice@a.example>", "alice@a.example"},
   };
   for (const Row& row : rows) {
-    const std::optional<PathArgument> path = parse_path_argument(row.argument, "FROM");
+    std::optional<PathView> path = split_path_argument(row.argument, "FROM");
     REQUIRE(path);
     CHECK(path->address == row.address);
-    CHECK(path->parameters.empty());
+    CHECK_FALSE(next_parameter(path->parameters));
   }
 }
 
-TEST_CASE("ESMTP parameters after the path come back with upper-case keywords") {
-  const std::optional<PathArgument> path =
-      parse_path_argument("FROM:<a@b.example> size=1000 BODY=8BITMIME SMTPUTF8", "FROM");
+// The parameters of a path argument, read one by one.
+std::vector<ParameterView> parameters_of(std::string_view argument, std::string_view prefix) {
+  std::optional<PathView> path = split_path_argument(argument, prefix);
   REQUIRE(path);
-  REQUIRE(path->parameters.size() == 3);
-  CHECK(path->parameters[0].keyword == "SIZE");
-  CHECK(path->parameters[0].value == "1000");
-  CHECK(path->parameters[1].keyword == "BODY");
-  CHECK(path->parameters[1].value == "8BITMIME");
-  CHECK(path->parameters[2].keyword == "SMTPUTF8");
-  CHECK(path->parameters[2].value.empty());
+  std::vector<ParameterView> parameters;
+  while (const std::optional<ParameterView> p = next_parameter(path->parameters)) {
+    parameters.push_back(*p);
+  }
+  return parameters;
+}
+
+TEST_CASE("ESMTP parameters after the path come back with their keywords as sent") {
+  const std::vector<ParameterView> parameters =
+      parameters_of("FROM:<a@b.example>  size=1000 BODY=8BITMIME\tSMTPUTF8 ", "FROM");
+  REQUIRE(parameters.size() == 3);
+  CHECK(parameters[0].keyword == "size");
+  CHECK(parameters[0].value == "1000");
+  CHECK(parameters[1].keyword == "BODY");
+  CHECK(parameters[1].value == "8BITMIME");
+  CHECK(parameters[2].keyword == "SMTPUTF8");
+  CHECK(parameters[2].value.empty());
 }
 
 TEST_CASE("a parameter keeps its text as sent and says whether it had a value") {
-  const std::optional<PathArgument> path =
-      parse_path_argument("TO:<b@d.example> Notify=never X= Y", "TO");
-  REQUIRE(path);
-  REQUIRE(path->parameters.size() == 3);
-  CHECK(path->parameters[0].text == "Notify=never");
-  CHECK(path->parameters[0].has_value());
-  CHECK(path->parameters[1].value.empty());
-  CHECK(path->parameters[1].has_value());
-  CHECK_FALSE(path->parameters[2].has_value());
+  const std::vector<ParameterView> parameters =
+      parameters_of("TO:<b@d.example> Notify=never X= Y", "TO");
+  REQUIRE(parameters.size() == 3);
+  CHECK(parameters[0].text == "Notify=never");
+  CHECK(parameters[0].has_value());
+  CHECK(parameters[1].value.empty());
+  CHECK(parameters[1].has_value());
+  CHECK_FALSE(parameters[2].has_value());
 }
 
 TEST_CASE("xtext decodes +XX to one octet and refuses what RFC 3461 4 does not allow") {
@@ -101,7 +112,7 @@ TEST_CASE("a path argument that is not prefix, colon, path and parameters is ref
                        "FROM:<a@b> =x",     "FROMAGE:<a@b>"};
   for (const char* argument : bad) {
     INFO(argument);
-    CHECK_FALSE(parse_path_argument(argument, "FROM"));
+    CHECK_FALSE(split_path_argument(argument, "FROM"));
   }
 }
 

@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace mailsim::smtp {
 
@@ -27,39 +26,21 @@ struct CommandView {
 };
 CommandView split_command(std::string_view line);
 
-struct MailParameter {
-  std::string keyword;  // upper-cased, e.g. "SIZE"
-  std::string value;    // empty for a keyword without "="
-  std::string text;     // as sent, e.g. "size=1000": replies that refuse it quote this
-
-  bool has_value() const { return text.size() > keyword.size(); }  // "KEY=..." (maybe empty)
-};
-
-struct PathArgument {
-  std::string address;  // without <>; a source route (<@a,@b:user@c>) is dropped
-  std::vector<MailParameter> parameters;
-};
-
-// Parses `argument` of MAIL ("FROM") or RCPT ("TO"); nullopt when it is not
-// `prefix ":" path *(SP parameter)`.
-std::optional<PathArgument> parse_path_argument(std::string_view argument, std::string_view prefix);
-
-// parse_path_argument() without its copies (a server's hot path: every MAIL and RCPT):
-// views of the argument it was given.
+// The argument of MAIL ("FROM") or RCPT ("TO"), as views of the text it was read from.
 struct PathView {
-  std::string_view address;     // as PathArgument::address
+  std::string_view address;     // without <>; a source route (<@a,@b:user@c>) is dropped
   std::string_view parameters;  // the text after the path; next_parameter() reads it
 };
+// Splits `argument`; nullopt when it is not `prefix ":" path *(SP parameter)`.
 std::optional<PathView> split_path_argument(std::string_view argument, std::string_view prefix);
 
-// A parameter as next_parameter() gives it: MailParameter's fields viewing the text, the
-// keyword as sent (any case).
+// A parameter as next_parameter() gives it, viewing the text.
 struct ParameterView {
-  std::string_view keyword;
-  std::string_view value;
-  std::string_view text;
+  std::string_view keyword;  // as sent (any case), e.g. "size"
+  std::string_view value;    // empty for a keyword without "="
+  std::string_view text;     // as sent, e.g. "size=1000": replies that refuse it quote this
 
-  bool has_value() const { return text.size() > keyword.size(); }
+  bool has_value() const { return text.size() > keyword.size(); }  // "KEY=..." (maybe empty)
 };
 // The next parameter of PathView::parameters, taken off its front; nullopt at the end.
 // Parameters split_path_argument() gave are well formed (each has a keyword).
