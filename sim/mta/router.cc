@@ -54,9 +54,7 @@ Router::Router(const MtaConfig& config, const dns::Resolver& resolver)
     : config_(config),
       resolver_(resolver),
       local_domains_(config.local_domains.begin(), config.local_domains.end()),
-      mailboxes_(config.mailboxes.begin(), config.mailboxes.end()),
-      relay_domains_(config.relay_domains.begin(), config.relay_domains.end()),
-      transport_(config.transport.begin(), config.transport.end()) {}
+      mailboxes_(config.mailboxes.begin(), config.mailboxes.end()) {}
 
 bool Router::is_local(std::string_view domain) const {
   std::string buffer;
@@ -65,7 +63,8 @@ bool Router::is_local(std::string_view domain) const {
 
 bool Router::relays_for(std::string_view domain) const {
   std::string buffer;
-  return find_domain(relay_domains_, ascii_lower(domain, buffer)) != relay_domains_.end();
+  return find_domain(config_.relay_domains, ascii_lower(domain, buffer)) !=
+         config_.relay_domains.end();
 }
 
 smtp::Reply Router::check_recipient(std::string_view rcpt, bool authenticated) const {
@@ -80,7 +79,7 @@ smtp::Reply Router::check_recipient(std::string_view rcpt, bool authenticated) c
         quoted() + "Recipient address rejected: User unknown in local recipient table");
   }
   if (authenticated || config_.receive.open_relay ||
-      find_domain(relay_domains_, domain) != relay_domains_.end()) {
+      find_domain(config_.relay_domains, domain) != config_.relay_domains.end()) {
     return recipient_ok();
   }
   return smtp::make_reply(554, "5.7.1", quoted() + "Relay access denied");
@@ -115,7 +114,7 @@ RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) const {
   std::string buffer;
   const std::string_view domain = domain_view(rcpt, buffer);
   if (local_domains_.contains(domain)) return {RouteKind::kLocal, "local", {}, {}};
-  if (auto it = find_domain(transport_, domain); it != transport_.end()) {
+  if (auto it = find_domain(config_.transport, domain); it != config_.transport.end()) {
     return to_host("transport:" + it->second, it->second);
   }
   if (!config_.relayhost.empty())

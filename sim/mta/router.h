@@ -4,8 +4,6 @@
 #pragma once
 
 #include <functional>
-#include <map>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -51,14 +49,11 @@ class Router {
 
   const MtaConfig& config_;
   const dns::Resolver& resolver_;
-  // config_'s local domains and mailboxes, hashed, and its relay domains and transport map,
-  // for lookups by string_view (its containers compare std::string only). The
-  // configuration does not change while the router lives.
+  // config_'s local domains and mailboxes, hashed for lookups by string_view (its sets
+  // compare std::string only). The configuration does not change while the router lives.
   using NameSet = std::unordered_set<std::string, TextHash, std::equal_to<>>;
   NameSet local_domains_;
   NameSet mailboxes_;
-  std::set<std::string, std::less<>> relay_domains_;
-  std::map<std::string, std::string, std::less<>> transport_;
 };
 
 }  // namespace mailsim::mta

@@ -22,7 +22,8 @@ std::string quoted(std::string_view text) {
   return out + '"';
 }
 
-std::string join(const std::set<std::string>& items, std::string_view separator) {
+template <class Set>
+std::string join(const Set& items, std::string_view separator) {
   std::string out;
   for (const std::string& item : items) {
     if (!out.empty()) out += separator;

@@ -226,7 +226,11 @@ void read_mtas(const Yaml& list, const mta::MtaConfig& defaults, ScenarioConfig&
     seen.hostname.emplace(e.mta.hostname, c.mtas.size());
     if (m.has("local_domains")) e.mta.local_domains = lowered_set(m["local_domains"]);
     if (m.has("mailboxes")) e.mta.mailboxes = read_mailboxes(m["mailboxes"]);
-    if (m.has("relay_domains")) e.mta.relay_domains = lowered_set(m["relay_domains"]);
+    if (m.has("relay_domains")) {
+      for (std::string domain : lowered_set(m["relay_domains"])) {
+        e.mta.relay_domains.insert(std::move(domain));
+      }
+    }
     if (m.has("transport")) {
       for (const auto& [key, value] : m["transport"].expect_map().entries()) {
         e.mta.transport[ascii_lower(key.as_string())] = ascii_lower(value.as_string());

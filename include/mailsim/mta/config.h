@@ -34,10 +34,11 @@ struct MtaConfig {
   int port = 25;
   std::set<std::string> local_domains;  // delivered here, to mailboxes
   std::set<std::string> mailboxes;      // local parts that exist in the local domains
-  // Domains accepted for relaying; ".example.edu" matches subdomains of example.edu.
-  std::set<std::string> relay_domains;
+  // Domains accepted for relaying; ".example.edu" matches subdomains of example.edu. (This
+  // and the transport map are found by string_view: std::less<>.)
+  std::set<std::string, std::less<>> relay_domains;
   // Domain (or ".subdomain") -> next-hop host name, like Postfix transport(5).
-  std::map<std::string, std::string> transport;
+  std::map<std::string, std::string, std::less<>> transport;
   std::string relayhost;      // smarthost for everything else; empty: MX lookup
   RetryConfig retry;          // the retry law, its give-up time and delay warnings (retry.h)
   QueueConfig queue;          // active queue, recipient and concurrency limits (queue_config.h)
