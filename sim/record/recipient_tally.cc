@@ -19,12 +19,23 @@ std::int64_t recipient_rowid(mta::MessageNumber msg, std::size_t index) {
   return static_cast<std::int64_t>(msg) * kRecipientsPerMessage + static_cast<std::int64_t>(index);
 }
 
-std::string reply_with_enhanced(const std::string& enhanced, const std::string& text) {
+void assign_reply_with_enhanced(std::string& reply, const std::string& enhanced,
+                                const std::string& text) {
   const bool has_it = text.starts_with(enhanced) &&
                       (text.size() == enhanced.size() || text[enhanced.size()] == ' ');
-  if (enhanced.empty() || has_it) return text;
-  if (text.empty()) return enhanced;
-  return enhanced + " " + text;
+  if (enhanced.empty() || has_it) {
+    reply.assign(text);
+  } else if (text.empty()) {
+    reply.assign(enhanced);
+  } else {
+    reply.assign(enhanced).append(1, ' ').append(text);
+  }
+}
+
+std::string reply_with_enhanced(const std::string& enhanced, const std::string& text) {
+  std::string reply;
+  assign_reply_with_enhanced(reply, enhanced, text);
+  return reply;
 }
 
 RecipientTally::Message& RecipientTally::message_for(mta::MessageNumber msg,
@@ -43,7 +54,7 @@ RecipientTally::Recipient& RecipientTally::find_or_add(Message& m, const std::st
     for (Recipient& r : m.recipients) {
       if (r.rcpt == rcpt) return r;
     }
-    m.recipients.push_back({.rcpt = rcpt});
+    m.recipients.emplace_back(rcpt);
     if (m.recipients.size() > kScanLimit) {
       for (std::size_t i = 0; i < m.recipients.size(); ++i)
         m.index.emplace(m.recipients[i].rcpt, i);
@@ -51,7 +62,7 @@ RecipientTally::Recipient& RecipientTally::find_or_add(Message& m, const std::st
     return m.recipients.back();
   }
   const auto [it, added] = m.index.try_emplace(rcpt, m.recipients.size());
-  if (added) m.recipients.push_back({.rcpt = rcpt});
+  if (added) m.recipients.emplace_back(rcpt);
   return m.recipients[it->second];
 }
 
@@ -73,29 +84,29 @@ void RecipientTally::on_attempt(const mta::AttemptFinished& e) {
     Recipient& r = find_or_add(m, ar.rcpt);
     ++r.attempts;
     r.last_code = ar.code;
-    r.last_reply = reply_with_enhanced(ar.enhanced, ar.text);
+    assign_reply_with_enhanced(r.last_reply, ar.enhanced, ar.text);
   }
 }
 
 void RecipientTally::on_final(const mta::RecipientFinal& e) {
   Recipient& r = find_or_add(message_for(e.msg, e.rcpt), e.rcpt);
   r.status = e.status;
-  r.final_node = e.node;
+  r.final_node.assign(e.node);
   r.final_at = e.at;
   if (e.code != 0) {
     r.last_code = e.code;
-    r.last_reply = e.reply;
+    r.last_reply.assign(e.reply);
   }
 }
 
-void RecipientTally::emit(mta::MessageNumber msg, Message& m,
-                          const std::function<void(RecipientRow&&)>& sink) {
+void RecipientTally::emit(mta::MessageNumber msg, Message& m, std::vector<RecipientRow>& rows) {
   for (std::size_t i = 0; i < m.recipients.size(); ++i) {
     Recipient& r = m.recipients[i];
-    RecipientRow row{.rowid = recipient_rowid(msg, i),
-                     .msg = msg,
-                     .rcpt = std::move(r.rcpt),
-                     .status = "queued"};
+    RecipientRow& row = rows.emplace_back();
+    row.rowid = recipient_rowid(msg, i);
+    row.msg = msg;
+    row.rcpt = std::move(r.rcpt);
+    row.status = "queued";
     row.attempts = r.attempts;
     row.last_code = r.last_code;
     row.last_reply = std::move(r.last_reply);
@@ -108,23 +119,30 @@ void RecipientTally::emit(mta::MessageNumber msg, Message& m,
         if (m.created) row.latency_s = (r.final_at - *m.created).seconds();
       }
     }
-    sink(std::move(row));
   }
 }
 
-void RecipientTally::take_message(mta::MessageNumber msg,
-                                  const std::function<void(RecipientRow&&)>& sink) {
+void RecipientTally::take_message(mta::MessageNumber msg, std::vector<RecipientRow>& rows) {
   const auto it = messages_.find(msg);
   if (it == messages_.end()) return;
-  emit(msg, it->second, sink);
+  emit(msg, it->second, rows);
   messages_.erase(it);
   if (taken_.size() <= msg) taken_.resize(std::max<std::size_t>(msg + 1, 2 * taken_.size()));
   taken_[msg] = true;
 }
 
 void RecipientTally::take_rows(const std::function<void(RecipientRow&&)>& sink) {
-  for (auto it = messages_.begin(); it != messages_.end(); it = messages_.erase(it)) {
-    emit(it->first, it->second, sink);
+  std::vector<mta::MessageNumber> left;
+  left.reserve(messages_.size());
+  for (const auto& [msg, m] : messages_) left.push_back(msg);
+  std::sort(left.begin(), left.end());
+  std::vector<RecipientRow> rows;
+  for (const mta::MessageNumber msg : left) {
+    const auto it = messages_.find(msg);
+    emit(msg, it->second, rows);
+    messages_.erase(it);
+    for (RecipientRow& row : rows) sink(std::move(row));
+    rows.clear();
   }
 }
 

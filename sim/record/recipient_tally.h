@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -26,12 +25,12 @@ class RecipientTally {
   void on_attempt(const mta::AttemptFinished& e);
   void on_final(const mta::RecipientFinal& e);
 
-  // Hands the rows of message `msg` to `sink` and forgets it: nothing more can happen to
+  // Appends the rows of message `msg` to `rows` and forgets it: nothing more can happen to
   // it (MessageFinished). A recipient that never reached a final state is 'queued'. An
   // event about the message afterwards is a programming error.
-  void take_message(mta::MessageNumber msg, const std::function<void(RecipientRow&&)>& sink);
-  // take_message() for every message left, in message number order. The tally is empty
-  // afterwards, its memory freed message by message.
+  void take_message(mta::MessageNumber msg, std::vector<RecipientRow>& rows);
+  // take_message() for every message left, in message number order, handing each row to
+  // `sink`. The tally is empty afterwards, its memory freed message by message.
   void take_rows(const std::function<void(RecipientRow&&)>& sink);
 
   // Messages held (created and not taken).
@@ -57,9 +56,9 @@ class RecipientTally {
   // for a message already taken.
   Message& message_for(mta::MessageNumber msg, const std::string& rcpt);
   Recipient& find_or_add(Message& m, const std::string& rcpt);
-  void emit(mta::MessageNumber msg, Message& m, const std::function<void(RecipientRow&&)>& sink);
+  void emit(mta::MessageNumber msg, Message& m, std::vector<RecipientRow>& rows);
 
-  std::map<mta::MessageNumber, Message> messages_;
+  std::unordered_map<mta::MessageNumber, Message> messages_;
   std::vector<bool> taken_;  // by message number: its rows were handed over (one bit each)
 };
 
@@ -71,5 +70,8 @@ std::int64_t recipient_rowid(mta::MessageNumber msg, std::size_t index);
 
 // "2.0.0 Ok" from an enhanced code and a text that may or may not already start with it.
 std::string reply_with_enhanced(const std::string& enhanced, const std::string& text);
+// The same, assigned to `reply`, whose memory it reuses.
+void assign_reply_with_enhanced(std::string& reply, const std::string& enhanced,
+                                const std::string& text);
 
 }  // namespace mailsim::record

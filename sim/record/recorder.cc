@@ -91,19 +91,32 @@ sql::Database create_database(const std::string& path, const RunInfo& info, Reco
   }
 }
 
-// A copy of the attempt without its transcript, which only level full writes.
-mta::AttemptFinished without_transcript(const mta::AttemptFinished& e) {
-  return {.msg = e.msg,
-          .from_node = e.from_node,
-          .to_node = e.to_node,
-          .started = e.started,
-          .ended = e.ended,
-          .outcome = e.outcome,
-          .code = e.code,
-          .enhanced = e.enhanced,
-          .text = e.text,
-          .bytes = e.bytes,
-          .recipients = e.recipients};
+// Copies the attempt into `to`, a new row's, without its transcript, which only level
+// full writes.
+void assign_without_transcript(mta::AttemptFinished& to, const mta::AttemptFinished& e) {
+  to.msg = e.msg;
+  to.from_node = e.from_node;
+  to.to_node = e.to_node;
+  to.started = e.started;
+  to.ended = e.ended;
+  to.outcome = e.outcome;
+  to.code = e.code;
+  to.enhanced = e.enhanced;
+  to.text = e.text;
+  to.bytes = e.bytes;
+  to.recipients = e.recipients;
+}
+
+// Gives the vectors of a new batch the room the previous one needed, so that rows are
+// not moved while a vector grows: batches of one run hold much the same mix of rows.
+void reserve_like(Batch& next, const Batch& last) {
+  next.messages.reserve(last.messages.size());
+  next.hops.reserve(last.hops.size());
+  next.attempts.reserve(last.attempts.size());
+  next.deliveries.reserve(last.deliveries.size());
+  next.queue_samples.reserve(last.queue_samples.size());
+  next.deferrals.reserve(last.deferrals.size());
+  next.recipients.reserve(last.recipients.size());
 }
 
 }  // namespace
@@ -154,8 +167,8 @@ class Recorder::Impl {
 
   void on_created(const mta::MessageCreated& e) {
     tally_.on_created(e);
-    pending_.messages.push_back({e.msg, e.message_id, e.sender, e.size_bytes, e.origin,
-                                 e.at.seconds(), mta::to_string(e.kind), e.about, e.client_kind});
+    pending_.messages.emplace_back(e.msg, e.message_id, e.sender, e.size_bytes, e.origin,
+                                   e.at.seconds(), mta::to_string(e.kind), e.about, e.client_kind);
     added(1);
   }
 
@@ -168,16 +181,18 @@ class Recorder::Impl {
   void on_attempt(const mta::AttemptFinished& e) {
     tally_.on_attempt(e);
     if (level_ == RecordLevel::kSummary) return;
-    AttemptRow& row = pending_.attempts.emplace_back(
-        AttemptRow{++last_attempt_id_, level_ == RecordLevel::kFull ? e : without_transcript(e)});
+    AttemptRow& row = pending_.attempts.emplace_back();
+    row.attempt_id = ++last_attempt_id_;
+    assign_without_transcript(row.attempt, e);
+    if (level_ == RecordLevel::kFull) row.attempt.transcript = e.transcript;
     added(1 + row.attempt.recipients.size() + row.attempt.transcript.size());
   }
 
   void on_deferred(const mta::DeliveryDeferred& e) {
     if (level_ == RecordLevel::kSummary) return;
     for (const std::string& rcpt : e.recipients) {
-      pending_.deferrals.push_back(
-          {e.msg, rcpt, e.node, e.nexthop, e.at.seconds(), e.kind, e.code, e.enhanced, e.text});
+      pending_.deferrals.emplace_back(e.msg, rcpt, e.node, e.nexthop, e.at.seconds(), e.kind,
+                                      e.code, e.enhanced, e.text);
     }
     added(e.recipients.size());
   }
@@ -185,13 +200,15 @@ class Recorder::Impl {
   void on_final(const mta::RecipientFinal& e) {
     tally_.on_final(e);
     if (level_ == RecordLevel::kSummary || e.status != mta::FinalStatus::kDelivered) return;
-    pending_.deliveries.push_back({e.msg, e.rcpt, e.node, e.at.seconds(), e.headers});
+    pending_.deliveries.emplace_back(e.msg, e.rcpt, e.node, e.at.seconds(), e.headers);
     added(1);
   }
 
   // Nothing more can happen to the message: its recipient rows go to the writer now.
   void on_finished(const mta::MessageFinished& e) {
-    tally_.take_message(e.msg, [this](RecipientRow&& row) { add_recipient(std::move(row)); });
+    const std::size_t before = pending_.recipients.size();
+    tally_.take_message(e.msg, pending_.recipients);
+    added(pending_.recipients.size() - before);
   }
 
   // Pairs each down with the next up of the same target into one outage row.
@@ -250,7 +267,11 @@ class Recorder::Impl {
   }
 
  private:
-  void hand_over() { writer_.submit(std::exchange(pending_, Batch{})); }
+  void hand_over() {
+    Batch full = std::exchange(pending_, Batch{});
+    reserve_like(pending_, full);
+    writer_.submit(std::move(full));
+  }
 
   RecordLevel level_;
   RecipientTally tally_;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mailsim/mta/events.h"
@@ -33,7 +34,7 @@ struct MessageRow {
   std::int64_t size_bytes = 0;
   std::string origin;
   double created_s = 0;
-  std::string kind;
+  std::string_view kind;         // a string literal (mta::to_string)
   mta::MessageNumber about = 0;  // the message a bounce or warning reports on; else 0
   std::string client_kind;       // empty -> NULL
 };
@@ -44,7 +45,7 @@ struct RecipientRow {
   std::int64_t rowid = 0;
   mta::MessageNumber msg = 0;
   std::string rcpt;
-  std::string status;
+  std::string_view status;          // a string literal: queued, delivered, bounced, expired
   std::string final_node{};         // empty -> NULL
   std::optional<double> final_s{};  // when the final state was reached
   std::optional<double> delivered_s{};

@@ -58,7 +58,7 @@ TEST_CASE("after each of many sequential messages finishes, the tally holds none
     tally.on_attempt(attempt(k, "u@b.example", 250, "2.0.0", "Ok: queued as X"));
     tally.on_final(delivered(k, "u@b.example", t + 2));
     REQUIRE(tally.messages() == 1);
-    tally.take_message(k, std::ref(taken));
+    tally.take_message(k, taken.rows);
     REQUIRE(tally.messages() == 0);
     REQUIRE(taken.rows.size() == k);
   }
@@ -88,7 +88,7 @@ TEST_CASE("messages in flight stay in the tally until they finish, in any order"
   tally.on_final(delivered(1, "u@b.example", 3));
   tally.on_final(delivered(2, "w@b.example", 12.5));
   CHECK(tally.messages() == 2);
-  tally.take_message(2, std::ref(taken));
+  tally.take_message(2, taken.rows);
   CHECK(tally.messages() == 1);
   REQUIRE(taken.rows.size() == 1);
   CHECK(taken.rows[0].latency_s == Approx(2.5));  // created at 10 s, delivered at 12.5 s
@@ -120,7 +120,7 @@ TEST_CASE("an event about a message after its rows were taken stops the run, nam
   tally.on_created(created(1, 0, {"u@b.example"}));
   tally.on_created(created(2, 1, {"v@b.example"}));
   tally.on_final(delivered(1, "u@b.example", 2));
-  tally.take_message(1, std::ref(taken));
+  tally.take_message(1, taken.rows);
   REQUIRE(taken.rows.size() == 1);
   CHECK_THROWS_WITH(tally.on_final(delivered(1, "u@b.example", 3)),
                     "internal error: an event about message 1 (recipient u@b.example) after "
