@@ -134,12 +134,21 @@ void Delivery::take_transcript() {
   }
 }
 
+// The previous attempt's row is reset field by field rather than replaced, so that its
+// strings keep their buffers for this one (the observers copy what they keep).
 void Delivery::new_attempt(net::NodeId node) {
-  attempt_ = AttemptFinished{};
   attempt_.msg = request_.msg;
   attempt_.from_node = node_name(ctx_, ctx_.config.host);
   attempt_.to_node = node_name(ctx_, node);
   attempt_.started = ctx_.sim.now();
+  attempt_.ended = Time{};
+  attempt_.outcome = AttemptOutcome::kDeferred;
+  attempt_.code = 0;
+  attempt_.enhanced.clear();
+  attempt_.text.clear();
+  attempt_.bytes = 0;
+  attempt_.recipients.clear();
+  attempt_.transcript.clear();
 }
 
 // The reply timer for the stage the session waits in now. A reply pushes the deadline
@@ -213,6 +222,7 @@ void Delivery::finish_job(const smtp::ClientResult& r) {
       if (rr.status == smtp::RecipientStatus::kDeferred) outcome = AttemptOutcome::kDeferred;
     }
   }
+  attempt_.recipients.reserve(attempt_.recipients.size() + r.recipients.size());
   for (const auto& rr : r.recipients) {
     const RecipientOutcome o =
         rr.status == smtp::RecipientStatus::kAccepted   ? RecipientOutcome::kAccepted

@@ -105,7 +105,9 @@ using ParkSession =
     std::function<bool(const CachedSession& session, Time connected, int transactions)>;
 
 // Runs `first`, then whatever `next` hands over or the session waits for in the cache
-// (`park`); `next` and `park` may be empty (no reuse, no cache).
+// (`park`); `next` and `park` may be empty (no reuse, no cache). The delivery keeps a
+// reference to `context`, which must live while it runs (a delivery a connection still
+// holds at teardown reads it no more, as with DeliveryRequest::nexthop).
 void start_delivery(const DeliveryContext& context, DeliveryJob&& first, NextDelivery&& next,
                     SessionEnded&& ended, ParkSession&& park = {});
 // Runs `job` over a cached session, with an RSET first (Postfix's smtp_reuse.c checks a

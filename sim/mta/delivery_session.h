@@ -57,7 +57,7 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   void report(AttemptOutcome outcome, const smtp::Reply& reply);
   void complete(std::vector<AttemptRecipient> last);
 
-  DeliveryContext ctx_;
+  const DeliveryContext& ctx_;  // Destinations', for the MTA's lifetime (start_delivery)
   DeliveryRequest request_;
   DeliveryDone done_;
   bool keep_session_ = true;  // the job's DeliveryJob::keep_session

@@ -77,8 +77,9 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
         auto it = std::find_if(groups.begin(), groups.end(),
                                [&](const auto& g) { return g.first >= r.nexthop; });
         if (it == groups.end() || it->first != r.nexthop) {
-          it = groups.emplace(it, std::move(d.nexthop), DeliveryRequest{});
-          it->second.envelope = entry.envelope;  // MAIL FROM and its parameters
+          // MAIL FROM and its parameters
+          it =
+              groups.emplace(it, std::move(d.nexthop), DeliveryRequest{.envelope = entry.envelope});
         }
         DeliveryRequest& g = it->second;
         g.hosts = std::move(d.hosts);
