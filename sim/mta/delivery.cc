@@ -228,8 +228,8 @@ void Delivery::finish_job(const smtp::ClientResult& r) {
         rr.status == smtp::RecipientStatus::kAccepted   ? RecipientOutcome::kAccepted
         : rr.status == smtp::RecipientStatus::kRejected ? RecipientOutcome::kRejected
                                                         : RecipientOutcome::kDeferred;
-    attempt_.recipients.push_back(
-        {rr.recipient, o, rr.reply.code, rr.reply.enhanced, rr.reply.plain_text()});
+    attempt_.recipients.emplace_back(rr.recipient, o, rr.reply.code, rr.reply.enhanced,
+                                     rr.reply.plain_text());
   }
   report(outcome, r.last_reply);
   site_reason_ = site_level(r) ? said(r.last_reply) : std::string();

@@ -24,8 +24,10 @@ std::vector<DeliveryRequest> split_by_recipient_limit(DeliveryRequest request, i
     DeliveryRequest part = request;
     part.envelope.rcpt_to.assign(request.envelope.rcpt_to.begin() + first,
                                  request.envelope.rcpt_to.begin() + last);
-    part.envelope.rcpt_options.assign(request.envelope.rcpt_options.begin() + first,
-                                      request.envelope.rcpt_options.begin() + last);
+    if (!request.envelope.rcpt_options.empty()) {  // else every recipient's are the defaults
+      part.envelope.rcpt_options.assign(request.envelope.rcpt_options.begin() + first,
+                                        request.envelope.rcpt_options.begin() + last);
+    }
     out.push_back(std::move(part));
   }
   return out;

@@ -83,8 +83,13 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
         }
         DeliveryRequest& g = it->second;
         g.hosts = std::move(d.hosts);
+        // rcpt_options stays empty while every recipient has default options (Envelope), as
+        // the server keeps it: most mail asks for none.
+        if (r.options != smtp::RecipientOptions{} || !g.envelope.rcpt_options.empty()) {
+          g.envelope.rcpt_options.resize(g.envelope.rcpt_to.size());
+          g.envelope.rcpt_options.push_back(r.options);
+        }
         g.envelope.rcpt_to.push_back(r.address);
-        g.envelope.rcpt_options.push_back(r.options);
         break;
       }
     }
@@ -161,6 +166,13 @@ void Mta::Impl::delivery_done(QueueNumber number, const DeliveryResult& result) 
   for (const AttemptRecipient& res : result.recipients) {
     for (QueuedRecipient& r : entry.rcpts) {
       if (r.done || r.address != res.rcpt) continue;
+      r.last_attempt = ctx.sim.now();
+      if (res.outcome == RecipientOutcome::kAccepted) {
+        // Relayed: the next hop has it now. Its remote_mta is left as it was: only the
+        // failure and delay notices read it (bounce.cc), and a done recipient gets neither.
+        r.done = true;
+        continue;
+      }
       // A refusal is always the server's; a deferral may be the client's own 451.
       const bool remote = res.outcome == RecipientOutcome::kRejected || !result.session_lost;
       if (remote) {
@@ -168,10 +180,7 @@ void Mta::Impl::delivery_done(QueueNumber number, const DeliveryResult& result) 
       } else {
         r.remote_mta.clear();
       }
-      r.last_attempt = ctx.sim.now();
-      if (res.outcome == RecipientOutcome::kAccepted) {
-        r.done = true;  // relayed: the next hop has it now
-      } else if (res.outcome == RecipientOutcome::kRejected) {
+      if (res.outcome == RecipientOutcome::kRejected) {
         finalize(entry, r, FinalStatus::kBounced,
                  smtp::make_reply(res.code, res.enhanced, res.text));
       } else {

@@ -81,6 +81,22 @@ TEST_CASE("a next hop's recipients are split into transactions of at most the li
   CHECK(transaction_count(1, 50) == 1);
 }
 
+TEST_CASE("a split request whose recipients all have default options keeps none per part") {
+  // The queue manager leaves rcpt_options empty when no recipient asked for NOTIFY or
+  // ORCPT (Envelope: empty means defaults); 5 recipients with a limit of 2 give parts of
+  // 2, 2 and 1 recipients, each with empty options (options_of() reads the defaults).
+  DeliveryRequest request;
+  for (int i = 0; i < 5; ++i) request.envelope.rcpt_to.push_back("r" + std::to_string(i) + "@b");
+  const std::vector<DeliveryRequest> parts = split_by_recipient_limit(request, 2);
+  REQUIRE(parts.size() == 3);
+  CHECK(parts[1].envelope.rcpt_to == std::vector<std::string>{"r2@b", "r3@b"});
+  CHECK(parts[2].envelope.rcpt_to == std::vector<std::string>{"r4@b"});
+  for (const DeliveryRequest& part : parts) {
+    CHECK(part.envelope.rcpt_options.empty());
+    CHECK(part.envelope.options_of(0) == mailsim::smtp::RecipientOptions{});
+  }
+}
+
 TEST_CASE("the active queue gives free places to the messages that waited longest") {
   ActiveQueue q(2);  // entries by their queue numbers: A = 1, B = 2, ... E = 5
   constexpr std::uint64_t A = 1, B = 2, C = 3, D = 4, E = 5;
