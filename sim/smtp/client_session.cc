@@ -17,6 +17,10 @@ namespace {
 // storage, which is then dropped.
 constexpr std::size_t kKeptOutput = 1024;
 
+// Commands a session has sent and awaits replies to, at most, nearly always: the greeting
+// or EHLO alone, or a pipelined MAIL, a few RCPTs and DATA.
+constexpr std::size_t kSentReserve = 8;
+
 std::string_view awaited(ClientStage stage) {
   switch (stage) {
     case ClientStage::kGreeting:
@@ -62,8 +66,9 @@ Reply protocol_error(std::string_view what) {
 }  // namespace
 
 ClientSession::ClientSession(ClientConfig config)
-    : config_(std::move(config)), parser_(config_.transcript), pending_{{ClientStage::kGreeting}} {
-  reply_.lines.reserve(ReplyParser::kReplyReserve);  // it alternates with the parser's
+    : config_(std::move(config)), parser_(config_.transcript) {
+  sent_.reserve(kSentReserve);
+  sent_.push_back({ClientStage::kGreeting});
 }
 
 ClientSession::ClientSession(ClientConfig config, Envelope envelope, std::string data)
@@ -78,10 +83,9 @@ ClientSession::ClientSession(ClientConfig config, Envelope envelope, SharedMessa
 
 std::size_t ClientSession::add_message(Envelope envelope, SharedMessage message) {
   assert(!finished_);
-  Transaction& t = transactions_.emplace_back();
+  Transaction& t = *transactions_.emplace_back(std::make_unique<Transaction>());
   t.envelope = std::move(envelope);
   t.message = std::move(message);
-  t.decided.assign(t.envelope.rcpt_to.size(), false);
   t.result.recipients.reserve(t.envelope.rcpt_to.size());
   for (const std::string& recipient : t.envelope.rcpt_to) {
     t.result.recipients.push_back({recipient, RecipientStatus::kDeferred, {}});
@@ -101,12 +105,12 @@ void ClientSession::finish() {
 }
 
 void ClientSession::receive(std::string_view bytes) {
-  while (parser_.next(bytes, reply_)) {
+  while (const Reply* reply = parser_.next(bytes)) {
     // A server that answers before the data was all taken answers the "." it cannot have
     // seen yet: the data goes out in full first.
-    if (pending_.empty() && data_ && reply_.code != 421) finish_data();
+    if (!awaiting_reply() && data_ && reply->code != 421) finish_data();
     for (const std::string& line : parser_.raw_lines()) note('S', line);
-    on_reply(reply_);
+    on_reply(*reply);
   }
   if (parser_.malformed() && !ended_) {
     for (const std::string& line : parser_.raw_lines()) note('S', line);
@@ -158,17 +162,20 @@ ClientStage ClientSession::stage() const {
   if (ended_) return ClientStage::kDone;
   if (quit_sent_) return ClientStage::kQuit;
   if (data_) return ClientStage::kSendingData;
-  if (pending_.empty()) return ClientStage::kIdle;
-  return pending_.front().stage;
+  if (!awaiting_reply()) return ClientStage::kIdle;
+  return sent_[answered_].stage;
 }
 
 void ClientSession::on_reply(const Reply& reply) {
   if (ended_) return;
-  if (pending_.empty()) {  // nothing was asked: a 421 while idle, or a confused server
+  if (!awaiting_reply()) {  // nothing was asked: a 421 while idle, or a confused server
     return end(reply.code == 421 ? reply : protocol_error("unexpected reply: " + reply.text()));
   }
-  const Sent sent = pending_.front();
-  pending_.pop_front();
+  const Sent sent = sent_[answered_++];
+  if (!awaiting_reply()) {  // its capacity serves the commands to come
+    sent_.clear();
+    answered_ = 0;
+  }
   if (quit_sent_) {  // the outcome is decided; what is left only goes to the transcript
     ended_ = sent.stage == ClientStage::kQuit;
     return;
@@ -224,7 +231,7 @@ void ClientSession::on_ehlo(const Reply& reply) {
   // The initial response goes on the AUTH line (RFC 4954 4); the transcript hides it.
   output_.append("AUTH PLAIN " + plain_response(*config_.auth) + "\r\n");
   note('C', "AUTH PLAIN (credentials hidden)");
-  pending_.push_back({ClientStage::kAuth});
+  sent_.push_back({ClientStage::kAuth});
 }
 
 void ClientSession::on_helo(const Reply& reply) {
@@ -277,8 +284,8 @@ void ClientSession::advance() {
 // of messages queued from now on.
 void ClientSession::fail_all(const Reply& reply, RecipientStatus status) {
   for (std::size_t i = current_; i < transactions_.size(); ++i) {
-    transactions_[i].decide_undecided(status, reply);
-    transactions_[i].result.complete = true;
+    transactions_[i]->decide_undecided(status, reply);
+    transactions_[i]->result.complete = true;
   }
   current_ = transactions_.size();
   failure_ = reply;
@@ -313,7 +320,7 @@ void ClientSession::end_command(std::size_t start, Sent sent) {
   std::string& out = output_.tail_bytes();
   note('C', std::string_view(out).substr(start));
   out += "\r\n";
-  pending_.push_back(sent);
+  sent_.push_back(sent);
 }
 
 void ClientSession::note(char direction, std::string_view line) {

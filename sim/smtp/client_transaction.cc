@@ -9,7 +9,6 @@ namespace mailsim::smtp {
 
 void ClientSession::Transaction::decide(std::size_t index, RecipientStatus status,
                                         const Reply& reply) {
-  decided[index] = true;
   result.recipients[index].status = status;
   result.recipients[index].reply = reply;
   result.last_reply = reply;
@@ -18,14 +17,14 @@ void ClientSession::Transaction::decide(std::size_t index, RecipientStatus statu
 // Keeps last_reply when every recipient was already decided (a pipelined DATA refused
 // after all RCPTs were), unless nothing has decided anything yet.
 void ClientSession::Transaction::decide_undecided(RecipientStatus status, const Reply& reply) {
-  for (std::size_t i = 0; i < decided.size(); ++i) {
-    if (!decided[i]) decide(i, status, reply);
+  for (std::size_t i = 0; i < result.recipients.size(); ++i) {
+    if (result.recipients[i].reply.code == 0) decide(i, status, reply);
   }
   if (result.last_reply.code == 0) result.last_reply = reply;
 }
 
 void ClientSession::dispatch_transaction_reply(const Sent& sent, const Reply& reply) {
-  Transaction& t = transactions_[sent.message];
+  Transaction& t = *transactions_[sent.message];
   // Pipelined replies that follow a refused MAIL only go to the transcript.
   if (t.result.complete) return;
   switch (sent.stage) {
@@ -45,7 +44,7 @@ void ClientSession::dispatch_transaction_reply(const Sent& sent, const Reply& re
 // MAIL, then with PIPELINING every RCPT and DATA in the same group (RFC 2920 3.1: DATA may
 // only end a group); without it one command per round trip.
 void ClientSession::start_transaction() {
-  Transaction& t = transactions_[current_];
+  Transaction& t = *transactions_[current_];
   busy_ = true;
   const std::size_t start = begin_command();
   append_mail_command(output_.tail_bytes(), t.envelope, t.message->size(), extensions_);
@@ -62,7 +61,7 @@ void ClientSession::send_rcpt(const Transaction& t) {
 }
 
 void ClientSession::send_next_rcpt_or_data() {
-  Transaction& t = transactions_[current_];
+  Transaction& t = *transactions_[current_];
   if (t.next_rcpt < t.envelope.rcpt_to.size()) {
     send_rcpt(t);
     ++t.next_rcpt;
@@ -132,7 +131,7 @@ void ClientSession::finish_data() {
 }
 
 void ClientSession::complete_transaction(Transaction& t, bool rset_needed) {
-  assert(&t == &transactions_[current_]);
+  assert(&t == transactions_[current_].get());
   t.result.complete = true;
   busy_ = false;
   rset_needed_ = rset_needed;

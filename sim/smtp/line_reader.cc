@@ -47,18 +47,6 @@ std::optional<LineView> LineReader::next_view(std::size_t max_octets) {
   return line;
 }
 
-std::optional<LineView> LineReader::take_line(std::string_view& bytes,
-                                              std::size_t max_octets) const {
-  if (discarding_ || start_ != buffer_.size()) return std::nullopt;
-  const std::size_t end = bytes.find('\n');
-  if (end == std::string_view::npos || end + 1 > max_octets) return std::nullopt;
-  std::size_t length = end;
-  if (length > 0 && bytes[end - 1] == '\r') --length;
-  const LineView line{bytes.substr(0, length), false};
-  bytes.remove_prefix(end + 1);
-  return line;
-}
-
 void LineReader::compact() {
   if (start_ == buffer_.size()) {
     buffer_.clear();

@@ -76,12 +76,14 @@ void append_wire_line(std::string& out, std::string_view code, bool last, std::s
   out += last ? ' ' : '-';
   out += enhanced;
   if (!enhanced.empty() && !line.empty()) out += ' ';
-  const std::size_t text_at = out.size();
-  out += line;
   if (printable_only) {
-    std::replace_if(
-        out.begin() + static_cast<std::ptrdiff_t>(text_at), out.end(),
-        [](char c) { return c < ' ' || c > '~'; }, '?');
+    // Every octet is written, replaced or not, so that the compiler can do many at once.
+    const std::size_t text_at = out.size();
+    out.resize(text_at + line.size());
+    std::transform(line.begin(), line.end(), out.begin() + static_cast<std::ptrdiff_t>(text_at),
+                   [](char c) { return c < ' ' || c > '~' ? '?' : c; });
+  } else {
+    out += line;
   }
   out += "\r\n";
 }
@@ -137,10 +139,15 @@ std::string_view ReplyLines::operator[](std::size_t index) const {
   return *line;
 }
 
+// Lines come one at a time nearly always (the parser's, make_reply()'s): a '\n' is looked
+// for first (memchr) and counted only when there is one.
 void ReplyLines::push_back(std::string_view line) {
   if (count_ > 0) text_ += '\n';
   text_ += line;
-  count_ += 1 + static_cast<std::size_t>(std::count(line.begin(), line.end(), '\n'));
+  count_ += 1;
+  if (line.find('\n') != std::string_view::npos) {
+    count_ += static_cast<std::size_t>(std::count(line.begin(), line.end(), '\n'));
+  }
 }
 
 void ReplyLines::append_spaced(std::string& out) const {
@@ -203,38 +210,37 @@ std::optional<Reply> ReplyParser::next() {
   return reply;
 }
 
+// The parts are swapped into `reply`, so that its storage and the parser's alternate.
 bool ReplyParser::next(Reply& reply) {
   std::string_view nothing_more;
-  return next(nothing_more, reply);
+  if (next(nothing_more) == nullptr) return false;
+  reply.code = reply_.code;
+  reply.enhanced.swap(reply_.enhanced);
+  std::swap(reply.lines, reply_.lines);
+  return true;
 }
 
-// The reply is built in partial_ and its parts swapped into `reply`: the two alternate,
-// and a reply started anew overwrites the text of the one before in the same storage.
-bool ReplyParser::next(std::string_view& bytes, Reply& reply) {
+const Reply* ReplyParser::next(std::string_view& bytes) {
   while (!malformed_) {
-    std::optional<LineView> line = next_line(bytes);
-    if (!line) return false;
-    if (!in_reply_) {
+    const std::optional<LineView> line = next_line(bytes);
+    if (!line) return nullptr;
+    if (!in_reply_) {  // the first line sets the code and the enhanced code
       raw_.clear();
-      partial_.code = 0;
-      partial_.enhanced.clear();
-      partial_.lines.clear();
+      reply_.lines.clear();
       in_reply_ = true;
     }
     if (keep_raw_) raw_.emplace_back(line->text);
-    if (!take_line(*line)) {
+    const LineKind kind = line->too_long ? LineKind::kMalformed : take_line(line->text);
+    if (kind == LineKind::kMalformed) {
       malformed_ = true;
-      return false;
+      return nullptr;
     }
-    if (complete_) {
-      in_reply_ = complete_ = false;
-      reply.code = partial_.code;
-      reply.enhanced.swap(partial_.enhanced);
-      std::swap(reply.lines, partial_.lines);
-      return true;
+    if (kind == LineKind::kLast) {
+      in_reply_ = false;
+      return &reply_;
     }
   }
-  return false;
+  return nullptr;
 }
 
 // A line wholly inside `bytes` is taken from there when the reader holds nothing; else
@@ -250,23 +256,29 @@ std::optional<LineView> ReplyParser::next_line(std::string_view& bytes) {
   return reader_.next_view(kMaxReplyLine);
 }
 
-bool ReplyParser::take_line(const LineView& line) {
-  const std::string_view text = line.text;
-  if (line.too_long || text.size() < 3) return false;
-  if (text[0] < '2' || text[0] > '5' || !is_digit(text[1]) || !is_digit(text[2])) return false;
-  const int code = (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');
-  if (text.size() > 3 && text[3] != ' ' && text[3] != '-') return false;
-  const bool first = partial_.lines.empty();
-  if (!first && code != partial_.code) return false;
-  complete_ = text.size() == 3 || text[3] == ' ';
-  const std::string_view rest = text.size() > 4 ? text.substr(4) : std::string_view();
-  if (first) {
-    partial_.code = code;
-    partial_.enhanced.assign(rest.substr(0, enhanced_code_length(rest, code)));
+// "250-text" or "250 text" (the last line), each line of a reply with the same code. The
+// first line's enhanced code is that of the reply, and the text of every line is read
+// after it when it starts with it.
+ReplyParser::LineKind ReplyParser::take_line(std::string_view text) {
+  if (text.size() < 3) return LineKind::kMalformed;
+  if (text[0] < '2' || text[0] > '5' || !is_digit(text[1]) || !is_digit(text[2])) {
+    return LineKind::kMalformed;
   }
-  const std::string_view line_text = strip_enhanced(rest, partial_.enhanced);
-  partial_.lines.push_back(line_text);
-  return true;
+  const int code = (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');
+  const bool last = text.size() == 3 || text[3] == ' ';
+  if (!last && text[3] != '-') return LineKind::kMalformed;
+  const std::string_view rest = text.size() > 4 ? text.substr(4) : std::string_view();
+  if (reply_.lines.empty()) {
+    reply_.code = code;
+    const std::size_t enhanced = enhanced_code_length(rest, code);
+    reply_.enhanced.assign(rest.substr(0, enhanced));
+    // The text follows the enhanced code and its space (or the code ends the line).
+    reply_.lines.push_back(enhanced == 0 ? rest : rest.substr(std::min(rest.size(), enhanced + 1)));
+  } else {
+    if (code != reply_.code) return LineKind::kMalformed;
+    reply_.lines.push_back(strip_enhanced(rest, reply_.enhanced));
+  }
+  return last ? LineKind::kLast : LineKind::kMore;
 }
 
 }  // namespace mailsim::smtp

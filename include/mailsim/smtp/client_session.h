@@ -11,8 +11,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -131,7 +131,7 @@ class ClientSession {
   std::size_t message_count() const { return transactions_.size(); }
   // REQUIRES: message < message_count().
   const ClientResult& result(std::size_t message = 0) const {
-    return transactions_[message].result;
+    return transactions_[message]->result;
   }
   const Extensions& extensions() const { return extensions_; }
 
@@ -151,8 +151,9 @@ class ClientSession {
   struct Transaction {
     Envelope envelope;
     SharedMessage message;
+    // A recipient is undecided while its reply's code is 0: every reply that decides one
+    // has a code (the server's, or a 4.x.x the session makes up).
     ClientResult result;
-    std::vector<bool> decided;
     std::size_t next_rcpt = 0;
     std::size_t accepted = 0;  // recipients accepted at RCPT
 
@@ -177,6 +178,7 @@ class ClientSession {
   std::size_t begin_command();
   void end_command(std::size_t start, Sent sent);
   void note(char direction, std::string_view line);  // a transcript line
+  bool awaiting_reply() const { return answered_ < sent_.size(); }
   void send_quit();
   static RecipientStatus failure_status(const Reply& reply);
 
@@ -195,10 +197,16 @@ class ClientSession {
 
   ClientConfig config_;
   ReplyParser parser_;
-  Reply reply_;  // the reply receive() handles now; its storage is reused for the next
   Extensions extensions_;
-  std::deque<Sent> pending_;  // commands (and the greeting) whose reply has not come
-  std::deque<Transaction> transactions_;
+  // The commands (and the greeting) sent, those from `answered_` on still waiting for their
+  // reply, in order. Emptied whenever every reply has come, so that it holds little more
+  // than a pipelined group; a std::deque would allocate two blocks each session.
+  std::vector<Sent> sent_;
+  std::size_t answered_ = 0;
+  // Each queued message's, in order; a Transaction stays where it is while more are
+  // queued, as result()'s reference does (a std::deque allocates two blocks each session
+  // even before its first message).
+  std::vector<std::unique_ptr<Transaction>> transactions_;
   std::size_t current_ = 0;         // the next transaction to run or the one running
   bool ready_ = false;              // greeted, and authenticated when configured
   bool busy_ = false;               // a transaction or an RSET is under way

@@ -36,7 +36,17 @@ class LineReader {
   // next_view() would give after feed(bytes), taken in place and removed from `bytes`.
   // nullopt, with `bytes` untouched, when the reader holds something, `bytes` has no line
   // end, or the line is longer than `max_octets` (those take feed() and next_view()).
-  std::optional<LineView> take_line(std::string_view& bytes, std::size_t max_octets) const;
+  // Defined here: a client reads most reply lines through it, several per segment.
+  std::optional<LineView> take_line(std::string_view& bytes, std::size_t max_octets) const {
+    if (discarding_ || start_ != buffer_.size()) return std::nullopt;
+    const std::size_t end = bytes.find('\n');
+    if (end == std::string_view::npos || end + 1 > max_octets) return std::nullopt;
+    std::size_t length = end;
+    if (length > 0 && bytes[end - 1] == '\r') --length;
+    const LineView line{bytes.substr(0, length), false};
+    bytes.remove_prefix(end + 1);
+    return line;
+  }
   // Nothing unread: the next byte fed starts a line.
   bool holds_nothing() const { return !discarding_ && start_ == buffer_.size(); }
 

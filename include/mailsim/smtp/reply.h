@@ -130,41 +130,43 @@ class ReplyParser {
   // `keep_raw`: raw_lines() holds the lines as received; false saves a copy of each line
   // for a caller that keeps no transcript (raw_lines() is then always empty).
   explicit ReplyParser(bool keep_raw = true) : keep_raw_(keep_raw) {
-    partial_.lines.reserve(kReplyReserve);
+    reply_.lines.reserve(kReplyReserve);
   }
-  // The text of most replies fits (an EHLO reply's keywords too), so a parser's reply
-  // buffer, and its caller's that it alternates with, grow at most rarely.
+  // The text of most replies fits (an EHLO reply's keywords too), so the parser's reply
+  // buffer grows at most rarely.
   static constexpr std::size_t kReplyReserve = 128;
 
   void feed(std::string_view bytes);
   // The next complete reply, or nullopt when more bytes are needed or the stream is
   // malformed.
   std::optional<Reply> next();
-  // The same into `reply`, whose storage is reused (the client's hot path); false, with
-  // `reply` unspecified, when next() would give nullopt.
+  // The same into `reply`, whose storage is reused; false, with `reply` unspecified, when
+  // next() would give nullopt.
   bool next(Reply& reply);
   // The same for what was fed before and then `bytes`, whose whole lines are read in place
   // rather than copied into the reader first (a client's receive path): the bytes read are
-  // removed from `bytes`. Once it returns false, `bytes` is empty (a partial line waits in
-  // the reader for the next call), unless the stream is malformed().
-  bool next(std::string_view& bytes, Reply& reply);
+  // removed from `bytes`. The reply is the parser's own, valid until the next call of
+  // feed() or next(), so that a caller that only reads it copies nothing; nullptr when
+  // next() would give nullopt. Once it gives nullptr, `bytes` is empty (a partial line
+  // waits in the reader for the next call), unless the stream is malformed().
+  const Reply* next(std::string_view& bytes);
   bool malformed() const { return malformed_; }
   // The lines as received (without line ends) of the reply next() last returned; after
   // malformed(), those of the broken reply, ending with the offending line.
   const std::vector<std::string>& raw_lines() const { return raw_; }
 
  private:
-  // The next line of what was fed and then `bytes`, as next(bytes, reply) takes them.
+  // The next line of what was fed and then `bytes`, as next(bytes) takes them.
   std::optional<LineView> next_line(std::string_view& bytes);
-  bool take_line(const LineView& line);  // false when the line is malformed
+  enum class LineKind { kMore, kLast, kMalformed };
+  LineKind take_line(std::string_view line);  // one line of the reply being read
 
   LineReader reader_;
   bool keep_raw_ = true;
-  // The reply being read; its parts are swapped into the caller's reply when it is
-  // complete, so that the two alternate and keep their capacity.
-  Reply partial_;
+  // The reply being read, or the one next(bytes) gave last until the next line comes: a
+  // reply started anew overwrites the one before in the same storage.
+  Reply reply_;
   bool in_reply_ = false;
-  bool complete_ = false;
   bool malformed_ = false;
   std::vector<std::string> raw_;
 };
