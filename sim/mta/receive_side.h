@@ -6,9 +6,9 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "mailsim/core/simulator.h"
@@ -62,9 +62,12 @@ class ReceiveSide {
   const MtaConfig& config_;
   const ReceiverPolicy& policy_;
   Greylist greylist_;
-  std::map<std::uint32_t, int> connections_;  // client address -> connections open now
-  std::vector<bool> degraded_on_;             // by index of config.receive.degraded
-  int degraded_in_force_ = 0;                 // how many of them
+  // Client address -> connections open now. A client's entry stays at 0 when its last
+  // connection ends, rather than being erased and made anew at its next: the clients are
+  // the topology's hosts, a bounded set.
+  std::unordered_map<std::uint32_t, int> connections_;
+  std::vector<bool> degraded_on_;  // by index of config.receive.degraded
+  int degraded_in_force_ = 0;      // how many of them
 };
 
 }  // namespace mailsim::mta

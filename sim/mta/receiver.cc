@@ -163,9 +163,13 @@ net::ConnectionHandlers serve_connection(ReceiveSide& side,
   auto receiver =
       std::make_shared<Receiver>(side, std::move(setup), idle_timeout, std::move(connection));
   receiver->open();
+  // The on_closed handler owns the receiver; the payload handler, replaced together with it
+  // (release()), only points at it: a plain pointer fits in std::function without an
+  // allocation of its own.
+  Receiver* const served = receiver.get();
   return {{},
-          [receiver] { receiver->on_closed(); },
-          [receiver](const Payload& payload) { receiver->on_data(payload); }};
+          [receiver = std::move(receiver)] { receiver->on_closed(); },
+          [served](const Payload& payload) { served->on_data(payload); }};
 }
 
 }  // namespace mailsim::mta
