@@ -11,24 +11,26 @@ namespace mailsim::mta {
 namespace {
 
 // A Message-ID header's value without its angle brackets.
-std::string bare(std::string id) {
+std::string_view bare(std::string_view id) {
   if (id.size() >= 2 && id.front() == '<' && id.back() == '>') {
-    id.pop_back();
-    id.erase(0, 1);
+    id.remove_prefix(1);
+    id.remove_suffix(1);
   }
   return id;
 }
 
-std::string protocol_of(const smtp::SessionInfo& session) {
+std::string_view protocol_of(const smtp::SessionInfo& session) {
   if (!session.authenticated_user.empty()) return "ESMTPA";
   return session.esmtp ? "ESMTP" : "SMTP";
 }
 
 }  // namespace
 
-HeaderFacts read_header_facts(std::string_view header) {
-  smtp::HeaderCountAndValue found = smtp::count_header_and_value(header, "Received", "Message-ID");
-  return {found.count, bare(std::move(found.value).value_or(""))};
+HeaderFacts::HeaderFacts(std::string_view header) {
+  const smtp::HeaderCountAndField found =
+      smtp::count_header_and_field(header, "Received", "Message-ID");
+  received_fields_ = found.count;
+  if (found.raw) message_id_ = bare(smtp::field_value(*found.raw, unfolded_));
 }
 
 bool too_many_hops(std::size_t received_fields, int hopcount_limit) {
@@ -61,7 +63,7 @@ smtp::SharedMessage with_trace_field(std::string trace, std::string_view data) {
 }
 
 std::string message_id_of(std::string_view header) {
-  return bare(smtp::header_value(header, "Message-ID").value_or(""));
+  return std::string(bare(smtp::header_value(header, "Message-ID").value_or("")));
 }
 
 }  // namespace mailsim::mta

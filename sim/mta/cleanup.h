@@ -16,12 +16,24 @@
 namespace mailsim::mta {
 
 // What cleanup reads from a received header, in one pass over it: the Received: fields
-// that count its hops, and the Message-ID the run knows the message by.
-struct HeaderFacts {
-  std::size_t received_fields = 0;
-  std::string message_id;  // without its angle brackets; "" when there is none
+// that count its hops, and the Message-ID the run knows the message by. The Message-ID is
+// a view of the header read (or of this object's unfolding of a folded field), so the
+// header must outlive it, and it is neither copied nor moved.
+class HeaderFacts {
+ public:
+  explicit HeaderFacts(std::string_view header);
+  HeaderFacts(const HeaderFacts&) = delete;
+  HeaderFacts& operator=(const HeaderFacts&) = delete;
+
+  std::size_t received_fields() const { return received_fields_; }
+  // Without its angle brackets; "" when there is none.
+  std::string_view message_id() const { return message_id_; }
+
+ private:
+  std::size_t received_fields_ = 0;
+  std::string unfolded_;  // a folded Message-ID field's value
+  std::string_view message_id_;
 };
-HeaderFacts read_header_facts(std::string_view header);
 
 // True when a header with `received_fields` Received: fields would carry at least
 // `hopcount_limit` of them with the one this MTA adds (reference §4; Postfix's cleanup

@@ -39,8 +39,8 @@ std::string Mta::Impl::queue_id(QueueNumber number) const {
 // Loop detection refuses the message at the end of DATA, so the previous hop bounces it.
 smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Envelope& e,
                                const smtp::SharedMessage& received, net::NodeId client) {
-  HeaderFacts facts = read_header_facts(received->header());
-  if (too_many_hops(facts.received_fields, config.hopcount_limit)) {
+  const HeaderFacts facts(received->header());
+  if (too_many_hops(facts.received_fields(), config.hopcount_limit)) {
     return smtp::make_reply(554, "5.4.6", "Error: too many hops");
   }
   const QueueNumber number = next_queue_number();
@@ -51,10 +51,10 @@ smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Env
   f.unix_seconds = ctx.epoch_unix_seconds + ctx.sim.now().ns() / 1'000'000'000;
   smtp::SharedMessage message =
       with_trace_field(smtp::format_received(f, received->head().size()), *received);
-  MessageNumber msg = ctx.catalog.find(facts.message_id).value_or(0);
+  MessageNumber msg = ctx.catalog.find(facts.message_id()).value_or(0);
   if (msg == 0) {  // a message from outside the simulation (a real client, an unknown id)
-    msg = ctx.catalog.add({0, std::move(facts.message_id), e.mail_from, e.rcpt_to, message->size(),
-                           config.name, ctx.sim.now(), MessageKind::kUser},
+    msg = ctx.catalog.add({0, std::string(facts.message_id()), e.mail_from, e.rcpt_to,
+                           message->size(), config.name, ctx.sim.now(), MessageKind::kUser},
                           ctx.events);
   }
   smtp::Reply reply{250, "2.0.0", {"Ok: queued as " + id}};  // make_reply()'s, one line

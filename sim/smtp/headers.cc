@@ -1,5 +1,6 @@
 #include "mailsim/smtp/headers.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstring>
@@ -11,6 +12,8 @@ namespace mailsim::smtp {
 namespace {
 
 constexpr std::int64_t kSecondsPerDay = 86400;
+// "Sat, 28 Nov 2026 22:01:01 +0000": the size of an RFC 5322 date of a four-digit year.
+constexpr std::size_t kDateSize = 31;
 constexpr std::array<const char*, 7> kWeekdays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -64,20 +67,20 @@ void put_two_digits(char* at, int value) {
   at[1] = static_cast<char>('0' + value % 10);
 }
 
-void append(std::string& out, std::initializer_list<std::string_view> pieces) {
-  for (const std::string_view piece : pieces) out += piece;
+// The value of a field's raw text that is one line, as most fields are, trimmed: nothing
+// to join. nullopt when the field has continuation lines.
+std::optional<std::string_view> one_line_value(std::string_view raw) {
+  const std::size_t first_end = raw.find('\n');
+  if (first_end != std::string_view::npos && first_end + 1 != raw.size()) return std::nullopt;
+  std::string_view line = raw.substr(0, first_end);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return trim(line);
 }
 
 // The raw text of a field unfolded (its line ends dropped; a continuation line keeps its
 // leading white space) and trimmed.
 std::string unfold(std::string_view raw) {
-  const std::size_t first_end = raw.find('\n');
-  if (first_end == std::string_view::npos || first_end + 1 == raw.size()) {
-    // One line, as most fields are: nothing to join.
-    std::string_view line = raw.substr(0, first_end);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    return std::string(trim(line));
-  }
+  if (const std::optional<std::string_view> line = one_line_value(raw)) return std::string(*line);
   std::string value;
   value.reserve(raw.size());
   while (!raw.empty()) {
@@ -183,20 +186,37 @@ std::string format_rfc5322_date(std::int64_t unix_seconds) {
   return text;
 }
 
+// The field's text up to the date is written in one go: its pieces measured, the string
+// sized once, and each piece copied to its place (a hop makes one for every message).
 std::string format_received(const ReceivedFields& fields, std::size_t room_after) {
   const bool ipv6 = fields.client_address.find(':') != std::string::npos;
+  const bool with_id = !fields.queue_id.empty();
+  const bool with_for = !fields.for_rcpt.empty();  // else the date goes on a line of its own
+  const std::array<std::string_view, 18> pieces = {"Received: from ",
+                                                   fields.helo_name,
+                                                   " (",
+                                                   fields.helo_name,
+                                                   " [",
+                                                   ipv6 ? "IPv6:" : "",
+                                                   fields.client_address,
+                                                   "])\r\n\tby ",
+                                                   fields.by_host,
+                                                   " (",
+                                                   fields.software,
+                                                   ") with ",
+                                                   fields.with_protocol,
+                                                   with_id ? " id " : "",
+                                                   fields.queue_id,
+                                                   with_for ? "\r\n\tfor <" : ";\r\n\t",
+                                                   fields.for_rcpt,
+                                                   with_for ? ">; " : ""};
+  std::size_t size = 0;
+  for (const std::string_view piece : pieces) size += piece.size();
   std::string out;
-  out.reserve(128 + 2 * fields.helo_name.size() + fields.client_address.size() +
-              fields.by_host.size() + fields.queue_id.size() + fields.for_rcpt.size() + room_after);
-  append(out, {"Received: from ", fields.helo_name, " (", fields.helo_name, " [",
-               ipv6 ? "IPv6:" : "", fields.client_address, "])\r\n"});
-  append(out, {"\tby ", fields.by_host, " (", fields.software, ") with ", fields.with_protocol});
-  if (!fields.queue_id.empty()) append(out, {" id ", fields.queue_id});
-  if (fields.for_rcpt.empty()) {
-    out += ";\r\n\t";
-  } else {
-    append(out, {"\r\n\tfor <", fields.for_rcpt, ">; "});
-  }
+  out.reserve(size + kDateSize + 2 + room_after);
+  out.resize(size);
+  char* at = out.data();
+  for (const std::string_view piece : pieces) at = std::ranges::copy(piece, at).out;
   append_rfc5322_date(out, fields.unix_seconds);
   out += "\r\n";
   return out;
@@ -243,18 +263,24 @@ std::vector<std::string> header_values(std::string_view data, std::string_view n
   return values;
 }
 
-HeaderCountAndValue count_header_and_value(std::string_view data, std::string_view counted,
+HeaderCountAndField count_header_and_field(std::string_view data, std::string_view counted,
                                            std::string_view wanted) {
-  HeaderCountAndValue result;
+  HeaderCountAndField result;
   for_each_field_named(data, {counted, wanted}, [&](std::size_t which, std::string_view raw) {
     if (which == 0) {
       ++result.count;
-    } else if (!result.value) {
-      result.value = unfold(raw);
+    } else if (!result.raw) {
+      result.raw = raw;
     }
     return true;
   });
   return result;
+}
+
+std::string_view field_value(std::string_view raw, std::string& unfolded) {
+  if (const std::optional<std::string_view> line = one_line_value(raw)) return *line;
+  unfolded = unfold(raw);
+  return unfolded;
 }
 
 }  // namespace mailsim::smtp

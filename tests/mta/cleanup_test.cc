@@ -21,7 +21,7 @@ std::string with_received_fields(int n) {
 }
 
 bool too_many_hops(const std::string& data, int hopcount_limit) {
-  return mailsim::mta::too_many_hops(read_header_facts(data).received_fields, hopcount_limit);
+  return mailsim::mta::too_many_hops(HeaderFacts(data).received_fields(), hopcount_limit);
 }
 
 }  // namespace
@@ -87,8 +87,10 @@ TEST_CASE("one pass over a received header finds its hop count and its Message-I
   const std::string header =
       "Received: from a\r\n\tby b; date\r\nRECEIVED: from c\r\nFrom: x@y.example\r\n"
       "Message-Id: <7.8@y.example>\r\nMessage-ID: <second@y.example>\r\n";
-  const HeaderFacts facts = read_header_facts(header);
-  CHECK(facts.received_fields == 2);
-  CHECK(facts.message_id == "7.8@y.example");  // the first, as header_value() finds it
-  CHECK(read_header_facts("Subject: none\r\n\r\nMessage-ID: <body@x>\r\n").message_id.empty());
+  const HeaderFacts facts(header);
+  CHECK(facts.received_fields() == 2);
+  CHECK(facts.message_id() == "7.8@y.example");  // the first, as header_value() finds it
+  CHECK(HeaderFacts("Subject: none\r\n\r\nMessage-ID: <body@x>\r\n").message_id().empty());
+  // A folded Message-ID is unfolded and trimmed, as message_id_of() reads it.
+  CHECK(HeaderFacts("Message-Id:\r\n <folded@x.example>\r\n").message_id() == "folded@x.example");
 }

@@ -17,14 +17,16 @@ std::string format_rfc5322_date(std::int64_t unix_seconds);
 // The same appended to `out`, without a string of its own.
 void append_rfc5322_date(std::string& out, std::int64_t unix_seconds);
 
+// The texts are views of strings the caller keeps until format_received() has returned
+// (each hop's field is made from its session and queue entry, without copies of them).
 struct ReceivedFields {
-  std::string helo_name;
+  std::string_view helo_name;
   std::string client_address;  // an IPv6 address is written as [IPv6:...]
-  std::string by_host;
-  std::string software = "mailsim";
-  std::string with_protocol = "ESMTP";  // "SMTP", "ESMTP", "ESMTPA"
-  std::string queue_id;
-  std::string for_rcpt;  // only when the message has this one recipient
+  std::string_view by_host;
+  std::string_view software = "mailsim";
+  std::string_view with_protocol = "ESMTP";  // "SMTP", "ESMTP", "ESMTPA"
+  std::string_view queue_id;
+  std::string_view for_rcpt;  // only when the message has this one recipient
   std::int64_t unix_seconds = 0;
 };
 
@@ -50,14 +52,20 @@ std::size_t count_header(std::string_view data, std::string_view name);
 std::optional<std::string> header_value(std::string_view data, std::string_view name);
 std::vector<std::string> header_values(std::string_view data, std::string_view name);
 
-// count_header(data, counted) and header_value(data, wanted) in one pass over the header,
-// for a reader that needs both (a hop's hop count and Message-ID); `counted` and `wanted`
-// are different names.
-struct HeaderCountAndValue {
+// count_header(data, counted) and the first field named `wanted` in one pass over the
+// header, for a reader that needs both (a hop's hop count and Message-ID); `counted` and
+// `wanted` are different names. `raw` is that field's text after the colon, line ends
+// included (a view of `data`); field_value() reads its value.
+struct HeaderCountAndField {
   std::size_t count = 0;
-  std::optional<std::string> value;
+  std::optional<std::string_view> raw;
 };
-HeaderCountAndValue count_header_and_value(std::string_view data, std::string_view counted,
+HeaderCountAndField count_header_and_field(std::string_view data, std::string_view counted,
                                            std::string_view wanted);
+
+// The value of a field's raw text, unfolded and trimmed as header_value() gives it: a view
+// of `raw` when the field is on one line, as most are, else of `unfolded`, which is
+// overwritten with the unfolded text.
+std::string_view field_value(std::string_view raw, std::string& unfolded);
 
 }  // namespace mailsim::smtp
