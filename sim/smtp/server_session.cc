@@ -63,6 +63,16 @@ ServerSetup::ServerSetup(ServerConfig config) : config_(std::move(config)) {
   append_reply_wire(helo_reply_, 250, "", config_.hostname, /*printable_only=*/true);
 }
 
+void ServerSetup::append_answer_wire(Answer kind, const Reply& reply, std::string& out) const {
+  AnswerWire& last = answers_[static_cast<std::size_t>(kind)];
+  if (last.reply != reply) {
+    last.reply = reply;
+    last.wire.clear();
+    reply.append_wire(last.wire, /*printable_only=*/true);
+  }
+  out += last.wire;
+}
+
 ServerSession::ServerSession(ServerConfig config, ServerPolicy& policy)
     : ServerSession(std::make_shared<const ServerSetup>(std::move(config)), policy) {}
 
@@ -202,7 +212,7 @@ void ServerSession::settle(const Decision& decision, Completion complete) {
 void ServerSession::complete_mail(const Reply& reply) {
   in_transaction_ = reply.is_positive();
   if (!in_transaction_) envelope_ = {};
-  send(reply);
+  send_answer(ServerSetup::Answer::kMail, reply);
 }
 
 // Envelope::rcpt_options stays empty while every recipient has default options.
@@ -215,7 +225,7 @@ void ServerSession::complete_rcpt(const Reply& reply) {
     }
     envelope_.rcpt_to.push_back(std::move(recipient.address));
   }
-  send(reply);
+  send_answer(ServerSetup::Answer::kRcpt, reply);
 }
 
 void ServerSession::complete_message(const Reply& reply) {
@@ -227,6 +237,12 @@ void ServerSession::complete_message(const Reply& reply) {
 // Postfix's replies do.
 void ServerSession::send(const Reply& reply) {
   reply.append_wire(output_, /*printable_only=*/true);
+  sent(reply.code);
+}
+
+void ServerSession::send_answer(ServerSetup::Answer kind, const Reply& reply) {
+  if (!reply.is_positive()) return send(reply);  // refusals often quote the command
+  setup_->append_answer_wire(kind, reply, output_);
   sent(reply.code);
 }
 
