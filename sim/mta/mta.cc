@@ -1,6 +1,8 @@
 #include "mailsim/mta/mta.h"
 
 #include <algorithm>
+#include <array>
+#include <cassert>
 #include <charconv>
 #include <cstdint>
 #include <map>
@@ -57,7 +59,12 @@ smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Env
                            message->size(), config.name, ctx.sim.now(), MessageKind::kUser},
                           ctx.events);
   }
-  smtp::Reply reply{250, "2.0.0", {"Ok: queued as " + id}};  // make_reply()'s, one line
+  // make_reply()'s, one line, put together on the stack: the reply's lines are its one copy.
+  constexpr std::string_view kQueued = "Ok: queued as ";
+  std::array<char, kQueued.size() + 32> text;  // queue_id() gives at most 21 characters
+  assert(id.size() <= 32);
+  const auto text_end = std::ranges::copy(id, std::ranges::copy(kQueued, text.begin()).out).out;
+  smtp::Reply reply{250, "2.0.0", {std::string_view(text.begin(), text_end)}};
   enqueue(number, std::move(id), msg, e, std::move(message), ctx.network.topology().name(client));
   return reply;
 }
