@@ -125,12 +125,12 @@ void ServerSession::consume(std::string_view bytes) {
       process_line(*line);
       continue;
     }
+    if (bytes.empty()) return;
     if (in_data_ && reader_.holds_nothing() && take_data_lines(bytes)) continue;
     if (std::optional<LineView> line = reader_.take_line(bytes, line_limit())) {
       process_line(*line);  // a whole line without a copy through the reader
       continue;
     }
-    if (bytes.empty()) return;
     const std::size_t line_end = std::min(bytes.find('\n'), bytes.size() - 1);
     const std::size_t step = std::min(line_end + 1, kFeedStep);
     reader_.feed(bytes.substr(0, step));
