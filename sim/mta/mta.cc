@@ -63,8 +63,9 @@ smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Env
   constexpr std::string_view kQueued = "Ok: queued as ";
   std::array<char, kQueued.size() + 32> text;  // queue_id() gives at most 21 characters
   assert(id.size() <= 32);
-  const auto text_end = std::ranges::copy(id, std::ranges::copy(kQueued, text.begin()).out).out;
-  smtp::Reply reply{250, "2.0.0", {std::string_view(text.begin(), text_end)}};
+  char* const id_at = std::copy(kQueued.begin(), kQueued.end(), text.data());
+  const char* const text_end = std::copy(id.begin(), id.end(), id_at);
+  smtp::Reply reply{250, "2.0.0", {std::string_view(text.data(), text_end)}};
   enqueue(number, std::move(id), msg, e, std::move(message), ctx.network.topology().name(client));
   return reply;
 }

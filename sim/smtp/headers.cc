@@ -189,34 +189,38 @@ std::string format_rfc5322_date(std::int64_t unix_seconds) {
 // The field's text up to the date is written in one go: its pieces measured, the string
 // sized once, and each piece copied to its place (a hop makes one for every message).
 std::string format_received(const ReceivedFields& fields, std::size_t room_after) {
-  const bool ipv6 = fields.client_address.find(':') != std::string::npos;
-  const bool with_id = !fields.queue_id.empty();
+  using namespace std::string_view_literals;       // the pieces' lengths known when compiled
   const bool with_for = !fields.for_rcpt.empty();  // else the date goes on a line of its own
-  const std::array<std::string_view, 18> pieces = {"Received: from ",
-                                                   fields.helo_name,
-                                                   " (",
-                                                   fields.helo_name,
-                                                   " [",
-                                                   ipv6 ? "IPv6:" : "",
-                                                   fields.client_address,
-                                                   "])\r\n\tby ",
-                                                   fields.by_host,
-                                                   " (",
-                                                   fields.software,
-                                                   ") with ",
-                                                   fields.with_protocol,
-                                                   with_id ? " id " : "",
-                                                   fields.queue_id,
-                                                   with_for ? "\r\n\tfor <" : ";\r\n\t",
-                                                   fields.for_rcpt,
-                                                   with_for ? ">; " : ""};
+  const std::string_view address_tag =
+      fields.client_address.find(':') != std::string::npos ? "IPv6:"sv : ""sv;
+  const std::string_view id_tag = fields.queue_id.empty() ? ""sv : " id "sv;
+  const std::string_view for_start = with_for ? "\r\n\tfor <"sv : ";\r\n\t"sv;
+  const std::string_view for_end = with_for ? ">; "sv : ""sv;
+  const std::array pieces = {"Received: from "sv,
+                             fields.helo_name,
+                             " ("sv,
+                             fields.helo_name,
+                             " ["sv,
+                             address_tag,
+                             std::string_view(fields.client_address),
+                             "])\r\n\tby "sv,
+                             fields.by_host,
+                             " ("sv,
+                             fields.software,
+                             ") with "sv,
+                             fields.with_protocol,
+                             id_tag,
+                             fields.queue_id,
+                             for_start,
+                             fields.for_rcpt,
+                             for_end};
   std::size_t size = 0;
   for (const std::string_view piece : pieces) size += piece.size();
   std::string out;
   out.reserve(size + kDateSize + 2 + room_after);
   out.resize(size);
   char* at = out.data();
-  for (const std::string_view piece : pieces) at = std::ranges::copy(piece, at).out;
+  for (const std::string_view piece : pieces) at = std::copy(piece.begin(), piece.end(), at);
   append_rfc5322_date(out, fields.unix_seconds);
   out += "\r\n";
   return out;
