@@ -4,7 +4,6 @@
 #include <array>
 #include <charconv>
 #include <cstring>
-#include <initializer_list>
 
 #include "smtp/text.h"
 
@@ -123,13 +122,18 @@ std::size_t after_field_name(std::string_view line, std::string_view name) {
 // one; the header ends where split_message() ends it, at the first empty line. Each line is looked
 // at once, with one memchr for its end, and a name compared only where a line starts: this runs for
 // every message an MTA receives (its hop count and Message-ID).
-template <class Visit>
-void for_each_field_named(std::string_view data, std::initializer_list<std::string_view> names,
+template <std::size_t N, class Visit>
+void for_each_field_named(std::string_view data, const std::array<std::string_view, N>& names,
                           Visit visit) {
-  for (const std::string_view name : names) {
+  // Each name's first letter in capitals, which a line's must be for the name to be
+  // compared (':' for an empty name: it names a line that starts with its colon).
+  std::array<char, N> initials;
+  for (std::size_t i = 0; i < N; ++i) {
+    const std::string_view name = names[i];
     if (name.find(':') != std::string_view::npos || trim(name).size() != name.size()) {
       return;
     }
+    initials[i] = name.empty() ? ':' : to_upper(name.front());
   }
   std::size_t at = 0;
   while (at < data.size()) {
@@ -140,14 +144,13 @@ void for_each_field_named(std::string_view data, std::initializer_list<std::stri
     if (first == '\n' || (first == '\r' && at - start == 2 && data[start + 1] == '\n')) {
       return;  // the empty line after the header
     }
+    const char initial = to_upper(first);
     std::size_t which = 0;
     std::size_t value = std::string_view::npos;
-    for (const std::string_view name : names) {
-      if (name.empty() || to_upper(first) == to_upper(name.front())) {  // else skip the compare
-        value = after_field_name(data.substr(start, at - start), name);
-        if (value != std::string_view::npos) break;
-      }
-      ++which;
+    for (; which < N; ++which) {
+      if (initial != initials[which]) continue;
+      value = after_field_name(data.substr(start, at - start), names[which]);
+      if (value != std::string_view::npos) break;
     }
     if (value == std::string_view::npos) continue;
     while (at < data.size() && is_space(data[at])) at = next_line(data, at);
@@ -242,7 +245,7 @@ MessageParts split_message(std::string_view data) {
 
 std::size_t count_header(std::string_view data, std::string_view name) {
   std::size_t count = 0;
-  for_each_field_named(data, {name}, [&](std::size_t, std::string_view /*raw*/) {
+  for_each_field_named(data, std::array{name}, [&](std::size_t, std::string_view /*raw*/) {
     ++count;
     return true;
   });
@@ -251,7 +254,7 @@ std::size_t count_header(std::string_view data, std::string_view name) {
 
 std::optional<std::string> header_value(std::string_view data, std::string_view name) {
   std::optional<std::string> value;
-  for_each_field_named(data, {name}, [&](std::size_t, std::string_view raw) {
+  for_each_field_named(data, std::array{name}, [&](std::size_t, std::string_view raw) {
     value = unfold(raw);
     return false;
   });
@@ -260,7 +263,7 @@ std::optional<std::string> header_value(std::string_view data, std::string_view 
 
 std::vector<std::string> header_values(std::string_view data, std::string_view name) {
   std::vector<std::string> values;
-  for_each_field_named(data, {name}, [&](std::size_t, std::string_view raw) {
+  for_each_field_named(data, std::array{name}, [&](std::size_t, std::string_view raw) {
     values.push_back(unfold(raw));
     return true;
   });
@@ -270,14 +273,15 @@ std::vector<std::string> header_values(std::string_view data, std::string_view n
 HeaderCountAndField count_header_and_field(std::string_view data, std::string_view counted,
                                            std::string_view wanted) {
   HeaderCountAndField result;
-  for_each_field_named(data, {counted, wanted}, [&](std::size_t which, std::string_view raw) {
-    if (which == 0) {
-      ++result.count;
-    } else if (!result.raw) {
-      result.raw = raw;
-    }
-    return true;
-  });
+  for_each_field_named(data, std::array{counted, wanted},
+                       [&](std::size_t which, std::string_view raw) {
+                         if (which == 0) {
+                           ++result.count;
+                         } else if (!result.raw) {
+                           result.raw = raw;
+                         }
+                         return true;
+                       });
   return result;
 }
 
