@@ -45,10 +45,10 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
     release();
   }
 
-  // The session sends its own 250 and ignores this one's text.
+  // The session sends its own 250 and ignores this one's text: it has none.
   smtp::Reply on_helo(const smtp::SessionInfo&, std::string_view) override {
     if (auto reply = side_.degraded(SmtpStage::kEhlo)) return *reply;
-    return {250, "", {"Ok"}};
+    return {250, "", {}};
   }
   smtp::Decision on_mail(const smtp::SessionInfo& session, std::string_view) override {
     if (auto reply = side_.degraded(SmtpStage::kMail)) return *reply;
