@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <utility>
+#include <vector>
 
 namespace mailsim::net {
 
@@ -75,6 +76,7 @@ struct Topology::Impl {
   // nodes at once. Dropped when a node or link changes state.
   mutable std::vector<std::unique_ptr<const SourceRoutes>> sources;
   mutable std::vector<std::int64_t> distance;  // compute()'s scratch space
+  mutable std::vector<LinkId> path;            // route()'s scratch space
 
   // Only what is up carries traffic.
   struct UsableEdge {
@@ -230,26 +232,29 @@ void Topology::set_link_up(LinkId l, bool up) {
 std::optional<Route> Topology::route(NodeId from, NodeId to) const {
   if (!impl_->nodes[from].up || !impl_->nodes[to].up) return std::nullopt;
   if (from == to) return Route{};
-  Route route;
+  // The path is made in the scratch space, then copied: the route's own vector is allocated
+  // once, at its length.
+  std::vector<LinkId>& path = impl_->path;
+  path.clear();
   for (NodeId at = from; at != to;) {  // `at`: where the path so far ends
     const SourceRoutes& source = impl_->routes(at);
     if (source.own) {
       const ShortestPathTree& tree = *source.own;
       if (tree.via[to] == ShortestPathTree::kUnreached) return std::nullopt;
-      // Counted first, so that the path is allocated once and filled from its end.
-      std::size_t end = route.links.size();
-      for (NodeId v = to; v != at; v = tree.predecessor[v]) ++end;
-      route.links.resize(end);
-      for (NodeId v = to; v != at; v = tree.predecessor[v]) route.links[--end] = tree.via[v];
+      const std::size_t start = path.size();  // the tree's part, walked back from `to`
+      for (NodeId v = to; v != at; v = tree.predecessor[v]) path.push_back(tree.via[v]);
+      std::reverse(path.begin() + static_cast<std::ptrdiff_t>(start), path.end());
       break;
     }
     if (impl_->sole_neighbor(to) == at) {  // one of at's leaves
-      route.links.push_back(*impl_->best_link(to, at));
+      path.push_back(*impl_->best_link(to, at));
       break;
     }
-    route.links.push_back(source.first);
+    path.push_back(source.first);
     at = *source.upstream;
   }
+  Route route;
+  route.links.assign(path.begin(), path.end());
   route.bottleneck = impl_->links[route.links.front()].bandwidth;
   for (const LinkId l : route.links) {
     route.latency += impl_->links[l].latency;
