@@ -62,28 +62,41 @@ void Network::connect(NodeId from, NodeId to, int port, Duration timeout, Connec
   // The listener is checked when the SYN arrives; the answer (SYN-ACK or RST) is back one
   // round trip after sending. The server accepts when the client's ACK arrives.
   const Duration latency = route->latency;
-  sim_.schedule_in(latency, [this, from, to, port, rtt, route = std::move(*route),
-                             done = std::move(done)]() mutable {
-    const auto it = listeners_.find(listener_key(to, port));
-    if (it == listeners_.end() || !topology_.node_up(to)) {
-      sim_.schedule_in(route.latency, [done = std::move(done)] {
-        done({ConnectStatus::kRefused, {}});
-      });
-      return;
-    }
-    auto connection =
-        std::make_shared<Connection>(sim_, topology_, flows_, tcp_, std::move(route), from, to);
-    if (connections_.size() >= 64 && connections_.size() % 64 == 0) {
-      std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
-    }
-    connections_.push_back(connection);
-    AcceptHandler accept = it->second;
-    sim_.schedule_in(rtt, [connection, accept = std::move(accept)] {
-      connection->set_handlers(Side::kServer, accept(connection));
+  std::uint32_t syn;
+  if (free_syns_.empty()) {
+    syn = static_cast<std::uint32_t>(syns_.size());
+    syns_.emplace_back();
+  } else {
+    syn = free_syns_.back();
+    free_syns_.pop_back();
+  }
+  syns_[syn] = {std::move(*route), from, to, port, std::move(done)};
+  sim_.schedule_in(latency, [this, syn] { syn_arrived(syn); });
+}
+
+void Network::syn_arrived(std::uint32_t syn) {
+  Syn s = std::move(syns_[syn]);
+  free_syns_.push_back(syn);
+  const auto it = listeners_.find(listener_key(s.to, s.port));
+  if (it == listeners_.end() || !topology_.node_up(s.to)) {
+    sim_.schedule_in(s.route.latency, [done = std::move(s.done)] {
+      done({ConnectStatus::kRefused, {}});
     });
-    sim_.schedule_in(connection->route().latency, [connection, done = std::move(done)] {
-      done({ConnectStatus::kConnected, connection});
-    });
+    return;
+  }
+  const Duration rtt = s.route.latency * 2;
+  auto connection =
+      std::make_shared<Connection>(sim_, topology_, flows_, tcp_, std::move(s.route), s.from, s.to);
+  if (connections_.size() >= 64 && connections_.size() % 64 == 0) {
+    std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
+  }
+  connections_.push_back(connection);
+  AcceptHandler accept = it->second;
+  sim_.schedule_in(rtt, [connection, accept = std::move(accept)] {
+    connection->set_handlers(Side::kServer, accept(connection));
+  });
+  sim_.schedule_in(connection->route().latency, [connection, done = std::move(s.done)] {
+    done({ConnectStatus::kConnected, connection});
   });
 }
 

@@ -82,6 +82,19 @@ class Network {
     return std::uint64_t{host} << 32 | static_cast<std::uint32_t>(port);
   }
   std::unordered_map<std::uint64_t, AcceptHandler> listeners_;
+  // A connect whose SYN is on its way, kept here so that the SYN's event holds only its
+  // index and fits the engine's inline slot (a route and a handler would not: an
+  // allocation per connect). A slot is free (in free_syns_) once its SYN has arrived.
+  struct Syn {
+    Route route;
+    NodeId from = 0;
+    NodeId to = 0;
+    int port = 0;
+    ConnectHandler done;
+  };
+  void syn_arrived(std::uint32_t syn);
+  std::vector<Syn> syns_;
+  std::vector<std::uint32_t> free_syns_;
   std::vector<std::weak_ptr<Connection>> connections_;  // pruned as they close
 };
 
