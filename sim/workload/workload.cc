@@ -20,19 +20,18 @@ std::uint64_t body_seed(std::string_view message_id) {
 }  // namespace
 
 smtp::SharedMessage compose(const ExplicitMessage& m, const ComposeInfo& info) {
-  const std::string date = smtp::format_rfc5322_date(info.unix_seconds);
   std::size_t to_size = 0;
   for (const auto& r : m.recipients) to_size += r.size() + 2;
   std::string header;
-  header.reserve(160 +  // more than the fixed text below (115 bytes)
-                 m.sender.size() + to_size + m.subject.size() + date.size() +
-                 info.message_id.size());
+  header.reserve(200 +  // more than the fixed text below (115 bytes) and the date (31)
+                 m.sender.size() + to_size + m.subject.size() + info.message_id.size());
   header.append("From: <").append(m.sender).append(">\r\nTo: ");
   for (std::size_t i = 0; i < m.recipients.size(); ++i) {
     if (i > 0) header += ", ";
     header += m.recipients[i];
   }
-  header.append("\r\nSubject: ").append(m.subject).append("\r\nDate: ").append(date);
+  header.append("\r\nSubject: ").append(m.subject).append("\r\nDate: ");
+  smtp::append_rfc5322_date(header, info.unix_seconds);
   header.append("\r\nMessage-ID: <").append(info.message_id).append(">\r\nMIME-Version: 1.0\r\n");
   header += "Content-Type: text/plain; charset=us-ascii\r\n";
   // The empty line after the header counts towards the size.
