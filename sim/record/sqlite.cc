@@ -162,6 +162,12 @@ void Statement::run() {
   reset();
 }
 
+void Statement::run_rebinding() {
+  while (step()) {
+  }
+  sqlite3_reset(stmt_);
+}
+
 void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);

@@ -72,6 +72,10 @@ class Statement {
   bool step();
   // Runs a statement that returns no rows, then resets it for the next use.
   void run();
+  // Like run(), but keeps the bound values, which costs SQLite less than releasing each:
+  // for a caller that binds every parameter anew before each run. Text bound without a copy
+  // is not read again until it is rebound.
+  void run_rebinding();
   void reset();
 
   bool is_null(int col) const;

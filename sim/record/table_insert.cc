@@ -5,21 +5,24 @@
 namespace mailsim::record {
 namespace {
 
-// INSERT INTO table(a, b) VALUES (?, ?), (?, ?), ... with `rows` rows.
-std::string insert_sql(std::string_view table, std::initializer_list<std::string_view> columns,
-                       std::size_t rows) {
-  std::string names;
-  std::string values = "(";
+// INSERT OR FAIL INTO table(run_id, a, b) VALUES (RUN_ID, ?, ?), (RUN_ID, ?, ?), ... with
+// `rows` rows. OR FAIL: a row that breaks a constraint fails the statement as the default
+// (OR ABORT) does, but leaves the statement's earlier rows in place rather than undoing
+// them; the writer rolls the whole batch back on any error, so the two end alike. Under
+// OR ABORT, SQLite keeps a statement journal for every multi-row statement in a
+// transaction: a copy of each page the statement changes (the tables' and indexes' right
+// edges), written for nothing, and a savepoint opened and released for every statement.
+std::string insert_sql(std::string_view table, std::int64_t run_id,
+                       std::initializer_list<std::string_view> columns, std::size_t rows) {
+  std::string names = "run_id";
+  std::string values = "(" + std::to_string(run_id);
   for (std::string_view c : columns) {
-    if (!names.empty()) {
-      names += ", ";
-      values += ", ";
-    }
+    names += ", ";
     names += c;
-    values += '?';
+    values += ", ?";
   }
   values += ')';
-  std::string sql = "INSERT INTO " + std::string(table) + "(" + names + ") VALUES ";
+  std::string sql = "INSERT OR FAIL INTO " + std::string(table) + "(" + names + ") VALUES ";
   for (std::size_t r = 0; r < rows; ++r) {
     if (r > 0) sql += ", ";
     sql += values;
@@ -29,10 +32,10 @@ std::string insert_sql(std::string_view table, std::initializer_list<std::string
 
 }  // namespace
 
-TableInsert::TableInsert(sql::Database& db, std::string_view table,
+TableInsert::TableInsert(sql::Database& db, std::string_view table, std::int64_t run_id,
                          std::initializer_list<std::string_view> columns)
     : columns_(static_cast<int>(columns.size())),
-      one_(db.prepare(insert_sql(table, columns, 1))),
-      many_(db.prepare(insert_sql(table, columns, kRowsPerInsert))) {}
+      one_(db.prepare(insert_sql(table, run_id, columns, 1))),
+      many_(db.prepare(insert_sql(table, run_id, columns, kRowsPerInsert))) {}
 
 }  // namespace mailsim::record

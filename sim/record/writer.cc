@@ -68,28 +68,28 @@ class Inserter {
  public:
   Inserter(sql::Database& db, std::int64_t run_id)
       : db_(db),
-        node_(db, "node", {"run_id", "node_id", "name", "kind", "retry_policy"}),
-        link_(db, "link", {"run_id", "link_id", "a", "b", "bandwidth_bps", "latency_s"}),
-        message_(db, "message",
-                 {"run_id", "msg_id", "message_id", "sender", "size_bytes", "origin", "created_s",
-                  "kind", "about_msg_id", "client_kind"}),
-        hop_(db, "hop", {"run_id", "msg_id", "node", "queue_id", "from_node", "arrived_s"}),
-        attempt_(db, "attempt",
-                 {"run_id", "attempt_id", "msg_id", "from_node", "to_node", "started_s", "ended_s",
-                  "outcome", "reply_code", "enhanced_code", "reply_text", "bytes"}),
-        attempt_recipient_(db, "attempt_recipient",
-                           {"run_id", "attempt_id", "rcpt", "outcome", "reply_code",
-                            "enhanced_code", "reply_text"}),
-        transcript_(db, "transcript", {"run_id", "attempt_id", "seq", "t_s", "dir", "line"}),
-        delivery_(db, "delivery", {"run_id", "msg_id", "rcpt", "node", "delivered_s", "headers"}),
-        outage_(db, "outage", {"run_id", "target", "kind", "start_s", "end_s"}),
-        queue_sample_(db, "queue_sample",
-                      {"run_id", "node", "t_s", "incoming", "active", "deferred"}),
-        recipient_(db, "recipient",
-                   {"run_id", "msg_id", "rcpt", "status", "final_node", "final_s", "delivered_s",
-                    "latency_s", "attempts", "last_code", "last_reply", "rowid"}),
-        deferral_(db, "deferral",
-                  {"run_id", "msg_id", "rcpt", "node", "nexthop", "t_s", "kind", "reply_code",
+        node_(db, "node", run_id, {"node_id", "name", "kind", "retry_policy"}),
+        link_(db, "link", run_id, {"link_id", "a", "b", "bandwidth_bps", "latency_s"}),
+        message_(db, "message", run_id,
+                 {"msg_id", "message_id", "sender", "size_bytes", "origin", "created_s", "kind",
+                  "about_msg_id", "client_kind"}),
+        hop_(db, "hop", run_id, {"msg_id", "node", "queue_id", "from_node", "arrived_s"}),
+        attempt_(db, "attempt", run_id,
+                 {"attempt_id", "msg_id", "from_node", "to_node", "started_s", "ended_s", "outcome",
+                  "reply_code", "enhanced_code", "reply_text", "bytes"}),
+        attempt_recipient_(
+            db, "attempt_recipient", run_id,
+            {"attempt_id", "rcpt", "outcome", "reply_code", "enhanced_code", "reply_text"}),
+        transcript_(db, "transcript", run_id, {"attempt_id", "seq", "t_s", "dir", "line"}),
+        delivery_(db, "delivery", run_id, {"msg_id", "rcpt", "node", "delivered_s", "headers"}),
+        outage_(db, "outage", run_id, {"target", "kind", "start_s", "end_s"}),
+        queue_sample_(db, "queue_sample", run_id,
+                      {"node", "t_s", "incoming", "active", "deferred"}),
+        recipient_(db, "recipient", run_id,
+                   {"msg_id", "rcpt", "status", "final_node", "final_s", "delivered_s", "latency_s",
+                    "attempts", "last_code", "last_reply", "rowid"}),
+        deferral_(db, "deferral", run_id,
+                  {"msg_id", "rcpt", "node", "nexthop", "t_s", "kind", "reply_code",
                    "enhanced_code", "reply_text"}),
         run_end_(db.prepare(
             "UPDATE run SET status = ?, sim_end_s = ?, finished_at = ? WHERE run_id = ?")),
@@ -98,38 +98,38 @@ class Inserter {
   void write(const Batch& b) {
     db_.exec("BEGIN");
     node_.insert(b.nodes, [this](sql::Statement& s, int p, const NodeRow& r) {
-      s.bind_int(p, run_id_).bind_int(p + 1, ++node_id_).bind_text_ref(p + 2, r.name);
-      s.bind_text_ref(p + 3, r.kind);
-      bind_optional_text(s, p + 4, r.retry_policy);
+      s.bind_int(p, ++node_id_).bind_text_ref(p + 1, r.name);
+      s.bind_text_ref(p + 2, r.kind);
+      bind_optional_text(s, p + 3, r.retry_policy);
     });
     link_.insert(b.links, [this](sql::Statement& s, int p, const LinkRow& r) {
-      s.bind_int(p, run_id_).bind_int(p + 1, ++link_id_).bind_text_ref(p + 2, r.a);
-      s.bind_text_ref(p + 3, r.b).bind_int(p + 4, r.bandwidth_bps).bind_double(p + 5, r.latency_s);
+      s.bind_int(p, ++link_id_).bind_text_ref(p + 1, r.a);
+      s.bind_text_ref(p + 2, r.b).bind_int(p + 3, r.bandwidth_bps).bind_double(p + 4, r.latency_s);
     });
     message_.insert(b.messages,
                     [this](sql::Statement& s, int p, const MessageRow& r) { bind(s, p, r); });
     hop_.insert(b.hops, [this](sql::Statement& s, int p, const mta::MessageQueued& r) {
-      s.bind_int(p, run_id_).bind_int(p + 1, static_cast<std::int64_t>(r.msg));
-      s.bind_text_ref(p + 2, r.node).bind_text_ref(p + 3, r.queue_id);
-      bind_optional_text(s, p + 4, r.from_node);
-      s.bind_double(p + 5, r.at.seconds());
+      s.bind_int(p, static_cast<std::int64_t>(r.msg));
+      s.bind_text_ref(p + 1, r.node).bind_text_ref(p + 2, r.queue_id);
+      bind_optional_text(s, p + 3, r.from_node);
+      s.bind_double(p + 4, r.at.seconds());
     });
     write_attempts(b.attempts);
     delivery_.insert(b.deliveries, [this](sql::Statement& s, int p, const DeliveryRow& r) {
-      s.bind_int(p, run_id_).bind_int(p + 1, static_cast<std::int64_t>(r.msg));
-      s.bind_text_ref(p + 2, r.rcpt).bind_text_ref(p + 3, r.node);
-      s.bind_double(p + 4, r.delivered_s).bind_text_ref(p + 5, r.headers);
+      s.bind_int(p, static_cast<std::int64_t>(r.msg));
+      s.bind_text_ref(p + 1, r.rcpt).bind_text_ref(p + 2, r.node);
+      s.bind_double(p + 3, r.delivered_s).bind_text_ref(p + 4, r.headers);
     });
     outage_.insert(b.outages, [this](sql::Statement& s, int p, const OutageRow& r) {
-      s.bind_int(p, run_id_).bind_text_ref(p + 1, r.target).bind_text_ref(p + 2, r.kind);
-      s.bind_double(p + 3, r.start_s).bind_double(p + 4, r.end_s);
+      s.bind_text_ref(p, r.target).bind_text_ref(p + 1, r.kind);
+      s.bind_double(p + 2, r.start_s).bind_double(p + 3, r.end_s);
     });
     deferral_.insert(b.deferrals,
                      [this](sql::Statement& s, int p, const DeferralRow& r) { bind(s, p, r); });
     queue_sample_.insert(
         b.queue_samples, [this](sql::Statement& s, int p, const QueueSampleRow& r) {
-          s.bind_int(p, run_id_).bind_text_ref(p + 1, r.node).bind_double(p + 2, r.t_s);
-          s.bind_int(p + 3, r.incoming).bind_int(p + 4, r.active).bind_int(p + 5, r.deferred);
+          s.bind_text_ref(p, r.node).bind_double(p + 1, r.t_s);
+          s.bind_int(p + 2, r.incoming).bind_int(p + 3, r.active).bind_int(p + 4, r.deferred);
         });
     recipient_.insert(b.recipients,
                       [this](sql::Statement& s, int p, const RecipientRow& r) { bind(s, p, r); });
@@ -145,38 +145,38 @@ class Inserter {
 
  private:
   void bind(sql::Statement& s, int p, const MessageRow& r) const {
-    s.bind_int(p, run_id_).bind_int(p + 1, static_cast<std::int64_t>(r.msg));
-    bind_optional_text(s, p + 2, r.message_id);
-    s.bind_text_ref(p + 3, r.sender).bind_int(p + 4, r.size_bytes).bind_text_ref(p + 5, r.origin);
-    s.bind_double(p + 6, r.created_s).bind_text_ref(p + 7, r.kind);
+    s.bind_int(p, static_cast<std::int64_t>(r.msg));
+    bind_optional_text(s, p + 1, r.message_id);
+    s.bind_text_ref(p + 2, r.sender).bind_int(p + 3, r.size_bytes).bind_text_ref(p + 4, r.origin);
+    s.bind_double(p + 5, r.created_s).bind_text_ref(p + 6, r.kind);
     if (r.about == 0) {
-      s.bind_null(p + 8);
+      s.bind_null(p + 7);
     } else {
-      s.bind_int(p + 8, static_cast<std::int64_t>(r.about));
+      s.bind_int(p + 7, static_cast<std::int64_t>(r.about));
     }
-    bind_optional_text(s, p + 9, r.client_kind);
+    bind_optional_text(s, p + 8, r.client_kind);
   }
 
   void bind(sql::Statement& s, int p, const DeferralRow& r) const {
-    s.bind_int(p, run_id_).bind_int(p + 1, static_cast<std::int64_t>(r.msg));
-    s.bind_text_ref(p + 2, r.rcpt).bind_text_ref(p + 3, r.node).bind_text_ref(p + 4, r.nexthop);
-    s.bind_double(p + 5, r.t_s).bind_text_ref(p + 6, r.kind);
-    bind_optional_code(s, p + 7, r.code);
-    bind_optional_text(s, p + 8, r.enhanced);
-    s.bind_text_ref(p + 9, r.text);
+    s.bind_int(p, static_cast<std::int64_t>(r.msg));
+    s.bind_text_ref(p + 1, r.rcpt).bind_text_ref(p + 2, r.node).bind_text_ref(p + 3, r.nexthop);
+    s.bind_double(p + 4, r.t_s).bind_text_ref(p + 5, r.kind);
+    bind_optional_code(s, p + 6, r.code);
+    bind_optional_text(s, p + 7, r.enhanced);
+    s.bind_text_ref(p + 8, r.text);
   }
 
   void bind(sql::Statement& s, int p, const RecipientRow& r) const {
-    s.bind_int(p, run_id_).bind_int(p + 1, static_cast<std::int64_t>(r.msg));
-    s.bind_text_ref(p + 2, r.rcpt).bind_text_ref(p + 3, r.status);
-    bind_optional_text(s, p + 4, r.final_node);
-    bind_optional_double(s, p + 5, r.final_s);
-    bind_optional_double(s, p + 6, r.delivered_s);
-    bind_optional_double(s, p + 7, r.latency_s);
-    s.bind_int(p + 8, r.attempts);
-    bind_optional_code(s, p + 9, r.last_code);
-    bind_optional_text(s, p + 10, r.last_reply);
-    s.bind_int(p + 11, r.rowid);  // the table's order, whenever the row comes
+    s.bind_int(p, static_cast<std::int64_t>(r.msg));
+    s.bind_text_ref(p + 1, r.rcpt).bind_text_ref(p + 2, r.status);
+    bind_optional_text(s, p + 3, r.final_node);
+    bind_optional_double(s, p + 4, r.final_s);
+    bind_optional_double(s, p + 5, r.delivered_s);
+    bind_optional_double(s, p + 6, r.latency_s);
+    s.bind_int(p + 7, r.attempts);
+    bind_optional_code(s, p + 8, r.last_code);
+    bind_optional_text(s, p + 9, r.last_reply);
+    s.bind_int(p + 10, r.rowid);  // the table's order, whenever the row comes
   }
 
   // The attempts, then their recipients, then their transcripts: each table's rows in the
@@ -184,15 +184,15 @@ class Inserter {
   void write_attempts(const std::vector<AttemptRow>& attempts) {
     attempt_.insert(attempts, [this](sql::Statement& s, int p, const AttemptRow& r) {
       const mta::AttemptFinished& a = r.attempt;
-      s.bind_int(p, run_id_).bind_int(p + 1, r.attempt_id);
-      s.bind_int(p + 2, static_cast<std::int64_t>(a.msg));
-      s.bind_text_ref(p + 3, a.from_node).bind_text_ref(p + 4, a.to_node);
-      s.bind_double(p + 5, a.started.seconds()).bind_double(p + 6, a.ended.seconds());
-      s.bind_text_ref(p + 7, mta::to_string(a.outcome));
-      bind_optional_code(s, p + 8, a.code);
-      bind_optional_text(s, p + 9, a.enhanced);
-      bind_optional_text(s, p + 10, a.text);
-      s.bind_int(p + 11, a.bytes);
+      s.bind_int(p, r.attempt_id);
+      s.bind_int(p + 1, static_cast<std::int64_t>(a.msg));
+      s.bind_text_ref(p + 2, a.from_node).bind_text_ref(p + 3, a.to_node);
+      s.bind_double(p + 4, a.started.seconds()).bind_double(p + 5, a.ended.seconds());
+      s.bind_text_ref(p + 6, mta::to_string(a.outcome));
+      bind_optional_code(s, p + 7, a.code);
+      bind_optional_text(s, p + 8, a.enhanced);
+      bind_optional_text(s, p + 9, a.text);
+      s.bind_int(p + 10, a.bytes);
     });
     recipients_.clear();
     transcripts_.clear();
@@ -205,19 +205,19 @@ class Inserter {
         transcripts_.push_back({r.attempt_id, ++seq, &t});
       }
     }
-    attempt_recipient_.insert(
-        recipients_, [this](sql::Statement& s, int p, const AttemptRecipientRef& r) {
-          s.bind_int(p, run_id_).bind_int(p + 1, r.attempt_id).bind_text_ref(p + 2, r.row->rcpt);
-          s.bind_text_ref(p + 3, to_string(r.row->outcome));
-          bind_optional_code(s, p + 4, r.row->code);
-          bind_optional_text(s, p + 5, r.row->enhanced);
-          bind_optional_text(s, p + 6, r.row->text);
-        });
+    attempt_recipient_.insert(recipients_,
+                              [this](sql::Statement& s, int p, const AttemptRecipientRef& r) {
+                                s.bind_int(p, r.attempt_id).bind_text_ref(p + 1, r.row->rcpt);
+                                s.bind_text_ref(p + 2, to_string(r.row->outcome));
+                                bind_optional_code(s, p + 3, r.row->code);
+                                bind_optional_text(s, p + 4, r.row->enhanced);
+                                bind_optional_text(s, p + 5, r.row->text);
+                              });
     transcript_.insert(transcripts_, [this](sql::Statement& s, int p, const TranscriptRef& r) {
-      s.bind_int(p, run_id_).bind_int(p + 1, r.attempt_id).bind_int(p + 2, r.seq);
-      s.bind_double(p + 3, r.row->at.seconds());
-      s.bind_text_ref(p + 4, std::string_view(&r.row->direction, 1));
-      s.bind_text_ref(p + 5, r.row->line);
+      s.bind_int(p, r.attempt_id).bind_int(p + 1, r.seq);
+      s.bind_double(p + 2, r.row->at.seconds());
+      s.bind_text_ref(p + 3, std::string_view(&r.row->direction, 1));
+      s.bind_text_ref(p + 4, r.row->line);
     });
   }
 

@@ -1,6 +1,7 @@
 // The writer's multi-row INSERT: rows go in kRowsPerInsert at a time, the rest one by one,
 // and the table holds every row, in the order given (its rowids follow that order),
-// whether the count is below, at, or past a multiple of kRowsPerInsert.
+// whether the count is below, at, or past a multiple of kRowsPerInsert; every row has the
+// run_id given; a row that breaks a constraint fails the insert.
 #include "record/table_insert.h"
 
 #include <string>
@@ -33,8 +34,8 @@ TEST_CASE("a table's rows go in whole statements and one by one in the order giv
   // 0 and 1: no whole statement; k - 1, k, k + 1: around one; 2k + 5: two, then 5 alone.
   for (const std::size_t n : {std::size_t{0}, std::size_t{1}, k - 1, k, k + 1, 2 * k + 5}) {
     sql::Database db = sql::Database::open_temporary();
-    db.exec("CREATE TABLE t (a INTEGER, b TEXT, c INTEGER)");
-    TableInsert insert(db, "t", {"a", "b", "c"});
+    db.exec("CREATE TABLE t (run_id INTEGER, a INTEGER, b TEXT, c INTEGER)");
+    TableInsert insert(db, "t", 3, {"a", "b", "c"});
     std::vector<Row> rows;
     std::string want;
     for (std::size_t i = 0; i < n; ++i) {
@@ -49,13 +50,48 @@ TEST_CASE("a table's rows go in whole statements and one by one in the order giv
     });
     CAPTURE(n);
     CHECK(table_rows(db) == want);
-    sql::Statement c = db.prepare("SELECT count(*), count(DISTINCT c), min(c) FROM t");
+    sql::Statement c = db.prepare(
+        "SELECT count(*), count(DISTINCT c), min(c), count(DISTINCT run_id), min(run_id) FROM t");
     REQUIRE(c.step());
     CHECK(c.column_int(0) == static_cast<std::int64_t>(n));
-    // Every row's third parameter landed in its own row's column c.
+    // Every row's third parameter landed in its own row's column c, and run_id is 3.
     CHECK(c.column_int(1) == (n == 0 ? 0 : 1));
-    if (n > 0) CHECK(c.column_int(2) == 7);
+    CHECK(c.column_int(3) == (n == 0 ? 0 : 1));
+    if (n > 0) {
+      CHECK(c.column_int(2) == 7);
+      CHECK(c.column_int(4) == 3);
+    }
   }
+}
+
+TEST_CASE("a row that breaks a constraint fails the insert, and a rollback undoes all of it") {
+  constexpr std::size_t k = TableInsert::kRowsPerInsert;
+  sql::Database db = sql::Database::open_temporary();
+  db.exec("CREATE TABLE t (run_id INTEGER, a INTEGER, b TEXT NOT NULL, c INTEGER)");
+  db.exec("CREATE UNIQUE INDEX t_key ON t (run_id, a)");
+  TableInsert insert(db, "t", 1, {"a", "b", "c"});
+  // Rows 1..k + 3, but row k - 4 repeats row 2's key: it falls in the first k-row
+  // statement, after rows that statement has already inserted.
+  std::vector<Row> rows;
+  for (std::size_t i = 1; i <= k + 3; ++i) {
+    rows.push_back({static_cast<std::int64_t>(i == k - 4 ? 2 : i), "r"});
+  }
+  db.exec("BEGIN");
+  CHECK_THROWS_WITH(insert.insert(rows,
+                                  [](sql::Statement& s, int p, const Row& r) {
+                                    s.bind_int(p, r.number).bind_text_ref(p + 1, r.text);
+                                    s.bind_int(p + 2, 0);
+                                  }),
+                    Catch::Contains("UNIQUE constraint failed: t.run_id, t.a"));
+  // As the writer does with a batch that failed.
+  db.exec("ROLLBACK");
+  CHECK(table_rows(db).empty());
+  // The statements work again after the failure: the next insert is whole.
+  rows = {{1, "x"}, {2, "y"}};
+  insert.insert(rows, [](sql::Statement& s, int p, const Row& r) {
+    s.bind_int(p, r.number).bind_text_ref(p + 1, r.text).bind_int(p + 2, 0);
+  });
+  CHECK(table_rows(db) == "1:x 2:y");
 }
 
 }  // namespace
