@@ -64,8 +64,12 @@ sql::Database create_database(const std::string& path, const RunInfo& info, Reco
     // The run's status column, not the journal, tells whether the file is complete; WAL
     // keeps the file readable if the process is killed mid-run. A larger page cache than
     // SQLite's 2 MiB keeps the pages that rows are appended to, and the sorts that build
-    // the late indexes at the end, off the disk.
-    db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;");
+    // the late indexes at the end, off the disk. 16 KiB pages rather than 4: the file goes
+    // through the WAL and back in a quarter as many system calls (on isp-scale's first
+    // 12 h, 15-20 % less system time, the same instructions); set before the first table.
+    db.exec(
+        "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"
+        " PRAGMA cache_size = -65536;");
     db.exec(kSchemaTablesSql);
     db.exec(kSchemaLiveIndexesSql);
     sql::Statement run = db.prepare(
