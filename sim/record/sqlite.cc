@@ -153,7 +153,12 @@ bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  fail(db_, sqlite3_sql(stmt_));
+  // Reset so that the statement can run again; its error's text is taken first, as reset
+  // may replace it.
+  const std::runtime_error error("sqlite: " + std::string(sqlite3_sql(stmt_)) + ": " +
+                                 sqlite3_errmsg(db_));
+  sqlite3_reset(stmt_);
+  throw error;
 }
 
 void Statement::run() {
