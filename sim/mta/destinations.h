@@ -45,6 +45,9 @@ class Destinations {
   // takes a delivery loses its record. Null: no such records.
   Destinations(const DeliveryContext& context, const QueueLimits& limits,
                std::map<std::string, RetryRecord>* host_retry = nullptr);
+  // Its deliveries refer to its context: it stays where it was made.
+  Destinations(const Destinations&) = delete;
+  Destinations& operator=(const Destinations&) = delete;
 
   // Runs the delivery to `nexthop` now or when a session to it frees up; `done` is called
   // once, when it has ended.

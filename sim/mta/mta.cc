@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cassert>
 #include <charconv>
 #include <cstdint>
 #include <map>
@@ -32,7 +31,7 @@ char* put_hex(char* out, std::uint64_t value, int width) {
 
 std::string Mta::Impl::queue_id(QueueNumber number) const {
   // Postfix-like: hex digits, unique within this MTA, reproducible ("%05X%05llX").
-  char id[32];
+  char id[kQueueIdSize];
   char* end = put_hex(id, (config.host * 2654435761u) & 0xfffffu, 5);
   end = put_hex(end, number, 5);
   return std::string(id, end);
@@ -61,8 +60,7 @@ smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Env
   }
   // make_reply()'s, one line, put together on the stack: the reply's lines are its one copy.
   constexpr std::string_view kQueued = "Ok: queued as ";
-  std::array<char, kQueued.size() + 32> text;  // queue_id() gives at most 21 characters
-  assert(id.size() <= 32);
+  std::array<char, kQueued.size() + kQueueIdSize> text;
   char* const id_at = std::copy(kQueued.begin(), kQueued.end(), text.data());
   const char* const text_end = std::copy(id.begin(), id.end(), id_at);
   smtp::Reply reply{250, "2.0.0", {std::string_view(text.data(), text_end)}};

@@ -91,6 +91,8 @@ struct Mta::Impl {
   void restart_queue();
   bool running() const { return service_up && ctx.network.topology().node_up(config.host); }
   QueueNumber next_queue_number() { return ++queued_total; }
+  // At most kQueueIdSize characters: 5 hex digits, then the number's (at most 16).
+  static constexpr std::size_t kQueueIdSize = 21;
   std::string queue_id(QueueNumber number) const;
   const std::string& host_name() const { return ctx.network.topology().name(config.host); }
 

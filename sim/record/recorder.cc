@@ -273,7 +273,7 @@ class Recorder::Impl {
  private:
   void hand_over() {
     Batch full = std::exchange(pending_, Batch{});
-    reserve_like(pending_, full);
+    if (!finished_) reserve_like(pending_, full);  // the room the next batch will likely need
     writer_.submit(std::move(full));
   }
 
