@@ -77,33 +77,41 @@ std::function<void()> Mta::Impl::keep_message(const smtp::Message& message) {
   return [this, held = *msg] { ctx.catalog.release(held, ctx.sim.now(), ctx.events); };
 }
 
-void Mta::Impl::enqueue(QueueNumber number, std::string id, MessageNumber msg,
-                        const smtp::Envelope& e, smtp::SharedMessage message,
-                        const std::string& from_node) {
+template <class Env>
+void Mta::Impl::enqueue(QueueNumber number, std::string id, MessageNumber msg, Env&& e,
+                        smtp::SharedMessage message, const std::string& from_node) {
   QueueEntry& entry = queue[number];
   ++counts.incoming;  // a new entry's state
   entry.number = number;
   entry.queue_id = std::move(id);
   entry.msg = msg;
-  // MAIL FROM and its parameters; the recipients go to `rcpts`.
-  entry.envelope.mail_from = e.mail_from;
+  // MAIL FROM and its parameters; the recipients go to `rcpts`. std::move on a member of a
+  // const envelope gives a const rvalue, which copies: only an rvalue envelope is moved from.
+  entry.envelope.mail_from = std::move(e.mail_from);
   entry.envelope.body = e.body;
   entry.envelope.ret = e.ret;
-  entry.envelope.envid = e.envid;
+  entry.envelope.envid = std::move(e.envid);
   entry.message = std::move(message);
   entry.arrival = ctx.sim.now();
   ctx.catalog.hold(msg);  // until the entry leaves the queue (settle, expire)
   entry.rcpts.resize(e.rcpt_to.size());
   for (std::size_t i = 0; i < e.rcpt_to.size(); ++i) {
     QueuedRecipient& r = entry.rcpts[i];
-    r.address = e.rcpt_to[i];
-    if (i < e.rcpt_options.size()) r.options = e.rcpt_options[i];
+    r.address = std::move(e.rcpt_to[i]);
+    if (i < e.rcpt_options.size()) r.options = std::move(e.rcpt_options[i]);
     r.due = entry.arrival;
   }
   ctx.events.message_queued({msg, host_name(), entry.queue_id, from_node, ctx.sim.now()});
   // Every MTA tries new mail at once; only retries wait for the scheduler.
   entry.wakeup = ctx.sim.schedule_in(config.processing_delay, [this, number] { activate(number); });
 }
+
+template void Mta::Impl::enqueue<const smtp::Envelope&>(QueueNumber, std::string, MessageNumber,
+                                                        const smtp::Envelope&, smtp::SharedMessage,
+                                                        const std::string&);
+template void Mta::Impl::enqueue<smtp::Envelope>(QueueNumber, std::string, MessageNumber,
+                                                 smtp::Envelope&&, smtp::SharedMessage,
+                                                 const std::string&);
 
 // The entry leaves the active queue (or its line); those waiting longest take the places.
 void Mta::Impl::release_place(QueueNumber number) {
@@ -184,14 +192,13 @@ void Mta::set_degraded_reply(std::size_t index, bool in_force) {
   impl_->receive_side.set_degraded(index, in_force);
 }
 
-void Mta::submit(const smtp::Envelope& envelope, smtp::SharedMessage message,
-                 std::string message_id) {
+void Mta::submit(smtp::Envelope envelope, smtp::SharedMessage message, std::string message_id) {
   const MessageNumber msg = impl_->ctx.catalog.add(
       {0, std::move(message_id), envelope.mail_from, envelope.rcpt_to, message->size(),
        impl_->config.name, impl_->ctx.sim.now(), MessageKind::kUser, 0, "local"},
       impl_->ctx.events);
   const QueueNumber number = impl_->next_queue_number();
-  impl_->enqueue(number, impl_->queue_id(number), msg, envelope, std::move(message), "");
+  impl_->enqueue(number, impl_->queue_id(number), msg, std::move(envelope), std::move(message), "");
 }
 
 QueueCounts Mta::queue_counts() const { return impl_->counts; }

@@ -254,7 +254,7 @@ void Mta::Impl::send_notification(smtp::DsnKind kind, const QueueEntry& entry,
       ctx.catalog.add({0, n.message_id, "", n.envelope.rcpt_to, n.message->size(), config.name,
                        ctx.sim.now(), message_kind, entry.msg},
                       ctx.events);
-  enqueue(number, std::move(id), msg, n.envelope, std::move(n.message), "");
+  enqueue(number, std::move(id), msg, std::move(n.envelope), std::move(n.message), "");
 }
 
 }  // namespace mailsim::mta

@@ -58,7 +58,7 @@ void World::submit_message(const workload::ExplicitMessage& m, mta::Mta& origin,
   if (const auto it = clients_.find(m.client); it != clients_.end()) {
     return it->second->submit(envelope, std::move(message), id);
   }
-  origin.submit(envelope, std::move(message), std::move(id));
+  origin.submit(std::move(envelope), std::move(message), std::move(id));
 }
 
 mta::Mta* World::find_mta(std::string_view name) const {

@@ -63,7 +63,9 @@ class Mta {
   // A message from a local user (the workload), queued as if received: the MTA keeps
   // the shared message, which may have a synthetic body. `message_id` is its header's
   // Message-ID without <> (the caller composed it; the MTA does not parse it again).
-  void submit(const smtp::Envelope& envelope, smtp::SharedMessage message, std::string message_id);
+  // The envelope is taken by value: a caller that has no more use for it moves it in, and
+  // its addresses go to the queue entry without another copy.
+  void submit(smtp::Envelope envelope, smtp::SharedMessage message, std::string message_id);
 
   QueueCounts queue_counts() const;
   // Local part -> header blocks of the delivered copies, in delivery order; empty unless
