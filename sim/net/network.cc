@@ -39,7 +39,8 @@ void Network::break_failed_connections() {
 }
 
 void Network::listen(NodeId host, int port, AcceptHandler on_accept) {
-  listeners_[listener_key(host, port)] = std::move(on_accept);
+  listeners_[listener_key(host, port)] =
+      std::make_shared<const AcceptHandler>(std::move(on_accept));
 }
 
 void Network::unlisten(NodeId host, int port) { listeners_.erase(listener_key(host, port)); }
@@ -91,9 +92,8 @@ void Network::syn_arrived(std::uint32_t syn) {
     std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
   }
   connections_.push_back(connection);
-  AcceptHandler accept = it->second;
-  sim_.schedule_in(rtt, [connection, accept = std::move(accept)] {
-    connection->set_handlers(Side::kServer, accept(connection));
+  sim_.schedule_in(rtt, [connection, accept = it->second] {
+    connection->set_handlers(Side::kServer, (*accept)(connection));
   });
   sim_.schedule_in(connection->route().latency, [connection, done = std::move(s.done)] {
     done({ConnectStatus::kConnected, connection});

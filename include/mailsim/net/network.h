@@ -81,7 +81,10 @@ class Network {
   static std::uint64_t listener_key(NodeId host, int port) {
     return std::uint64_t{host} << 32 | static_cast<std::uint32_t>(port);
   }
-  std::unordered_map<std::uint64_t, AcceptHandler> listeners_;
+  // Shared, so that an accept event holds the handler by a reference count instead of
+  // copying it (its captures would allocate on every connect); an unlisten meanwhile
+  // leaves the accept event its handler, as a copy would.
+  std::unordered_map<std::uint64_t, std::shared_ptr<const AcceptHandler>> listeners_;
   // A connect whose SYN is on its way, kept here so that the SYN's event holds only its
   // index and fits the engine's inline slot (a route and a handler would not: an
   // allocation per connect). A slot is free (in free_syns_) once its SYN has arrived.
