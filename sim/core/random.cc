@@ -19,8 +19,8 @@ constexpr std::uint64_t splitmix64(std::uint64_t& x) {
 }
 
 // FNV-1a: a stable hash of the entity name (std::hash is not stable across platforms).
-constexpr std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
+// `h` is the hash of what comes before `s` (the offset basis: nothing).
+constexpr std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
   for (const char c : s) {
     h ^= static_cast<unsigned char>(c);
     h *= 0x100000001b3ULL;
@@ -31,6 +31,9 @@ constexpr std::uint64_t fnv1a(std::string_view s) {
 }  // namespace
 
 StreamName::StreamName(std::string_view name) : hash_(fnv1a(name)) {}
+
+StreamName::StreamName(const StreamName& prefix, std::string_view rest)
+    : hash_(fnv1a(rest, prefix.hash_)) {}
 
 RandomStream::RandomStream(std::uint64_t seed, std::uint64_t run, std::string_view name)
     : RandomStream(seed, run, StreamName(name)) {}

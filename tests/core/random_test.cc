@@ -32,6 +32,19 @@ TEST_CASE("a named stream's first values are pinned") {
   CHECK(w.exponential(1.0) == 1.462319171721953);
 }
 
+TEST_CASE("a name hashed as a prefix and a rest gives the whole name's stream") {
+  // FNV-1a runs byte by byte, so "mta:" continued over "college" is "mta:college": the
+  // first value pinned above (from the independent Python implementation).
+  const mailsim::StreamName prefix("mta:");
+  CHECK(RandomStream(42, 0, mailsim::StreamName(prefix, "college")).next_u64() ==
+        0x4593449f1f6521a0ULL);
+  CHECK(
+      RandomStream(42, 0, mailsim::StreamName(mailsim::StreamName(""), "mta:college")).next_u64() ==
+      0x4593449f1f6521a0ULL);
+  CHECK(RandomStream(42, 0, mailsim::StreamName(prefix, "university")).next_u64() ==
+        0x5950d6a4de330ff5ULL);
+}
+
 TEST_CASE("the same seed, run and name give the same sequence") {
   RandomStream a(1, 2, "x");
   RandomStream b(1, 2, "x");

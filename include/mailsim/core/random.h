@@ -16,6 +16,9 @@ namespace mailsim {
 class StreamName {
  public:
   explicit StreamName(std::string_view name);
+  // The name `prefix` holds followed by `rest`, without putting the two together: the hash
+  // runs byte by byte, so this equals StreamName(prefix's name + rest).
+  StreamName(const StreamName& prefix, std::string_view rest);
 
  private:
   friend class RandomStream;
