@@ -122,12 +122,13 @@ int send_command(const Args& args) {
 
   realnet::SendOptions o;
   o.server = realnet::parse_endpoint(server, "--server");
-  o.session.helo_name = helo.empty() ? realnet::local_hostname() : helo;
+  // The session's helo_name is a view of this string, which lasts until the send is over.
+  const std::string helo_name = helo.empty() ? realnet::local_hostname() : helo;
+  o.session.helo_name = helo_name;
   if (!auth.empty()) o.session.auth = parse_credentials(auth, "--auth");
   const std::int64_t body_octets = size_text.empty() ? 1024 : parse_octets(size_text, "--size");
-  smtp::SharedMessage message = file.empty()
-                                    ? generate_message(envelope, body_octets, o.session.helo_name)
-                                    : read_message(file);
+  smtp::SharedMessage message =
+      file.empty() ? generate_message(envelope, body_octets, helo_name) : read_message(file);
   return report(realnet::send_message(o, std::move(envelope), std::move(message)));
 }
 

@@ -13,7 +13,7 @@ namespace mailsim::realnet {
 
 struct SendOptions {
   Endpoint server;
-  smtp::ClientConfig session;  // helo_name, auth
+  smtp::ClientConfig session;  // helo_name (a view: its owner outlives the send), auth
   // `connect` covers the name lookup too; nullopt: no limit of ours.
   smtp::ClientTimeouts timeouts = smtp::client_timeouts(smtp::MtaFamily::kPostfix);
 };

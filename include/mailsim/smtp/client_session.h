@@ -27,7 +27,9 @@
 namespace mailsim::smtp {
 
 struct ClientConfig {
-  std::string helo_name;
+  // Not owned: the name's owner (an MTA's or a client's configuration, a caller's string)
+  // outlives the session, which is made per connection and so does not copy it.
+  std::string_view helo_name;
   // AUTH PLAIN (RFC 4954) with these credentials after EHLO, when the server offers AUTH.
   std::optional<Credentials> auth;
   // Keep the lines take_transcript() gives; false: it gives none, and the session saves a
