@@ -205,19 +205,10 @@ void append_reply_wire(std::string& out, int code, std::string_view enhanced, st
 void ReplyParser::feed(std::string_view bytes) { reader_.feed(bytes); }
 
 std::optional<Reply> ReplyParser::next() {
-  Reply reply;
-  if (!next(reply)) return std::nullopt;
-  return reply;
-}
-
-// The parts are swapped into `reply`, so that its storage and the parser's alternate.
-bool ReplyParser::next(Reply& reply) {
   std::string_view nothing_more;
-  if (next(nothing_more) == nullptr) return false;
-  reply.code = reply_.code;
-  reply.enhanced.swap(reply_.enhanced);
-  std::swap(reply.lines, reply_.lines);
-  return true;
+  const Reply* reply = next(nothing_more);
+  if (reply == nullptr) return std::nullopt;
+  return *reply;
 }
 
 const Reply* ReplyParser::next(std::string_view& bytes) {

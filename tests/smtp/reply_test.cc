@@ -193,22 +193,27 @@ TEST_CASE("a parser that keeps no raw lines reads the same replies") {
   CHECK(parser.next() == Reply{451, "4.3.0", {"Try again"}});
 }
 
-// next(Reply&) reuses the caller's value and the parser's own: nothing of an earlier reply
-// (a longer one, with an enhanced code) may stay in a later one.
-TEST_CASE("replies read into the same value one after the other each hold only their own") {
+// next(bytes) gives each reply in the parser's own storage: nothing of an earlier reply (a
+// longer one, with an enhanced code) may stay in a later one.
+TEST_CASE("replies read one after the other each hold only their own") {
   ReplyParser parser;
-  parser.feed("250-mx.example\r\n250-PIPELINING\r\n250 SIZE 1000\r\n");
-  parser.feed("550 5.1.1 No such user\r\n354 Go\r\n221 2.0.0 Bye\r\n");
-  Reply reply;
-  REQUIRE(parser.next(reply));
-  CHECK(reply == Reply{250, "", {"mx.example", "PIPELINING", "SIZE 1000"}});
-  REQUIRE(parser.next(reply));
-  CHECK(reply == Reply{550, "5.1.1", {"No such user"}});
-  REQUIRE(parser.next(reply));
-  CHECK(reply == Reply{354, "", {"Go"}});
-  REQUIRE(parser.next(reply));
-  CHECK(reply == Reply{221, "2.0.0", {"Bye"}});
-  CHECK_FALSE(parser.next(reply));
+  std::string_view bytes =
+      "250-mx.example\r\n250-PIPELINING\r\n250 SIZE 1000\r\n"
+      "550 5.1.1 No such user\r\n354 Go\r\n221 2.0.0 Bye\r\n";
+  const Reply* reply = parser.next(bytes);
+  REQUIRE(reply != nullptr);
+  CHECK(*reply == Reply{250, "", {"mx.example", "PIPELINING", "SIZE 1000"}});
+  reply = parser.next(bytes);
+  REQUIRE(reply != nullptr);
+  CHECK(*reply == Reply{550, "5.1.1", {"No such user"}});
+  reply = parser.next(bytes);
+  REQUIRE(reply != nullptr);
+  CHECK(*reply == Reply{354, "", {"Go"}});
+  reply = parser.next(bytes);
+  REQUIRE(reply != nullptr);
+  CHECK(*reply == Reply{221, "2.0.0", {"Bye"}});
+  CHECK(parser.next(bytes) == nullptr);
+  CHECK(bytes.empty());
 }
 
 // next(bytes) takes whole lines straight from `bytes` while the parser holds nothing and

@@ -140,9 +140,6 @@ class ReplyParser {
   // The next complete reply, or nullopt when more bytes are needed or the stream is
   // malformed.
   std::optional<Reply> next();
-  // The same into `reply`, whose storage is reused; false, with `reply` unspecified, when
-  // next() would give nullopt.
-  bool next(Reply& reply);
   // The same for what was fed before and then `bytes`, whose whole lines are read in place
   // rather than copied into the reader first (a client's receive path): the bytes read are
   // removed from `bytes`. The reply is the parser's own, valid until the next call of
