@@ -297,10 +297,14 @@ WHERE pick = 1;
 -- @indexes: the indexes. Those above the @late-indexes line are made with the database and
 -- kept while rows arrive: their rows come in key order, or close to it (the keys of
 -- message, attempt and transcript number rows as they are written; a message's recipients,
--- deliveries and bounces come soon after it), so each entry lands on a page near the
--- B-tree's right edge that is in the cache, on the writer thread while the simulation
--- runs. The keys: the recorder numbers messages and attempts and records each recipient of
--- a message once, so rows are unique by these; a duplicate fails the run when it is written.
+-- deliveries and bounces come soon after it, and so do most of its hops and attempts:
+-- retries of older mail are few), so each entry lands on a page near the B-tree's right
+-- edge that is in the cache, on the writer thread while the simulation runs. The keys: the
+-- recorder numbers messages and attempts and records each recipient of a message once, so
+-- rows are unique by these; a duplicate fails the run when it is written. message_id has
+-- no index: its text comes in no order, an index cost every run 1.6-1.9 s of CPU on a
+-- million messages, and the one reader that looks it up (mailsim trace FILE MESSAGE-ID)
+-- scans message in msg_id order instead (about 0.2 s of CPU on a million messages).
 CREATE UNIQUE INDEX IF NOT EXISTS message_key ON message (run_id, msg_id);
 CREATE UNIQUE INDEX IF NOT EXISTS recipient_key ON recipient (run_id, msg_id, rcpt);
 CREATE UNIQUE INDEX IF NOT EXISTS attempt_key ON attempt (run_id, attempt_id);
@@ -309,16 +313,15 @@ CREATE INDEX IF NOT EXISTS message_by_about ON message (run_id, about_msg_id);
 CREATE INDEX IF NOT EXISTS recipient_by_status ON recipient (run_id, status);
 CREATE INDEX IF NOT EXISTS attempt_recipient_by_attempt ON attempt_recipient (run_id, attempt_id);
 CREATE INDEX IF NOT EXISTS delivery_by_msg ON delivery (run_id, msg_id);
+CREATE INDEX IF NOT EXISTS attempt_by_msg ON attempt (run_id, msg_id, started_s);
+CREATE INDEX IF NOT EXISTS hop_by_msg ON hop (run_id, msg_id, arrived_s);
 -- @late-indexes: the indexes below are made when the run ends (completed, interrupted or
--- failed), after its rows are in: their rows come in no useful order (message_id text,
--- a hop or attempt of any message in flight, a queue of any node), and one sort at the end
--- costs less than keeping them ordered while rows arrive. A run killed before its end
--- (kill -9) or that crashed lacks them; the readers (mailsim report, trace, check) then
+-- failed), after its rows are in: their rows come in no useful order (a deferral of any
+-- message still queued, a queue of any node), and one sort at the end costs less than
+-- keeping them ordered while rows arrive. A run killed before its end (kill -9) or that
+-- crashed lacks them; the readers (mailsim report, trace, check) then
 -- make every missing index, once, in the file, unless another process has it open (a run
 -- still being written) or it is read-only (then they index a temporary copy). By hand:
 -- sed -n '/^-- @indexes/,$p' sim/record/schema.sql | sqlite3 OUT.db
-CREATE INDEX IF NOT EXISTS message_by_message_id ON message (run_id, message_id);
-CREATE INDEX IF NOT EXISTS attempt_by_msg ON attempt (run_id, msg_id, started_s);
-CREATE INDEX IF NOT EXISTS hop_by_msg ON hop (run_id, msg_id, arrived_s);
 CREATE INDEX IF NOT EXISTS deferral_by_msg ON deferral (run_id, msg_id, t_s);
 CREATE INDEX IF NOT EXISTS queue_sample_by_node ON queue_sample (run_id, node, t_s);
