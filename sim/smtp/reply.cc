@@ -213,8 +213,9 @@ std::optional<Reply> ReplyParser::next() {
 
 const Reply* ReplyParser::next(std::string_view& bytes) {
   while (!malformed_) {
-    const std::optional<LineView> line = next_line(bytes);
-    if (!line) return nullptr;
+    // Most lines are wholly inside `bytes` and taken in place (LineReader::take_line()).
+    std::optional<LineView> line = reader_.take_line(bytes, kMaxReplyLine);
+    if (!line && !(line = next_buffered_line(bytes))) return nullptr;
     if (!in_reply_) {  // the first line sets the code and the enhanced code
       raw_.clear();
       reply_.lines.clear();
@@ -234,10 +235,9 @@ const Reply* ReplyParser::next(std::string_view& bytes) {
   return nullptr;
 }
 
-// A line wholly inside `bytes` is taken from there when the reader holds nothing; else
-// `bytes` joins the reader, which then gives every line (LineReader::take_line()).
-std::optional<LineView> ReplyParser::next_line(std::string_view& bytes) {
-  if (std::optional<LineView> line = reader_.take_line(bytes, kMaxReplyLine)) return line;
+// A line that `bytes` does not hold whole, or one after bytes the reader holds: `bytes`
+// joins the reader, which then gives every line.
+std::optional<LineView> ReplyParser::next_buffered_line(std::string_view& bytes) {
   if (bytes.empty()) {
     if (reader_.holds_nothing()) return std::nullopt;  // the usual end of a segment
   } else {
@@ -262,12 +262,17 @@ ReplyParser::LineKind ReplyParser::take_line(std::string_view text) {
   if (reply_.lines.empty()) {
     reply_.code = code;
     const std::size_t enhanced = enhanced_code_length(rest, code);
-    reply_.enhanced.assign(rest.substr(0, enhanced));
-    // The text follows the enhanced code and its space (or the code ends the line).
-    reply_.lines.push_back(enhanced == 0 ? rest : rest.substr(std::min(rest.size(), enhanced + 1)));
+    if (enhanced == 0) {
+      reply_.enhanced.clear();
+      reply_.lines.append_line(rest);
+    } else {
+      reply_.enhanced.assign(rest.data(), enhanced);
+      // The text follows the enhanced code and its space (or the code ends the line).
+      reply_.lines.append_line(rest.substr(std::min(rest.size(), enhanced + 1)));
+    }
   } else {
     if (code != reply_.code) return LineKind::kMalformed;
-    reply_.lines.push_back(strip_enhanced(rest, reply_.enhanced));
+    reply_.lines.append_line(strip_enhanced(rest, reply_.enhanced));
   }
   return last ? LineKind::kLast : LineKind::kMore;
 }

@@ -87,6 +87,13 @@ class ReplyLines {
   friend bool operator==(const ReplyLines&, const ReplyLines&) = default;
 
  private:
+  friend class ReplyParser;
+  // push_back() for a line known to hold no '\n' (one read off the wire), without looking.
+  void append_line(std::string_view line) {
+    if (count_++ > 0) text_ += '\n';
+    text_ += line;
+  }
+
   std::string text_;
   std::size_t count_ = 0;
 };
@@ -153,8 +160,8 @@ class ReplyParser {
   const std::vector<std::string>& raw_lines() const { return raw_; }
 
  private:
-  // The next line of what was fed and then `bytes`, as next(bytes) takes them.
-  std::optional<LineView> next_line(std::string_view& bytes);
+  // The next line of what was fed and then `bytes` when LineReader::take_line() gave none.
+  std::optional<LineView> next_buffered_line(std::string_view& bytes);
   enum class LineKind { kMore, kLast, kMalformed };
   LineKind take_line(std::string_view line);  // one line of the reply being read
 
