@@ -79,7 +79,8 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
   connected_node_ = request_.hosts[index].node;
   session_ = std::make_unique<smtp::ClientSession>(smtp::ClientConfig{
       ctx_.config.hostname, ctx_.config.client_auth, ctx_.events.attempt_transcripts});
-  job_ = session_->add_message(envelope_for_session(), request_.message);
+  // The session keeps the envelope: moving on to a later host reads it back from there.
+  job_ = session_->add_message(std::move(request_.envelope), request_.message);
   // The connection's handlers keep the delivery alive until finish_session() drops them:
   // on_closed holds it. Both are set and dropped together, and never while one runs, so
   // on_data needs only a plain pointer, which std::function holds without allocating.
@@ -101,14 +102,6 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
                                self->finish_session();
                              }});
   arm_timer();
-}
-
-// The envelope for the session's next transaction: a copy while the delivery may need the
-// request's again (moving on to a later host re-reads it, and so does Exim's resend of 452'd
-// recipients), else the request's own, which nothing reads once its session has it.
-smtp::Envelope Delivery::envelope_for_session() {
-  if (index_ + 1 < request_.hosts.size() || ctx_.resend_after_452) return request_.envelope;
-  return std::move(request_.envelope);
 }
 
 // What the session has to send goes as one message, however many pieces the message data
@@ -273,16 +266,15 @@ bool Delivery::moves_on(const smtp::ClientResult& r) const {
 // The recipients the session's failure decided go to the next host; those the server
 // decided one by one (a 5xx or 4xx to RCPT) keep their reply.
 void Delivery::move_on(const smtp::ClientResult& r) {
-  smtp::Envelope next = request_.envelope;
-  next.rcpt_to.clear();
-  next.rcpt_options.clear();
+  const smtp::Envelope& sent = session_->envelope(job_);
+  smtp::Envelope next{sent.mail_from, {}, {}, sent.body, sent.ret, sent.envid};
   for (std::size_t i = 0; i < r.recipients.size(); ++i) {
     const smtp::RecipientResult& rr = r.recipients[i];
     const bool by_failure =
         rr.reply.code == r.last_reply.code && rr.reply.lines == r.last_reply.lines;
     if (by_failure) {
       next.rcpt_to.push_back(rr.recipient);
-      next.rcpt_options.push_back(request_.envelope.options_of(i));
+      next.rcpt_options.push_back(sent.options_of(i));
       attempt_.recipients.push_back({rr.recipient, RecipientOutcome::kDeferred, rr.reply.code,
                                      rr.reply.enhanced, rr.reply.plain_text()});
     } else {

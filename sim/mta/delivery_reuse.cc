@@ -44,21 +44,19 @@ bool Delivery::resend_refused_452() {
   }
   if (rest.empty()) return false;
   finish_job(r);
-  smtp::Envelope next = request_.envelope;
-  next.rcpt_to.clear();
-  next.rcpt_options.clear();
+  const smtp::Envelope& sent = session_->envelope(job_);
+  smtp::Envelope next{sent.mail_from, {}, {}, sent.body, sent.ret, sent.envid};
   for (std::size_t i = 0, k = 0; i < attempt_.recipients.size(); ++i) {
     if (k < rest.size() && rest[k] == i) {
-      next.rcpt_to.push_back(request_.envelope.rcpt_to[i]);
-      next.rcpt_options.push_back(request_.envelope.options_of(i));
+      next.rcpt_to.push_back(sent.rcpt_to[i]);
+      next.rcpt_options.push_back(sent.options_of(i));
       ++k;
     } else {
       decided_.push_back(attempt_.recipients[i]);
     }
   }
-  request_.envelope = std::move(next);
   new_attempt(connected_node_);
-  job_ = session_->add_message(request_.envelope, request_.message);
+  job_ = session_->add_message(std::move(next), request_.message);
   return true;
 }
 
@@ -73,7 +71,7 @@ void Delivery::adopt(DeliveryJob&& job) {
   }
   new_attempt(connected_node_);
   session_->reset_before_next();
-  job_ = session_->add_message(envelope_for_session(), request_.message);
+  job_ = session_->add_message(std::move(request_.envelope), request_.message);
 }
 
 // The job is done and its attempt over at the end of its transaction; the session waits

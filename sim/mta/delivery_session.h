@@ -35,7 +35,6 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   // this delivery: an earlier host's session, or one that has finished, is ignored.
   bool current(int n) const { return !finished_ && n == session_number_; }
   void on_connect(std::size_t index, net::ConnectResult result);
-  smtp::Envelope envelope_for_session();
   void pump();
   void take_transcript();
   void hand_over();

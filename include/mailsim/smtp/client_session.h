@@ -135,6 +135,8 @@ class ClientSession {
   const ClientResult& result(std::size_t message = 0) const {
     return transactions_[message]->result;
   }
+  // The envelope message `message` was queued with. REQUIRES: message < message_count().
+  const Envelope& envelope(std::size_t message) const { return transactions_[message]->envelope; }
   const Extensions& extensions() const { return extensions_; }
 
   // Lines exchanged since the last call: commands and reply lines verbatim (one entry per
