@@ -77,8 +77,8 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
   connected_at_ = ctx_.sim.now();
   host_ = request_.hosts[index].name;
   connected_node_ = request_.hosts[index].node;
-  session_ = std::make_unique<smtp::ClientSession>(smtp::ClientConfig{
-      ctx_.config.hostname, ctx_.config.client_auth, ctx_.events.attempt_transcripts});
+  session_.emplace(smtp::ClientConfig{ctx_.config.hostname, ctx_.config.client_auth,
+                                      ctx_.events.attempt_transcripts});
   // The session keeps the envelope: moving on to a later host reads it back from there.
   job_ = session_->add_message(std::move(request_.envelope), request_.message);
   // The connection's handlers keep the delivery alive until finish_session() drops them:

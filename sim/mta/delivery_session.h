@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,8 +67,8 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   AttemptFinished attempt_;
   std::size_t job_ = 0;  // the session's transaction for request_
   Time connected_at_;
-  int transactions_ = 0;  // carried by this session
-  std::unique_ptr<smtp::ClientSession> session_;
+  int transactions_ = 0;                        // carried by this session
+  std::optional<smtp::ClientSession> session_;  // in place: one allocation less a host
   std::shared_ptr<net::Connection> connection_;
   std::string host_;  // the connected host's DNS name
   net::NodeId connected_node_ = 0;
