@@ -10,13 +10,14 @@ std::uint32_t host_address(net::NodeId node) {
 }
 
 std::string format_address(std::uint32_t a) {
-  std::string text;  // at most 15 characters: no allocation
+  // Spelled on the stack and copied once: at most 15 characters, no allocation.
+  char text[15];
+  char* end = text;
   for (int shift = 24; shift >= 0; shift -= 8) {
-    char digits[3];
-    text.append(digits, std::to_chars(digits, digits + 3, a >> shift & 0xffu).ptr);
-    if (shift != 0) text += '.';
+    end = std::to_chars(end, end + 3, a >> shift & 0xffu).ptr;
+    if (shift != 0) *end++ = '.';
   }
-  return text;
+  return std::string(text, end);
 }
 
 std::uint32_t network_of(std::uint32_t address, int bits) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdint>
 #include <map>
 #include <utility>
@@ -17,14 +16,13 @@ namespace {
 
 // Writes `value` in upper-case hex digits, zero-padded to `width`, at `out`: printf's
 // "%0*llX". Returns the end of what it wrote: at most max(width, 16) characters.
+// REQUIRES: width <= 16.
 char* put_hex(char* out, std::uint64_t value, int width) {
-  char digits[16];
-  const char* end = std::to_chars(digits, digits + sizeof digits, value, 16).ptr;
-  for (auto count = end - digits; count < width; ++count) *out++ = '0';
-  for (const char* c = digits; c != end; ++c) {
-    *out++ = *c >= 'a' ? static_cast<char>(*c - 'a' + 'A') : *c;
-  }
-  return out;
+  int count = 1;
+  while (count < 16 && value >> (4 * count) != 0) ++count;
+  count = std::max(count, width);
+  for (int i = count - 1; i >= 0; --i, value >>= 4) out[i] = "0123456789ABCDEF"[value & 0xfu];
+  return out + count;
 }
 
 }  // namespace
