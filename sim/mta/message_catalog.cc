@@ -8,9 +8,9 @@ namespace mailsim::mta {
 MessageNumber MessageCatalog::add(MessageCreated created, MailEvents& events) {
   created.msg = ++last_;
   Live& live = live_[created.msg];
-  if (!created.message_id.empty() &&
-      by_message_id_.try_emplace(created.message_id, created.msg).second) {
-    live.message_id = created.message_id;
+  if (!created.message_id.empty()) {
+    const auto [it, added] = by_message_id_.try_emplace(created.message_id, created.msg);
+    if (added) live.message_id = &it->first;
   }
   events.message_created(created);
   return created.msg;
@@ -32,7 +32,9 @@ void MessageCatalog::release(MessageNumber msg, Time at, MailEvents& events) {
   const auto it = live_.find(msg);
   assert(it != live_.end() && it->second.holds > 0 && "release() without a hold()");
   if (it == live_.end() || it->second.holds == 0 || --it->second.holds > 0) return;
-  if (!it->second.message_id.empty()) by_message_id_.erase(it->second.message_id);
+  if (it->second.message_id != nullptr) {
+    by_message_id_.erase(by_message_id_.find(*it->second.message_id));
+  }
   live_.erase(it);
   events.message_finished({msg, at});
 }

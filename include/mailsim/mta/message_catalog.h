@@ -43,7 +43,9 @@ class MessageCatalog {
 
  private:
   struct Live {
-    std::string message_id;  // empty: none, or the Message-ID was another live message's
+    // Its key in by_message_id_ (a node's: it stays put); null: none, or the Message-ID
+    // was another live message's.
+    const std::string* message_id = nullptr;
     std::size_t holds = 0;
   };
 
