@@ -65,11 +65,15 @@ MxResult Resolver::lookup_mx(std::string_view domain, RandomStream& rng, std::st
     }
     start = end;
   }
-  std::string self_buffer;
-  const std::string_view me = ascii_lower(self, self_buffer);
-  const auto listed = std::find_if(records.begin(), records.end(),
-                                   [&](const Exchange* r) { return r->name == me; });
-  if (!me.empty() && listed != records.end()) {
+  // The exchanges' names are in lower case already: `self` is compared as if lowered,
+  // without a copy, and only with names of its length.
+  const auto listed = std::find_if(records.begin(), records.end(), [&](const Exchange* r) {
+    return r->name.size() == self.size() &&
+           std::equal(self.begin(), self.end(), r->name.begin(), [](char s, char n) {
+             return (s >= 'A' && s <= 'Z' ? s - 'A' + 'a' : s) == n;
+           });
+  });
+  if (!self.empty() && listed != records.end()) {
     const int own = (*listed)->preference;
     std::erase_if(records, [own](const Exchange* r) { return r->preference >= own; });
   }
