@@ -62,9 +62,10 @@ class ReceiveSide {
   const MtaConfig& config_;
   const ReceiverPolicy& policy_;
   Greylist greylist_;
-  // Client address -> connections open now. A client's entry stays at 0 when its last
-  // connection ends, rather than being erased and made anew at its next: the clients are
-  // the topology's hosts, a bounded set.
+  // Client address -> connections open now; a client without one has no entry. Erased at
+  // zero, the map holds the few clients connected now and stays in the cache: kept for
+  // every client that ever connected (a provider's MX hears from a thousand hosts), each
+  // lookup missed the cache twice (1.5 % of isp-scale's time).
   std::unordered_map<std::uint32_t, int> connections_;
   std::vector<bool> degraded_on_;  // by index of config.receive.degraded
   int degraded_in_force_ = 0;      // how many of them
