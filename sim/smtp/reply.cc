@@ -65,27 +65,31 @@ class CodeText {
 };
 
 // One line of a reply's wire form: "250-text\r\n", or "250 2.1.0 text\r\n" for the last.
-// With `printable_only`, each octet of `line` outside printable ASCII goes out as '?'.
+// With `printable_only`, each octet of `line` outside printable ASCII goes out as '?'. The
+// line is sized once and its pieces copied to their places: a reply is a handful of short
+// pieces, each of which would cost an append of its own.
 void append_wire_line(std::string& out, std::string_view code, bool last, std::string_view enhanced,
                       std::string_view line, bool printable_only) {
-  out += code;
   if (enhanced.empty() && line.empty() && last) {
-    out += "\r\n";  // "250\r\n"
+    out.append(code).append("\r\n");  // "250\r\n"
     return;
   }
-  out += last ? ' ' : '-';
-  out += enhanced;
-  if (!enhanced.empty() && !line.empty()) out += ' ';
+  const bool gap = !enhanced.empty() && !line.empty();
+  const std::size_t at = out.size();
+  out.resize(at + code.size() + 1 + enhanced.size() + (gap ? 1 : 0) + line.size() + 2);
+  char* to = std::copy(code.begin(), code.end(), out.data() + at);
+  *to++ = last ? ' ' : '-';
+  to = std::copy(enhanced.begin(), enhanced.end(), to);
+  if (gap) *to++ = ' ';
   if (printable_only) {
     // Every octet is written, replaced or not, so that the compiler can do many at once.
-    const std::size_t text_at = out.size();
-    out.resize(text_at + line.size());
-    std::transform(line.begin(), line.end(), out.begin() + static_cast<std::ptrdiff_t>(text_at),
-                   [](char c) { return c < ' ' || c > '~' ? '?' : c; });
+    to = std::transform(line.begin(), line.end(), to,
+                        [](char c) { return c < ' ' || c > '~' ? '?' : c; });
   } else {
-    out += line;
+    to = std::copy(line.begin(), line.end(), to);
   }
-  out += "\r\n";
+  to[0] = '\r';
+  to[1] = '\n';
 }
 
 // Calls `visit(line, last)` for each line of `text`, split at '\n' as make_reply() splits
@@ -197,6 +201,8 @@ Reply make_reply(int code, std::string enhanced, std::string_view text) {
 void append_reply_wire(std::string& out, int code, std::string_view enhanced, std::string_view text,
                        bool printable_only) {
   const CodeText code_text(code);
+  // Room for one line, as most are: the session's output is often empty, and grows once.
+  out.reserve(out.size() + text.size() + enhanced.size() + 7);
   for_each_text_line(text, [&](std::string_view line, bool last) {
     append_wire_line(out, code_text.view(), last, enhanced, line, printable_only);
   });
