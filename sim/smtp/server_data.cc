@@ -3,6 +3,7 @@
 // to the policy.
 #include <utility>
 
+#include "mailsim/smtp/headers.h"
 #include "mailsim/smtp/server_session.h"
 #include "mailsim/smtp/transparency.h"
 
@@ -13,16 +14,31 @@ namespace mailsim::smtp {
 // adding its lines one by one would: the limit is passed by the run exactly when it is
 // passed by one of its lines, and a line over line_limit() passes it too.
 bool ServerSession::take_data_lines(std::string_view& bytes) {
-  const std::size_t end = plain_lines_prefix(bytes);
-  if (end == 0) return false;
+  const PlainLines run = scan_plain_lines(bytes);
+  if (run.end == 0) return false;
   if (filler_) flatten_filler();  // it ends a line: these follow it
-  if (!data_too_big_ && data_.size() + end > data_limit()) {
+  if (!data_too_big_ && data_.size() + run.end > data_limit()) {
     data_too_big_ = true;
     data_ = {};  // keep reading to the final "." but hold nothing
   }
-  if (!data_too_big_) data_.append(bytes.substr(0, end));
-  bytes.remove_prefix(end);
+  if (!data_too_big_) {
+    if (empty_line_end_ == std::string_view::npos && run.empty_line_end != std::string_view::npos) {
+      empty_line_end_ = data_.size() + run.empty_line_end;
+    }
+    data_.append(bytes.substr(0, run.end));
+  }
+  bytes.remove_prefix(run.end);
   return true;
+}
+
+// data_ is whole lines, each added at a line start: its first empty line is the first
+// found in what is added.
+void ServerSession::note_empty_line(std::size_t from) {
+  if (empty_line_end_ != std::string_view::npos) return;
+  const std::string_view added = std::string_view(data_).substr(from);
+  const std::size_t header = split_message(added).header.size();
+  if (header == added.size()) return;  // no empty line
+  empty_line_end_ = from + header + (added[header] == '\r' ? 2 : 1);
 }
 
 void ServerSession::process_data_line(const LineView& line) {
@@ -37,6 +53,7 @@ void ServerSession::process_data_line(const LineView& line) {
   }
   data_ += text;
   data_ += "\r\n";
+  if (text.empty()) note_empty_line(data_.size() - 2);
 }
 
 void ServerSession::finish_data() {

@@ -58,7 +58,11 @@ void ServerSession::flatten_filler() {
   std::string bytes;
   VirtualSpan{run.content, run.begin, run.end - run.begin}.append_to(bytes);
   const std::size_t lines_end = bytes.rfind('\n') + 1;  // 0 when there is no line end
-  if (!data_too_big_) data_.append(bytes, 0, lines_end);
+  if (!data_too_big_) {
+    const std::size_t from = data_.size();
+    data_.append(bytes, 0, lines_end);
+    note_empty_line(from);
+  }
   if (lines_end < bytes.size()) reader_.feed(std::string_view(bytes).substr(lines_end));
 }
 
@@ -66,17 +70,15 @@ void ServerSession::flatten_filler() {
 // data_ is the header and the empty line after it; the filler is otherwise added to data_.
 SharedMessage ServerSession::take_synthetic_message() {
   if (!filler_) return nullptr;
-  const MessageParts parts = split_message(data_);
-  const std::size_t header_size = parts.header.size();
   const bool whole_body = filler_->begin == 0 && filler_->end == filler_->content.size;
-  if (!whole_body || !parts.body.empty() || header_size + 2 != data_.size() ||
-      !data_.ends_with("\r\n")) {
+  // The first empty line is the last line, "\r\n" (one "\n" alone would follow a '\n').
+  if (!whole_body || empty_line_end_ != data_.size() || !data_.ends_with("\r\n")) {
     flatten_filler();
     return nullptr;
   }
   const MessageBody body = MessageBody::of_filler(std::exchange(filler_, std::nullopt)->content);
   std::string header = std::exchange(data_, {});
-  header.resize(header_size);
+  header.resize(header.size() - 2);
   return std::make_shared<const Message>(std::move(header), body);
 }
 

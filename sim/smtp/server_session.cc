@@ -269,6 +269,7 @@ void ServerSession::reset_transaction() {
   in_transaction_ = false;
   envelope_ = {};
   data_ = {};
+  empty_line_end_ = std::string_view::npos;
   filler_.reset();
   data_too_big_ = false;
 }

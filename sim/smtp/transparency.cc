@@ -19,17 +19,22 @@ std::string dot_stuff(std::string_view data) {
   return out;
 }
 
+std::size_t plain_lines_prefix(std::string_view data) { return scan_plain_lines(data).end; }
+
 // One memchr a line.
-std::size_t plain_lines_prefix(std::string_view data) {
-  std::size_t end = 0;  // after the last line of the run
-  while (end < data.size() && data[end] != '.') {
-    const void* lf = std::memchr(data.data() + end, '\n', data.size() - end);
+PlainLines scan_plain_lines(std::string_view data) {
+  PlainLines run;  // run.end: after the last line of the run
+  while (run.end < data.size() && data[run.end] != '.') {
+    const void* lf = std::memchr(data.data() + run.end, '\n', data.size() - run.end);
     if (lf == nullptr) break;
     const auto at = static_cast<std::size_t>(static_cast<const char*>(lf) - data.data());
-    if (at == end || data[at - 1] != '\r') break;
-    end = at + 1;
+    if (at == run.end || data[at - 1] != '\r') break;
+    if (at == run.end + 1 && run.empty_line_end == std::string_view::npos) {
+      run.empty_line_end = at + 1;
+    }
+    run.end = at + 1;
   }
-  return end;
+  return run;
 }
 
 std::string_view dot_unstuff_line(std::string_view line) {

@@ -44,5 +44,28 @@ TEST_CASE("the plain lines at the front are those that end in CRLF and start wit
   }
 }
 
+TEST_CASE("the scan of plain lines finds where the first empty line among them ends") {
+  constexpr std::size_t kNone = std::string_view::npos;
+  struct Row {
+    const char* data;
+    std::size_t plain;
+    std::size_t empty_line_end;
+  };
+  const Row rows[] = {
+      {"a\r\nb\r\n", 6, kNone},
+      {"a\r\n\r\nb\r\n\r\n", 10, 5},  // the first of two
+      {"\r\na\r\n", 5, 2},            // at the start
+      {"a\r\n.b\r\n\r\n", 3, kNone},  // only within the run
+      {"a\r\n\n", 3, kNone},           // a bare LF ends the run
+  };
+  for (const Row& row : rows) {
+    INFO(row.data);
+    const PlainLines run = scan_plain_lines(row.data);
+    CHECK(run.end == row.plain);
+    CHECK(run.end == plain_lines_prefix(row.data));
+    CHECK(run.empty_line_end == row.empty_line_end);
+  }
+}
+
 }  // namespace
 }  // namespace mailsim::smtp

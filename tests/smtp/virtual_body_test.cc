@@ -174,6 +174,23 @@ TEST_CASE("a filler span cut at arbitrary offsets across pieces arrives the same
   }
 }
 
+TEST_CASE("a header with an empty line of its own keeps the filler as body text") {
+  // The server's data then ends with an empty line that is not its first: the message is
+  // not a header and a synthetic body, whether the header comes whole or byte by byte.
+  RandomStream random(1, 0, "test:virtual-body-empty-line");
+  const SharedMessage message = std::make_shared<const Message>(
+      "From: <a@src.example>\r\n\r\nTo: b@dest.example\r\n", MessageBody::synthetic(500, 3));
+  for (const bool cut_randomly : {false, true}) {
+    KeepingPolicy policy;
+    ServerSession server({.hostname = "mx.dest.example"}, policy);
+    ClientSession client = client_for(message);
+    run(client, server, false, cut_randomly ? &random : nullptr);
+    REQUIRE(policy.messages.size() == 1);
+    CHECK(policy.messages[0] == message->text());
+    CHECK(policy.synthetic.empty());
+  }
+}
+
 TEST_CASE("a synthetic body too big for the server is refused as the same bytes would be") {
   // No SIZE on MAIL here, so the server finds out in the data: 552 5.3.4 after the final
   // "." (Postfix's "Message size exceeds fixed limit"), whichever way the data came.

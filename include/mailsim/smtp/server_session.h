@@ -197,6 +197,7 @@ class ServerSession {
   void process_command(const LineView& line);
   // Message data, in server_data.cc.
   bool take_data_lines(std::string_view& bytes);
+  void note_empty_line(std::size_t from);  // for lines added to data_ at `from`
   void process_data_line(const LineView& line);
   void finish_data();
   std::size_t data_limit() const;  // max_message_size, unless there is none
@@ -245,6 +246,8 @@ class ServerSession {
   bool in_data_ = false;
   bool data_too_big_ = false;
   std::string data_;
+  // In data_: after its first empty line, where the header ends; npos before there is one.
+  std::size_t empty_line_end_ = std::string_view::npos;
   std::optional<FillerRun> filler_;
   AuthStep auth_step_ = AuthStep::kNone;
   std::string login_user_;         // AUTH LOGIN: the user name, while the password is asked
