@@ -1,5 +1,6 @@
 #include "record/writer.h"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -131,8 +132,7 @@ class Inserter {
           s.bind_text_ref(p, r.node).bind_double(p + 1, r.t_s);
           s.bind_int(p + 2, r.incoming).bind_int(p + 3, r.active).bind_int(p + 4, r.deferred);
         });
-    recipient_.insert(b.recipients,
-                      [this](sql::Statement& s, int p, const RecipientRow& r) { bind(s, p, r); });
+    write_recipients(b.recipients);
     if (b.run_end) {
       run_end_.bind_text_ref(1, b.run_end->status).bind_double(2, b.run_end->sim_end_s);
       run_end_.bind_text_ref(3, b.run_end->finished_at).bind_int(4, run_id_).run();
@@ -177,6 +177,20 @@ class Inserter {
     bind_optional_code(s, p + 8, r.last_code);
     bind_optional_text(s, p + 9, r.last_reply);
     s.bind_int(p + 10, r.rowid);  // the table's order, whenever the row comes
+  }
+
+  // In rowid order rather than as messages finished: the rowid puts the rows in the table,
+  // whatever the order of the INSERTs, and neighbouring keys in the table and its indexes
+  // cost SQLite less than keys spread over their B-trees (about a third of the
+  // instructions a row).
+  void write_recipients(const std::vector<RecipientRow>& rows) {
+    recipient_order_.clear();
+    for (const RecipientRow& r : rows) recipient_order_.push_back(&r);
+    std::sort(recipient_order_.begin(), recipient_order_.end(),
+              [](const RecipientRow* a, const RecipientRow* b) { return a->rowid < b->rowid; });
+    recipient_.insert(recipient_order_, [this](sql::Statement& s, int p, const RecipientRow* r) {
+      bind(s, p, *r);
+    });
   }
 
   // The attempts, then their recipients, then their transcripts: each table's rows in the
@@ -231,6 +245,7 @@ class Inserter {
   // Scratch for write_attempts, kept to reuse their memory from batch to batch.
   std::vector<AttemptRecipientRef> recipients_;
   std::vector<TranscriptRef> transcripts_;
+  std::vector<const RecipientRow*> recipient_order_;  // scratch for write_recipients
 };
 
 }  // namespace
