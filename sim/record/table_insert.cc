@@ -35,7 +35,9 @@ std::string insert_sql(std::string_view table, std::int64_t run_id,
 TableInsert::TableInsert(sql::Database& db, std::string_view table, std::int64_t run_id,
                          std::initializer_list<std::string_view> columns)
     : columns_(static_cast<int>(columns.size())),
-      one_(db.prepare(insert_sql(table, run_id, columns, 1))),
-      many_(db.prepare(insert_sql(table, run_id, columns, kRowsPerInsert))) {}
+      statements_{db.prepare(insert_sql(table, run_id, columns, kRowsPerInsert)),
+                  db.prepare(insert_sql(table, run_id, columns, kRowsPerInsert / kStep)),
+                  db.prepare(insert_sql(table, run_id, columns, kStep)),
+                  db.prepare(insert_sql(table, run_id, columns, 1))} {}
 
 }  // namespace mailsim::record

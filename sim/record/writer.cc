@@ -188,9 +188,8 @@ class Inserter {
     for (const RecipientRow& r : rows) recipient_order_.push_back(&r);
     std::sort(recipient_order_.begin(), recipient_order_.end(),
               [](const RecipientRow* a, const RecipientRow* b) { return a->rowid < b->rowid; });
-    recipient_.insert(recipient_order_, [this](sql::Statement& s, int p, const RecipientRow* r) {
-      bind(s, p, *r);
-    });
+    recipient_.insert(recipient_order_,
+                      [this](sql::Statement& s, int p, const RecipientRow* r) { bind(s, p, *r); });
   }
 
   // The attempts, then their recipients, then their transcripts: each table's rows in the

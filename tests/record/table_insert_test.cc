@@ -1,7 +1,7 @@
-// The writer's multi-row INSERT: rows go in kRowsPerInsert at a time, the rest one by one,
-// and the table holds every row, in the order given (its rowids follow that order),
-// whether the count is below, at, or past a multiple of kRowsPerInsert; every row has the
-// run_id given; a row that breaks a constraint fails the insert.
+// The writer's multi-row INSERT: rows go in kRowsPerInsert at a time, the rest in smaller
+// statements down to one row, and the table holds every row, in the order given (its rowids
+// follow that order), whatever the count's remainder by each statement's size; every row
+// has the run_id given; a row that breaks a constraint fails the insert.
 #include "record/table_insert.h"
 
 #include <string>
@@ -29,10 +29,13 @@ std::string table_rows(sql::Database& db) {
   return out;
 }
 
-TEST_CASE("a table's rows go in whole statements and one by one in the order given") {
+TEST_CASE("a table's rows go in statements of every size in the order given") {
   constexpr std::size_t k = TableInsert::kRowsPerInsert;
-  // 0 and 1: no whole statement; k - 1, k, k + 1: around one; 2k + 5: two, then 5 alone.
-  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, k - 1, k, k + 1, 2 * k + 5}) {
+  // Around each statement size (1, 4, 16, 64 rows); k - 1 takes three statements of each
+  // size below k; 2k + 21 two of k rows, then one of each smaller size.
+  for (const std::size_t n :
+       {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{5},
+        std::size_t{15}, std::size_t{16}, std::size_t{17}, k - 1, k, k + 1, 2 * k + 21}) {
     sql::Database db = sql::Database::open_temporary();
     db.exec("CREATE TABLE t (run_id INTEGER, a INTEGER, b TEXT, c INTEGER)");
     TableInsert insert(db, "t", 3, {"a", "b", "c"});
