@@ -95,20 +95,24 @@ sql::Database create_database(const std::string& path, const RunInfo& info, Reco
   }
 }
 
-// Copies the attempt into `to`, a new row's, without its transcript, which only level
-// full writes.
-void assign_without_transcript(mta::AttemptFinished& to, const mta::AttemptFinished& e) {
+// Copies the attempt into `to`, a new row's, with its text in `text`, without its
+// transcript, which only level full writes.
+void assign_without_transcript(AttemptFields& to, const mta::AttemptFinished& e, TextArena& text) {
   to.msg = e.msg;
-  to.from_node = e.from_node;
-  to.to_node = e.to_node;
+  to.from_node = text.keep(e.from_node);
+  to.to_node = text.keep(e.to_node);
   to.started = e.started;
   to.ended = e.ended;
   to.outcome = e.outcome;
   to.code = e.code;
-  to.enhanced = e.enhanced;
-  to.text = e.text;
+  to.enhanced = text.keep(e.enhanced);
+  to.text = text.keep(e.text);
   to.bytes = e.bytes;
-  to.recipients = e.recipients;
+  to.recipients.reserve(e.recipients.size());
+  for (const mta::AttemptRecipient& r : e.recipients) {
+    to.recipients.push_back(
+        {text.keep(r.rcpt), r.outcome, r.code, text.keep(r.enhanced), text.keep(r.text)});
+  }
 }
 
 // Gives the vectors of a new batch the room the previous one needed, so that rows are
@@ -171,8 +175,10 @@ class Recorder::Impl {
 
   void on_created(const mta::MessageCreated& e) {
     tally_.on_created(e);
-    pending_.messages.emplace_back(e.msg, e.message_id, e.sender, e.size_bytes, e.origin,
-                                   e.at.seconds(), mta::to_string(e.kind), e.about, e.client_kind);
+    TextArena& text = pending_.text;
+    pending_.messages.emplace_back(e.msg, text.keep(e.message_id), text.keep(e.sender),
+                                   e.size_bytes, text.keep(e.origin), e.at.seconds(),
+                                   mta::to_string(e.kind), e.about, text.keep(e.client_kind));
     added(1);
   }
 
@@ -187,16 +193,20 @@ class Recorder::Impl {
     if (level_ == RecordLevel::kSummary) return;
     AttemptRow& row = pending_.attempts.emplace_back();
     row.attempt_id = ++last_attempt_id_;
-    assign_without_transcript(row.attempt, e);
+    assign_without_transcript(row.attempt, e, pending_.text);
     if (level_ == RecordLevel::kFull) row.attempt.transcript = e.transcript;
     added(1 + row.attempt.recipients.size() + row.attempt.transcript.size());
   }
 
   void on_deferred(const mta::DeliveryDeferred& e) {
     if (level_ == RecordLevel::kSummary) return;
+    TextArena& text = pending_.text;
+    const std::string_view node = text.keep(e.node), nexthop = text.keep(e.nexthop),
+                           kind = text.keep(e.kind), enhanced = text.keep(e.enhanced),
+                           reply = text.keep(e.text);
     for (const std::string& rcpt : e.recipients) {
-      pending_.deferrals.emplace_back(e.msg, rcpt, e.node, e.nexthop, e.at.seconds(), e.kind,
-                                      e.code, e.enhanced, e.text);
+      pending_.deferrals.emplace_back(e.msg, text.keep(rcpt), node, nexthop, e.at.seconds(), kind,
+                                      e.code, enhanced, reply);
     }
     added(e.recipients.size());
   }
@@ -204,7 +214,9 @@ class Recorder::Impl {
   void on_final(const mta::RecipientFinal& e) {
     tally_.on_final(e);
     if (level_ == RecordLevel::kSummary || e.status != mta::FinalStatus::kDelivered) return;
-    pending_.deliveries.emplace_back(e.msg, e.rcpt, e.node, e.at.seconds(), e.headers);
+    TextArena& text = pending_.text;
+    pending_.deliveries.emplace_back(e.msg, text.keep(e.rcpt), text.keep(e.node), e.at.seconds(),
+                                     text.keep(e.headers));
     added(1);
   }
 

@@ -1,10 +1,13 @@
 // The rows the recorder hands to its writer thread, one struct per table (attempts carry
 // their per-recipient results and transcript). Plain values, moved across threads in
-// whole batches.
+// whole batches; a string_view in a row views its batch's text (TextArena).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +16,34 @@
 #include "mailsim/mta/events.h"
 
 namespace mailsim::record {
+
+// The text of a batch's rows, copied into large blocks: a row's string costs no
+// allocation of its own on the simulation thread, and no free of its own on the writer's.
+// Views stay valid while the arena lives, moves included.
+class TextArena {
+ public:
+  std::string_view keep(std::string_view s) {
+    // Never a null data(): SQLite binds a null pointer as NULL, not as ''.
+    if (s.empty()) return std::string_view("", 0);
+    if (blocks_.empty() || s.size() > size_ - used_) add_block(s.size());
+    char* at = blocks_.back().get() + used_;
+    std::memcpy(at, s.data(), s.size());
+    used_ += s.size();
+    return {at, s.size()};
+  }
+
+ private:
+  static constexpr std::size_t kBlockSize = 64 * 1024;
+  void add_block(std::size_t at_least) {
+    size_ = std::max(kBlockSize, at_least);
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size_));
+    used_ = 0;
+  }
+
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t size_ = 0;  // of the last block
+  std::size_t used_ = 0;  // of the last block
+};
 
 struct NodeRow {
   std::string name;
@@ -29,14 +60,14 @@ struct LinkRow {
 
 struct MessageRow {
   mta::MessageNumber msg = 0;
-  std::string message_id;
-  std::string sender;
+  std::string_view message_id;
+  std::string_view sender;
   std::int64_t size_bytes = 0;
-  std::string origin;
+  std::string_view origin;
   double created_s = 0;
   std::string_view kind;         // a string literal (mta::to_string)
   mta::MessageNumber about = 0;  // the message a bounce or warning reports on; else 0
-  std::string client_kind;       // empty -> NULL
+  std::string_view client_kind;  // empty -> NULL
 };
 
 struct RecipientRow {
@@ -55,30 +86,54 @@ struct RecipientRow {
   std::string last_reply{};
 };
 
+struct AttemptRecipientRow {
+  std::string_view rcpt;
+  mta::RecipientOutcome outcome = mta::RecipientOutcome::kDeferred;
+  int code = 0;
+  std::string_view enhanced;  // empty -> NULL
+  std::string_view text;      // empty -> NULL
+};
+
+// mta::AttemptFinished with its text in the batch.
+struct AttemptFields {
+  mta::MessageNumber msg = 0;
+  std::string_view from_node;
+  std::string_view to_node;
+  Time started;
+  Time ended;
+  mta::AttemptOutcome outcome = mta::AttemptOutcome::kDeferred;
+  int code = 0;
+  std::string_view enhanced;  // empty -> NULL
+  std::string_view text;      // empty -> NULL
+  std::int64_t bytes = 0;
+  std::vector<AttemptRecipientRow> recipients;
+  std::vector<mta::TranscriptEntry> transcript;  // empty unless the level is full
+};
+
 struct AttemptRow {
   std::int64_t attempt_id = 0;
-  mta::AttemptFinished attempt;  // transcript empty unless the level is full
+  AttemptFields attempt;
 };
 
 // One recipient of a turn deferred without connecting (table deferral).
 struct DeferralRow {
   mta::MessageNumber msg = 0;
-  std::string rcpt;
-  std::string node;
-  std::string nexthop;
+  std::string_view rcpt;
+  std::string_view node;
+  std::string_view nexthop;
   double t_s = 0;
-  std::string kind;
+  std::string_view kind;
   int code = 0;
-  std::string enhanced;  // empty -> NULL
-  std::string text;
+  std::string_view enhanced;  // empty -> NULL
+  std::string_view text;
 };
 
 struct DeliveryRow {
   mta::MessageNumber msg = 0;
-  std::string rcpt;
-  std::string node;
+  std::string_view rcpt;
+  std::string_view node;
   double delivered_s = 0;
-  std::string headers;
+  std::string_view headers;
 };
 
 struct OutageRow {
@@ -119,6 +174,7 @@ struct Batch {
   std::vector<RecipientRow> recipients;
   std::optional<RunEnd> run_end;  // marks the run as ended, after all other rows
   std::size_t rows = 0;           // rows added so far, for deciding when to hand it over
+  TextArena text;                 // what the rows' string_views view
 };
 
 }  // namespace mailsim::record

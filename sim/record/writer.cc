@@ -27,7 +27,7 @@ const char* to_string(mta::RecipientOutcome o) {
   return "?";
 }
 
-void bind_optional_text(sql::Statement& s, int i, const std::string& v) {
+void bind_optional_text(sql::Statement& s, int i, std::string_view v) {
   if (v.empty()) {
     s.bind_null(i);
   } else {
@@ -55,7 +55,7 @@ void bind_optional_double(sql::Statement& s, int i, const std::optional<double>&
 // attempt_recipient and transcript, gathered from a batch's attempts.
 struct AttemptRecipientRef {
   std::int64_t attempt_id;
-  const mta::AttemptRecipient* row;
+  const AttemptRecipientRow* row;
 };
 struct TranscriptRef {
   std::int64_t attempt_id;
@@ -196,7 +196,7 @@ class Inserter {
   // order of the attempts.
   void write_attempts(const std::vector<AttemptRow>& attempts) {
     attempt_.insert(attempts, [this](sql::Statement& s, int p, const AttemptRow& r) {
-      const mta::AttemptFinished& a = r.attempt;
+      const AttemptFields& a = r.attempt;
       s.bind_int(p, r.attempt_id);
       s.bind_int(p + 1, static_cast<std::int64_t>(a.msg));
       s.bind_text_ref(p + 2, a.from_node).bind_text_ref(p + 3, a.to_node);
@@ -210,7 +210,7 @@ class Inserter {
     recipients_.clear();
     transcripts_.clear();
     for (const AttemptRow& r : attempts) {
-      for (const mta::AttemptRecipient& ar : r.attempt.recipients) {
+      for (const AttemptRecipientRow& ar : r.attempt.recipients) {
         recipients_.push_back({r.attempt_id, &ar});
       }
       std::int64_t seq = 0;
