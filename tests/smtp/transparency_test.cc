@@ -52,11 +52,11 @@ TEST_CASE("the scan of plain lines finds where the first empty line among them e
     std::size_t empty_line_end;
   };
   const Row rows[] = {
-      {"a\r\nb\r\n", 6, kNone},
+      {"a\r\nb\r\n", 6, kNone},       // no empty line
       {"a\r\n\r\nb\r\n\r\n", 10, 5},  // the first of two
       {"\r\na\r\n", 5, 2},            // at the start
       {"a\r\n.b\r\n\r\n", 3, kNone},  // only within the run
-      {"a\r\n\n", 3, kNone},           // a bare LF ends the run
+      {"a\r\n\n", 3, kNone},          // a bare LF ends the run
   };
   for (const Row& row : rows) {
     INFO(row.data);
