@@ -267,7 +267,7 @@ bool Delivery::moves_on(const smtp::ClientResult& r) const {
 // decided one by one (a 5xx or 4xx to RCPT) keep their reply.
 void Delivery::move_on(const smtp::ClientResult& r) {
   const smtp::Envelope& sent = session_->envelope(job_);
-  smtp::Envelope next{sent.mail_from, {}, {}, sent.body, sent.ret, sent.envid};
+  smtp::Envelope next = sent.without_recipients();
   for (std::size_t i = 0; i < r.recipients.size(); ++i) {
     const smtp::RecipientResult& rr = r.recipients[i];
     const bool by_failure =

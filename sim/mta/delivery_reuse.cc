@@ -45,7 +45,7 @@ bool Delivery::resend_refused_452() {
   if (rest.empty()) return false;
   finish_job(r);
   const smtp::Envelope& sent = session_->envelope(job_);
-  smtp::Envelope next{sent.mail_from, {}, {}, sent.body, sent.ret, sent.envid};
+  smtp::Envelope next = sent.without_recipients();
   for (std::size_t i = 0, k = 0; i < attempt_.recipients.size(); ++i) {
     if (k < rest.size() && rest[k] == i) {
       next.rcpt_to.push_back(sent.rcpt_to[i]);

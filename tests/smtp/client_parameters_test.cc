@@ -38,6 +38,19 @@ Envelope dsn_envelope() {
   return envelope;
 }
 
+TEST_CASE("an envelope without its recipients keeps the sender and the DSN parameters") {
+  Envelope e{.mail_from = "a@x.example",
+             .rcpt_to = {"b@y.example"},
+             .rcpt_options = {RecipientOptions{}},
+             .body = BodyType::k8BitMime,
+             .ret = DsnReturn::kHeaders,
+             .envid = "id1"};
+  const Envelope next = e.without_recipients();
+  e.rcpt_to.clear();
+  e.rcpt_options.clear();
+  CHECK(next == e);
+}
+
 TEST_CASE("MAIL carries SIZE, BODY and the DSN parameters only when each is offered") {
   struct Row {
     std::string keywords;

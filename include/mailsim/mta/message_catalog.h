@@ -20,6 +20,13 @@ namespace mailsim::mta {
 
 class MessageCatalog {
  public:
+  MessageCatalog() = default;
+  // Not copyable: a live entry points at its key in this catalog's own map.
+  MessageCatalog(const MessageCatalog&) = delete;
+  MessageCatalog& operator=(const MessageCatalog&) = delete;
+  MessageCatalog(MessageCatalog&&) = default;
+  MessageCatalog& operator=(MessageCatalog&&) = default;
+
   // Numbers a new message and emits message_created. Its creator then holds it (hold())
   // before anything else happens to it.
   MessageNumber add(MessageCreated created, MailEvents& events);

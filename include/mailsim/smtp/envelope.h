@@ -53,6 +53,11 @@ struct Envelope {
     return index < rcpt_options.size() ? rcpt_options[index] : kDefaults;
   }
 
+  // The same transaction with no recipients yet (and so no recipient options).
+  Envelope without_recipients() const {
+    return {.mail_from = mail_from, .body = body, .ret = ret, .envid = envid};
+  }
+
   friend bool operator==(const Envelope&, const Envelope&) = default;
 };
 
