@@ -53,7 +53,7 @@ void ServerSession::process_data_line(const LineView& line) {
   }
   data_ += text;
   data_ += "\r\n";
-  if (text.empty()) note_empty_line(data_.size() - 2);
+  if (text.empty() && empty_line_end_ == std::string_view::npos) empty_line_end_ = data_.size();
 }
 
 void ServerSession::finish_data() {

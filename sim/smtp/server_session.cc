@@ -330,6 +330,7 @@ void ServerSession::data(std::string_view argument) {
   if (!argument.empty()) return send(501, "5.5.4", "Syntax: DATA");
   if (std::optional<Reply> refusal = policy_.on_data(info_)) return send(*refusal);
   in_data_ = true;
+  empty_line_end_ = std::string_view::npos;
   data_.reserve(kDataReserve);
   static const FixedReply kGoAhead(354, "", "End data with <CR><LF>.<CR><LF>");
   send_wire(kGoAhead.code, kGoAhead.wire);

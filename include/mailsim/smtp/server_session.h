@@ -246,7 +246,8 @@ class ServerSession {
   bool in_data_ = false;
   bool data_too_big_ = false;
   std::string data_;
-  // In data_: after its first empty line, where the header ends; npos before there is one.
+  // The offset in data_ just past its first empty line (where the body begins); npos until
+  // there is one.
   std::size_t empty_line_end_ = std::string_view::npos;
   std::optional<FillerRun> filler_;
   AuthStep auth_step_ = AuthStep::kNone;
