@@ -1,5 +1,6 @@
 #include "record/table_insert.h"
 
+#include <cassert>
 #include <string>
 
 namespace mailsim::record {
@@ -38,6 +39,8 @@ TableInsert::TableInsert(sql::Database& db, std::string_view table, std::int64_t
       statements_{db.prepare(insert_sql(table, run_id, columns, kRowsPerInsert)),
                   db.prepare(insert_sql(table, run_id, columns, kRowsPerInsert / kStep)),
                   db.prepare(insert_sql(table, run_id, columns, kStep)),
-                  db.prepare(insert_sql(table, run_id, columns, 1))} {}
+                  db.prepare(insert_sql(table, run_id, columns, 1))} {
+  assert(columns.size() <= kMaxColumns && "more parameters than old SQLite binds");
+}
 
 }  // namespace mailsim::record

@@ -22,9 +22,13 @@ class TableInsert {
   // Rows per statement, at most: 256 costs more to prepare than it saves at two simulated
   // hours of isp-scale.
   static constexpr std::size_t kRowsPerInsert = 64;
+  // SQLite before 3.32 binds at most 999 parameters to a statement (32,766 since); the
+  // widest table, attempt, has 11 bound columns.
+  static constexpr std::size_t kMaxColumns = 999 / kRowsPerInsert;
 
   // Every row gets `run_id` in its column run_id, written into the statement's text rather
-  // than bound for each row; `columns` are the others, bound by insert().
+  // than bound for each row; `columns` are the others, bound by insert(). REQUIRES: at
+  // most kMaxColumns of them.
   TableInsert(sql::Database& db, std::string_view table, std::int64_t run_id,
               std::initializer_list<std::string_view> columns);
 
@@ -55,6 +59,7 @@ class TableInsert {
   static constexpr std::size_t kStep = 4;
   static constexpr std::size_t kStatements = 4;
   static_assert(kRowsPerInsert == kStep * kStep * kStep);
+  static_assert(kStatements == 4, "the constructor prepares one statement per size");
 
   int columns_;
   std::array<sql::Statement, kStatements> statements_;
