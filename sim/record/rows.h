@@ -3,47 +3,17 @@
 // whole batches; a string_view in a row views its batch's text (TextArena).
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "mailsim/mta/events.h"
+#include "record/text_arena.h"
 
 namespace mailsim::record {
-
-// The text of a batch's rows, copied into large blocks: a row's string costs no
-// allocation of its own on the simulation thread, and no free of its own on the writer's.
-// Views stay valid while the arena lives, moves included.
-class TextArena {
- public:
-  std::string_view keep(std::string_view s) {
-    // Never a null data(): SQLite binds a null pointer as NULL, not as ''.
-    if (s.empty()) return std::string_view("", 0);
-    if (blocks_.empty() || s.size() > size_ - used_) add_block(s.size());
-    char* at = blocks_.back().get() + used_;
-    std::memcpy(at, s.data(), s.size());
-    used_ += s.size();
-    return {at, s.size()};
-  }
-
- private:
-  static constexpr std::size_t kBlockSize = 64 * 1024;
-  void add_block(std::size_t at_least) {
-    size_ = std::max(kBlockSize, at_least);
-    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size_));
-    used_ = 0;
-  }
-
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::size_t size_ = 0;  // of the last block
-  std::size_t used_ = 0;  // of the last block
-};
 
 struct NodeRow {
   std::string name;
@@ -94,7 +64,8 @@ struct AttemptRecipientRow {
   std::string_view text;      // empty -> NULL
 };
 
-// mta::AttemptFinished with its text in the batch.
+// mta::AttemptFinished with its text in the batch: a field added there is recorded only
+// once it is added here too.
 struct AttemptFields {
   mta::MessageNumber msg = 0;
   std::string_view from_node;

@@ -1,8 +1,9 @@
+#include "record/text_arena.h"
+
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "record/rows.h"
 #include "support/catch.h"
 
 namespace mailsim::record {
