@@ -106,13 +106,15 @@ TEST_CASE("transmission time is bytes times eight over the rate, rounded up") {
   CHECK(DataRate::bits_per_second(3).transmission_time(1).ns() == 2'666'666'667);
 }
 
+__extension__ using Wide = unsigned __int128;
+
 TEST_CASE("transmission time rounds the same on both sides of 2^30 bytes, at any rate") {
   // 2^30 bytes and less take a 64-bit division, more a 128-bit one.
   const std::int64_t limit = std::int64_t{1} << 30;
   for (const std::int64_t bps : {std::int64_t{3}, std::int64_t{1'000'000'007}, INT64_MAX}) {
     const DataRate rate = DataRate::bits_per_second(bps);
     for (const std::int64_t bytes : {limit - 1, limit, limit + 1}) {
-      const auto bits_ns = static_cast<unsigned __int128>(bytes) * 8'000'000'000u;
+      const auto bits_ns = static_cast<Wide>(bytes) * 8'000'000'000u;
       const auto expected = static_cast<std::int64_t>((bits_ns + bps - 1) / bps);
       CHECK(rate.transmission_time(bytes).ns() == expected);
     }

@@ -287,6 +287,24 @@ TEST_CASE("many events are written across several batches without loss") {
   CHECK(query_int(db.path(), "SELECT max(msg_id) FROM hop WHERE rowid = 1") == 1);
 }
 
+TEST_CASE("a bounce's null sender is written as empty text, and an absent Message-ID as NULL") {
+  test::TempDb db;
+  Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  events.message_created({.msg = 1,
+                          .message_id = "",
+                          .sender = "",
+                          .recipients = {"s@a"},
+                          .size_bytes = 100,
+                          .origin = "b",
+                          .at = at_seconds(1),
+                          .kind = mta::MessageKind::kBounce});
+  recorder.finish(at_seconds(10));
+  CHECK(query_int(db.path(), "SELECT count(*) FROM message WHERE sender = ''") == 1);
+  CHECK(query_int(db.path(), "SELECT count(*) FROM message WHERE message_id IS NULL") == 1);
+}
+
 TEST_CASE("an earlier results database is kept unless replacing it was asked for") {
   test::TempDb db;
   record_sample(db.path(), RecordLevel::kFull);
