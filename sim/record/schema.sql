@@ -302,7 +302,7 @@ WHERE pick = 1;
 -- edge that is in the cache, on the writer thread while the simulation runs. The keys: the
 -- recorder numbers messages and attempts and records each recipient of a message once, so
 -- rows are unique by these; a duplicate fails the run when it is written. message_id has
--- no index: its text comes in no order, an index cost every run 1.6-1.9 s of CPU on a
+-- no index: its text comes in no order, an index cost every run about 1.9 s of CPU on a
 -- million messages, and the one reader that looks it up (mailsim trace FILE MESSAGE-ID)
 -- scans message in msg_id order instead (about 0.2 s of CPU on a million messages).
 CREATE UNIQUE INDEX IF NOT EXISTS message_key ON message (run_id, msg_id);
