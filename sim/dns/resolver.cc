@@ -65,13 +65,9 @@ MxResult Resolver::lookup_mx(std::string_view domain, RandomStream& rng, std::st
     }
     start = end;
   }
-  // The exchanges' names are in lower case already: `self` is compared as if lowered,
-  // without a copy, and only with names of its length.
+  // Compared whatever its case, without a lowered copy.
   const auto listed = std::find_if(records.begin(), records.end(), [&](const Exchange* r) {
-    return r->name.size() == self.size() &&
-           std::equal(self.begin(), self.end(), r->name.begin(), [](char s, char n) {
-             return (s >= 'A' && s <= 'Z' ? s - 'A' + 'a' : s) == n;
-           });
+    return equals_ignoring_case(self, r->name);
   });
   if (!self.empty() && listed != records.end()) {
     const int own = (*listed)->preference;

@@ -16,7 +16,6 @@ namespace {
 
 // Writes `value` in upper-case hex digits, zero-padded to `width`, at `out`: printf's
 // "%0*llX". Returns the end of what it wrote: at most max(width, 16) characters.
-// REQUIRES: width <= 16.
 char* put_hex(char* out, std::uint64_t value, int width) {
   int count = 1;
   while (count < 16 && value >> (4 * count) != 0) ++count;

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "mailsim/core/text.h"  // equals_ignoring_case
+
 namespace mailsim::smtp {
 
 inline bool is_space(char c) { return c == ' ' || c == '\t'; }
@@ -31,14 +33,6 @@ inline std::string upper(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = to_upper(c);
   return out;
-}
-
-inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_upper(a[i]) != to_upper(b[i])) return false;
-  }
-  return true;
 }
 
 }  // namespace mailsim::smtp

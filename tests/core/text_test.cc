@@ -38,3 +38,12 @@ TEST_CASE("ascii_lower copies only a text that has capitals") {
   CHECK(mailsim::ascii_lower(lower, buffer).data() == lower.data());
   CHECK(mailsim::ascii_lower("MX1.Example.NET", buffer) == "mx1.example.net");
 }
+
+TEST_CASE("texts equal but for the case of ASCII letters compare equal, and no others") {
+  CHECK(mailsim::equals_ignoring_case("MX1.Example.NET", "mx1.example.net"));
+  CHECK(mailsim::equals_ignoring_case("", ""));
+  CHECK_FALSE(mailsim::equals_ignoring_case("mx1.example.net", "mx1.example.ne"));
+  CHECK_FALSE(
+      mailsim::equals_ignoring_case("[", "{"));  // not letters: setting bit 5 would match them
+  CHECK_FALSE(mailsim::equals_ignoring_case("\xc1", "\xe1"));  // Latin-1 capitals are not ASCII
+}

@@ -2,6 +2,7 @@
 // (domain names, local parts of configured mailboxes). Locale-independent by design.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -38,6 +39,15 @@ inline bool has_ascii_upper(std::string_view text) {
     if (text[i] >= 'A' && text[i] <= 'Z') return true;
   }
   return false;
+}
+
+// Whether `a` and `b` are the same text but for the case of ASCII letters.
+inline bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  const auto fold = [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [&](char x, char y) { return fold(x) == fold(y); });
 }
 
 // `text` in lower case, without a copy when it has no capitals; otherwise the lowered
