@@ -1,0 +1,37 @@
+// Open-addressing hash tables (tsl::robin_map, Debian's robin-map-dev) for the lookups a
+// run makes by the million: a key, its value and its stored hash sit in one array slot,
+// so a lookup is one probe into memory that is usually cold, where std::unordered_map
+// follows a bucket to a node and the node to its key.
+//
+// Unlike std::unordered_map, an insert or an erase may move every element: keep no
+// reference, pointer or iterator across either. The iteration order is the table's own;
+// do not iterate where the order could reach results.
+#pragma once
+
+#include <tsl/robin_map.h>
+#include <tsl/robin_set.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "mailsim/core/text.h"
+
+namespace mailsim {
+
+// For keys that compare cheaply (numbers): the hash is not stored.
+template <class Key, class Value, class Hash = std::hash<Key>>
+using FlatMap = tsl::robin_map<Key, Value, Hash, std::equal_to<>,
+                               std::allocator<std::pair<Key, Value>>, /*StoreHash=*/false>;
+
+// Strings, looked up by std::string_view without making a std::string. The stored hash
+// spares a string compare (and the cache miss to a long string's text) at every slot
+// probed whose hash differs.
+using TextSet = tsl::robin_set<std::string, TextHash, std::equal_to<>, std::allocator<std::string>,
+                               /*StoreHash=*/true>;
+template <class Value>
+using TextMap = tsl::robin_map<std::string, Value, TextHash, std::equal_to<>,
+                               std::allocator<std::pair<std::string, Value>>, /*StoreHash=*/true>;
+
+}  // namespace mailsim
