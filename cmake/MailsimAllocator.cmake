@@ -42,6 +42,10 @@ if(mailsim_allocator_used STREQUAL "jemalloc" OR mailsim_allocator_used STREQUAL
   # A needed library of the program itself, linked before libstdc++ and the C library and
   # so looked up before them: its malloc and operator new take the place of theirs.
   target_link_libraries(mailsim_allocator INTERFACE ${MAILSIM_${mailsim_allocator_used}_LIBRARY})
+  if(mailsim_allocator_used STREQUAL "jemalloc")
+    # sim/cli/allocator.cc configures it (malloc_conf).
+    target_compile_definitions(mailsim_allocator INTERFACE MAILSIM_ALLOCATOR_JEMALLOC=1)
+  endif()
 elseif(NOT mailsim_allocator_used STREQUAL "system")
   message(FATAL_ERROR "mailsim: MAILSIM_ALLOCATOR '${MAILSIM_ALLOCATOR}' is none of jemalloc, "
     "mimalloc, system")

@@ -7,7 +7,7 @@
 
 namespace mailsim::cli {
 
-// "jemalloc 5.3.0-...", "mimalloc 2.0.9" or "glibc".
+// "jemalloc 5.3.0-..., huge pages (thp): always", "mimalloc 2.0.9" or "glibc".
 std::string allocator_in_use();
 
 }  // namespace mailsim::cli
