@@ -1,11 +1,14 @@
 #include "mailsim/record/recorder.h"
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "mailsim/core/error.h"
 #include "mailsim/net/network.h"
+#include "record/rows.h"
 #include "sample_run.h"
 #include "support/catch.h"
 
@@ -285,6 +288,29 @@ TEST_CASE("many events are written across several batches without loss") {
   CHECK(query_int(db.path(), "SELECT count(*) FROM recipient WHERE latency_s = 1.5") == kMessages);
   // Rows in event order: message numbers ascend with rowid.
   CHECK(query_int(db.path(), "SELECT max(msg_id) FROM hop WHERE rowid = 1") == 1);
+}
+
+TEST_CASE("rows handed over are committed while the run goes on, even when no more come") {
+  test::TempDb db;
+  Recorder recorder(db.path(), kInfo, RecordLevel::kSummary);
+  mta::MailEvents events;
+  recorder.subscribe(events);
+  // A message is one row at level summary: the last one fills a batch, which is handed over.
+  const auto messages = static_cast<int>(kBatchRows);
+  for (int i = 1; i <= messages; ++i) {
+    events.message_created(
+        {static_cast<mta::MessageNumber>(i), "", "s@a", {"r@b"}, 100, "a", at_seconds(i)});
+  }
+  // The writer keeps its transaction open for more batches for a while, then commits what
+  // it has: a reader, or a run killed now, sees the rows.
+  int seen = 0;
+  for (int i = 0; i < 1000 && seen < messages; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    seen = static_cast<int>(query_int(db.path(), "SELECT count(*) FROM message"));
+  }
+  CHECK(seen == messages);
+  CHECK(query_text(db.path(), "SELECT status FROM run") == "running");
+  recorder.finish(at_seconds(messages + 10));
 }
 
 TEST_CASE("a bounce's null sender is written as empty text, and an absent Message-ID as NULL") {
