@@ -149,9 +149,9 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
   Time idle_deadline_;
   std::shared_ptr<net::Connection> connection_;
   std::uint32_t client_;
-  smtp::ServerSession session_;
   bool admitted_ = false;
   bool closed_ = false;
+  smtp::ServerSession session_;  // last: its cold part after what every event reads
 };
 
 }  // namespace

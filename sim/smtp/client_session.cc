@@ -66,7 +66,7 @@ Reply protocol_error(std::string_view what) {
 }  // namespace
 
 ClientSession::ClientSession(ClientConfig config)
-    : config_(std::move(config)), parser_(config_.transcript) {
+    : parser_(config.transcript), config_(std::move(config)) {
   sent_.reserve(kSentReserve);
   sent_.push_back({ClientStage::kGreeting});
 }
