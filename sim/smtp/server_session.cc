@@ -1,6 +1,7 @@
 #include "mailsim/smtp/server_session.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <limits>
 #include <utility>
@@ -40,6 +41,18 @@ struct FixedReply {
   std::string wire;
 };
 
+// The last positive answer to MAIL and to RCPT with its wire form. A policy answers nearly
+// all MAILs alike, and RCPTs ("250 2.1.0 Ok", "250 2.1.5 Ok"), and the MTAs of a run answer
+// alike too: a reply equal to the last goes out as a copy of its wire form instead of being
+// formatted anew. One per thread, not one per listener: a run's thousand listeners each
+// left theirs cold between two sessions. The reply is compared whole, so the wire form is
+// right whatever the policy answers.
+struct AnswerWire {
+  Reply reply;
+  std::string wire;
+};
+thread_local std::array<AnswerWire, 2> last_answers;  // by ServerSession::Answer
+
 // Room for a usual header in the data buffer from the start, rather than growing into it.
 constexpr std::size_t kDataReserve = 1024;
 
@@ -61,16 +74,6 @@ ServerSetup::ServerSetup(ServerConfig config) : config_(std::move(config)) {
                     /*printable_only=*/true);
   make_ehlo_reply(config_).append_wire(ehlo_reply_, /*printable_only=*/true);
   append_reply_wire(helo_reply_, 250, "", config_.hostname, /*printable_only=*/true);
-}
-
-void ServerSetup::append_answer_wire(Answer kind, const Reply& reply, std::string& out) const {
-  AnswerWire& last = answers_[static_cast<std::size_t>(kind)];
-  if (last.reply != reply) {
-    last.reply = reply;
-    last.wire.clear();
-    reply.append_wire(last.wire, /*printable_only=*/true);
-  }
-  out += last.wire;
 }
 
 ServerSession::ServerSession(ServerConfig config, ServerPolicy& policy)
@@ -212,7 +215,7 @@ void ServerSession::settle(const Decision& decision, Completion complete) {
 void ServerSession::complete_mail(const Reply& reply) {
   in_transaction_ = reply.is_positive();
   if (!in_transaction_) envelope_ = {};
-  send_answer(ServerSetup::Answer::kMail, reply);
+  send_answer(Answer::kMail, reply);
 }
 
 // Envelope::rcpt_options stays empty while every recipient has default options.
@@ -225,7 +228,7 @@ void ServerSession::complete_rcpt(const Reply& reply) {
     }
     envelope_.rcpt_to.push_back(std::move(recipient.address));
   }
-  send_answer(ServerSetup::Answer::kRcpt, reply);
+  send_answer(Answer::kRcpt, reply);
 }
 
 void ServerSession::complete_message(const Reply& reply) {
@@ -240,9 +243,15 @@ void ServerSession::send(const Reply& reply) {
   sent(reply.code);
 }
 
-void ServerSession::send_answer(ServerSetup::Answer kind, const Reply& reply) {
+void ServerSession::send_answer(Answer kind, const Reply& reply) {
   if (!reply.is_positive()) return send(reply);  // refusals often quote the command
-  setup_->append_answer_wire(kind, reply, output_);
+  AnswerWire& last = last_answers[static_cast<std::size_t>(kind)];
+  if (last.reply != reply) {
+    last.reply = reply;
+    last.wire.clear();
+    reply.append_wire(last.wire, /*printable_only=*/true);
+  }
+  output_ += last.wire;
   sent(reply.code);
 }
 

@@ -5,7 +5,6 @@
 // their texts follow Postfix's smtpd.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -36,37 +35,21 @@ struct ServerConfig {
 };
 
 // A server's config with the replies that depend on nothing else, in wire form: made once
-// and shared by the sessions of one listener, instead of by each session anew. Not
-// thread-safe: the sessions that share a setup run on one thread.
+// and shared by the sessions of one listener, instead of by each session anew. Immutable.
 class ServerSetup {
  public:
-  // The commands whose positive answers from the policy are remembered in wire form.
-  enum class Answer : std::uint8_t { kMail, kRcpt };
-
   explicit ServerSetup(ServerConfig config);
 
   const ServerConfig& config() const { return config_; }
   const std::string& greeting() const { return greeting_; }      // 220 HOSTNAME ESMTP ...
   const std::string& ehlo_reply() const { return ehlo_reply_; }  // 250 with the extensions
   const std::string& helo_reply() const { return helo_reply_; }  // 250 HOSTNAME
-  // Appends the wire form of `reply` (printable only), a positive answer to a command of
-  // `kind`, to `out`.
-  void append_answer_wire(Answer kind, const Reply& reply, std::string& out) const;
 
  private:
-  // The last positive answer of each kind with its wire form. A policy answers nearly all
-  // MAILs alike, and RCPTs ("250 2.1.0 Ok", "250 2.1.5 Ok"): a reply equal to the last goes
-  // out as a copy of its wire form instead of being formatted anew. The reply is compared
-  // whole, so the wire form is right whatever the policy answers.
-  struct AnswerWire {
-    Reply reply;
-    std::string wire;
-  };
   ServerConfig config_;
   std::string greeting_;
   std::string ehlo_reply_;
   std::string helo_reply_;
-  mutable std::array<AnswerWire, 2> answers_;  // by Answer
 };
 
 // What the policy knows of the client when it decides.
@@ -170,6 +153,8 @@ class ServerSession {
 
  private:
   enum class AuthStep : std::uint8_t { kNone, kPlainResponse, kLoginUser, kLoginPassword };
+  // The commands whose positive answers from the policy are remembered in wire form.
+  enum class Answer : std::uint8_t { kMail, kRcpt };
   // Finishes a command once its decision is known (now or at resume()).
   using Completion = void (ServerSession::*)(const Reply&);
   struct Recipient {
@@ -206,7 +191,7 @@ class ServerSession {
   void complete_rcpt(const Reply& reply);
   void complete_message(const Reply& reply);
   void send(const Reply& reply);
-  void send_answer(ServerSetup::Answer kind, const Reply& reply);         // the policy's, to `kind`
+  void send_answer(Answer kind, const Reply& reply);                      // the policy's, to `kind`
   void send(int code, std::string_view enhanced, std::string_view text);  // make_reply()'s
   void send_wire(int code, std::string_view wire);  // a reply already in wire form
   void sent(int code);  // after a reply with `code` went out: closing, the error count
