@@ -229,6 +229,27 @@ TEST_CASE("sessions sharing one setup greet and answer EHLO and HELO alike") {
   }
 }
 
+// The wire forms of positive MAIL and RCPT answers are remembered across sessions and
+// setups: one policy's text must never go out for another's.
+TEST_CASE("sessions whose policies accept in different words each send their own") {
+  struct WordyPolicy : FakePolicy {
+    explicit WordyPolicy(std::string words) : text(std::move(words)) {}
+    Decision on_rcpt(const SessionInfo& /*session*/, std::string_view /*recipient*/) override {
+      return make_reply(250, "2.1.5", text);
+    }
+    std::string text;
+  };
+  WordyPolicy plain("Ok");
+  WordyPolicy wordy("Recipient ok");
+  for (int round = 0; round < 2; ++round) {
+    for (WordyPolicy* policy : {&plain, &wordy}) {
+      ServerSession server(test_config(), *policy);
+      server.receive("EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<u@dest.example>\r\n");
+      CHECK(server.take_output().ends_with("250 2.1.0 Ok\r\n250 2.1.5 " + policy->text + "\r\n"));
+    }
+  }
+}
+
 TEST_CASE("a server without a size limit advertises SIZE without a number") {
   ServerConfig config = test_config();
   config.max_message_size = 0;
