@@ -10,10 +10,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "mailsim/core/flat_hash.h"
 #include "mailsim/core/signal.h"
 #include "mailsim/core/simulator.h"
 #include "mailsim/net/connection.h"
@@ -77,14 +77,17 @@ class Network {
   Topology& topology_;
   TcpOptions tcp_;
   FlowModel flows_{sim_, topology_};
-  // By listener_key(host, port); looked up on every connect, never iterated.
+  // By listener_key(host, port); looked up on every connect (a flat table: one probe),
+  // never iterated, and no entry is held across a listen or unlisten. The host in the
+  // low bits: the table's hash of an integer is the integer, its slot the low bits, and
+  // most listeners share a port.
   static std::uint64_t listener_key(NodeId host, int port) {
-    return std::uint64_t{host} << 32 | static_cast<std::uint32_t>(port);
+    return std::uint64_t{static_cast<std::uint32_t>(port)} << 32 | host;
   }
   // Shared, so that an accept event holds the handler by a reference count instead of
   // copying it (its captures would allocate on every connect); an unlisten meanwhile
   // leaves the accept event its handler, as a copy would.
-  std::unordered_map<std::uint64_t, std::shared_ptr<const AcceptHandler>> listeners_;
+  FlatMap<std::uint64_t, std::shared_ptr<const AcceptHandler>> listeners_;
   // A connect whose SYN is on its way, kept here so that the SYN's event holds only its
   // index and fits the engine's inline slot (a route and a handler would not: an
   // allocation per connect). A slot is free (in free_syns_) once its SYN has arrived.
