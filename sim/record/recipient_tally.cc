@@ -50,18 +50,19 @@ RecipientTally::Message& RecipientTally::message_for(mta::MessageNumber msg,
 }
 
 RecipientTally::Recipient& RecipientTally::find_or_add(Message& m, const std::string& rcpt) {
-  if (m.index.empty()) {  // few recipients: a scan is cheaper than a hash map per message
+  if (!m.index) {  // few recipients: a scan is cheaper than a hash map per message
     for (Recipient& r : m.recipients) {
       if (r.rcpt == rcpt) return r;
     }
     m.recipients.emplace_back(rcpt);
     if (m.recipients.size() > kScanLimit) {
+      m.index = std::make_unique<std::unordered_map<std::string, std::size_t>>();
       for (std::size_t i = 0; i < m.recipients.size(); ++i)
-        m.index.emplace(m.recipients[i].rcpt, i);
+        m.index->emplace(m.recipients[i].rcpt, i);
     }
     return m.recipients.back();
   }
-  const auto [it, added] = m.index.try_emplace(rcpt, m.recipients.size());
+  const auto [it, added] = m.index->try_emplace(rcpt, m.recipients.size());
   if (added) m.recipients.emplace_back(rcpt);
   return m.recipients[it->second];
 }
@@ -125,7 +126,7 @@ void RecipientTally::emit(mta::MessageNumber msg, Message& m, std::vector<Recipi
 void RecipientTally::take_message(mta::MessageNumber msg, std::vector<RecipientRow>& rows) {
   const auto it = messages_.find(msg);
   if (it == messages_.end()) return;
-  emit(msg, it->second, rows);
+  emit(msg, it.value(), rows);
   messages_.erase(it);
   if (taken_.size() <= msg) taken_.resize(std::max<std::size_t>(msg + 1, 2 * taken_.size()));
   taken_[msg] = true;
@@ -139,7 +140,7 @@ void RecipientTally::take_rows(const std::function<void(RecipientRow&&)>& sink) 
   std::vector<RecipientRow> rows;
   for (const mta::MessageNumber msg : left) {
     const auto it = messages_.find(msg);
-    emit(msg, it->second, rows);
+    emit(msg, it.value(), rows);
     messages_.erase(it);
     for (RecipientRow& row : rows) sink(std::move(row));
     rows.clear();

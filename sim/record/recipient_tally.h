@@ -9,11 +9,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "mailsim/core/flat_hash.h"
 #include "mailsim/mta/events.h"
 #include "record/rows.h"
 
@@ -46,10 +48,13 @@ class RecipientTally {
     int last_code = 0;
     std::string last_reply{};
   };
+  // Small, as it sits in the flat table of messages: the index of a big list is behind a
+  // pointer.
   struct Message {
     std::optional<Time> created;
     std::vector<Recipient> recipients;
-    std::unordered_map<std::string, std::size_t> index;  // rcpt -> position, for big lists only
+    // rcpt -> position, for big lists only (null for small ones)
+    std::unique_ptr<std::unordered_map<std::string, std::size_t>> index;
   };
 
   // The message's entry (made if new); `rcpt` only names the event in the error thrown
@@ -58,7 +63,9 @@ class RecipientTally {
   Recipient& find_or_add(Message& m, const std::string& rcpt);
   void emit(mta::MessageNumber msg, Message& m, std::vector<RecipientRow>& rows);
 
-  std::unordered_map<mta::MessageNumber, Message> messages_;
+  // Flat: one probe per event rather than a bucket, then a node. No Message& is held
+  // across an insert or erase, and take_rows sorts what it iterates.
+  FlatMap<mta::MessageNumber, Message> messages_;
   std::vector<bool> taken_;  // by message number: its rows were handed over (one bit each)
 };
 
