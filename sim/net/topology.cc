@@ -77,6 +77,11 @@ struct Topology::Impl {
   mutable std::vector<std::unique_ptr<const SourceRoutes>> sources;
   mutable std::vector<std::int64_t> distance;  // compute()'s scratch space
   mutable std::vector<LinkId> path;            // route()'s scratch space
+  // Each node's sole_neighbor(), kNoNeighbor for none: route() asks it of every
+  // destination, whose links it would otherwise walk, cold, at every connect. Made for all
+  // nodes when first asked; dropped with the routes.
+  static constexpr NodeId kNoNeighbor = UINT32_MAX;
+  mutable std::vector<NodeId> sole_neighbors;
 
   // Only what is up carries traffic.
   struct UsableEdge {
@@ -92,8 +97,12 @@ struct Topology::Impl {
   std::unique_ptr<const ShortestPathTree> compute(NodeId from) const;
   std::optional<LinkId> best_link(NodeId v, NodeId u) const;
   std::optional<NodeId> sole_neighbor(NodeId v) const;  // over usable links
+  NodeId cached_sole_neighbor(NodeId v) const;          // or kNoNeighbor
   std::optional<NodeId> upstream(NodeId v) const;
-  void changed() { sources.clear(); }
+  void changed() {
+    sources.clear();
+    sole_neighbors.clear();
+  }
 };
 
 const SourceRoutes& Topology::Impl::routes(NodeId from) const {
@@ -129,6 +138,16 @@ std::optional<NodeId> Topology::Impl::sole_neighbor(NodeId v) const {
     neighbor = u;
   }
   return neighbor;
+}
+
+NodeId Topology::Impl::cached_sole_neighbor(NodeId v) const {
+  if (sole_neighbors.empty()) {
+    sole_neighbors.resize(nodes.size());
+    for (NodeId n = 0; n < nodes.size(); ++n) {
+      sole_neighbors[n] = sole_neighbor(n).value_or(kNoNeighbor);
+    }
+  }
+  return sole_neighbors[v];
 }
 
 // v's one neighbour over usable links that is not its leaf, if it has just one.
@@ -246,7 +265,7 @@ std::optional<Route> Topology::route(NodeId from, NodeId to) const {
       std::reverse(path.begin() + static_cast<std::ptrdiff_t>(start), path.end());
       break;
     }
-    if (impl_->sole_neighbor(to) == at) {  // one of at's leaves
+    if (impl_->cached_sole_neighbor(to) == at) {  // one of at's leaves
       path.push_back(*impl_->best_link(to, at));
       break;
     }

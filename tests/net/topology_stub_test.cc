@@ -60,6 +60,27 @@ TEST_CASE("a host on one router routes through it, as the router's tree goes on"
   }
 }
 
+TEST_CASE("a host that becomes another's leaf is routed to over their link") {
+  // s -- r -- c -- k,  r -- h,  s -- x -- r. With x--r down, x hangs off s alone, and s
+  // routes as its upstream r does: s to x must then take their link, not go round by r.
+  Topology t;
+  const NodeId s = t.add_node("s");
+  const NodeId r = t.add_node("r");
+  const NodeId c = t.add_node("c");
+  const NodeId h = t.add_node("h");
+  const NodeId x = t.add_node("x");
+  const NodeId k = t.add_node("k");
+  t.add_link(s, r, mbps(100), ms(1));
+  t.add_link(r, c, mbps(100), ms(1));
+  t.add_link(c, k, mbps(100), ms(1));
+  t.add_link(r, h, mbps(100), ms(1));
+  const LinkId sx = t.add_link(s, x, mbps(100), ms(1));
+  const LinkId xr = t.add_link(x, r, mbps(100), ms(1));
+  CHECK(t.route(h, x)->links == std::vector{LinkId{3}, xr});  // x not yet anyone's leaf
+  t.set_link_up(xr, false);
+  CHECK(t.route(s, x)->links == std::vector{sx});
+}
+
 TEST_CASE("two nodes linked only to each other route to each other") {
   Topology t;
   const NodeId a = t.add_node("a");
