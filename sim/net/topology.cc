@@ -73,8 +73,10 @@ struct Topology::Impl {
   std::vector<Link> links;
   std::map<std::string, NodeId, std::less<>> by_name;
   // By source node, made when it first routes; a Dijkstra run finds the paths to all
-  // nodes at once. Dropped when a node or link changes state.
-  mutable std::vector<std::unique_ptr<const SourceRoutes>> sources;
+  // nodes at once. Dropped when a node or link changes state. In place, not behind a
+  // pointer: one cold load less at each step of a route. Sized once, before any is made,
+  // so that a reference to one stays valid while routes() makes another.
+  mutable std::vector<std::optional<SourceRoutes>> sources;
   mutable std::vector<std::int64_t> distance;  // compute()'s scratch space
   mutable std::vector<LinkId> path;            // route()'s scratch space
   // Each node's sole_neighbor(), kNoNeighbor for none: route() asks it of every
@@ -108,14 +110,14 @@ struct Topology::Impl {
 const SourceRoutes& Topology::Impl::routes(NodeId from) const {
   if (sources.size() < nodes.size()) sources.resize(nodes.size());
   if (sources[from]) return *sources[from];
-  auto r = std::make_unique<SourceRoutes>();
+  SourceRoutes r;
   const std::optional<NodeId> up = upstream(from);
   // Two nodes each other's upstream (all else hangs off them) route by trees of their own.
   if (up && upstream(*up) != from && heap_free(*up)) {
-    r->upstream = up;
-    r->first = *best_link(*up, from);
+    r.upstream = up;
+    r.first = *best_link(*up, from);
   } else {
-    r->own = compute(from);
+    r.own = compute(from);
   }
   sources[from] = std::move(r);
   return *sources[from];
