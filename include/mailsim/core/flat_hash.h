@@ -20,7 +20,10 @@
 
 namespace mailsim {
 
-// For keys that compare cheaply (numbers): the hash is not stored.
+// For keys that compare cheaply (numbers): the hash is not stored. std::hash of an
+// integer is the integer, and its slot is its low bits: keys counted up one by one sit
+// side by side, but keys that differ only in their high bits all probe one slot, so put
+// what varies in the low bits (or give a Hash that mixes).
 template <class Key, class Value, class Hash = std::hash<Key>>
 using FlatMap = tsl::robin_map<Key, Value, Hash, std::equal_to<>,
                                std::allocator<std::pair<Key, Value>>, /*StoreHash=*/false>;
