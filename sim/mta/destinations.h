@@ -20,11 +20,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include "mailsim/core/text.h"
+#include "mailsim/core/flat_hash.h"
 #include "mailsim/mta/queue_config.h"
 #include "mta/concurrency_window.h"
 #include "mta/delivery.h"
@@ -110,7 +109,9 @@ class Destinations {
   // By Id; a deque keeps references stable, and none is ever removed (a delivery's
   // DeliveryRequest::nexthop views its destination's name).
   std::deque<Destination> destinations_;
-  std::unordered_map<std::string, Id, TextHash, std::equal_to<>> ids_;
+  // Only found and added to (intern, find), never walked: a flat table, whose slots may
+  // move on an insert, is safe here.
+  TextMap<Id> ids_;
   // The callers' `done` of the deliveries running, while with_feedback()'s handler (which
   // holds only the slot) stands in for them; free slots are reused.
   std::vector<DeliveryDone> running_done_;
