@@ -1,6 +1,7 @@
 #include "mta/greylist.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "mailsim/core/text.h"
@@ -14,6 +15,13 @@ namespace {
 // postgrey counts a client's passes towards its auto-whitelist at most once an hour, so
 // that one message to many recipients counts once.
 constexpr Duration kPassCountInterval = Duration::hours(1);
+
+// std::erase_if for a flat table: its erase returns the slot that an element may have
+// moved into.
+template <class Map, class Pred>
+void erase_matching(Map& map, Pred pred) {
+  for (auto it = map.begin(); it != map.end();) it = pred(*it) ? map.erase(it) : std::next(it);
+}
 
 void replace_all(std::string& text, std::string_view from, std::string_view to) {
   for (std::size_t at = text.find(from); at != std::string::npos;
@@ -76,7 +84,7 @@ bool Greylist::expired(const Triplet& t, Time now) const {
 
 void Greylist::sweep(Time now) {
   std::erase_if(triplets_, [&](const auto& entry) { return expired(entry.second, now); });
-  std::erase_if(clients_, [&](const auto& entry) {
+  erase_matching(clients_, [&](const auto& entry) {
     return now - entry.second.last_counted > config_.pass_lifetime;
   });
   sweep_at_ = std::max<std::size_t>(1024, 2 * triplets_.size());

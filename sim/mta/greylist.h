@@ -15,9 +15,11 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "mailsim/core/flat_hash.h"
 #include "mailsim/core/time.h"
 #include "mailsim/mta/receive_config.h"
 #include "mailsim/smtp/reply.h"
+#include "mta/address.h"
 
 namespace mailsim::mta {
 
@@ -44,8 +46,9 @@ class Greylist {
     Time last_counted;
   };
   // A triplet's key, its addresses in lower case. It is found by a KeyView, so that a
-  // lookup copies no address; the table's order matters nowhere (a sweep drops what has
-  // expired, whatever the order).
+  // lookup copies no address. The tables' order matters nowhere (a sweep drops what has
+  // expired, whatever the order); no reference into the flat one is kept across an insert
+  // or an erase.
   struct KeyView {
     std::uint32_t network = 0;
     std::string_view sender;
@@ -84,8 +87,10 @@ class Greylist {
   smtp::Reply reply_for(std::string_view rcpt) const;
 
   GreylistConfig config_;
+  // Triplets stay in nodes: most are added once and found once or twice, and a flat
+  // table would move their two strings at every growth.
   std::unordered_map<Key, Triplet, KeyHash, KeyEqual> triplets_;
-  std::unordered_map<std::uint32_t, Client> clients_;
+  FlatMap<std::uint32_t, Client, AddressHash> clients_;
   std::string sender_lower_;  // room for check's lowered addresses, when they have capitals
   std::string rcpt_lower_;
   std::size_t sweep_at_ = 1024;  // triplets held when expired ones are next dropped

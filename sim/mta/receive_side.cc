@@ -72,7 +72,7 @@ std::optional<smtp::Reply> ReceiveSide::admit(std::uint32_t client) {
 
 void ReceiveSide::release(std::uint32_t client) {
   const auto it = connections_.find(client);
-  if (it != connections_.end() && --it->second == 0) connections_.erase(it);
+  if (it != connections_.end() && --it.value() == 0) connections_.erase(it);
 }
 
 std::optional<smtp::Reply> ReceiveSide::degraded(SmtpStage stage) const {
