@@ -14,7 +14,10 @@
 namespace mailsim::record {
 namespace {
 
-constexpr std::size_t kMaxQueuedBatches = 2;
+// Room for the batches made while a commit writes half a second's pages to the WAL (and
+// now and then checkpoints it into the file): with 2, the simulation thread waited on
+// those commits for 4-5 s of a 26 s isp-scale run at attempts; 64 gained no more than 16.
+constexpr std::size_t kMaxQueuedBatches = 16;
 
 // How long a transaction stays open for more batches. Every commit rewrites the last,
 // partly filled page of each table and index into the WAL, and the checkpoint copies it

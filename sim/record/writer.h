@@ -1,11 +1,11 @@
 // The recorder's writer thread: owns the database connection, takes whole batches of
 // rows and inserts them with prepared statements, the batches of about half a second in
 // one transaction (committed then even if no batch follows, and at the run's end). The
-// simulation thread blocks in submit() only when the writer is two batches behind. When a
+// simulation thread blocks in submit() only when the writer is 16 batches behind. When a
 // batch fails (disk full, a duplicate key), the writer rolls back its transaction (the
 // rows since the last commit), marks the run 'failed' if the file can still be written
 // (else it stays 'running'), drops every later batch, and the next submit() throws its
-// error: the run stops within two batches of the failing one rather than at its end.
+// error: the run stops within 16 batches of the failing one rather than at its end.
 #pragma once
 
 #include <condition_variable>
