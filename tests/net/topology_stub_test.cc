@@ -73,10 +73,10 @@ TEST_CASE("a host that becomes another's leaf is routed to over their link") {
   t.add_link(s, r, mbps(100), ms(1));
   t.add_link(r, c, mbps(100), ms(1));
   t.add_link(c, k, mbps(100), ms(1));
-  t.add_link(r, h, mbps(100), ms(1));
+  const LinkId rh = t.add_link(r, h, mbps(100), ms(1));
   const LinkId sx = t.add_link(s, x, mbps(100), ms(1));
   const LinkId xr = t.add_link(x, r, mbps(100), ms(1));
-  CHECK(t.route(h, x)->links == std::vector{LinkId{3}, xr});  // x not yet anyone's leaf
+  CHECK(t.route(h, x)->links == std::vector{rh, xr});  // x not yet anyone's leaf
   t.set_link_up(xr, false);
   CHECK(t.route(s, x)->links == std::vector{sx});
 }
