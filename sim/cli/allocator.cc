@@ -8,8 +8,8 @@
 // jemalloc reads this at its first allocation; MALLOC_CONF in the environment still
 // overrides it. A run's heap is hundreds of MiB touched at random (sessions, queues,
 // tables), so its TLB misses cost: transparent huge pages for the heap and jemalloc's own
-// metadata cut the simulation thread's CPU by about a tenth on isp-scale (README, "Speed"),
-// for about 6 % more peak memory. Without THP in the kernel (`never`) the option does
+// metadata cut the simulation thread's CPU by 8 % on isp-scale (README, "Build options"),
+// for 6-7 % more peak memory. Without THP in the kernel (`never`) the option does
 // nothing; with `madvise` (Debian's default) jemalloc asks for it.
 extern "C" {
 const char* malloc_conf = "thp:always,metadata_thp:always";

@@ -17,7 +17,8 @@ namespace {
 constexpr Duration kPassCountInterval = Duration::hours(1);
 
 // std::erase_if for a flat table: its erase returns the slot that an element may have
-// moved into.
+// moved into. An element from the table's start may move back into its last slot and be
+// seen twice, so `pred` must give the same answer on a second look.
 template <class Map, class Pred>
 void erase_matching(Map& map, Pred pred) {
   for (auto it = map.begin(); it != map.end();) it = pred(*it) ? map.erase(it) : std::next(it);

@@ -22,7 +22,7 @@ constexpr std::size_t kMaxQueuedBatches = 16;
 // How long a transaction stays open for more batches. Every commit rewrites the last,
 // partly filled page of each table and index into the WAL, and the checkpoint copies it
 // again: committing a batch at a time wrote 3.8 times the file's size (isp-scale's first
-// day at attempts: 1,024 MB for a 270 MB file); 16 batches a commit, 618 MB.
+// day at attempts: 1,024 MB for a 270 MB file); half a second's batches a commit, 648 MB.
 constexpr std::chrono::milliseconds kCommitEvery{500};
 
 // The writer's transactions: each holds the batches written within kCommitEvery of its
