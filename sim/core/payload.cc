@@ -26,6 +26,14 @@ void Payload::append(Payload&& other) {
   bytes_.append(other.bytes_, at);
 }
 
+Payload Payload::take_fitted() {
+  Payload out(std::string(bytes_.data(), bytes_.size()));
+  out.spans_ = std::exchange(spans_, {});
+  out.virtual_octets_ = std::exchange(virtual_octets_, 0);
+  bytes_.clear();
+  return out;
+}
+
 std::string Payload::materialise() const& {
   std::string out;
   out.reserve(static_cast<std::size_t>(size()));

@@ -12,9 +12,9 @@
 namespace mailsim::smtp {
 namespace {
 
-// Output up to this many bytes (command lines, a small message) is copied out of output_,
-// whose capacity stays for the session's next commands; more goes out in output_'s own
-// storage, which is then dropped.
+// Output up to this many real bytes (command lines, a synthetic message's header) is
+// copied out of output_, whose capacity, reserved once, stays for the session's next
+// commands; more goes out in output_'s own storage, which is then dropped.
 constexpr std::size_t kKeptOutput = 1024;
 
 // Commands a session has sent and awaits replies to, at most, nearly always: the greeting
@@ -68,6 +68,7 @@ Reply protocol_error(std::string_view what) {
 ClientSession::ClientSession(ClientConfig config)
     : parser_(config.transcript), config_(std::move(config)) {
   sent_.reserve(kSentReserve);
+  output_.reserve_bytes(kKeptOutput);
   sent_.push_back({ClientStage::kGreeting});
 }
 
@@ -83,7 +84,7 @@ ClientSession::ClientSession(ClientConfig config, Envelope envelope, SharedMessa
 
 std::size_t ClientSession::add_message(Envelope envelope, SharedMessage message) {
   assert(!finished_);
-  Transaction& t = *transactions_.emplace_back(std::make_unique<Transaction>());
+  Transaction& t = transactions_.emplace_back();
   t.envelope = std::move(envelope);
   t.message = std::move(message);
   t.result.recipients.reserve(t.envelope.rcpt_to.size());
@@ -127,16 +128,11 @@ Payload ClientSession::take_payload() {
 
 // One piece after the other into one payload. The network holds it until it is delivered,
 // so its real bytes are kept at their size, not at the capacity that growing by doubling
-// left. Command lines alone are copied out, and output_ keeps its capacity for the next
-// ones of the session rather than growing anew each time.
+// left. Small output is copied out, and output_ keeps its capacity for the next commands of
+// the session rather than growing anew each time.
 Payload ClientSession::take_all_output() {
   finish_data();  // the pieces take_payload() would give one by one, in output_ at once
-  std::string& bytes = output_.tail_bytes();
-  if (!output_.has_virtual() && bytes.size() <= kKeptOutput) {
-    Payload out(std::string(bytes.data(), bytes.size()));  // allocates exactly its size
-    bytes.clear();
-    return out;
-  }
+  if (output_.tail_bytes().size() <= kKeptOutput) return output_.take_fitted();
   Payload out = std::exchange(output_, {});
   out.tail_bytes().shrink_to_fit();
   return out;
@@ -284,8 +280,8 @@ void ClientSession::advance() {
 // of messages queued from now on.
 void ClientSession::fail_all(const Reply& reply, RecipientStatus status) {
   for (std::size_t i = current_; i < transactions_.size(); ++i) {
-    transactions_[i]->decide_undecided(status, reply);
-    transactions_[i]->result.complete = true;
+    transactions_[i].decide_undecided(status, reply);
+    transactions_[i].result.complete = true;
   }
   current_ = transactions_.size();
   failure_ = reply;

@@ -69,4 +69,20 @@ TEST_CASE("appending a payload keeps its parts in order and joins a continuing s
   CHECK(std::move(empty).materialise().empty());
 }
 
+TEST_CASE("a fitted payload takes every part, and the one taken from is empty and reusable") {
+  Payload p(std::string("HEAD\r\n"));
+  p.append(VirtualSpan{kLetters, 3, 5});
+  p.append(".\r\n");
+  const std::vector<std::string> before = parts(p);
+  const std::int64_t size = p.size();
+  const Payload taken = p.take_fitted();
+  CHECK(parts(taken) == before);
+  CHECK(taken.size() == size);
+  CHECK(p.empty());
+  CHECK(!p.has_virtual());
+  p.append("QUIT\r\n");
+  CHECK(parts(p) == std::vector<std::string>{"R:QUIT\r\n"});
+  CHECK(p.take_fitted().materialise() == "QUIT\r\n");
+}
+
 }  // namespace mailsim

@@ -56,6 +56,10 @@ class Payload {
   // The real bytes after everything so far, for a producer to append to in place.
   std::string& tail_bytes() { return bytes_; }
   void reserve_bytes(std::size_t octets) { bytes_.reserve(octets); }
+  // Everything so far, moved out with the real bytes in a string of exactly their size
+  // (a copy); this payload is left empty but keeps its byte capacity, for a producer that
+  // appends to it again rather than growing a new string.
+  Payload take_fitted();
 
   // Calls real(std::string_view) and span(const VirtualSpan&) for the parts in order
   // (empty real parts skipped).

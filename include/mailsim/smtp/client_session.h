@@ -131,12 +131,14 @@ class ClientSession {
   // gone: the driver closes the connection once the output is sent.
   bool done() const { return quit_sent_ || ended_; }
   std::size_t message_count() const { return transactions_.size(); }
-  // REQUIRES: message < message_count().
+  // REQUIRES: message < message_count(). The reference is valid until the next
+  // add_message().
   const ClientResult& result(std::size_t message = 0) const {
-    return transactions_[message]->result;
+    return transactions_[message].result;
   }
-  // The envelope message `message` was queued with. REQUIRES: message < message_count().
-  const Envelope& envelope(std::size_t message) const { return transactions_[message]->envelope; }
+  // The envelope message `message` was queued with. REQUIRES: message < message_count(). The
+  // reference is valid until the next add_message().
+  const Envelope& envelope(std::size_t message) const { return transactions_[message].envelope; }
   const Extensions& extensions() const { return extensions_; }
 
   // Lines exchanged since the last call: commands and reply lines verbatim (one entry per
@@ -208,10 +210,10 @@ class ClientSession {
   // than a pipelined group; a std::deque would allocate two blocks each session.
   std::vector<Sent> sent_;
   std::size_t answered_ = 0;
-  // Each queued message's, in order; a Transaction stays where it is while more are
-  // queued, as result()'s reference does (a std::deque allocates two blocks each session
-  // even before its first message).
-  std::vector<std::unique_ptr<Transaction>> transactions_;
+  // Each queued message's, in order, held in place: most sessions carry one message, and
+  // one allocation holds it. A reference to one is valid until the next add_message()
+  // (a std::deque allocates two blocks each session even before its first message).
+  std::vector<Transaction> transactions_;
   std::size_t current_ = 0;   // the next transaction to run or the one running
   bool ready_ = false;        // greeted, and authenticated when configured
   bool busy_ = false;         // a transaction or an RSET is under way
