@@ -5,11 +5,12 @@
 // number in it (QueueEntry::number). Private to the mta layer.
 #pragma once
 
+#include <tsl/robin_set.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <unordered_set>
 #include <vector>
 
 namespace mailsim::mta {
@@ -50,7 +51,10 @@ class ActiveQueue {
 
  private:
   std::size_t limit_;
-  std::unordered_set<std::uint64_t> places_;
+  // Only counted, found, added and removed, never walked: a flat set, which allocates
+  // nothing per place (a hash node per admission was one of every message's allocations).
+  // (std::hash of a number is the number: queue numbers counted up sit side by side.)
+  tsl::robin_set<std::uint64_t> places_;
   std::deque<std::uint64_t> line_;
 };
 
