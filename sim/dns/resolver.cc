@@ -47,9 +47,9 @@ MxResult Resolver::lookup_mx(std::string_view domain, RandomStream& rng, std::st
   const std::string_view name = ascii_lower(domain, buffer);
   const auto it = mx_sets_.find(name);
   if (it == mx_sets_.end()) {  // implicit MX: the domain's own address
-    const auto node = address_of(name);
-    if (!node) return {LookupStatus::kNotFound, {}};
-    return {LookupStatus::kOk, {MailHost{std::string(name), 0, *node}}};
+    const auto address = addresses_.find(name);
+    if (address == addresses_.end()) return {LookupStatus::kNotFound, {}};
+    return {LookupStatus::kOk, {MailHost{address->first, 0, address->second}}};
   }
   if (it->second.null_mx) return {LookupStatus::kNullMx, {}};
   const std::vector<Exchange>& sorted = it->second.exchanges;

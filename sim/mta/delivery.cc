@@ -62,10 +62,10 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
   }
   if (result.status != net::ConnectStatus::kConnected) {
     const bool refused = result.status == net::ConnectStatus::kRefused;
-    const std::string& host = request_.hosts[index].name;
+    const std::string_view host = request_.hosts[index].name;
     report(refused ? AttemptOutcome::kConnRefused : AttemptOutcome::kConnTimeout,
            smtp::make_reply(451, "4.4.1",
-                            "connect to " + host + ":25: " +
+                            "connect to " + std::string(host) + ":25: " +
                                 (refused ? "Connection refused" : "Connection timed out")));
     site_reason_ = attempt_.text;
     if (index + 1 < request_.hosts.size()) return try_host(index + 1);

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "mailsim/core/random.h"
 #include "mailsim/core/time.h"
@@ -25,12 +26,12 @@ class HostMemory {
   HostMemory(SenderStyle style, RandomStream rng) : style_(style), rng_(std::move(rng)) {}
 
   // Why `host` is skipped at `now` (the text a skipped delivery is deferred with), if it is.
-  std::optional<std::string> skipped(const std::string& host, Time now) const;
+  std::optional<std::string> skipped(std::string_view host, Time now) const;
   // The deferral kind of a turn whose every host was skipped: "tcpto" (qmail) or
   // "route_disabled" (OpenSMTPD).
   const char* skip_kind() const;
   // A connect to `host` ended with `status` at `now`.
-  void connect_result(const std::string& host, net::ConnectStatus status, Time now);
+  void connect_result(std::string_view host, net::ConnectStatus status, Time now);
 
  private:
   struct Host {
@@ -38,10 +39,12 @@ class HostMemory {
     int penalty = 0;   // OpenSMTPD
     Time until;        // skipped before this time
   };
+  Host& entry(std::string_view host);  // made when missing
+  void forget(std::string_view host);
 
   SenderStyle style_;
   RandomStream rng_;
-  std::map<std::string, Host> hosts_;
+  std::map<std::string, Host, std::less<>> hosts_;
 };
 
 }  // namespace mailsim::mta

@@ -56,7 +56,7 @@ class StaticRoutes {
       RandomStream rng(0, 0, "validate");
       const dns::MxResult mx = resolver_.lookup_mx(domain, rng, m.hostname, 100);
       if (mx.status == dns::LookupStatus::kNullMx) return {false, {}, "it has a null MX"};
-      for (const dns::MailHost& h : mx.hosts) names.push_back(h.name);
+      for (const dns::MailHost& h : mx.hosts) names.emplace_back(h.name);
       if (names.empty()) {
         // A plainly routing MTA asks DNS as all such do: then the domain has neither.
         if (routes_plainly(from, domain, mx_hosts(domain))) {

@@ -2,6 +2,7 @@
 // it makes for them, must be those of selecting from the zone data afresh at every lookup.
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,9 +22,10 @@ namespace {
 // RFC 5321 5.1 selection straight from the zone data, step by step: the records sorted by
 // preference (stable), each run of equal preferences shuffled by Fisher-Yates from its end,
 // the asking host's own preference and higher dropped when it is listed, then the first
-// `max_hosts` exchanges that have an address.
+// `max_hosts` exchanges that have an address. The answer's host names view `names`.
 MxResult select_afresh(const ZoneData& z, std::string domain, RandomStream& rng,
-                       const std::string& self, std::size_t max_hosts) {
+                       const std::string& self, std::size_t max_hosts,
+                       std::deque<std::string>& names) {
   domain = ascii_lower(domain);
   const auto address = [&](const std::string& name) -> std::optional<mailsim::net::NodeId> {
     const auto it = z.addresses.find(ascii_lower(name));
@@ -32,7 +34,9 @@ MxResult select_afresh(const ZoneData& z, std::string domain, RandomStream& rng,
   };
   const auto it = z.mx.find(domain);
   if (it == z.mx.end()) {
-    if (const auto node = address(domain)) return {LookupStatus::kOk, {{domain, 0, *node}}};
+    if (const auto node = address(domain)) {
+      return {LookupStatus::kOk, {{names.emplace_back(domain), 0, *node}}};
+    }
     return {LookupStatus::kNotFound, {}};
   }
   std::vector<MxRecord> records = it->second;
@@ -59,7 +63,7 @@ MxResult select_afresh(const ZoneData& z, std::string domain, RandomStream& rng,
   for (const MxRecord& r : records) {
     if (out.hosts.size() == max_hosts) break;
     if (const auto node = address(r.exchange)) {
-      out.hosts.push_back({ascii_lower(r.exchange), r.preference, *node});
+      out.hosts.push_back({names.emplace_back(ascii_lower(r.exchange)), r.preference, *node});
     }
   }
   if (out.hosts.empty()) out.status = LookupStatus::kNotFound;
@@ -116,7 +120,8 @@ TEST_CASE("prepared MX records give the answers and draws of selecting afresh") 
     }
     const std::size_t max_hosts = 1 + pick.uniform_int(6);
     const MxResult got = resolver.lookup_mx(domain, ours, self, max_hosts);
-    const MxResult want = select_afresh(z, domain, theirs, self, max_hosts);
+    std::deque<std::string> names;
+    const MxResult want = select_afresh(z, domain, theirs, self, max_hosts, names);
     REQUIRE(got.status == want.status);
     REQUIRE(got.hosts.size() == want.hosts.size());
     for (std::size_t h = 0; h < got.hosts.size(); ++h) {

@@ -32,7 +32,7 @@ TEST_CASE("MX hosts are tried by preference, equal preferences in random order")
     CHECK(m.hosts[0].preference == 10);
     CHECK(m.hosts[1].preference == 10);
     CHECK(m.hosts[2].name == "backup.example.edu");
-    first_seen.insert(m.hosts[0].name);
+    first_seen.emplace(m.hosts[0].name);
   }
   CHECK(first_seen == std::set<std::string>{"mx1.example.edu", "mx2.example.edu"});
 }

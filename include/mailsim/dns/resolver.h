@@ -40,7 +40,9 @@ enum class LookupStatus {
 };
 
 struct MailHost {
-  std::string name;
+  // The resolver's own copy of the name (or the MTA configuration's, for a transport or
+  // relayhost): it lives as long as the resolver, and no lookup copies it.
+  std::string_view name;
   int preference = 0;
   net::NodeId node = 0;
 };
