@@ -71,15 +71,14 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
                                       std::string(d.reply.lines.front())});
         break;
       case RouteKind::kRemote: {
-        r.nexthop = d.nexthop;
+        r.nexthop = std::move(d.nexthop);
         // In next-hop order: the first group not before this next hop is its own or the
         // place for it.
         auto it = std::find_if(groups.begin(), groups.end(),
                                [&](const auto& g) { return g.first >= r.nexthop; });
         if (it == groups.end() || it->first != r.nexthop) {
           // MAIL FROM and its parameters
-          it =
-              groups.emplace(it, std::move(d.nexthop), DeliveryRequest{.envelope = entry.envelope});
+          it = groups.emplace(it, r.nexthop, DeliveryRequest{.envelope = entry.envelope});
         }
         DeliveryRequest& g = it->second;
         g.hosts = std::move(d.hosts);
@@ -109,7 +108,9 @@ void Mta::Impl::start_deliveries(QueueEntry& entry, NextHopGroups& groups) {
   }
   entry.deliveries_in_flight = count;
   if (count == 0) return settle(entry);
-  const QueueNumber number = entry.number;  // `entry` may be gone once the last has started
+  // `entry` may be gone once the last has started (with the next hops its recipients
+  // hold, which only the starts before it read).
+  const QueueNumber number = entry.number;
   const auto start = [this, number](std::string_view nexthop, DeliveryRequest&& request) {
     destinations.submit(nexthop, std::move(request), [this, number](const DeliveryResult& result) {
       delivery_done(number, result);
