@@ -25,13 +25,13 @@ std::optional<MessageNumber> MessageCatalog::find(std::string_view message_id) c
 void MessageCatalog::hold(MessageNumber msg) {
   const auto it = live_.find(msg);
   assert(it != live_.end() && "hold() of a message not added, or finished");
-  if (it != live_.end()) ++it->second.holds;
+  if (it != live_.end()) ++it.value().holds;
 }
 
 void MessageCatalog::release(MessageNumber msg, Time at, MailEvents& events) {
   const auto it = live_.find(msg);
   assert(it != live_.end() && it->second.holds > 0 && "release() without a hold()");
-  if (it == live_.end() || it->second.holds == 0 || --it->second.holds > 0) return;
+  if (it == live_.end() || it->second.holds == 0 || --it.value().holds > 0) return;
   if (it->second.message_id != nullptr) {
     by_message_id_.erase(by_message_id_.find(*it->second.message_id));
   }

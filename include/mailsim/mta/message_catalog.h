@@ -14,6 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "mailsim/core/flat_hash.h"
 #include "mailsim/mta/events.h"
 
 namespace mailsim::mta {
@@ -62,7 +63,8 @@ class MessageCatalog {
   };
 
   std::unordered_map<std::string, MessageNumber, StringHash, std::equal_to<>> by_message_id_;
-  std::unordered_map<MessageNumber, Live> live_;
+  // Found by number, never walked: a flat table, with no node to allocate per message.
+  FlatMap<MessageNumber, Live> live_;
   MessageNumber last_ = 0;
 };
 
