@@ -5,7 +5,7 @@
 
 namespace mailsim::mta {
 
-MessageNumber MessageCatalog::add(MessageCreated created, MailEvents& events) {
+MessageNumber MessageCatalog::add(MessageCreated& created, MailEvents& events) {
   created.msg = ++last_;
   Live& live = live_[created.msg];
   if (!created.message_id.empty()) {

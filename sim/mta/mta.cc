@@ -190,10 +190,20 @@ void Mta::set_degraded_reply(std::size_t index, bool in_force) {
 }
 
 void Mta::submit(smtp::Envelope envelope, smtp::SharedMessage message, std::string message_id) {
-  const MessageNumber msg = impl_->ctx.catalog.add(
-      {0, std::move(message_id), envelope.mail_from, envelope.rcpt_to, message->size(),
-       impl_->config.name, impl_->ctx.sim.now(), MessageKind::kUser, 0, "local"},
-      impl_->ctx.events);
+  MessageCreated created{0,
+                         std::move(message_id),
+                         std::move(envelope.mail_from),
+                         std::move(envelope.rcpt_to),
+                         message->size(),
+                         impl_->config.name,
+                         impl_->ctx.sim.now(),
+                         MessageKind::kUser,
+                         0,
+                         "local"};
+  const MessageNumber msg = impl_->ctx.catalog.add(created, impl_->ctx.events);
+  // The addresses go on to the queue entry, not copied.
+  envelope.mail_from = std::move(created.sender);
+  envelope.rcpt_to = std::move(created.recipients);
   const QueueNumber number = impl_->next_queue_number();
   impl_->enqueue(number, impl_->queue_id(number), msg, std::move(envelope), std::move(message), "");
 }

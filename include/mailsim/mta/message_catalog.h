@@ -28,9 +28,11 @@ class MessageCatalog {
   MessageCatalog(MessageCatalog&&) = default;
   MessageCatalog& operator=(MessageCatalog&&) = default;
 
-  // Numbers a new message and emits message_created. Its creator then holds it (hold())
-  // before anything else happens to it.
-  MessageNumber add(MessageCreated created, MailEvents& events);
+  // Numbers a new message (created.msg) and emits message_created. Its creator then holds
+  // it (hold()) before anything else happens to it. The rest of `created` is left as it
+  // was: a caller may take its addresses back instead of copying them first.
+  MessageNumber add(MessageCreated& created, MailEvents& events);
+  MessageNumber add(MessageCreated&& created, MailEvents& events) { return add(created, events); }
   // A message held now, by its Message-ID (without <>); nullopt for one never added, or
   // finished. Two held messages with one Message-ID: the first added.
   std::optional<MessageNumber> find(std::string_view message_id) const;
