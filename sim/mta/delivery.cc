@@ -19,7 +19,7 @@ const std::string& node_name(const DeliveryContext& c, net::NodeId n) {
 
 void Delivery::try_host(std::size_t index) {
   index_ = index;
-  host_.clear();
+  host_ = {};
   ++session_number_;
   lost_ = false;
   finished_ = false;
@@ -238,10 +238,11 @@ std::string Delivery::said(const smtp::Reply& reply) const {
                               : replied_at_ == ClientStage::kEhlo ? "performing the EHLO handshake"
                               : replied_at_ == ClientStage::kHelo ? "performing the HELO handshake"
                                                                   : "talking to the server";
-    return timed_out_ ? "conversation with " + host_ + " timed out while " + where
-                      : "lost connection with " + host_ + " while " + where;
+    const std::string host(host_);
+    return timed_out_ ? "conversation with " + host + " timed out while " + where
+                      : "lost connection with " + host + " while " + where;
   }
-  return "host " + host_ + " said: " + std::to_string(reply.code) + " " +
+  return "host " + std::string(host_) + " said: " + std::to_string(reply.code) + " " +
          (reply.enhanced.empty() ? "" : reply.enhanced + " ") + reply.plain_text();
 }
 
@@ -298,12 +299,10 @@ void Delivery::move_on(const smtp::ClientResult& r) {
 // The result lists every recipient of the request: those earlier hosts decided for good,
 // then the last host's.
 void Delivery::complete(std::vector<AttemptRecipient> last) {
-  DeliveryResult result{std::exchange(decided_, {}), {}, lost_, !site_reason_.empty(), {}};
-  if (finished_) {  // nothing reads them again; a session going on re-reads host_ (adopt)
-    result.remote_mta = std::move(host_);
+  DeliveryResult result{std::exchange(decided_, {}), host_, lost_, !site_reason_.empty(), {}};
+  if (finished_) {  // nothing reads it again; a session going on may (adopt)
     result.site_reason = std::move(site_reason_);
   } else {
-    result.remote_mta = host_;
     result.site_reason = site_reason_;
   }
   if (result.recipients.empty()) {

@@ -59,8 +59,8 @@ struct DeliveryContext {
 struct DeliveryResult {
   std::vector<AttemptRecipient> recipients;  // one per envelope recipient, in order
   // The DNS name of the host the SMTP session ran with (for Remote-MTA); "" when every
-  // connect failed.
-  std::string remote_mta;
+  // connect failed. It views the request's MailHost::name, which outlives the result.
+  std::string_view remote_mta;
   // The session broke or timed out: the recipients it had not decided got the client's
   // own 451 4.4.2, not a reply of remote_mta's.
   bool session_lost = false;

@@ -70,7 +70,7 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   int transactions_ = 0;                        // carried by this session
   std::optional<smtp::ClientSession> session_;  // in place: one allocation less a host
   std::shared_ptr<net::Connection> connection_;
-  std::string host_;  // the connected host's DNS name
+  std::string_view host_;  // the connected host's DNS name (MailHost::name's)
   net::NodeId connected_node_ = 0;
   std::size_t index_ = 0;   // of the host tried now
   int session_number_ = 0;  // handlers of an earlier host's session ignore what they get
