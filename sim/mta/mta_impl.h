@@ -118,6 +118,9 @@ struct Mta::Impl {
   // sampling the queue does not scan it.
   QueueCounts counts;
   std::map<std::string, std::vector<std::string>> mailboxes;
+  // route_and_deliver()'s groups, kept only so that each pass reuses the storage: empty
+  // between passes (a pass never starts another before it ends).
+  NextHopGroups next_hop_groups;
   QueueNumber queued_total = 0;  // the last queue number given
   bool service_up = true;
   QueueScheduler scheduler;

@@ -42,7 +42,7 @@ void Mta::Impl::activate(QueueNumber number) {
 }
 
 void Mta::Impl::route_and_deliver(QueueEntry& entry) {
-  NextHopGroups groups;
+  NextHopGroups& groups = next_hop_groups;
   for (QueuedRecipient& r : entry.rcpts) {
     if (r.done || !r.in_attempt) continue;
     RouteDecision d = router.route(r.address, rng);
@@ -94,6 +94,7 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
     }
   }
   start_deliveries(entry, groups);
+  groups.clear();
 }
 
 // One delivery per next hop and recipient_limit's share of its recipients, in next-hop
