@@ -139,7 +139,9 @@ smtp::Reply Mta::Impl::check_capacity() const {
   if (limits.capacity != 0 && queue.size() >= limits.capacity) {
     return smtp::make_reply(452, "4.3.1", "Insufficient system storage");
   }
-  return {250, "2.1.0", {"Ok"}};  // make_reply()'s, without splitting the text
+  // make_reply()'s, without splitting the text: every MAIL takes a copy of this one.
+  static const smtp::Reply ok{250, "2.1.0", {"Ok"}};
+  return ok;
 }
 
 void Mta::Impl::schedule(QueueEntry& entry, bool at_start) {

@@ -35,8 +35,11 @@ std::string_view local_part_view(std::string_view address, std::string& buffer) 
 }
 
 // 250 2.1.5 Ok, as make_reply() would make it, without splitting the text into lines: every
-// accepted recipient of every message takes one.
-smtp::Reply recipient_ok() { return {250, "2.1.5", {"Ok"}}; }
+// accepted recipient of every message takes a copy of this one, cheaper than building it.
+smtp::Reply recipient_ok() {
+  static const smtp::Reply ok{250, "2.1.5", {"Ok"}};
+  return ok;
+}
 
 }  // namespace
 
