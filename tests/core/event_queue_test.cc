@@ -20,8 +20,11 @@ Key key_of(const EventQueue::Entry& e) { return {e.t, e.order}; }
 // queue: every pushed key has a larger sequence number than all before it and a time no
 // earlier than the last key removed; top() may look ahead without removing (run_until
 // stopping short), after which keys below the one seen may still arrive. The set's
-// smallest element is the answer every removal must give.
-void check_against_set(std::uint64_t seed, int operations, std::uint64_t (*delay)(Lcg&)) {
+// smallest element is the answer every removal must give. With `around` 0 half the
+// operations push; otherwise most push below `around` keys and most remove above, so that
+// the size wanders about `around`.
+void check_against_set(std::uint64_t seed, int operations, std::uint64_t (*delay)(Lcg&),
+                       std::size_t around = 0) {
   EventQueue queue;
   std::set<Key> reference;
   Lcg rng{seed};
@@ -29,7 +32,8 @@ void check_against_set(std::uint64_t seed, int operations, std::uint64_t (*delay
   std::uint64_t seq = 1;
   for (int i = 0; i < operations; ++i) {
     const std::uint64_t op = rng.next(10);
-    if (op < 5 || reference.empty()) {
+    const std::uint64_t pushes = around == 0 ? 5 : reference.size() < around ? 7 : 3;
+    if (op < pushes || reference.empty()) {
       const std::uint64_t slot = rng.next(EventQueue::kSlotMask + 1);
       const EventQueue::Entry e{now + delay(rng), seq++ << EventQueue::kSlotBits | slot};
       queue.push(e);
@@ -79,6 +83,24 @@ TEST_CASE("the event queue removes keys in (time, order) order, as a std::set wo
           return r.next(std::uint64_t{1} << 50);
       }
     });
+  }
+}
+
+TEST_CASE("the queue keeps (time, order) order on both sides of the rank sort's bound") {
+  // Up to kRankSortMax entries the lowest bucket is sorted by rank, above it by insertion:
+  // the size wanders across the bound, with ties and look-aheads as above.
+  constexpr std::size_t kBound = EventQueue::kRankSortMax;
+  SECTION("delays up to a millisecond") {
+    check_against_set(
+        4, 300'000, [](Lcg& r) { return r.next(1'000'000); }, kBound);
+  }
+  SECTION("many ties: delays of 0 to 3 ns") {
+    check_against_set(
+        5, 300'000, [](Lcg& r) { return r.next(4); }, kBound);
+  }
+  SECTION("a hundred entries, as in the hold benchmark") {
+    check_against_set(
+        6, 200'000, [](Lcg& r) { return r.next(2'000'000); }, 100);
   }
 }
 

@@ -235,6 +235,43 @@ TEST_CASE("random schedules, cancels and partial runs follow (time, scheduling o
   CHECK(sim.pending() == 0);
 }
 
+TEST_CASE("schedules, cancels and partial runs keep their order around the rank sort's bound") {
+  // As above, with about kRankSortMax events pending, so that the queue sorts its lowest
+  // bucket by rank, then by insertion, then by rank again, many times.
+  Simulator sim;
+  Lcg next{123};
+  std::vector<std::pair<std::int64_t, int>> expected;  // (time, label) of every event
+  std::vector<std::pair<std::int64_t, int>> ran;
+  std::vector<std::pair<EventId, std::size_t>> ids;  // id and index in `expected`
+  std::vector<bool> cancelled;
+  int label = 0;
+  auto add = [&](std::int64_t t) {
+    const int l = label++;
+    ids.emplace_back(sim.schedule_at(Time::from_ns(t), [&ran, t, l] { ran.emplace_back(t, l); }),
+                     expected.size());
+    expected.emplace_back(t, l);
+    cancelled.push_back(false);
+  };
+  const std::size_t bound = mailsim::EventQueue::kRankSortMax;
+  for (std::size_t i = 0; i < bound; ++i) add(static_cast<std::int64_t>(next(1'000'000)));
+  for (int round = 0; round < 60'000; ++round) {
+    const std::uint64_t op = next(10);
+    if (op < (sim.pending() < bound ? 6u : 4u)) {  // half of them at a tied time
+      add(sim.now().ns() + static_cast<std::int64_t>(next(2) == 0 ? next(4) : next(1'000'000)));
+    } else if (op < 7 && !ids.empty()) {
+      const std::size_t k = next(ids.size());
+      if (sim.cancel(ids[k].first)) cancelled[ids[k].second] = true;
+    } else if (op == 7) {
+      sim.run_until(sim.now() + Duration::nanoseconds(static_cast<std::int64_t>(next(20'000))));
+    } else {
+      sim.step();
+    }
+  }
+  sim.run();
+  CHECK(ran == live_in_order(expected, cancelled));
+  CHECK(sim.pending() == 0);
+}
+
 TEST_CASE("zero delays, far-future timers and cancellations follow (time, scheduling order)") {
   // As the test above, with the delays of a mail run: many events at now (zero delay,
   // scheduled from handlers too), timeouts minutes to days away that are mostly cancelled,
