@@ -169,7 +169,7 @@ class EventQueue {
   [[gnu::noinline]] void rank_into_front(const std::vector<Entry>& from) {
     const Entry* const first = from.data();
     const Entry* const last = first + from.size();
-    front_.resize(from.size());
+    front_.assign(first, last);  // sizes front_ (cheaper than resize's zeroing)
     for (const Entry* e = first; e != last; ++e) {
       const Key k = key(*e);
       std::size_t larger = 0;
