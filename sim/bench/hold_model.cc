@@ -1,6 +1,5 @@
 #include "mailsim/bench/hold_model.h"
 
-#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <chrono>
@@ -56,7 +55,8 @@ HoldDelays::HoldDelays() {
 }
 
 HoldPlan default_hold_plan(std::size_t size) {
-  return HoldPlan{size, 100'000, std::max<std::uint64_t>(size, 1'000'000)};
+  constexpr std::size_t kLarge = 1'000'000;
+  return HoldPlan{size, 100'000, size < kLarge ? 5'000'000 : std::uint64_t{size}};
 }
 
 HoldResult run_mailsim_hold(const HoldPlan& plan) {

@@ -48,8 +48,10 @@ struct HoldPlan {
 
 // The plan `run_engine_bench` uses for a queue of `size`: 100,000 warm-up events (the
 // delays are exponential, so the initial queue is already in its steady state and the
-// warm-up only warms caches and allocators), then max(1,000,000, size) timed events, so
-// that the largest queue turns over once while timed.
+// warm-up only warms caches and allocators), then 5,000,000 timed events below a million
+// pending (mailsim runs a million events at N = 100 in about 25 ms, short enough for one
+// preemption to decide the best of three), and `size` from there on, so that a large
+// queue turns over once while timed (ns-3 takes seconds per million events there).
 HoldPlan default_hold_plan(std::size_t size);
 
 struct HoldResult {
