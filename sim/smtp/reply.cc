@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "mailsim/smtp/reply_memo.h"
+
 namespace mailsim::smtp {
 namespace {
 
@@ -217,7 +219,26 @@ std::optional<Reply> ReplyParser::next() {
   return *reply;
 }
 
+// A payload that is one whole reply read before, and by a parser in the state this one is
+// in (holding nothing), gives that reply again without its lines being read: the parse
+// depends on nothing else. A parser that keeps raw lines reads every line, as a remembered
+// reply has none.
 const Reply* ReplyParser::next(std::string_view& bytes) {
+  const bool clean = !keep_raw_ && !in_reply_ && !malformed_ && reader_.holds_nothing();
+  if (!clean || !ReplyMemo::may_hold(bytes)) return read(bytes);
+  thread_local ReplyMemo memo;
+  if (const Reply* known = memo.find(bytes)) {
+    reply_ = *known;
+    bytes = {};
+    return &reply_;
+  }
+  const std::string_view whole = bytes;
+  const Reply* reply = read(bytes);
+  if (reply != nullptr && bytes.empty() && reader_.holds_nothing()) memo.remember(whole, *reply);
+  return reply;
+}
+
+const Reply* ReplyParser::read(std::string_view& bytes) {
   while (!malformed_) {
     // Most lines are wholly inside `bytes` and taken in place (LineReader::take_line()).
     std::optional<LineView> line = reader_.take_line(bytes, kMaxReplyLine);

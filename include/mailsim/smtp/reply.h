@@ -131,7 +131,9 @@ void append_reply_wire(std::string& out, int code, std::string_view enhanced, st
                        bool printable_only = false);
 
 // Reads replies from a server's byte stream, in any split. Once a line breaks the reply
-// syntax the parser is malformed() for good: the stream can no longer be trusted.
+// syntax the parser is malformed() for good: the stream can no longer be trusted. A parser
+// that keeps no raw lines takes a payload that is a whole reply it read before, byte for
+// byte, from a per-thread memo (ReplyMemo) rather than reading its lines again.
 class ReplyParser {
  public:
   // `keep_raw`: raw_lines() holds the lines as received; false saves a copy of each line
@@ -160,6 +162,8 @@ class ReplyParser {
   const std::vector<std::string>& raw_lines() const { return raw_; }
 
  private:
+  // next(bytes) without the memo of whole replies (ReplyMemo): every line read.
+  const Reply* read(std::string_view& bytes);
   // The next line of what was fed and then `bytes` when LineReader::take_line() gave none.
   std::optional<LineView> next_buffered_line(std::string_view& bytes);
   enum class LineKind { kMore, kLast, kMalformed };
