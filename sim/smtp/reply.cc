@@ -224,6 +224,8 @@ std::optional<Reply> ReplyParser::next() {
 // depends on nothing else. A parser that keeps raw lines reads every line, as a remembered
 // reply has none.
 const Reply* ReplyParser::next(std::string_view& bytes) {
+  // The call after a payload's last reply, once per payload: there is no line to read.
+  if (bytes.empty() && reader_.holds_nothing()) return nullptr;
   const bool clean = !keep_raw_ && !in_reply_ && !malformed_ && reader_.holds_nothing();
   if (!clean || !ReplyMemo::may_hold(bytes)) return read(bytes);
   thread_local ReplyMemo memo;
