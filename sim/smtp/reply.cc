@@ -219,15 +219,20 @@ std::optional<Reply> ReplyParser::next() {
   return *reply;
 }
 
-// A payload that is one whole reply read before, and by a parser in the state this one is
-// in (holding nothing), gives that reply again without its lines being read: the parse
-// depends on nothing else. A parser that keeps raw lines reads every line, as a remembered
-// reply has none.
 const Reply* ReplyParser::next(std::string_view& bytes) {
   // The call after a payload's last reply, once per payload: there is no line to read.
   if (bytes.empty() && reader_.holds_nothing()) return nullptr;
   const bool clean = !keep_raw_ && !in_reply_ && !malformed_ && reader_.holds_nothing();
   if (!clean || !ReplyMemo::may_hold(bytes)) return read(bytes);
+  return read_remembered(bytes);
+}
+
+// A payload that is one whole reply read before, and by a parser in the state this one is
+// in (holding nothing), gives that reply again without its lines being read: the parse
+// depends on nothing else. A parser that keeps raw lines reads every line, as a remembered
+// reply has none. Kept out of next(), which most calls leave at once, so that they do not
+// pay for this one's stack frame.
+[[gnu::noinline]] const Reply* ReplyParser::read_remembered(std::string_view& bytes) {
   thread_local ReplyMemo memo;
   if (const Reply* known = memo.find(bytes)) {
     reply_ = *known;

@@ -164,6 +164,9 @@ class ReplyParser {
  private:
   // next(bytes) without the memo of whole replies (ReplyMemo): every line read.
   const Reply* read(std::string_view& bytes);
+  // next(bytes) for a parser holding nothing, keeping no raw lines, given what may be a
+  // whole reply: taken from the memo when it was read before.
+  const Reply* read_remembered(std::string_view& bytes);
   // The next line of what was fed and then `bytes` when LineReader::take_line() gave none.
   std::optional<LineView> next_buffered_line(std::string_view& bytes);
   enum class LineKind { kMore, kLast, kMalformed };
