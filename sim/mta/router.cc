@@ -1,6 +1,7 @@
 #include "mta/router.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "mailsim/core/text.h"
@@ -21,16 +22,24 @@ auto find_domain(const Map& map, std::string_view domain) {
   return map.end();
 }
 
+// The position of an address's last '@', or npos. memrchr rather than rfind, whose
+// byte-by-byte loop was 0.9 % of the simulation thread (every RCPT and every route).
+std::size_t last_at(std::string_view address) {
+  const void* at = address.empty() ? nullptr : memrchr(address.data(), '@', address.size());
+  return at == nullptr ? std::string_view::npos
+                       : static_cast<std::size_t>(static_cast<const char*>(at) - address.data());
+}
+
 // domain_of() and local_part_of() without a copy when the address has no capitals;
 // otherwise the lowered text is kept in `buffer`.
 std::string_view domain_view(std::string_view address, std::string& buffer) {
-  const auto at = address.rfind('@');
+  const auto at = last_at(address);
   return at == std::string_view::npos ? std::string_view()
                                       : ascii_lower(address.substr(at + 1), buffer);
 }
 
 std::string_view local_part_view(std::string_view address, std::string& buffer) {
-  const auto at = address.rfind('@');
+  const auto at = last_at(address);
   return ascii_lower(at == std::string_view::npos ? address : address.substr(0, at), buffer);
 }
 
@@ -44,12 +53,12 @@ smtp::Reply recipient_ok() {
 }  // namespace
 
 std::string domain_of(std::string_view address) {
-  const auto at = address.rfind('@');
+  const auto at = last_at(address);
   return at == std::string_view::npos ? std::string() : ascii_lower(address.substr(at + 1));
 }
 
 std::string local_part_of(std::string_view address) {
-  const auto at = address.rfind('@');
+  const auto at = last_at(address);
   return ascii_lower(at == std::string_view::npos ? address : address.substr(0, at));
 }
 
