@@ -5,13 +5,13 @@
 // number in it (QueueEntry::number). Private to the mta layer.
 #pragma once
 
-#include <tsl/robin_set.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <vector>
+
+#include "mailsim/core/flat_hash.h"
 
 namespace mailsim::mta {
 
@@ -53,8 +53,7 @@ class ActiveQueue {
   std::size_t limit_;
   // Only counted, found, added and removed, never walked: a flat set, which allocates
   // nothing per place (a hash node per admission was one of every message's allocations).
-  // (std::hash of a number is the number: queue numbers counted up sit side by side.)
-  tsl::robin_set<std::uint64_t> places_;
+  FlatSet<std::uint64_t> places_;
   std::deque<std::uint64_t> line_;
 };
 

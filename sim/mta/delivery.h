@@ -59,7 +59,8 @@ struct DeliveryContext {
 struct DeliveryResult {
   std::vector<AttemptRecipient> recipients;  // one per envelope recipient, in order
   // The DNS name of the host the SMTP session ran with (for Remote-MTA); "" when every
-  // connect failed. It views the request's MailHost::name, which outlives the result.
+  // connect failed. It views the text of a MailHost::name: the resolver's or the MTA
+  // configuration's, both of which live as long as the world.
   std::string_view remote_mta;
   // The session broke or timed out: the recipients it had not decided got the client's
   // own 451 4.4.2, not a reply of remote_mta's.

@@ -102,7 +102,7 @@ struct Mta::Impl {
 
   // The entries of `queue` by state, kept as they change (set_state, erase) so that
   // sampling the queue does not scan it. First, beside config.name: a sample of every MTA
-  // (each simulated minute) reads only these two, from one cache line.
+  // (each simulated minute) reads only these two, which sit together here.
   QueueCounts counts;
   MtaConfig config;
   MtaContext ctx;

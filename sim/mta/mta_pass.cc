@@ -2,6 +2,7 @@
 // routing of its recipients, the deliveries by next hop and their results, then the
 // retry law's verdicts, the bounce and the delay warning that end the pass.
 #include <algorithm>
+#include <cassert>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,6 +44,9 @@ void Mta::Impl::activate(QueueNumber number) {
 
 void Mta::Impl::route_and_deliver(QueueEntry& entry) {
   NextHopGroups& groups = next_hop_groups;
+  // Shared by the MTA's passes: safe because a pass never starts another (activate and
+  // release_place schedule theirs).
+  assert(groups.empty());
   for (QueuedRecipient& r : entry.rcpts) {
     if (r.done || !r.in_attempt) continue;
     RouteDecision d = router.route(r.address, rng);

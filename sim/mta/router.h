@@ -45,6 +45,7 @@ class Router {
   bool has_mailbox(std::string_view address) const;
 
  private:
+  // REQUIRES: `host` is the MTA configuration's text (the decision's MailHost views it).
   RouteDecision to_host(const std::string& nexthop, const std::string& host) const;
 
   const MtaConfig& config_;

@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "mailsim/smtp/reply_memo.h"
+#include "smtp/reply_memo.h"
 
 namespace mailsim::smtp {
 namespace {

@@ -1,4 +1,4 @@
-#include "mailsim/smtp/reply_memo.h"
+#include "smtp/reply_memo.h"
 
 #include <string>
 #include <string_view>

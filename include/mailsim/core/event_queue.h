@@ -36,7 +36,7 @@ class EventQueue {
   // Up to this many entries (all of them cached) mispredicted branches are most of a sort's
   // cost, so a small lowest bucket is sorted by rank, which branches on no key; above it,
   // by insertion, which takes fewer instructions (whole runs, whose queues are larger,
-  // took 1.3 % more instructions with the rank sort at every size).
+  // took 1.3 % more instructions when the rank sort was tried at every size).
   static constexpr std::size_t kRankSortMax = 1024;
 
   bool empty() const { return size_ == 0; }

@@ -27,6 +27,10 @@ namespace mailsim {
 template <class Key, class Value, class Hash = std::hash<Key>>
 using FlatMap = tsl::robin_map<Key, Value, Hash, std::equal_to<>,
                                std::allocator<std::pair<Key, Value>>, /*StoreHash=*/false>;
+// The same for a set of such keys.
+template <class Key, class Hash = std::hash<Key>>
+using FlatSet = tsl::robin_set<Key, Hash, std::equal_to<>, std::allocator<Key>,
+                               /*StoreHash=*/false>;
 
 // Strings, looked up by std::string_view without making a std::string. The stored hash
 // spares a string compare (and the cache miss to a long string's text) at every slot
