@@ -23,18 +23,47 @@ namespace {
 
 Time at_ms(std::int64_t ms) { return Time::zero() + Duration::milliseconds(ms); }
 
-// The order the engine owes: the (time, label) of every event not cancelled, sorted;
-// labels grow with scheduling order.
-std::vector<std::pair<std::int64_t, int>> live_in_order(
-    const std::vector<std::pair<std::int64_t, int>>& scheduled,
-    const std::vector<bool>& cancelled) {
-  std::vector<std::pair<std::int64_t, int>> live;
-  for (std::size_t i = 0; i < scheduled.size(); ++i) {
-    if (!cancelled[i]) live.push_back(scheduled[i]);
+// Events scheduled on `sim` beside the order the engine owes them: each gets (time,
+// label), its label its place in scheduling order, and the live ones must run sorted by
+// that pair.
+class OrderReference {
+ public:
+  using Event = std::pair<std::int64_t, int>;  // (time in ns, label)
+  explicit OrderReference(Simulator& sim) : sim_(sim) {}
+
+  // Schedules an event at `t` that logs itself when it runs, then calls `then` if given.
+  void schedule(std::int64_t t, std::function<void()> then = {}) {
+    const int label = static_cast<int>(scheduled_.size());
+    ids_.push_back(sim_.schedule_at(Time::from_ns(t), [this, t, label, then = std::move(then)] {
+      ran_.emplace_back(t, label);
+      if (then) then();
+    }));
+    scheduled_.emplace_back(t, label);
+    cancelled_.push_back(false);
   }
-  std::sort(live.begin(), live.end());
-  return live;
-}
+  std::size_t scheduled() const { return scheduled_.size(); }
+  // Cancels the `k`th event scheduled, which may have run or been cancelled already.
+  void cancel(std::size_t k) {
+    if (sim_.cancel(ids_[k])) cancelled_[k] = true;
+  }
+  const std::vector<Event>& ran() const { return ran_; }
+  // The (time, label) of every event not cancelled, sorted.
+  std::vector<Event> owed() const {
+    std::vector<Event> live;
+    for (std::size_t i = 0; i < scheduled_.size(); ++i) {
+      if (!cancelled_[i]) live.push_back(scheduled_[i]);
+    }
+    std::sort(live.begin(), live.end());
+    return live;
+  }
+
+ private:
+  Simulator& sim_;
+  std::vector<Event> scheduled_;
+  std::vector<Event> ran_;
+  std::vector<EventId> ids_;
+  std::vector<bool> cancelled_;
+};
 
 }  // namespace
 
@@ -206,24 +235,14 @@ TEST_CASE("random schedules, cancels and partial runs follow (time, scheduling o
   // A reference model: every event gets (time, sequence number); the engine must run the
   // live ones in exactly that order, whatever mix of operations came before.
   Simulator sim;
+  OrderReference events(sim);
   Lcg next{99};
-  std::vector<std::pair<std::int64_t, int>> expected;  // (time, label) of live events
-  std::vector<std::pair<std::int64_t, int>> ran;
-  std::vector<std::pair<EventId, std::size_t>> ids;  // id and index in `expected`
-  std::vector<bool> cancelled;
-  int label = 0;
   for (int round = 0; round < 2000; ++round) {
     const std::uint64_t op = next(10);
     if (op < 6) {  // schedule, often at equal times
-      const std::int64_t t = sim.now().ns() + static_cast<std::int64_t>(next(5) * 1000 + next(2));
-      const int l = label++;
-      ids.emplace_back(sim.schedule_at(Time::from_ns(t), [&ran, t, l] { ran.emplace_back(t, l); }),
-                       expected.size());
-      expected.emplace_back(t, l);
-      cancelled.push_back(false);
-    } else if (op < 8 && !ids.empty()) {  // cancel something, maybe already run
-      const std::size_t k = next(ids.size());
-      if (sim.cancel(ids[k].first)) cancelled[ids[k].second] = true;
+      events.schedule(sim.now().ns() + static_cast<std::int64_t>(next(5) * 1000 + next(2)));
+    } else if (op < 8 && events.scheduled() > 0) {  // cancel something, maybe already run
+      events.cancel(next(events.scheduled()));
     } else if (op == 8) {
       sim.run_until(sim.now() + Duration::nanoseconds(static_cast<std::int64_t>(next(3000))));
     } else {
@@ -231,7 +250,7 @@ TEST_CASE("random schedules, cancels and partial runs follow (time, scheduling o
     }
   }
   sim.run();
-  CHECK(ran == live_in_order(expected, cancelled));
+  CHECK(events.ran() == events.owed());
   CHECK(sim.pending() == 0);
 }
 
@@ -239,28 +258,19 @@ TEST_CASE("schedules, cancels and partial runs keep their order around the rank 
   // As above, with about kRankSortMax events pending, so that the queue sorts its lowest
   // bucket by rank, then by insertion, then by rank again, many times.
   Simulator sim;
+  OrderReference events(sim);
   Lcg next{123};
-  std::vector<std::pair<std::int64_t, int>> expected;  // (time, label) of every event
-  std::vector<std::pair<std::int64_t, int>> ran;
-  std::vector<std::pair<EventId, std::size_t>> ids;  // id and index in `expected`
-  std::vector<bool> cancelled;
-  int label = 0;
-  auto add = [&](std::int64_t t) {
-    const int l = label++;
-    ids.emplace_back(sim.schedule_at(Time::from_ns(t), [&ran, t, l] { ran.emplace_back(t, l); }),
-                     expected.size());
-    expected.emplace_back(t, l);
-    cancelled.push_back(false);
-  };
   const std::size_t bound = mailsim::EventQueue::kRankSortMax;
-  for (std::size_t i = 0; i < bound; ++i) add(static_cast<std::int64_t>(next(1'000'000)));
+  for (std::size_t i = 0; i < bound; ++i) {
+    events.schedule(static_cast<std::int64_t>(next(1'000'000)));
+  }
   for (int round = 0; round < 60'000; ++round) {
     const std::uint64_t op = next(10);
     if (op < (sim.pending() < bound ? 6u : 4u)) {  // half of them at a tied time
-      add(sim.now().ns() + static_cast<std::int64_t>(next(2) == 0 ? next(4) : next(1'000'000)));
-    } else if (op < 7 && !ids.empty()) {
-      const std::size_t k = next(ids.size());
-      if (sim.cancel(ids[k].first)) cancelled[ids[k].second] = true;
+      events.schedule(sim.now().ns() +
+                      static_cast<std::int64_t>(next(2) == 0 ? next(4) : next(1'000'000)));
+    } else if (op < 7 && events.scheduled() > 0) {
+      events.cancel(next(events.scheduled()));
     } else if (op == 7) {
       sim.run_until(sim.now() + Duration::nanoseconds(static_cast<std::int64_t>(next(20'000))));
     } else {
@@ -268,7 +278,7 @@ TEST_CASE("schedules, cancels and partial runs keep their order around the rank 
     }
   }
   sim.run();
-  CHECK(ran == live_in_order(expected, cancelled));
+  CHECK(events.ran() == events.owed());
   CHECK(sim.pending() == 0);
 }
 
@@ -291,31 +301,19 @@ TEST_CASE("zero delays, far-future timers and cancellations follow (time, schedu
         return static_cast<std::int64_t>(next(5)) * 86'400'000'000'000;  // up to 4 days
     }
   };
-  std::vector<std::pair<std::int64_t, int>> expected;  // (time, label) of every event
-  std::vector<std::pair<std::int64_t, int>> ran;
-  std::vector<std::pair<EventId, std::size_t>> ids;  // id and index in `expected`
-  std::vector<bool> cancelled;
-  int label = 0;
+  OrderReference events(sim);
   // Schedules one event; a third of them schedule a follow-up at their own time when run.
   std::function<void(std::int64_t)> add = [&](std::int64_t t) {
-    const int l = label++;
-    const bool follow = next(3) == 0;
-    ids.emplace_back(sim.schedule_at(Time::from_ns(t),
-                                     [&ran, &add, &sim, t, l, follow] {
-                                       ran.emplace_back(t, l);
-                                       if (follow) add(sim.now().ns());
-                                     }),
-                     expected.size());
-    expected.emplace_back(t, l);
-    cancelled.push_back(false);
+    if (next(3) != 0) return events.schedule(t);
+    events.schedule(t, [&] { add(sim.now().ns()); });
   };
   for (int round = 0; round < 20'000; ++round) {
     const std::uint64_t op = next(10);
     if (op < 5) {
       add(sim.now().ns() + delay());
-    } else if (op < 7 && !ids.empty()) {  // cancel, most often a recent one (a timeout)
-      const std::size_t k = ids.size() - 1 - next(std::min<std::size_t>(ids.size(), 20));
-      if (sim.cancel(ids[k].first)) cancelled[ids[k].second] = true;
+    } else if (op < 7 && events.scheduled() > 0) {  // cancel, most often a recent one
+      const std::size_t n = events.scheduled();
+      events.cancel(n - 1 - next(std::min<std::size_t>(n, 20)));
     } else if (op == 7) {
       sim.run_until(sim.now() + Duration::nanoseconds(delay()));
     } else {
@@ -323,8 +321,8 @@ TEST_CASE("zero delays, far-future timers and cancellations follow (time, schedu
     }
   }
   sim.run();
-  const auto live = live_in_order(expected, cancelled);
-  CHECK(ran == live);
+  const auto live = events.owed();
+  CHECK(events.ran() == live);
   CHECK(sim.pending() == 0);
   CHECK(sim.executed() == live.size());
 }
