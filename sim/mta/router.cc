@@ -22,9 +22,9 @@ auto find_domain(const Map& map, std::string_view domain) {
   return map.end();
 }
 
-// The position of an address's last '@', or npos. memrchr (glibc's, as on every Linux
-// the project builds on) rather than rfind, whose
-// byte-by-byte loop was 0.9 % of the simulation thread (every RCPT and every route).
+// The position of an address's last '@', or npos. memrchr (glibc's, as on every Linux the
+// project builds on) rather than rfind, whose byte-by-byte loop was 0.9 % of the
+// simulation thread (every RCPT and every route).
 std::size_t last_at(std::string_view address) {
   const void* at = address.empty() ? nullptr : memrchr(address.data(), '@', address.size());
   return at == nullptr ? std::string_view::npos
