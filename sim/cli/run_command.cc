@@ -81,6 +81,7 @@ int simulate(scenario::ScenarioConfig config_in, const RunOptions& o) {
       o.out, {config.name, sha256_of_file(o.scenario_path), config.seed, MAILSIM_VERSION}, o.level,
       o.existing);
   record_layout(config, recorder);
+  recorder.add_queue_nodes(sampled_names(world));
   recorder.subscribe(world.events());
   recorder.subscribe(world.network());
   recorder.subscribe(world.resolver());
@@ -91,8 +92,8 @@ int simulate(scenario::ScenarioConfig config_in, const RunOptions& o) {
   try {
     completed = drive(
         world, drive_options,
-        [&recorder](const std::string& mta, Time at, const mta::QueueCounts& q) {
-          recorder.add_queue_sample(mta, at, q.incoming, q.active, q.deferred);
+        [&recorder](Time at, std::span<const record::QueueSample> changed) {
+          recorder.add_queue_sample(at, changed);
         },
         [&signals] { return signals.received() != 0; });
   } catch (...) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -89,17 +90,55 @@ class Progress {
   std::optional<MessageTally> tally_;
 };
 
-void sample_all(scenario::World& world, Time t, const QueueSampleSink& sample) {
-  for (const auto& m : world.mtas()) sample(m->config().name, t, m->queue_counts());
-}
+// Which MTAs' queues may have changed since the last sample: each MTA sets its own flag,
+// so that a sample reads only those queues (most MTAs' stay the same from one sample to
+// the next), not a cache line of every MTA.
+class QueueWatch {
+ public:
+  explicit QueueWatch(const scenario::World& world)
+      : mtas_(world.mtas()), changed_(std::make_unique<bool[]>(mtas_.size())) {
+    for (std::size_t i = 0; i < mtas_.size(); ++i) {
+      changed_[i] = true;  // the first sample has them all
+      mtas_[i]->flag_queue_changes(&changed_[i]);
+    }
+  }
+  ~QueueWatch() {
+    for (const auto& m : mtas_) m->flag_queue_changes(nullptr);
+  }
+  QueueWatch(const QueueWatch&) = delete;
+  QueueWatch& operator=(const QueueWatch&) = delete;
+
+  void sample(Time t, const QueueSampleSink& sink) {
+    changed_queues_.clear();
+    for (std::size_t i = 0; i < mtas_.size(); ++i) {
+      if (!changed_[i]) continue;
+      changed_[i] = false;
+      changed_queues_.push_back({i, mtas_[i]->queue_counts()});
+    }
+    sink(t, changed_queues_);
+  }
+
+ private:
+  const std::vector<std::unique_ptr<mta::Mta>>& mtas_;
+  std::unique_ptr<bool[]> changed_;                  // by MTA
+  std::vector<record::QueueSample> changed_queues_;  // kept for its storage
+};
 
 }  // namespace
+
+std::vector<std::string> sampled_names(const scenario::World& world) {
+  std::vector<std::string> names;
+  names.reserve(world.mtas().size());
+  for (const auto& m : world.mtas()) names.push_back(m->config().name);
+  return names;
+}
 
 bool drive(scenario::World& world, const DriveOptions& o, const QueueSampleSink& sample,
            const std::function<bool()>& stop) {
   world.start();
   Simulator& sim = world.simulator();
   Progress progress(o.progress, o.until, world.events());
+  QueueWatch queues(world);
   Time t = sim.now();
   Time next_sample = t;
   std::optional<Time> sampled;
@@ -108,14 +147,14 @@ bool drive(scenario::World& world, const DriveOptions& o, const QueueSampleSink&
     t = std::min({next_sample, progress.next(), o.until});
     sim.run_until(t);
     if (t == next_sample) {
-      sample_all(world, t, sample);
+      queues.sample(t, sample);
       sampled = t;
       next_sample = o.until - t > o.sample_interval ? t + o.sample_interval : o.until;
     }
     progress.reached(t, sim);
     if (t == o.until) break;
   }
-  if (sampled != t) sample_all(world, t, sample);
+  if (sampled != t) queues.sample(t, sample);
   progress.end();
   return !stopped;
 }

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "mailsim/core/time.h"
 #include "mailsim/mta/mta.h"
+#include "mailsim/record/recorder.h"
 #include "mailsim/scenario/world.h"
 
 namespace mailsim::cli {
@@ -18,11 +21,16 @@ struct DriveOptions {
   bool progress = false;                             // a percentage line on stderr
 };
 
-// Gets one MTA's queue at a sample time.
-using QueueSampleSink =
-    std::function<void(const std::string& mta, Time at, const mta::QueueCounts& queue)>;
+// Gets the MTAs' queues at a sample time, numbered by their place in world.mtas() and in
+// that order: every MTA's at the first sample, then those that may have changed since
+// the previous sample (the others have not). Suits Recorder::add_queue_sample() with the
+// nodes named by sampled_names().
+using QueueSampleSink = std::function<void(Time at, std::span<const record::QueueSample> changed)>;
 
-// Calls world.start(), then runs it. Every MTA's queue is sampled, after all events at the
+// The names of world.mtas(), in order: the nodes of the samples.
+std::vector<std::string> sampled_names(const scenario::World& world);
+
+// Calls world.start(), then runs it. The MTAs' queues are sampled, after all events at the
 // sample time, at 0, at each multiple of the interval up to `until`, and at `until`.
 // `stop` is asked before each step (every sample time and progress step): when it says
 // yes, the run ends there, with a last sample unless one was just taken. Returns whether

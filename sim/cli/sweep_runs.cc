@@ -116,6 +116,7 @@ bool SweepPlan::simulate(const SweepRun& run, const std::function<bool()>& stop)
                             record::parse_record_level(sweep_.record),
                             record::Existing::kReplaceResults);
   record_layout(config, recorder);
+  recorder.add_queue_nodes(sampled_names(world));
   recorder.subscribe(world.events());
   recorder.subscribe(world.network());
   const DriveOptions options{Time::zero() + config.duration, Duration::seconds(60), false};
@@ -123,8 +124,8 @@ bool SweepPlan::simulate(const SweepRun& run, const std::function<bool()>& stop)
   try {
     completed = drive(
         world, options,
-        [&recorder](const std::string& mta, Time at, const mta::QueueCounts& q) {
-          recorder.add_queue_sample(mta, at, q.incoming, q.active, q.deferred);
+        [&recorder](Time at, std::span<const record::QueueSample> changed) {
+          recorder.add_queue_sample(at, changed);
         },
         stop);
   } catch (...) {

@@ -78,7 +78,7 @@ template <class Env>
 void Mta::Impl::enqueue(QueueNumber number, std::string id, MessageNumber msg, Env&& e,
                         smtp::SharedMessage message, const std::string& from_node) {
   QueueEntry& entry = queue[number];
-  ++counts.incoming;  // a new entry's state
+  ++count_of(EntryState::kIncoming);  // a new entry's state
   entry.number = number;
   entry.queue_id = std::move(id);
   entry.msg = msg;
@@ -119,6 +119,7 @@ void Mta::Impl::release_place(QueueNumber number) {
 }
 
 std::size_t& Mta::Impl::count_of(EntryState state) {
+  if (counts_flag != nullptr) *counts_flag = true;
   if (state == EntryState::kActive) return counts.active;
   return state == EntryState::kDeferred ? counts.deferred : counts.incoming;
 }
@@ -211,6 +212,8 @@ void Mta::submit(smtp::Envelope envelope, smtp::SharedMessage message, std::stri
 }
 
 QueueCounts Mta::queue_counts() const { return impl_->counts; }
+
+void Mta::flag_queue_changes(bool* flag) { impl_->counts_flag = flag; }
 
 const std::map<std::string, std::vector<std::string>>& Mta::mailboxes() const {
   return impl_->mailboxes;

@@ -88,6 +88,7 @@ struct Mta::Impl {
                          std::vector<smtp::DsnRecipient> recipients);
   // The entry's state and the queue's counts change together (queue_counts()).
   void set_state(QueueEntry& entry, EntryState state);
+  // The count to change, with the sampler's flag set (flag_queue_changes()).
   std::size_t& count_of(EntryState state);
   // The entry leaves the queue (its state's count with it).
   void remove_entry(QueueEntry& entry);
@@ -101,9 +102,10 @@ struct Mta::Impl {
   const std::string& host_name() const { return ctx.network.topology().name(config.host); }
 
   // The entries of `queue` by state, kept as they change (set_state, erase) so that
-  // sampling the queue does not scan it. First, beside config.name: a sample of every MTA
-  // (each simulated minute) reads only these two, which sit together here.
+  // sampling the queue does not scan it. First: a sample (each simulated minute) reads
+  // only this, of the MTAs whose counts_flag is set.
   QueueCounts counts;
+  bool* counts_flag = nullptr;  // see Mta::flag_queue_changes()
   MtaConfig config;
   MtaContext ctx;
   Router router;

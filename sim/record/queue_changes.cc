@@ -9,33 +9,23 @@ QueueSampleRow row(const std::string& node, Time t, const QueueCounts& c) {
 
 }  // namespace
 
-QueueChanges::Node& QueueChanges::find_or_add(const std::string& node) {
-  std::size_t i = next_;
-  if (i >= nodes_.size() || nodes_[i].name != node) {
-    const auto [it, added] = index_.try_emplace(node, nodes_.size());
-    if (added) nodes_.push_back({.name = node});
-    i = it->second;
-  }
-  next_ = i + 1 == nodes_.size() ? 0 : i + 1;
-  return nodes_[i];
+void QueueChanges::name_nodes(std::vector<std::string> names) {
+  nodes_.reserve(names.size());
+  for (std::string& name : names) nodes_.push_back({.name = std::move(name)});
 }
 
-std::optional<QueueSampleRow> QueueChanges::offer(const std::string& node, Time t,
-                                                  QueueCounts counts) {
-  Node& n = find_or_add(node);
-  const bool changed = !n.sampled || n.counts != counts;
-  n.sampled = true;
-  n.t = t;
+std::optional<QueueSampleRow> QueueChanges::offer(std::size_t node, Time t, QueueCounts counts) {
+  Node& n = nodes_[node];
+  if (n.row_at && n.counts == counts) return std::nullopt;
+  n.row_at = t;
   n.counts = counts;
-  n.written = changed;
-  if (!changed) return std::nullopt;
-  return row(node, t, counts);
+  return row(n.name, t, counts);
 }
 
-std::vector<QueueSampleRow> QueueChanges::last_samples() const {
+std::vector<QueueSampleRow> QueueChanges::last_samples(Time last) const {
   std::vector<QueueSampleRow> rows;
   for (const Node& n : nodes_) {
-    if (!n.written) rows.push_back(row(n.name, n.t, n.counts));
+    if (n.row_at && *n.row_at != last) rows.push_back(row(n.name, last, n.counts));
   }
   return rows;
 }

@@ -1,14 +1,16 @@
-// Turns the periodic samples of every MTA's queue into queue_sample rows that say when a
+// Turns the periodic samples of the MTAs' queues into queue_sample rows that say when a
 // queue's length changed: a node's first sample, each later sample whose counts differ
 // from that node's previous one, and its last sample (the end of the run) even when
 // unchanged. A node's rows thus describe a step function over the whole run: the counts
-// of a row hold from its t_s until the next row's. Simulation thread only.
+// of a row hold from its t_s until the next row's. The sampler offers every node at the
+// first sample and then only those whose counts may have changed since the previous
+// sample: a node not offered at a sample kept its counts. Simulation thread only.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "mailsim/core/time.h"
@@ -25,28 +27,23 @@ struct QueueCounts {
 
 class QueueChanges {
  public:
-  // The row to write for this sample, or nothing when the node's counts are those of its
-  // previous sample. Samples of one node come in time order.
-  std::optional<QueueSampleRow> offer(const std::string& node, Time t, QueueCounts counts);
-  // Each node's last sample, where it was left out as unchanged, in the order the nodes
-  // were first sampled.
-  std::vector<QueueSampleRow> last_samples() const;
+  // Node i of the samples is names[i]. REQUIRES: before the first sample.
+  void name_nodes(std::vector<std::string> names);
+  // The row to write for node `node`'s counts at the sample at `t`, or nothing when they
+  // are those of its previous row. A node's samples come in time order.
+  std::optional<QueueSampleRow> offer(std::size_t node, Time t, QueueCounts counts);
+  // The rows at `last`, the time of the last sample, of the nodes whose last row is
+  // earlier (their queues did not change since), in node order.
+  std::vector<QueueSampleRow> last_samples(Time last) const;
 
  private:
   struct Node {
     std::string name;
-    bool sampled = false;  // t and counts hold its last sample
-    Time t{};
-    QueueCounts counts{};
-    bool written = false;  // the last sample is a row already
+    std::optional<Time> row_at;  // its last row's time: none before its first sample
+    QueueCounts counts{};        // its last row's
   };
-  Node& find_or_add(const std::string& node);
 
   std::vector<Node> nodes_;
-  std::unordered_map<std::string, std::size_t> index_;
-  // The sampler visits the MTAs in the same order every time: the node after the last one
-  // offered is tried before the hash map.
-  std::size_t next_ = 0;
 };
 
 }  // namespace mailsim::record

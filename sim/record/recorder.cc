@@ -242,18 +242,30 @@ class Recorder::Impl {
     added(1);
   }
 
-  void on_queue_sample(const std::string& node, Time t, QueueCounts counts) {
+  void name_queue_nodes(std::vector<std::string> names) {
+    if (level_ != RecordLevel::kSummary) queue_changes_.name_nodes(std::move(names));
+  }
+
+  void on_queue_sample(Time t, std::span<const QueueSample> changed) {
     if (level_ == RecordLevel::kSummary) return;
-    if (std::optional<QueueSampleRow> row = queue_changes_.offer(node, t, counts)) {
-      pending_.queue_samples.push_back(std::move(*row));
-      added(1);
+    last_queue_sample_ = t;
+    for (const QueueSample& s : changed) {
+      const QueueCounts counts{static_cast<std::int64_t>(s.queue.incoming),
+                               static_cast<std::int64_t>(s.queue.active),
+                               static_cast<std::int64_t>(s.queue.deferred)};
+      if (std::optional<QueueSampleRow> row = queue_changes_.offer(s.node, t, counts)) {
+        pending_.queue_samples.push_back(std::move(*row));
+        added(1);
+      }
     }
   }
 
   void finish(Time sim_end, const char* status) {
     if (finished_) return;
-    for (QueueSampleRow& row : queue_changes_.last_samples()) {
-      pending_.queue_samples.push_back(std::move(row));
+    if (last_queue_sample_) {
+      for (QueueSampleRow& row : queue_changes_.last_samples(*last_queue_sample_)) {
+        pending_.queue_samples.push_back(std::move(row));
+      }
     }
     for (const auto& [key, start] : open_outages_) {  // still down: until the end of the run
       pending_.outages.push_back({key.second, key.first, start, sim_end.seconds()});
@@ -292,6 +304,7 @@ class Recorder::Impl {
   RecordLevel level_;
   RecipientTally tally_;
   QueueChanges queue_changes_;
+  std::optional<Time> last_queue_sample_;
   Batch pending_;
   std::int64_t last_attempt_id_ = 0;
   bool finished_ = false;
@@ -326,13 +339,12 @@ void Recorder::add_outage(std::string target, std::string kind, double start_s, 
   }
 }
 
-void Recorder::add_queue_sample(const std::string& node, Time t, std::size_t incoming,
-                                std::size_t active, std::size_t deferred) {
-  if (impl_->batch()) {
-    impl_->on_queue_sample(node, t,
-                           {static_cast<std::int64_t>(incoming), static_cast<std::int64_t>(active),
-                            static_cast<std::int64_t>(deferred)});
-  }
+void Recorder::add_queue_nodes(std::vector<std::string> names) {
+  impl_->name_queue_nodes(std::move(names));
+}
+
+void Recorder::add_queue_sample(Time t, std::span<const QueueSample> changed) {
+  if (impl_->batch()) impl_->on_queue_sample(t, changed);
 }
 
 void Recorder::subscribe(mta::MailEvents& events) {

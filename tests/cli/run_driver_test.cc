@@ -2,6 +2,8 @@
 // times, and a stop request honoured at the next step.
 #include "cli/run_driver.h"
 
+#include <algorithm>
+#include <span>
 #include <vector>
 
 #include "mailsim/scenario/config.h"
@@ -29,16 +31,34 @@ scenario::ScenarioConfig explicit_message_only() {
   return c;
 }
 
+bool same(const mta::QueueCounts& a, const mta::QueueCounts& b) {
+  return a.incoming == b.incoming && a.active == b.active && a.deferred == b.deferred;
+}
+
+// Keeps every MTA's queue at each sample time, from the changed queues the driver gives
+// and the previous sample's for the others, and counts the MTAs whose actual queue
+// differs from that.
 struct UniversityRun {
   scenario::World world{explicit_message_only()};
-  std::vector<Sample> samples;
+  std::vector<double> times;          // of the samples
+  std::vector<std::size_t> changed;   // the MTAs given at each sample
+  std::vector<Sample> samples;        // every MTA at each sample
+  std::vector<mta::QueueCounts> now;  // by MTA, as sampled
+  int stale = 0;                      // MTAs left out whose queue had changed
 
   bool run(
       DriveOptions options, const std::function<bool()>& stop = [] { return false; }) {
+    now.resize(world.mtas().size());
     return drive(
         world, options,
-        [this](const std::string& mta, Time at, const mta::QueueCounts& q) {
-          samples.push_back({mta, at.seconds(), q});
+        [this](Time at, std::span<const record::QueueSample> queues) {
+          times.push_back(at.seconds());
+          changed.push_back(queues.size());
+          for (const record::QueueSample& q : queues) now[q.node] = q.queue;
+          for (std::size_t i = 0; i < now.size(); ++i) {
+            if (!same(now[i], world.mtas()[i]->queue_counts())) ++stale;
+            samples.push_back({world.mtas()[i]->config().name, at.seconds(), now[i]});
+          }
         },
         stop);
   }
@@ -54,13 +74,22 @@ struct UniversityRun {
 TEST_CASE("every MTA's queue is sampled at 0, at each interval and at the end") {
   UniversityRun u;
   CHECK(u.run({Time::zero() + Duration::hours(1), Duration::minutes(25)}));
-  std::vector<double> times;
-  for (const Sample& s : u.samples) {
-    if (s.mta == "college") times.push_back(s.t_s);
-  }
-  CHECK(times == std::vector<double>{0, 1500, 3000, 3600});
-  CHECK(u.samples.size() == 4 * times.size());
+  CHECK(u.times == std::vector<double>{0, 1500, 3000, 3600});
+  CHECK(u.changed.front() == 4);  // the first sample gives them all
+  CHECK(u.stale == 0);
   CHECK(u.world.simulator().now() == Time::zero() + Duration::hours(1));
+}
+
+TEST_CASE("a sample gives only the queues that changed since the previous one") {
+  UniversityRun u;
+  u.run({Time::zero() + Duration::days(1)});
+  CHECK(u.stale == 0);
+  CHECK(u.times.size() == 24 * 60 + 1);
+  // The one message changes college's queue now and then; the other MTAs see it only
+  // when it passes, and most samples give no queue at all.
+  CHECK(std::count(u.changed.begin(), u.changed.end(), 0) > 1000);
+  CHECK(std::count_if(u.changed.begin() + 1, u.changed.end(), [](std::size_t n) { return n > 0; }) >
+        2);
 }
 
 TEST_CASE("the college queue holds the message deferred during the outage, then nothing") {

@@ -223,7 +223,9 @@ TEST_CASE("topology, outages and queue samples are written as given") {
   recorder.add_node("b", "router");
   recorder.add_link("a", "b", 10'000'000, 0.03);
   recorder.add_outage("b", "host_down", 3600, 14400);
-  recorder.add_queue_sample("a", at_seconds(60), 1, 2, 3);
+  recorder.add_queue_nodes({"a"});
+  const QueueSample a{0, {1, 2, 3}};
+  recorder.add_queue_sample(at_seconds(60), {&a, 1});
   recorder.finish(at_seconds(86400));
   CHECK(query_int(db.path(), "SELECT count(*) FROM node") == 2);
   CHECK(query_text(db.path(), "SELECT retry_policy FROM node WHERE name = 'a'") == "postfix");
@@ -238,9 +240,11 @@ TEST_CASE("topology, outages and queue samples are written as given") {
 TEST_CASE("queue samples are rows where a node's counts changed, and its last at the end") {
   test::TempDb db;
   Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
+  recorder.add_queue_nodes({"a", "b"});
   for (int t = 0; t <= 300; t += 60) {  // a: 0 0 1 1 0 0; b: 2 at every sample
-    recorder.add_queue_sample("a", at_seconds(t), 0, 0, t == 120 || t == 180 ? 1 : 0);
-    recorder.add_queue_sample("b", at_seconds(t), 2, 0, 0);
+    const std::vector<QueueSample> samples{{0, {0, 0, t == 120 || t == 180 ? 1U : 0U}},
+                                           {1, {2, 0, 0}}};
+    recorder.add_queue_sample(at_seconds(t), samples);
   }
   recorder.finish(at_seconds(300));
   CHECK(query_text(db.path(),
@@ -248,6 +252,23 @@ TEST_CASE("queue samples are rows where a node's counts changed, and its last at
                    "(incoming + active + deferred), ' ') FROM "
                    "(SELECT * FROM queue_sample ORDER BY node, t_s)") ==
         "a@0=0 a@120=1 a@240=0 a@300=0 b@0=2 b@300=2");
+}
+
+TEST_CASE("a node left out of a sample kept its queue, to the last sample's row") {
+  test::TempDb db;
+  Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
+  recorder.add_queue_nodes({"a", "b"});
+  const std::vector<QueueSample> first{{0, {0, 0, 0}}, {1, {2, 0, 0}}};
+  const QueueSample a_busy{0, {0, 1, 0}};
+  recorder.add_queue_sample(at_seconds(0), first);
+  recorder.add_queue_sample(at_seconds(60), {&a_busy, 1});
+  recorder.add_queue_sample(at_seconds(120), {});  // nothing changed
+  recorder.finish(at_seconds(120));
+  CHECK(query_text(db.path(),
+                   "SELECT group_concat(node || '@' || CAST(t_s AS INTEGER) || '=' || "
+                   "(incoming + active + deferred), ' ') FROM "
+                   "(SELECT * FROM queue_sample ORDER BY rowid)") ==
+        "a@0=0 b@0=2 a@60=1 a@120=1 b@120=2");
 }
 
 TEST_CASE("level summary keeps the topology but no outages and no queue samples") {
@@ -259,7 +280,9 @@ TEST_CASE("level summary keeps the topology but no outages and no queue samples"
   recorder.add_link("a", "b", 10'000'000, 0.03);
   recorder.add_outage("b", "host_down", 3600, 14400);
   events.service_changed({"a", false, at_seconds(5)});
-  recorder.add_queue_sample("a", at_seconds(60), 1, 2, 3);
+  recorder.add_queue_nodes({"a"});
+  const QueueSample a{0, {1, 2, 3}};
+  recorder.add_queue_sample(at_seconds(60), {&a, 1});
   recorder.finish(at_seconds(86400));
   CHECK(query_int(db.path(), "SELECT count(*) FROM node") == 1);
   CHECK(query_int(db.path(), "SELECT count(*) FROM link") == 1);

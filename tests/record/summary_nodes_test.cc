@@ -62,8 +62,10 @@ void record_mixed_run(const std::string& path) {
   attempt(3, "a", "b", 0, true);
   attempt(3, "b", "c", 1, true);
   delivered(3, 3);
-  recorder.add_queue_sample("b", at_seconds(60), 0, 0, 1);
-  recorder.add_queue_sample("b", at_seconds(120), 0, 1, 1);
+  recorder.add_queue_nodes({"b"});
+  const QueueSample b_60{0, {0, 0, 1}}, b_120{0, {0, 1, 1}};
+  recorder.add_queue_sample(at_seconds(60), {&b_60, 1});
+  recorder.add_queue_sample(at_seconds(120), {&b_120, 1});
   recorder.finish(at_seconds(3600));
 }
 

@@ -68,6 +68,10 @@ class Mta {
   void submit(smtp::Envelope envelope, smtp::SharedMessage message, std::string message_id);
 
   QueueCounts queue_counts() const;
+  // Sets *flag whenever queue_counts() changes, from now on (nullptr: no flag), so that a
+  // sampler that clears its flags reads only the queues that changed. The flag must
+  // outlive the MTA or be replaced first.
+  void flag_queue_changes(bool* flag);
   // Local part -> header blocks of the delivered copies, in delivery order; empty unless
   // the context keeps mailboxes.
   const std::map<std::string, std::vector<std::string>>& mailboxes() const;

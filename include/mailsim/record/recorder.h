@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "mailsim/core/time.h"
 #include "mailsim/dns/resolver.h"
 #include "mailsim/mta/events.h"
+#include "mailsim/mta/mta.h"
 #include "mailsim/net/network.h"
 
 namespace mailsim::record {
@@ -40,6 +42,12 @@ struct RunInfo {
   std::int64_t point = 0;         // 0 -> NULL (not a sweep run)
   std::uint64_t replication = 0;  // the run number of the random streams
   std::vector<std::pair<std::string, std::string>> parameters;  // (path, value) of the point
+};
+
+// A node's queue in a sample: `node` numbers it among the names of add_queue_nodes().
+struct QueueSample {
+  std::size_t node = 0;
+  mta::QueueCounts queue;
 };
 
 // The run table's parameters column: a JSON object of the values by path, in order.
@@ -68,12 +76,17 @@ class Recorder {
   // for a node without one.
   void add_node(std::string name, std::string kind, std::string retry_policy = "");
   void add_link(std::string a, std::string b, std::int64_t bandwidth_bps, double latency_s);
-  // Outages and queue samples are ignored at level kSummary. A node's queue sample becomes
-  // a row when it is the node's first, when its counts differ from the node's previous
-  // sample, or (at finish()) when it is the node's last: the rows say when the queue changed.
+  // Outages and queue samples are ignored at level kSummary.
   void add_outage(std::string target, std::string kind, double start_s, double end_s);
-  void add_queue_sample(const std::string& node, Time t, std::size_t incoming, std::size_t active,
-                        std::size_t deferred);
+  // Names the nodes whose queues are sampled, once, before the first sample: node i of
+  // the samples is names[i].
+  void add_queue_nodes(std::vector<std::string> names);
+  // A sample of the queues at `t`, later than the previous sample: `changed` holds, in
+  // node order, the nodes whose counts may differ from the previous sample's (every node
+  // at the first sample); the others kept theirs. A node's sample becomes a row when it
+  // is the node's first, when its counts differ from the node's previous sample, or (at
+  // finish()) when it is the last sample: the rows say when each queue changed.
+  void add_queue_sample(Time t, std::span<const QueueSample> changed);
 
   // Connects to the MTA events (service changes included). The recorder must outlive the
   // connections. Below level full it turns events.attempt_transcripts off.
