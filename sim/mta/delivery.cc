@@ -31,11 +31,10 @@ void Delivery::try_host(std::size_t index) {
       return skip_host(*reason);
     }
   }
-  ctx_.network.connect(ctx_.config.host, request_.hosts[index].node, 25,
-                       ctx_.config.timeouts.connect,
-                       [self = shared_from_this(), index](net::ConnectResult r) {
-                         self->on_connect(index, std::move(r));
-                       });
+  ctx_.network.connect(
+      ctx_.config.host, request_.hosts[index].node, 25, ctx_.config.timeouts.connect,
+      [self = this, index](net::ConnectResult r) { self->on_connect(index, std::move(r)); },
+      shared_from_this());
 }
 
 void Delivery::skip_host(const std::string& reason) {
@@ -81,9 +80,8 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
                                       ctx_.events.attempt_transcripts});
   // The session keeps the envelope: moving on to a later host reads it back from there.
   job_ = session_->add_message(std::move(request_.envelope), request_.message);
-  // The connection's handlers keep the delivery alive until finish_session() drops them:
-  // on_closed holds it. Both are set and dropped together, and never while one runs, so
-  // on_data needs only a plain pointer, which std::function holds without allocating.
+  // The connection's handlers keep the delivery alive (their owner) until finish_session()
+  // drops them, and point at it: a plain pointer std::function holds without allocating.
   connection_->set_handlers(net::Side::kClient,
                             {[self = this, n = session_number_](std::string_view bytes) {
                                if (!self->current(n) || self->parked_) return;
@@ -94,13 +92,15 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
                                self->session_->receive(bytes);
                                self->pump();
                              },
-                             [self = shared_from_this(), n = session_number_] {
+                             [self = this, n = session_number_] {
                                if (!self->current(n)) return;
                                if (self->parked_) return self->close_idle();  // gone from the cache
                                self->lose_session(false);
                                self->session_->connection_lost();
                                self->finish_session();
-                             }});
+                             },
+                             {},
+                             shared_from_this()});
   arm_timer();
 }
 

@@ -163,13 +163,12 @@ net::ConnectionHandlers serve_connection(ReceiveSide& side,
   auto receiver =
       std::make_shared<Receiver>(side, std::move(setup), idle_timeout, std::move(connection));
   receiver->open();
-  // The on_closed handler owns the receiver; the payload handler, replaced together with it
-  // (release()), only points at it: a plain pointer fits in std::function without an
-  // allocation of its own.
+  // The handlers own the receiver and point at it (release() drops them).
   Receiver* const served = receiver.get();
   return {{},
-          [receiver = std::move(receiver)] { receiver->on_closed(); },
-          [served](const Payload& payload) { served->on_data(payload); }};
+          [served] { served->on_closed(); },
+          [served](const Payload& payload) { served->on_data(payload); },
+          std::move(receiver)};
 }
 
 }  // namespace mailsim::mta

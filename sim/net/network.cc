@@ -49,15 +49,14 @@ bool Network::listening(NodeId host, int port) const {
   return listeners_.contains(listener_key(host, port));
 }
 
-void Network::connect(NodeId from, NodeId to, int port, Duration timeout, ConnectHandler done) {
+void Network::connect(NodeId from, NodeId to, int port, Duration timeout, ConnectHandler done,
+                      std::shared_ptr<void> owner) {
   std::optional<Route> route = topology_.route(from, to);
-  if (!route) {  // no answer to the SYN: the caller's timeout expires
-    sim_.schedule_in(timeout, [done = std::move(done)] { done({ConnectStatus::kTimedOut, {}}); });
-    return;
-  }
-  const Duration rtt = route->latency * 2;
-  if (rtt > timeout) {
-    sim_.schedule_in(timeout, [done = std::move(done)] { done({ConnectStatus::kTimedOut, {}}); });
+  // No route, or a round trip longer than the timeout: the caller's timeout expires.
+  if (!route || route->latency * 2 > timeout) {
+    sim_.schedule_in(timeout, [done = std::move(done), owner = std::move(owner)] {
+      done({ConnectStatus::kTimedOut, {}});
+    });
     return;
   }
   // The listener is checked when the SYN arrives; the answer (SYN-ACK or RST) is back one
@@ -71,33 +70,40 @@ void Network::connect(NodeId from, NodeId to, int port, Duration timeout, Connec
     syn = free_syns_.back();
     free_syns_.pop_back();
   }
-  syns_[syn] = {std::move(*route), from, to, port, std::move(done)};
+  syns_[syn] = {std::move(*route), from, to, port, std::move(done), std::move(owner)};
   sim_.schedule_in(latency, [this, syn] { syn_arrived(syn); });
 }
 
 void Network::syn_arrived(std::uint32_t syn) {
-  Syn s = std::move(syns_[syn]);
-  free_syns_.push_back(syn);
+  Syn& s = syns_[syn];
   const auto it = listeners_.find(listener_key(s.to, s.port));
   if (it == listeners_.end() || !topology_.node_up(s.to)) {
-    sim_.schedule_in(s.route.latency, [done = std::move(s.done)] {
-      done({ConnectStatus::kRefused, {}});
+    sim_.schedule_in(s.route.latency, [this, syn] {
+      answer_arrived(syn, {ConnectStatus::kRefused, {}});
     });
     return;
   }
-  const Duration rtt = s.route.latency * 2;
+  const Duration latency = s.route.latency;
   auto connection =
       std::make_shared<Connection>(sim_, topology_, flows_, tcp_, std::move(s.route), s.from, s.to);
   if (connections_.size() >= 64 && connections_.size() % 64 == 0) {
     std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
   }
   connections_.push_back(connection);
-  sim_.schedule_in(rtt, [connection, accept = it->second] {
+  sim_.schedule_in(latency * 2, [connection, accept = it->second] {
     connection->set_handlers(Side::kServer, (*accept)(connection));
   });
-  sim_.schedule_in(connection->route().latency, [connection, done = std::move(s.done)] {
-    done({ConnectStatus::kConnected, connection});
+  sim_.schedule_in(latency, [this, syn, connection = std::move(connection)] {
+    answer_arrived(syn, {ConnectStatus::kConnected, connection});
   });
+}
+
+void Network::answer_arrived(std::uint32_t syn, ConnectResult result) {
+  // Taken out first: `done` may connect again, and that may grow syns_.
+  const ConnectHandler done = std::move(syns_[syn].done);
+  const std::shared_ptr<void> owner = std::move(syns_[syn].owner);
+  free_syns_.push_back(syn);
+  done(std::move(result));
 }
 
 }  // namespace mailsim::net

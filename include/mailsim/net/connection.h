@@ -40,11 +40,14 @@ struct TcpOptions {
 // peer sent it, virtual spans and all; otherwise on_data gets its bytes, virtual ones
 // generated. A side's handlers are replaced or dropped together by set_handlers(), which
 // must not be called while one of them runs (the callers schedule it instead): so a handler
-// may hold a plain pointer to what another of the same set keeps alive.
+// may hold a plain pointer to what another of the same set, or `owner`, keeps alive. A
+// handler capturing a shared_ptr would cost an allocation (std::function keeps only
+// trivially copyable captures inline); `owner` costs none.
 struct ConnectionHandlers {
   std::function<void(std::string_view bytes)> on_data;
   std::function<void()> on_closed;
   std::function<void(const Payload& payload)> on_payload;
+  std::shared_ptr<void> owner;  // kept alive as long as the handlers
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {

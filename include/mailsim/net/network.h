@@ -59,8 +59,10 @@ class Network {
   bool listening(NodeId host, int port) const;
 
   // Opens a connection. `done` runs once: connected after one round trip, refused after
-  // one round trip, or timed out after `timeout`.
-  void connect(NodeId from, NodeId to, int port, Duration timeout, ConnectHandler done);
+  // one round trip, or timed out after `timeout`. `owner` is kept alive until then, so that
+  // `done` may hold a plain pointer (a shared_ptr in it would cost an allocation).
+  void connect(NodeId from, NodeId to, int port, Duration timeout, ConnectHandler done,
+               std::shared_ptr<void> owner = {});
 
   // Takes a host or link down or up: routes change, connections across what went down
   // break, and state_changed tells observers.
@@ -88,17 +90,19 @@ class Network {
   // copying it (its captures would allocate on every connect); an unlisten meanwhile
   // leaves the accept event its handler, as a copy would.
   FlatMap<std::uint64_t, std::shared_ptr<const AcceptHandler>> listeners_;
-  // A connect whose SYN is on its way, kept here so that the SYN's event holds only its
-  // index and fits the engine's inline slot (a route and a handler would not: an
-  // allocation per connect). A slot is free (in free_syns_) once its SYN has arrived.
+  // A connect whose SYN is on its way, or whose answer is, kept here so that their events
+  // hold only its index and fit the engine's inline slot (a route and a handler would not:
+  // an allocation per connect). A slot is free (in free_syns_) once the answer has arrived.
   struct Syn {
     Route route;
     NodeId from = 0;
     NodeId to = 0;
     int port = 0;
     ConnectHandler done;
+    std::shared_ptr<void> owner;
   };
   void syn_arrived(std::uint32_t syn);
+  void answer_arrived(std::uint32_t syn, ConnectResult result);
   std::vector<Syn> syns_;
   std::vector<std::uint32_t> free_syns_;
   std::vector<std::weak_ptr<Connection>> connections_;  // pruned as they close
