@@ -7,12 +7,13 @@ namespace mailsim::mta {
 
 MessageNumber MessageCatalog::add(MessageCreated& created, MailEvents& events) {
   created.msg = ++last_;
-  Live& live = live_[created.msg];
-  if (!created.message_id.empty()) {
-    const auto [it, added] = by_message_id_.try_emplace(created.message_id, created.msg);
-    if (added) live.message_id = &it->first;
-  }
+  live_.try_emplace(created.msg);  // live() counts it during the event
   events.message_created(created);
+  // After the event, which reads it: the key is the caller's string, not a copy.
+  if (!created.message_id.empty()) {
+    const auto [it, added] = by_message_id_.try_emplace(std::move(created.message_id), created.msg);
+    if (added) live_.find(created.msg).value().message_id = &it->first;
+  }
   return created.msg;
 }
 

@@ -29,8 +29,9 @@ class MessageCatalog {
   MessageCatalog& operator=(MessageCatalog&&) = default;
 
   // Numbers a new message (created.msg) and emits message_created. Its creator then holds
-  // it (hold()) before anything else happens to it. The rest of `created` is left as it
-  // was: a caller may take its addresses back instead of copying them first.
+  // it (hold()) before anything else happens to it. Takes created.message_id (moved from);
+  // the rest is left as it was: a caller may take its addresses back instead of copying
+  // them first.
   MessageNumber add(MessageCreated& created, MailEvents& events);
   MessageNumber add(MessageCreated&& created, MailEvents& events) { return add(created, events); }
   // A message held now, by its Message-ID (without <>); nullopt for one never added, or
