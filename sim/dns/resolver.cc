@@ -10,7 +10,7 @@ namespace mailsim::dns {
 Resolver::Resolver(ZoneData zones) : lookup_delay_(zones.lookup_delay) {
   addresses_.insert(zones.addresses.begin(), zones.addresses.end());
   for (auto& [domain, records] : zones.mx) {
-    MxSet& set = mx_sets_[domain];
+    MxSet set;
     set.null_mx = records.size() == 1 && records[0].exchange == ".";
     std::stable_sort(records.begin(), records.end(), [](const MxRecord& a, const MxRecord& b) {
       return a.preference < b.preference;
@@ -20,6 +20,7 @@ Resolver::Resolver(ZoneData zones) : lookup_delay_(zones.lookup_delay) {
       const std::optional<net::NodeId> node = address_of(name);
       set.exchanges.push_back({r.preference, std::move(name), node});
     }
+    mx_sets_.emplace(domain, std::move(set));
   }
 }
 

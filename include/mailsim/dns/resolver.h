@@ -9,9 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "mailsim/core/flat_hash.h"
 #include "mailsim/core/random.h"
 #include "mailsim/core/signal.h"
 #include "mailsim/core/text.h"
@@ -91,15 +91,13 @@ class Resolver {
     bool null_mx = false;  // the one record "."
     std::vector<Exchange> exchanges;
   };
-  template <class T>
-  using ByName = std::unordered_map<std::string, T, TextHash, std::equal_to<>>;
-
   std::optional<net::NodeId> address_of(std::string_view lower_name) const;
 
   // The zones' MX records and addresses by name as the zones spell it; names looked up
-  // are lowered first.
-  ByName<MxSet> mx_sets_;
-  ByName<net::NodeId> addresses_;
+  // are lowered first. Filled by the constructor, then only looked up: nothing moves in
+  // these flat tables after it, so a MailHost may view a key.
+  TextMap<MxSet> mx_sets_;
+  TextMap<net::NodeId> addresses_;
   // lookup_mx()'s records in the order it tries them, kept only so that each lookup reuses
   // the storage instead of allocating its own: filled anew by every call, read by nothing
   // else (the resolver is not thread-safe anyway).
