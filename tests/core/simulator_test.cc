@@ -219,6 +219,23 @@ TEST_CASE("a long hold model keeps the queue size and time order") {
   CHECK(sim.pending() == 1000);
 }
 
+TEST_CASE("two simulators with many slots each keep their handlers apart and in order") {
+  // 100,000 pending events fill slots across several pages of each simulator's reserved
+  // room (a 2 MiB huge page holds 32,768 slots), scheduled alternately on two simulators.
+  std::array<Simulator, 2> sims;
+  std::array<OrderReference, 2> events{OrderReference(sims[0]), OrderReference(sims[1])};
+  Lcg next{7};
+  for (int i = 0; i < 100000; ++i) {
+    for (OrderReference& e : events) e.schedule(static_cast<std::int64_t>(next(50000)));
+  }
+  for (int k = 0; k < 30000; ++k) events[1].cancel(next(events[1].scheduled()));
+  for (std::size_t s = 0; s < sims.size(); ++s) {
+    sims[s].run();
+    CHECK(events[s].ran() == events[s].owed());
+    CHECK(sims[s].pending() == 0);
+  }
+}
+
 TEST_CASE("an event scheduled after run_until stopped short of the next one runs first") {
   Simulator sim;
   std::vector<int> seen;

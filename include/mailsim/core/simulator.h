@@ -8,12 +8,10 @@
 // thread.
 #pragma once
 
-#include <array>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -79,8 +77,7 @@ class Simulator {
 
  private:
   static constexpr std::size_t kInlineBytes = 48;
-  static constexpr std::uint32_t kChunkBits = 12;
-  static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
+  static constexpr std::size_t kMaxSlots = EventQueue::kSlotMask + 1;
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
   static constexpr std::size_t kPrefetchFrom = 1024;  // pending events: see take_and_prefetch
 
@@ -122,8 +119,8 @@ class Simulator {
 
   template <class Fn>
   static void store(Slot& s, Fn&& f);
-  Slot& slot(std::uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
-  const Slot& slot(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
+  Slot& slot(std::uint32_t i) { return slots_[i]; }
+  const Slot& slot(std::uint32_t i) const { return slots_[i]; }
   std::uint32_t allocate_slot() {
     if (free_head_ != kNoSlot) {
       const std::uint32_t i = free_head_;
@@ -150,9 +147,11 @@ class Simulator {
   std::size_t cancelled_queued_ = 0;  // of those, the ones whose queue entries remain
   bool stopped_ = false;
   EventQueue queue_;
-  // Chunk c holds slots c * kChunkSize and up; a fixed table (32 KiB), so that finding a
-  // slot is one load.
-  std::array<std::unique_ptr<Slot[]>, (EventQueue::kSlotMask + 1) / kChunkSize> chunks_;
+  // Room for every slot the queue can name (1 GiB of address space), reserved when the
+  // simulator is made; a page takes memory only once a slot on it is first used. So slots
+  // never move (a handler runs in place while it schedules others) and finding one is an
+  // addition, with no table to load.
+  Slot* slots_;
   std::uint32_t free_head_ = kNoSlot;
   std::uint32_t slots_used_ = 0;
 };
