@@ -88,11 +88,13 @@ bool Simulator::is_pending(EventId id) const {
 [[gnu::always_inline]] inline Simulator::Entry Simulator::take_and_prefetch() {
   const Entry e = queue_.take();
   // With more slots pending than the first-level cache holds (64 bytes each), the slot of
-  // the event after this one is fetched while this one runs (the entry itself when it is
-  // the last one sorted). Below that the slots stay cached and a prefetch is only cost.
+  // the event after this one is fetched while this one runs. When this was the last entry
+  // sorted, the next ones are sorted now rather than after it runs, so that the next slot
+  // is known too (events this one schedules below them still go in order: see
+  // EventQueue::push_below_bound). Below that the slots stay cached and a prefetch is only
+  // cost.
   if (queue_.size() >= kPrefetchFrom) {
-    const Entry& after = queue_.ready() ? queue_.next() : e;
-    __builtin_prefetch(&slot(EventQueue::slot_of(after)));
+    __builtin_prefetch(&slot(EventQueue::slot_of(queue_.top())));
   }
   return e;
 }

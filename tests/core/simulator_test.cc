@@ -299,6 +299,29 @@ TEST_CASE("schedules, cancels and partial runs keep their order around the rank 
   CHECK(sim.pending() == 0);
 }
 
+TEST_CASE("run() with many pending keeps order when handlers schedule below the next sorted") {
+  // run() sorts the next entries before an event runs once the queue holds kPrefetchFrom
+  // (1,024) or more: handlers here schedule at their own time, just after it (below the
+  // entries already sorted) or far later, and cancel others.
+  Simulator sim;
+  OrderReference events(sim);
+  Lcg next{2024};
+  std::function<void()> successor = [&] {
+    if (events.scheduled() < 60'000) {
+      const std::uint64_t kind = next(3);
+      const std::uint64_t delay = kind == 0 ? 0 : kind == 1 ? next(50) : next(2'000'000);
+      events.schedule(sim.now().ns() + static_cast<std::int64_t>(delay), successor);
+    }
+    if (next(10) == 0) events.cancel(next(events.scheduled()));
+  };
+  for (int i = 0; i < 3000; ++i) {
+    events.schedule(static_cast<std::int64_t>(next(2'000'000)), successor);
+  }
+  sim.run();
+  CHECK(events.ran() == events.owed());
+  CHECK(sim.pending() == 0);
+}
+
 TEST_CASE("zero delays, far-future timers and cancellations follow (time, scheduling order)") {
   // As the test above, with the delays of a mail run: many events at now (zero delay,
   // scheduled from handlers too), timeouts minutes to days away that are mostly cancelled,
