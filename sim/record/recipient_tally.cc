@@ -100,51 +100,48 @@ void RecipientTally::on_final(const mta::RecipientFinal& e) {
   }
 }
 
-void RecipientTally::emit(mta::MessageNumber msg, Message& m, std::vector<RecipientRow>& rows) {
-  for (std::size_t i = 0; i < m.recipients.size(); ++i) {
-    Recipient& r = m.recipients[i];
-    RecipientRow& row = rows.emplace_back();
-    row.rowid = recipient_rowid(msg, i);
-    row.msg = msg;
-    row.rcpt = std::move(r.rcpt);
-    row.status = "queued";
-    row.attempts = r.attempts;
-    row.last_code = r.last_code;
-    row.last_reply = std::move(r.last_reply);
-    if (r.status) {
-      row.status = mta::to_string(*r.status);
-      row.final_node = std::move(r.final_node);
-      row.final_s = r.final_at.seconds();
-      if (*r.status == mta::FinalStatus::kDelivered) {
-        row.delivered_s = row.final_s;
-        if (m.created) row.latency_s = (r.final_at - *m.created).seconds();
-      }
-    }
-  }
-}
-
-void RecipientTally::take_message(mta::MessageNumber msg, std::vector<RecipientRow>& rows) {
+void RecipientTally::take_message(mta::MessageNumber msg, std::vector<TalliedMessage>& taken) {
   const auto it = messages_.find(msg);
   if (it == messages_.end()) return;
-  emit(msg, it.value(), rows);
+  Message& m = it.value();
+  taken.push_back({msg, m.created, std::move(m.recipients)});
   messages_.erase(it);
   if (taken_.size() <= msg) taken_.resize(std::max<std::size_t>(msg + 1, 2 * taken_.size()));
   taken_[msg] = true;
 }
 
-void RecipientTally::take_rows(const std::function<void(RecipientRow&&)>& sink) {
+void RecipientTally::take_rows(const std::function<void(TalliedMessage&&)>& sink) {
   std::vector<mta::MessageNumber> left;
   left.reserve(messages_.size());
   for (const auto& [msg, m] : messages_) left.push_back(msg);
   std::sort(left.begin(), left.end());
-  std::vector<RecipientRow> rows;
   for (const mta::MessageNumber msg : left) {
     const auto it = messages_.find(msg);
-    emit(msg, it.value(), rows);
+    Message& m = it.value();
+    sink({msg, m.created, std::move(m.recipients)});
     messages_.erase(it);
-    for (RecipientRow& row : rows) sink(std::move(row));
-    rows.clear();
   }
+}
+
+RecipientRow recipient_row(const TalliedMessage& m, std::size_t index) {
+  const RecipientTotals& r = m.recipients[index];
+  RecipientRow row{.rowid = recipient_rowid(m.msg, index),
+                   .msg = m.msg,
+                   .rcpt = r.rcpt,
+                   .status = "queued",
+                   .attempts = r.attempts,
+                   .last_code = r.last_code,
+                   .last_reply = r.last_reply};
+  if (r.status) {
+    row.status = mta::to_string(*r.status);
+    row.final_node = r.final_node;
+    row.final_s = r.final_at.seconds();
+    if (*r.status == mta::FinalStatus::kDelivered) {
+      row.delivered_s = row.final_s;
+      if (m.created) row.latency_s = (r.final_at - *m.created).seconds();
+    }
+  }
+  return row;
 }
 
 }  // namespace mailsim::record

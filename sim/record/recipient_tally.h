@@ -1,9 +1,10 @@
 // The in-memory account of the recipients of the messages in flight, kept on the
 // simulation thread from the events: attempts summed over all hops, the last reply, the
-// final state. A finished message's recipients become rows of the recipient table at
-// once (take_message), the others at the end of the run (take_rows), so that the tally
-// holds only what is in flight. Each row's rowid puts the table in message number order,
-// each message's recipients in the order they were first named, whenever it is written.
+// final state. A finished message's recipients are handed over at once (take_message),
+// the others at the end of the run (take_rows), so that the tally holds only what is in
+// flight; the writer thread makes their rows of the recipient table (recipient_row). Each
+// row's rowid puts the table in message number order, each message's recipients in the
+// order they were first named, whenever it is written.
 #pragma once
 
 #include <cstddef>
@@ -27,27 +28,18 @@ class RecipientTally {
   void on_attempt(const mta::AttemptFinished& e);
   void on_final(const mta::RecipientFinal& e);
 
-  // Appends the rows of message `msg` to `rows` and forgets it: nothing more can happen to
-  // it (MessageFinished). A recipient that never reached a final state is 'queued'. An
-  // event about the message afterwards is a programming error.
-  void take_message(mta::MessageNumber msg, std::vector<RecipientRow>& rows);
-  // take_message() for every message left, in message number order, handing each row to
-  // `sink`. The tally is empty afterwards, its memory freed message by message.
-  void take_rows(const std::function<void(RecipientRow&&)>& sink);
+  // Appends message `msg` to `taken` and forgets it: nothing more can happen to it
+  // (MessageFinished). An event about the message afterwards is a programming error.
+  void take_message(mta::MessageNumber msg, std::vector<TalliedMessage>& taken);
+  // take_message() for every message left, in message number order, handing each to
+  // `sink`. The tally is empty afterwards.
+  void take_rows(const std::function<void(TalliedMessage&&)>& sink);
 
   // Messages held (created and not taken).
   std::size_t messages() const { return messages_.size(); }
 
  private:
-  struct Recipient {
-    std::string rcpt;
-    std::optional<mta::FinalStatus> status{};
-    std::string final_node{};
-    Time final_at{};
-    std::int64_t attempts = 0;
-    int last_code = 0;
-    std::string last_reply{};
-  };
+  using Recipient = RecipientTotals;
   // Small, as it sits in the flat table of messages: the index of a big list is behind a
   // pointer.
   struct Message {
@@ -61,7 +53,6 @@ class RecipientTally {
   // for a message already taken.
   Message& message_for(mta::MessageNumber msg, const std::string& rcpt);
   Recipient& find_or_add(Message& m, const std::string& rcpt);
-  void emit(mta::MessageNumber msg, Message& m, std::vector<RecipientRow>& rows);
 
   // Flat: one probe per event rather than a bucket, then a node. No Message& is held
   // across an insert or erase, and take_rows sorts what it iterates.
@@ -74,6 +65,10 @@ class RecipientTally {
 // recipients a message. Throws std::length_error past that.
 inline constexpr std::int64_t kRecipientsPerMessage = std::int64_t{1} << 24;
 std::int64_t recipient_rowid(mta::MessageNumber msg, std::size_t index);
+
+// The row of the `index`th recipient of `m`, viewing its text. A recipient that never
+// reached a final state is 'queued'.
+RecipientRow recipient_row(const TalliedMessage& m, std::size_t index);
 
 // "2.0.0 Ok" from an enhanced code and a text that may or may not already start with it.
 std::string reply_with_enhanced(const std::string& enhanced, const std::string& text);

@@ -95,23 +95,21 @@ sql::Database create_database(const std::string& path, const RunInfo& info, Reco
   }
 }
 
-// Copies the attempt into `to`, a new row's, with its text in `text`, without its
-// transcript, which only level full writes.
-void assign_without_transcript(AttemptFields& to, const mta::AttemptFinished& e, TextArena& text) {
-  to.msg = e.msg;
-  to.from_node = text.keep(e.from_node);
-  to.to_node = text.keep(e.to_node);
-  to.started = e.started;
-  to.ended = e.ended;
-  to.outcome = e.outcome;
-  to.code = e.code;
-  to.enhanced = text.keep(e.enhanced);
-  to.text = text.keep(e.text);
-  to.bytes = e.bytes;
-  to.recipients.reserve(e.recipients.size());
+// The attempt's rows in `batch`, its transcript's only if `transcript`.
+void add_attempt(Batch& batch, std::int64_t attempt_id, const mta::AttemptFinished& e,
+                 bool transcript) {
+  TextArena& text = batch.text;
+  batch.attempts.push_back({attempt_id, e.msg, text.keep(e.from_node), text.keep(e.to_node),
+                            e.started, e.ended, e.outcome, e.code, text.keep(e.enhanced),
+                            text.keep(e.text), e.bytes});
   for (const mta::AttemptRecipient& r : e.recipients) {
-    to.recipients.push_back(
-        {text.keep(r.rcpt), r.outcome, r.code, text.keep(r.enhanced), text.keep(r.text)});
+    batch.attempt_recipients.push_back({attempt_id, text.keep(r.rcpt), r.outcome, r.code,
+                                        text.keep(r.enhanced), text.keep(r.text)});
+  }
+  if (!transcript) return;
+  std::int64_t seq = 0;
+  for (const mta::TranscriptEntry& t : e.transcript) {
+    batch.transcript.push_back({attempt_id, ++seq, t.at, t.direction, text.keep(t.line)});
   }
 }
 
@@ -121,6 +119,8 @@ void reserve_like(Batch& next, const Batch& last) {
   next.messages.reserve(last.messages.size());
   next.hops.reserve(last.hops.size());
   next.attempts.reserve(last.attempts.size());
+  next.attempt_recipients.reserve(last.attempt_recipients.size());
+  next.transcript.reserve(last.transcript.size());
   next.deliveries.reserve(last.deliveries.size());
   next.queue_samples.reserve(last.queue_samples.size());
   next.deferrals.reserve(last.deferrals.size());
@@ -184,18 +184,18 @@ class Recorder::Impl {
 
   void on_queued(const mta::MessageQueued& e) {
     if (level_ == RecordLevel::kSummary) return;
-    pending_.hops.push_back(e);
+    TextArena& text = pending_.text;
+    pending_.hops.push_back(
+        {e.msg, text.keep(e.node), text.keep(e.queue_id), text.keep(e.from_node), e.at});
     added(1);
   }
 
   void on_attempt(const mta::AttemptFinished& e) {
     tally_.on_attempt(e);
     if (level_ == RecordLevel::kSummary) return;
-    AttemptRow& row = pending_.attempts.emplace_back();
-    row.attempt_id = ++last_attempt_id_;
-    assign_without_transcript(row.attempt, e, pending_.text);
-    if (level_ == RecordLevel::kFull) row.attempt.transcript = e.transcript;
-    added(1 + row.attempt.recipients.size() + row.attempt.transcript.size());
+    const bool transcript = level_ == RecordLevel::kFull;
+    add_attempt(pending_, ++last_attempt_id_, e, transcript);
+    added(1 + e.recipients.size() + (transcript ? e.transcript.size() : 0));
   }
 
   void on_deferred(const mta::DeliveryDeferred& e) {
@@ -224,7 +224,7 @@ class Recorder::Impl {
   void on_finished(const mta::MessageFinished& e) {
     const std::size_t before = pending_.recipients.size();
     tally_.take_message(e.msg, pending_.recipients);
-    added(pending_.recipients.size() - before);
+    if (pending_.recipients.size() > before) added(pending_.recipients.back().recipients.size());
   }
 
   // Pairs each down with the next up of the same target into one outage row.
@@ -272,7 +272,7 @@ class Recorder::Impl {
     }
     finished_ = true;
     // The messages still in flight, in batches, written while more come.
-    tally_.take_rows([this](RecipientRow&& row) { add_recipient(std::move(row)); });
+    tally_.take_rows([this](TalliedMessage&& m) { add_recipients(std::move(m)); });
     pending_.run_end = RunEnd{status, sim_end.seconds(), utc_now()};
     hand_over();
     writer_.drain();
@@ -284,9 +284,9 @@ class Recorder::Impl {
   // The batch for rows that level summary leaves out, or nullptr.
   Batch* detail_batch() { return level_ == RecordLevel::kSummary ? nullptr : batch(); }
 
-  void add_recipient(RecipientRow&& row) {
-    pending_.recipients.push_back(std::move(row));
-    added(1);
+  void add_recipients(TalliedMessage&& m) {
+    pending_.recipients.push_back(std::move(m));
+    added(pending_.recipients.back().recipients.size());
   }
 
   void added(std::size_t rows) {

@@ -40,33 +40,56 @@ struct MessageRow {
   std::string_view client_kind;  // empty -> NULL
 };
 
+// A recipient of a message in flight, as the recorder's tally sums up its events.
+struct RecipientTotals {
+  std::string rcpt;
+  std::optional<mta::FinalStatus> status{};
+  std::string final_node{};
+  Time final_at{};
+  std::int64_t attempts = 0;
+  int last_code = 0;
+  std::string last_reply{};
+};
+
+// A message that nothing more can happen to, or the run's end found in flight, with its
+// recipients in the order they were first named: its rows of the recipient table are made
+// from it on the writer thread (recipient_row).
+struct TalliedMessage {
+  mta::MessageNumber msg = 0;
+  std::optional<Time> created;
+  std::vector<RecipientTotals> recipients;
+};
+
+// A row of the recipient table; its text views its TalliedMessage.
 struct RecipientRow {
   // Orders the table (its SQLite rowid): rows are written as messages finish, and stored
   // as if written in message number order (recipient_rowid).
   std::int64_t rowid = 0;
   mta::MessageNumber msg = 0;
-  std::string rcpt;
+  std::string_view rcpt;
   std::string_view status;          // a string literal: queued, delivered, bounced, expired
-  std::string final_node{};         // empty -> NULL
+  std::string_view final_node{};    // empty -> NULL
   std::optional<double> final_s{};  // when the final state was reached
   std::optional<double> delivered_s{};
   std::optional<double> latency_s{};
   std::int64_t attempts = 0;
   int last_code = 0;  // 0 -> NULL
-  std::string last_reply{};
+  std::string_view last_reply{};
 };
 
-struct AttemptRecipientRow {
-  std::string_view rcpt;
-  mta::RecipientOutcome outcome = mta::RecipientOutcome::kDeferred;
-  int code = 0;
-  std::string_view enhanced;  // empty -> NULL
-  std::string_view text;      // empty -> NULL
+// mta::MessageQueued with its text in the batch.
+struct HopRow {
+  mta::MessageNumber msg = 0;
+  std::string_view node;
+  std::string_view queue_id;
+  std::string_view from_node;  // empty -> NULL
+  Time at;
 };
 
-// mta::AttemptFinished with its text in the batch: a field added there is recorded only
-// once it is added here too.
-struct AttemptFields {
+// mta::AttemptFinished with its text in the batch, its recipients and transcript in rows of
+// their own: a field added there is recorded only once it is added here too.
+struct AttemptRow {
+  std::int64_t attempt_id = 0;
   mta::MessageNumber msg = 0;
   std::string_view from_node;
   std::string_view to_node;
@@ -77,13 +100,24 @@ struct AttemptFields {
   std::string_view enhanced;  // empty -> NULL
   std::string_view text;      // empty -> NULL
   std::int64_t bytes = 0;
-  std::vector<AttemptRecipientRow> recipients;
-  std::vector<mta::TranscriptEntry> transcript;  // empty unless the level is full
 };
 
-struct AttemptRow {
+struct AttemptRecipientRow {
   std::int64_t attempt_id = 0;
-  AttemptFields attempt;
+  std::string_view rcpt;
+  mta::RecipientOutcome outcome = mta::RecipientOutcome::kDeferred;
+  int code = 0;
+  std::string_view enhanced;  // empty -> NULL
+  std::string_view text;      // empty -> NULL
+};
+
+// One line of an attempt's transcript (level full only).
+struct TranscriptRow {
+  std::int64_t attempt_id = 0;
+  std::int64_t seq = 0;  // from 1 in each attempt
+  Time at;
+  char direction = 'C';
+  std::string_view line;
 };
 
 // One recipient of a turn deferred without connecting (table deferral).
@@ -136,16 +170,19 @@ struct Batch {
   std::vector<NodeRow> nodes;
   std::vector<LinkRow> links;
   std::vector<MessageRow> messages;
-  std::vector<mta::MessageQueued> hops;
+  std::vector<HopRow> hops;
+  // The attempts' recipients and transcript lines, in the order of the attempts.
   std::vector<AttemptRow> attempts;
+  std::vector<AttemptRecipientRow> attempt_recipients;
+  std::vector<TranscriptRow> transcript;
   std::vector<DeliveryRow> deliveries;
   std::vector<OutageRow> outages;
   std::vector<QueueSampleRow> queue_samples;
   std::vector<DeferralRow> deferrals;
-  std::vector<RecipientRow> recipients;
-  std::optional<RunEnd> run_end;  // marks the run as ended, after all other rows
-  std::size_t rows = 0;           // rows added so far, for deciding when to hand it over
-  TextArena text;                 // what the rows' string_views view
+  std::vector<TalliedMessage> recipients;  // the rows of the recipient table
+  std::optional<RunEnd> run_end;           // marks the run as ended, after all other rows
+  std::size_t rows = 0;                    // rows added so far, for deciding when to hand it over
+  TextArena text;                          // what the rows' string_views view
 };
 
 }  // namespace mailsim::record

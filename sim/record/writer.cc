@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "record/recipient_tally.h"
 #include "record/schema_sql.h"
 #include "record/table_insert.h"
 
@@ -103,18 +104,6 @@ void bind_optional_double(sql::Statement& s, int i, const std::optional<double>&
   }
 }
 
-// An attempt's recipient or transcript line, with the attempt it belongs to: the rows of
-// attempt_recipient and transcript, gathered from a batch's attempts.
-struct AttemptRecipientRef {
-  std::int64_t attempt_id;
-  const AttemptRecipientRow* row;
-};
-struct TranscriptRef {
-  std::int64_t attempt_id;
-  std::int64_t seq;  // from 1 in each attempt
-  const mta::TranscriptEntry* row;
-};
-
 // The prepared INSERTs, made once per connection. Text is bound without a copy
 // (bind_text_ref): every row stays in the batch until its insert has run.
 class Inserter {
@@ -161,13 +150,13 @@ class Inserter {
     });
     message_.insert(b.messages,
                     [this](sql::Statement& s, int p, const MessageRow& r) { bind(s, p, r); });
-    hop_.insert(b.hops, [this](sql::Statement& s, int p, const mta::MessageQueued& r) {
+    hop_.insert(b.hops, [this](sql::Statement& s, int p, const HopRow& r) {
       s.bind_int(p, static_cast<std::int64_t>(r.msg));
       s.bind_text_ref(p + 1, r.node).bind_text_ref(p + 2, r.queue_id);
       bind_optional_text(s, p + 3, r.from_node);
       s.bind_double(p + 4, r.at.seconds());
     });
-    write_attempts(b.attempts);
+    write_attempts(b);
     delivery_.insert(b.deliveries, [this](sql::Statement& s, int p, const DeliveryRow& r) {
       s.bind_int(p, static_cast<std::int64_t>(r.msg));
       s.bind_text_ref(p + 1, r.rcpt).bind_text_ref(p + 2, r.node);
@@ -234,54 +223,46 @@ class Inserter {
   // whatever the order of the INSERTs, and neighbouring keys in the table and its indexes
   // cost SQLite less than keys spread over their B-trees (about a third of the
   // instructions a row).
-  void write_recipients(const std::vector<RecipientRow>& rows) {
-    recipient_order_.clear();
-    for (const RecipientRow& r : rows) recipient_order_.push_back(&r);
-    std::sort(recipient_order_.begin(), recipient_order_.end(),
-              [](const RecipientRow* a, const RecipientRow* b) { return a->rowid < b->rowid; });
-    recipient_.insert(recipient_order_,
-                      [this](sql::Statement& s, int p, const RecipientRow* r) { bind(s, p, *r); });
+  void write_recipients(const std::vector<TalliedMessage>& messages) {
+    recipient_rows_.clear();
+    for (const TalliedMessage& m : messages) {
+      for (std::size_t i = 0; i < m.recipients.size(); ++i) {
+        recipient_rows_.push_back(recipient_row(m, i));
+      }
+    }
+    std::sort(recipient_rows_.begin(), recipient_rows_.end(),
+              [](const RecipientRow& a, const RecipientRow& b) { return a.rowid < b.rowid; });
+    recipient_.insert(recipient_rows_,
+                      [this](sql::Statement& s, int p, const RecipientRow& r) { bind(s, p, r); });
   }
 
   // The attempts, then their recipients, then their transcripts: each table's rows in the
   // order of the attempts.
-  void write_attempts(const std::vector<AttemptRow>& attempts) {
-    attempt_.insert(attempts, [this](sql::Statement& s, int p, const AttemptRow& r) {
-      const AttemptFields& a = r.attempt;
+  void write_attempts(const Batch& b) {
+    attempt_.insert(b.attempts, [this](sql::Statement& s, int p, const AttemptRow& r) {
       s.bind_int(p, r.attempt_id);
-      s.bind_int(p + 1, static_cast<std::int64_t>(a.msg));
-      s.bind_text_ref(p + 2, a.from_node).bind_text_ref(p + 3, a.to_node);
-      s.bind_double(p + 4, a.started.seconds()).bind_double(p + 5, a.ended.seconds());
-      s.bind_text_ref(p + 6, mta::to_string(a.outcome));
-      bind_optional_code(s, p + 7, a.code);
-      bind_optional_text(s, p + 8, a.enhanced);
-      bind_optional_text(s, p + 9, a.text);
-      s.bind_int(p + 10, a.bytes);
+      s.bind_int(p + 1, static_cast<std::int64_t>(r.msg));
+      s.bind_text_ref(p + 2, r.from_node).bind_text_ref(p + 3, r.to_node);
+      s.bind_double(p + 4, r.started.seconds()).bind_double(p + 5, r.ended.seconds());
+      s.bind_text_ref(p + 6, mta::to_string(r.outcome));
+      bind_optional_code(s, p + 7, r.code);
+      bind_optional_text(s, p + 8, r.enhanced);
+      bind_optional_text(s, p + 9, r.text);
+      s.bind_int(p + 10, r.bytes);
     });
-    recipients_.clear();
-    transcripts_.clear();
-    for (const AttemptRow& r : attempts) {
-      for (const AttemptRecipientRow& ar : r.attempt.recipients) {
-        recipients_.push_back({r.attempt_id, &ar});
-      }
-      std::int64_t seq = 0;
-      for (const mta::TranscriptEntry& t : r.attempt.transcript) {
-        transcripts_.push_back({r.attempt_id, ++seq, &t});
-      }
-    }
-    attempt_recipient_.insert(recipients_,
-                              [this](sql::Statement& s, int p, const AttemptRecipientRef& r) {
-                                s.bind_int(p, r.attempt_id).bind_text_ref(p + 1, r.row->rcpt);
-                                s.bind_text_ref(p + 2, to_string(r.row->outcome));
-                                bind_optional_code(s, p + 3, r.row->code);
-                                bind_optional_text(s, p + 4, r.row->enhanced);
-                                bind_optional_text(s, p + 5, r.row->text);
+    attempt_recipient_.insert(b.attempt_recipients,
+                              [this](sql::Statement& s, int p, const AttemptRecipientRow& r) {
+                                s.bind_int(p, r.attempt_id).bind_text_ref(p + 1, r.rcpt);
+                                s.bind_text_ref(p + 2, to_string(r.outcome));
+                                bind_optional_code(s, p + 3, r.code);
+                                bind_optional_text(s, p + 4, r.enhanced);
+                                bind_optional_text(s, p + 5, r.text);
                               });
-    transcript_.insert(transcripts_, [this](sql::Statement& s, int p, const TranscriptRef& r) {
+    transcript_.insert(b.transcript, [this](sql::Statement& s, int p, const TranscriptRow& r) {
       s.bind_int(p, r.attempt_id).bind_int(p + 1, r.seq);
-      s.bind_double(p + 2, r.row->at.seconds());
-      s.bind_text_ref(p + 3, std::string_view(&r.row->direction, 1));
-      s.bind_text_ref(p + 4, r.row->line);
+      s.bind_double(p + 2, r.at.seconds());
+      s.bind_text_ref(p + 3, std::string_view(&r.direction, 1));
+      s.bind_text_ref(p + 4, r.line);
     });
   }
 
@@ -292,10 +273,7 @@ class Inserter {
   std::int64_t run_id_;
   std::int64_t node_id_ = 0;
   std::int64_t link_id_ = 0;
-  // Scratch for write_attempts, kept to reuse their memory from batch to batch.
-  std::vector<AttemptRecipientRef> recipients_;
-  std::vector<TranscriptRef> transcripts_;
-  std::vector<const RecipientRow*> recipient_order_;  // scratch for write_recipients
+  std::vector<RecipientRow> recipient_rows_;  // scratch for write_recipients
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 // order whenever they are written. Driven by hand with the events the models emit.
 #include "record/recipient_tally.h"
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -39,9 +40,19 @@ mta::AttemptFinished attempt(mta::MessageNumber msg, const std::string& rcpt, in
            code, enhanced, text}}};
 }
 
+// The rows of the messages taken, which they view.
 struct Rows {
+  std::deque<TalliedMessage> messages;
   std::vector<RecipientRow> rows;
-  void operator()(RecipientRow&& row) { rows.push_back(std::move(row)); }
+  void operator()(TalliedMessage&& m) {
+    const TalliedMessage& kept = messages.emplace_back(std::move(m));
+    for (std::size_t i = 0; i < kept.recipients.size(); ++i) rows.push_back(recipient_row(kept, i));
+  }
+  void take(RecipientTally& tally, mta::MessageNumber msg) {
+    std::vector<TalliedMessage> taken;
+    tally.take_message(msg, taken);
+    for (TalliedMessage& m : taken) (*this)(std::move(m));
+  }
 };
 
 }  // namespace
@@ -58,7 +69,7 @@ TEST_CASE("after each of many sequential messages finishes, the tally holds none
     tally.on_attempt(attempt(k, "u@b.example", 250, "2.0.0", "Ok: queued as X"));
     tally.on_final(delivered(k, "u@b.example", t + 2));
     REQUIRE(tally.messages() == 1);
-    tally.take_message(k, taken.rows);
+    taken.take(tally, k);
     REQUIRE(tally.messages() == 0);
     REQUIRE(taken.rows.size() == k);
   }
@@ -71,7 +82,7 @@ TEST_CASE("after each of many sequential messages finishes, the tally holds none
   CHECK(last.last_code == 250);
   CHECK(last.last_reply == "2.0.0 delivered to mailbox");
   int left = 0;
-  tally.take_rows([&](RecipientRow&&) { ++left; });
+  tally.take_rows([&](TalliedMessage&&) { ++left; });
   CHECK(left == 0);
 }
 
@@ -88,7 +99,7 @@ TEST_CASE("messages in flight stay in the tally until they finish, in any order"
   tally.on_final(delivered(1, "u@b.example", 3));
   tally.on_final(delivered(2, "w@b.example", 12.5));
   CHECK(tally.messages() == 2);
-  tally.take_message(2, taken.rows);
+  taken.take(tally, 2);
   CHECK(tally.messages() == 1);
   REQUIRE(taken.rows.size() == 1);
   CHECK(taken.rows[0].latency_s == Approx(2.5));  // created at 10 s, delivered at 12.5 s
@@ -120,7 +131,7 @@ TEST_CASE("an event about a message after its rows were taken stops the run, nam
   tally.on_created(created(1, 0, {"u@b.example"}));
   tally.on_created(created(2, 1, {"v@b.example"}));
   tally.on_final(delivered(1, "u@b.example", 2));
-  tally.take_message(1, taken.rows);
+  taken.take(tally, 1);
   REQUIRE(taken.rows.size() == 1);
   CHECK_THROWS_WITH(tally.on_final(delivered(1, "u@b.example", 3)),
                     "internal error: an event about message 1 (recipient u@b.example) after "
