@@ -56,7 +56,8 @@ RecipientTally::Recipient& RecipientTally::find_or_add(Message& m, const std::st
     }
     m.recipients.emplace_back(rcpt);
     if (m.recipients.size() > kScanLimit) {
-      m.index = std::make_unique<std::unordered_map<std::string, std::size_t>>();
+      m.index = std::make_unique<TextMap<std::size_t>>();
+      m.index->reserve(m.recipients.capacity());  // on_created's: the list named at creation
       for (std::size_t i = 0; i < m.recipients.size(); ++i)
         m.index->emplace(m.recipients[i].rcpt, i);
     }

@@ -13,7 +13,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "mailsim/core/flat_hash.h"
@@ -46,7 +45,7 @@ class RecipientTally {
     std::optional<Time> created;
     std::vector<Recipient> recipients;
     // rcpt -> position, for big lists only (null for small ones)
-    std::unique_ptr<std::unordered_map<std::string, std::size_t>> index;
+    std::unique_ptr<TextMap<std::size_t>> index;
   };
 
   // The message's entry (made if new); `rcpt` only names the event in the error thrown
