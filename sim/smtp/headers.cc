@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cstring>
+#include <limits>
 
 #include "smtp/text.h"
 
@@ -158,24 +159,36 @@ void for_each_field_named(std::string_view data, const std::array<std::string_vi
   }
 }
 
-}  // namespace
-
-void append_rfc5322_date(std::string& out, std::int64_t unix_seconds) {
-  const std::int64_t days = floor_div(unix_seconds, kSecondsPerDay);
-  const auto seconds = static_cast<int>(unix_seconds - days * kSecondsPerDay);
+// The date's day part, "Mon, 30 Nov 2026", for `days` since 1970-01-01 at `at`; returns the
+// end. `at` has room for 40 characters.
+char* put_day(char* at, std::int64_t days) {
   const CivilDate date = civil_from_days(days);
   const std::int64_t weekday = ((days % 7) + 7 + 4) % 7;  // 1970-01-01 was a Thursday
-  // "%s, %02d %s %04lld %02d:%02d:%02d +0000" without printf's cost, written in place and
-  // appended at once: each message's Date and every hop's Received field take one.
-  std::array<char, 64> text;
-  char* at = text.data();
   std::memcpy(at, kWeekdays[static_cast<std::size_t>(weekday)], 3);
   std::memcpy(at + 3, ", ", 2);
   put_two_digits(at + 5, date.day);
   at[7] = ' ';
   std::memcpy(at + 8, kMonths[static_cast<std::size_t>(date.month - 1)], 3);
   at[11] = ' ';
-  at = put_padded(at + 12, date.year, 4);
+  return put_padded(at + 12, date.year, 4);
+}
+
+}  // namespace
+
+void append_rfc5322_date(std::string& out, std::int64_t unix_seconds) {
+  const std::int64_t days = floor_div(unix_seconds, kSecondsPerDay);
+  const auto seconds = static_cast<int>(unix_seconds - days * kSecondsPerDay);
+  // "%s, %02d %s %04lld %02d:%02d:%02d +0000" without printf's cost, written in place and
+  // appended at once: each message's Date and every hop's Received field take one. The day
+  // part is kept from the call before, as nearly every call falls on the same day.
+  thread_local std::int64_t last_days = std::numeric_limits<std::int64_t>::min();
+  thread_local std::array<char, 64> text;
+  thread_local std::size_t day_size = 0;
+  if (days != last_days) {
+    last_days = days;
+    day_size = static_cast<std::size_t>(put_day(text.data(), days) - text.data());
+  }
+  char* const at = text.data() + day_size;
   std::memcpy(at, " 00:00:00 +0000", 15);
   put_two_digits(at + 1, seconds / 3600);
   put_two_digits(at + 4, seconds / 60 % 60);

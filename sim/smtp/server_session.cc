@@ -310,10 +310,13 @@ void ServerSession::mail(std::string_view argument) {
   if (config_.max_message_size > 0 && options.declared_size > config_.max_message_size) {
     return send(552, "5.3.4", "Message size exceeds fixed limit");
   }
-  envelope_ = {.mail_from = std::string(path->address),
-               .body = options.body,
-               .ret = options.ret,
-               .envid = std::move(options.envid)};
+  // Set field by field: a whole new Envelope would be built, moved in and destroyed.
+  envelope_.mail_from.assign(path->address);
+  envelope_.rcpt_to.clear();
+  envelope_.rcpt_options.clear();
+  envelope_.body = options.body;
+  envelope_.ret = options.ret;
+  envelope_.envid = std::move(options.envid);
   settle(policy_.on_mail(info_, envelope_.mail_from), &ServerSession::complete_mail);
 }
 
