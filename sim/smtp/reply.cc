@@ -189,6 +189,8 @@ std::string Reply::text() const {
 }
 
 std::string Reply::plain_text() const {
+  // One line, or none, is its text as it is (a line holds no '\n'), with no walk over lines.
+  if (lines.size() <= 1) return lines.joined();
   std::string out;
   lines.append_spaced(out);
   return out;

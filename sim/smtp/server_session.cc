@@ -218,15 +218,15 @@ void ServerSession::complete_mail(const Reply& reply) {
   send_answer(Answer::kMail, reply);
 }
 
-// Envelope::rcpt_options stays empty while every recipient has default options.
+// Envelope::rcpt_options stays empty while every recipient has default options. The
+// candidate is moved from: the next RCPT sets it anew before it is read.
 void ServerSession::complete_rcpt(const Reply& reply) {
   if (reply.is_positive()) {
-    Recipient recipient = std::exchange(candidate_, {});
-    if (recipient.options != RecipientOptions{} || !envelope_.rcpt_options.empty()) {
+    if (candidate_.options != RecipientOptions{} || !envelope_.rcpt_options.empty()) {
       envelope_.rcpt_options.resize(envelope_.rcpt_to.size());
-      envelope_.rcpt_options.push_back(std::move(recipient.options));
+      envelope_.rcpt_options.push_back(std::move(candidate_.options));
     }
-    envelope_.rcpt_to.push_back(std::move(recipient.address));
+    envelope_.rcpt_to.push_back(std::move(candidate_.address));
   }
   send_answer(Answer::kRcpt, reply);
 }
@@ -330,7 +330,8 @@ void ServerSession::rcpt(std::string_view argument) {
   if (envelope_.rcpt_to.size() >= static_cast<std::size_t>(config_.max_recipients)) {
     return send(452, "4.5.3", "Error: too many recipients");
   }
-  candidate_ = {std::string(path->address), std::move(options)};
+  candidate_.address.assign(path->address);
+  candidate_.options = std::move(options);
   settle(policy_.on_rcpt(info_, candidate_.address), &ServerSession::complete_rcpt);
 }
 

@@ -33,6 +33,18 @@ TEST_CASE("dates are formatted in UTC with the weekday, worked out by hand") {
   }
 }
 
+TEST_CASE("dates one after the other on one day and across midnight are each right") {
+  // The day part is kept from one call to the next: a time of the same day, of the next
+  // and of the day before must each get their own.
+  CHECK(format_rfc5322_date(1795903261) == "Sat, 28 Nov 2026 22:01:01 +0000");
+  CHECK(format_rfc5322_date(1795910399) == "Sat, 28 Nov 2026 23:59:59 +0000");
+  CHECK(format_rfc5322_date(1795910400) == "Sun, 29 Nov 2026 00:00:00 +0000");
+  CHECK(format_rfc5322_date(1795910399) == "Sat, 28 Nov 2026 23:59:59 +0000");
+  CHECK(format_rfc5322_date(253402300800) == "Sat, 01 Jan 10000 00:00:00 +0000");
+  CHECK(format_rfc5322_date(253402300801) == "Sat, 01 Jan 10000 00:00:01 +0000");
+  CHECK(format_rfc5322_date(0) == "Thu, 01 Jan 1970 00:00:00 +0000");
+}
+
 TEST_CASE("a year outside four digits is written as printf's %04lld writes it") {
   // 253402300800 = 2932897 days: 10000-01-01. 9999-12-31 was a Friday, so a Saturday.
   CHECK(format_rfc5322_date(253402300800) == "Sat, 01 Jan 10000 00:00:00 +0000");

@@ -270,6 +270,9 @@ TEST_CASE("a reply's plain text joins its lines by spaces, without the codes") {
   CHECK(Reply{451, "", {"", "try later"}}.plain_text() == "try later");
   CHECK(Reply{451, "", {"a", "", "b"}}.plain_text() == "a  b");
   CHECK(Reply{221, "", {}}.plain_text().empty());
+  // One line is its text as it is, leading and trailing spaces too.
+  CHECK(Reply{250, "2.0.0", {" Ok: queued as 4F3A "}}.plain_text() == " Ok: queued as 4F3A ");
+  CHECK(Reply{250, "2.0.0", {""}}.plain_text().empty());
 }
 
 }  // namespace mailsim::smtp
