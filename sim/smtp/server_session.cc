@@ -214,7 +214,7 @@ void ServerSession::settle(const Decision& decision, Completion complete) {
 
 void ServerSession::complete_mail(const Reply& reply) {
   in_transaction_ = reply.is_positive();
-  if (!in_transaction_) envelope_ = {};
+  if (!in_transaction_) envelope_.clear();
   send_answer(Answer::kMail, reply);
 }
 
@@ -276,7 +276,7 @@ void ServerSession::sent(int code) {
 
 void ServerSession::reset_transaction() {
   in_transaction_ = false;
-  envelope_ = {};
+  envelope_.clear();
   data_ = {};
   empty_line_end_ = std::string_view::npos;
   filler_.reset();
@@ -311,9 +311,8 @@ void ServerSession::mail(std::string_view argument) {
     return send(552, "5.3.4", "Message size exceeds fixed limit");
   }
   // Set field by field: a whole new Envelope would be built, moved in and destroyed.
+  envelope_.clear();
   envelope_.mail_from.assign(path->address);
-  envelope_.rcpt_to.clear();
-  envelope_.rcpt_options.clear();
   envelope_.body = options.body;
   envelope_.ret = options.ret;
   envelope_.envid = std::move(options.envid);

@@ -51,6 +51,17 @@ TEST_CASE("an envelope without its recipients keeps the sender and the DSN param
   CHECK(next == e);
 }
 
+TEST_CASE("a cleared envelope equals a new one") {
+  Envelope e{.mail_from = "a@s",
+             .rcpt_to = {"b@d", "c@d"},
+             .rcpt_options = {{kNotifySuccess, "rfc822;b@d"}, {}},
+             .body = BodyType::k8BitMime,
+             .ret = DsnReturn::kHeaders,
+             .envid = "id1"};
+  e.clear();
+  CHECK(e == Envelope{});
+}
+
 TEST_CASE("MAIL carries SIZE, BODY and the DSN parameters only when each is offered") {
   struct Row {
     std::string keywords;

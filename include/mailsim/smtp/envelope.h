@@ -53,6 +53,17 @@ struct Envelope {
     return index < rcpt_options.size() ? rcpt_options[index] : kDefaults;
   }
 
+  // Back to an envelope equal to Envelope{}, keeping the room its strings and vectors had
+  // (a session's next transaction fills them again).
+  void clear() {
+    mail_from.clear();
+    rcpt_to.clear();
+    rcpt_options.clear();
+    body = BodyType::kUnspecified;
+    ret = DsnReturn::kUnspecified;
+    envid.clear();
+  }
+
   // The same transaction with no recipients yet (and so no recipient options).
   Envelope without_recipients() const {
     return {.mail_from = mail_from, .body = body, .ret = ret, .envid = envid};
