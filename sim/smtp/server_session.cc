@@ -53,6 +53,9 @@ struct AnswerWire {
 };
 thread_local std::array<AnswerWire, 2> last_answers;  // by ServerSession::Answer
 
+// Room in the output for the replies to a pipelined group, which come one at a time.
+constexpr std::size_t kOutputReserve = 128;
+
 // Room for a usual header in the data buffer from the start, rather than growing into it.
 constexpr std::size_t kDataReserve = 1024;
 
@@ -251,7 +254,7 @@ void ServerSession::send_answer(Answer kind, const Reply& reply) {
     last.wire.clear();
     reply.append_wire(last.wire, /*printable_only=*/true);
   }
-  output_ += last.wire;
+  append_output(last.wire);
   sent(reply.code);
 }
 
@@ -261,8 +264,16 @@ void ServerSession::send(int code, std::string_view enhanced, std::string_view t
 }
 
 void ServerSession::send_wire(int code, std::string_view wire) {
-  output_ += wire;
+  append_output(wire);
   sent(code);
+}
+
+// Output taken by the driver leaves no room behind; the replies to a pipelined group (MAIL,
+// each RCPT, DATA) would then grow it once per reply: room for them is made at once.
+void ServerSession::append_output(std::string_view wire) {
+  const std::size_t size = output_.size() + wire.size();
+  if (size > output_.capacity()) output_.reserve(std::max(size, kOutputReserve));
+  output_ += wire;
 }
 
 // Every 4xx and 5xx counts towards max_errors, as Postfix's error count does.

@@ -194,6 +194,7 @@ class ServerSession {
   void send_answer(Answer kind, const Reply& reply);                      // the policy's, to `kind`
   void send(int code, std::string_view enhanced, std::string_view text);  // make_reply()'s
   void send_wire(int code, std::string_view wire);  // a reply already in wire form
+  void append_output(std::string_view wire);
   void sent(int code);  // after a reply with `code` went out: closing, the error count
   void send_challenge(std::string_view base64_text);  // "334 ...", RFC 4954
   void reset_transaction();
