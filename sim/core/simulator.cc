@@ -2,13 +2,16 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
 namespace mailsim {
 
 Simulator::Simulator() {
-  void* const room = ::mmap(nullptr, kMaxSlots * sizeof(Slot), PROT_READ | PROT_WRITE,
+  // Address space only: the pages become memory as new_slot() reaches them, so a run
+  // is charged for the slots it uses even where the system does not overcommit.
+  void* const room = ::mmap(nullptr, kMaxSlots * sizeof(Slot), PROT_NONE,
                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (room == MAP_FAILED) fail("cannot reserve address space for the event slots");
   // Huge pages where the system allows them, as the heap has: fewer TLB misses once
@@ -42,6 +45,13 @@ void Simulator::fail(const char* what) {
 std::uint32_t Simulator::new_slot() {
   if (slots_used_ > EventQueue::kSlotMask)
     fail("more than 2^24 events scheduled and not yet due (cancelled ones included)");
+  const std::size_t end = (std::size_t{slots_used_} + 1) * sizeof(Slot);
+  if (end > usable_bytes_) {
+    const std::size_t grow = std::min(kUsableStep, kMaxSlots * sizeof(Slot) - usable_bytes_);
+    char* const from = reinterpret_cast<char*>(slots_) + usable_bytes_;
+    if (::mprotect(from, grow, PROT_READ | PROT_WRITE) != 0) throw std::bad_alloc();
+    usable_bytes_ += grow;
+  }
   ::new (static_cast<void*>(&slots_[slots_used_])) Slot;
   return slots_used_++;
 }

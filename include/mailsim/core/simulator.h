@@ -78,6 +78,7 @@ class Simulator {
  private:
   static constexpr std::size_t kInlineBytes = 48;
   static constexpr std::size_t kMaxSlots = EventQueue::kSlotMask + 1;
+  static constexpr std::size_t kUsableStep = std::size_t{2} << 20;  // one huge page of slots
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
   static constexpr std::size_t kPrefetchFrom = 1024;  // pending events: see take_and_prefetch
 
@@ -148,12 +149,14 @@ class Simulator {
   bool stopped_ = false;
   EventQueue queue_;
   // Room for every slot the queue can name (1 GiB of address space), reserved when the
-  // simulator is made; a page takes memory only once a slot on it is first used. So slots
-  // never move (a handler runs in place while it schedules others) and finding one is an
-  // addition, with no table to load.
+  // simulator is made and made usable kUsableStep at a time as slots are first used; a
+  // page takes memory only once a slot on it is written. So slots never move (a handler
+  // runs in place while it schedules others) and finding one is an addition, with no
+  // table to load.
   Slot* slots_;
   std::uint32_t free_head_ = kNoSlot;
   std::uint32_t slots_used_ = 0;
+  std::size_t usable_bytes_ = 0;  // the start of slots_ made readable and writable
 };
 
 template <class Fn>
