@@ -9,6 +9,14 @@ namespace {
 
 constexpr std::size_t kScanLimit = 8;
 
+// recipient_rowid()'s limit, checked as a recipient is added on the simulation thread: the
+// rows are made on the writer's, too late to stop the run where the scenario breaks it.
+void check_room(std::size_t recipients) {
+  if (recipients >= static_cast<std::size_t>(kRecipientsPerMessage)) {
+    throw std::length_error("the recipient table holds at most 2^24 recipients of a message");
+  }
+}
+
 }  // namespace
 
 std::int64_t recipient_rowid(mta::MessageNumber msg, std::size_t index) {
@@ -57,14 +65,17 @@ RecipientTally::Recipient& RecipientTally::find_or_add(Message& m, const std::st
     m.recipients.emplace_back(rcpt);
     if (m.recipients.size() > kScanLimit) {
       m.index = std::make_unique<TextMap<std::size_t>>();
-      m.index->reserve(m.recipients.capacity());  // on_created's: the list named at creation
+      m.index->reserve(m.recipients.capacity());  // on_created() reserves the list named
       for (std::size_t i = 0; i < m.recipients.size(); ++i)
         m.index->emplace(m.recipients[i].rcpt, i);
     }
     return m.recipients.back();
   }
   const auto [it, added] = m.index->try_emplace(rcpt, m.recipients.size());
-  if (added) m.recipients.emplace_back(rcpt);
+  if (added) {
+    check_room(m.recipients.size());
+    m.recipients.emplace_back(rcpt);
+  }
   return m.recipients[it->second];
 }
 

@@ -171,8 +171,8 @@ struct Batch {
   std::vector<LinkRow> links;
   std::vector<MessageRow> messages;
   std::vector<HopRow> hops;
-  // The attempts' recipients and transcript lines, in the order of the attempts.
   std::vector<AttemptRow> attempts;
+  // The attempts' recipients and transcript lines, in the order of the attempts.
   std::vector<AttemptRecipientRow> attempt_recipients;
   std::vector<TranscriptRow> transcript;
   std::vector<DeliveryRow> deliveries;
