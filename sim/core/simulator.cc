@@ -3,8 +3,10 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <system_error>
 
 namespace mailsim {
 
@@ -13,7 +15,11 @@ Simulator::Simulator() {
   // is charged for the slots it uses even where the system does not overcommit.
   void* const room = ::mmap(nullptr, kMaxSlots * sizeof(Slot), PROT_NONE,
                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (room == MAP_FAILED) fail("cannot reserve address space for the event slots");
+  if (room == MAP_FAILED) {
+    throw std::system_error(errno, std::generic_category(),
+                            "cannot reserve 1 GiB of address space for the event engine's slots "
+                            "(is `ulimit -v` below that?)");
+  }
   // Huge pages where the system allows them, as the heap has: fewer TLB misses once
   // the slots in use outgrow a few pages.
   ::madvise(room, kMaxSlots * sizeof(Slot), MADV_HUGEPAGE);
@@ -80,8 +86,8 @@ bool Simulator::is_pending(EventId id) const {
     return;
   }
   now_ = Time::from_ns(static_cast<std::int64_t>(e.t));
-  // The handler runs in place: slots live in fixed chunks, so scheduling from inside the
-  // handler cannot move it. Clearing seq first makes the running event not pending, so
+  // The handler runs in place: slots never move, so scheduling from inside the handler
+  // cannot move it. Clearing seq first makes the running event not pending, so
   // that a handler cancelling its own id is harmless.
   s.seq = 0;
   try {

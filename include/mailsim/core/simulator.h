@@ -78,7 +78,8 @@ class Simulator {
  private:
   static constexpr std::size_t kInlineBytes = 48;
   static constexpr std::size_t kMaxSlots = EventQueue::kSlotMask + 1;
-  static constexpr std::size_t kUsableStep = std::size_t{2} << 20;  // one huge page of slots
+  static constexpr std::size_t kUsableStep = std::size_t{2}
+                                             << 20;  // bytes of slots made usable at once
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
   static constexpr std::size_t kPrefetchFrom = 1024;  // pending events: see take_and_prefetch
 
