@@ -237,6 +237,15 @@ TEST_CASE("topology, outages and queue samples are written as given") {
         123);
 }
 
+// The queue_sample rows as "node@t=queued" in `order`, one space between.
+std::string queue_rows(const std::string& path, const std::string& order) {
+  const std::string columns =
+      "group_concat(node || '@' || CAST(t_s AS INTEGER) || '=' || (incoming + active + "
+      "deferred), ' ')";
+  return query_text(
+      path, "SELECT " + columns + " FROM (SELECT * FROM queue_sample ORDER BY " + order + ")");
+}
+
 TEST_CASE("queue samples are rows where a node's counts changed, and its last at the end") {
   test::TempDb db;
   Recorder recorder(db.path(), kInfo, RecordLevel::kAttempts);
@@ -247,11 +256,7 @@ TEST_CASE("queue samples are rows where a node's counts changed, and its last at
     recorder.add_queue_sample(at_seconds(t), samples);
   }
   recorder.finish(at_seconds(300));
-  CHECK(query_text(db.path(),
-                   "SELECT group_concat(node || '@' || CAST(t_s AS INTEGER) || '=' || "
-                   "(incoming + active + deferred), ' ') FROM "
-                   "(SELECT * FROM queue_sample ORDER BY node, t_s)") ==
-        "a@0=0 a@120=1 a@240=0 a@300=0 b@0=2 b@300=2");
+  CHECK(queue_rows(db.path(), "node, t_s") == "a@0=0 a@120=1 a@240=0 a@300=0 b@0=2 b@300=2");
 }
 
 TEST_CASE("a node left out of a sample kept its queue, to the last sample's row") {
@@ -264,11 +269,7 @@ TEST_CASE("a node left out of a sample kept its queue, to the last sample's row"
   recorder.add_queue_sample(at_seconds(60), {&a_busy, 1});
   recorder.add_queue_sample(at_seconds(120), {});  // nothing changed
   recorder.finish(at_seconds(120));
-  CHECK(query_text(db.path(),
-                   "SELECT group_concat(node || '@' || CAST(t_s AS INTEGER) || '=' || "
-                   "(incoming + active + deferred), ' ') FROM "
-                   "(SELECT * FROM queue_sample ORDER BY rowid)") ==
-        "a@0=0 b@0=2 a@60=1 a@120=1 b@120=2");
+  CHECK(queue_rows(db.path(), "rowid") == "a@0=0 b@0=2 a@60=1 a@120=1 b@120=2");
 }
 
 TEST_CASE("level summary keeps the topology but no outages and no queue samples") {
