@@ -108,9 +108,11 @@ std::size_t next_line(std::string_view text, std::size_t at) {
 // the same as the text before the line's first colon, trimmed, being the name. Returns
 // where the text after that colon starts, or npos.
 std::size_t after_field_name(std::string_view line, std::string_view name) {
-  if (line.size() <= name.size() || !equals_ignoring_case(line.substr(0, name.size()), name)) {
-    return std::string_view::npos;
-  }
+  if (line.size() <= name.size()) return std::string_view::npos;
+  // Names nearly always come spelled as asked ("Received"): compared whole (memcmp) before
+  // letter by letter.
+  const std::string_view start = line.substr(0, name.size());
+  if (start != name && !equals_ignoring_case(start, name)) return std::string_view::npos;
   std::size_t at = name.size();
   while (at < line.size() && is_space(line[at])) ++at;
   return at < line.size() && line[at] == ':' ? at + 1 : std::string_view::npos;
@@ -173,6 +175,10 @@ char* put_day(char* at, std::int64_t days) {
   return put_padded(at + 12, date.year, 4);
 }
 
+// Copies `piece` to `at` and returns its end. A literal's size is known when compiled, so
+// its copy is a few stores rather than a call of memcpy.
+char* put(char* at, std::string_view piece) { return std::copy(piece.begin(), piece.end(), at); }
+
 }  // namespace
 
 void append_rfc5322_date(std::string& out, std::int64_t unix_seconds) {
@@ -205,38 +211,34 @@ std::string format_rfc5322_date(std::int64_t unix_seconds) {
 // The field's text up to the date is written in one go: its pieces measured, the string
 // sized once, and each piece copied to its place (a hop makes one for every message).
 std::string format_received(const ReceivedFields& fields, std::size_t room_after) {
-  using namespace std::string_view_literals;       // the pieces' lengths known when compiled
+  using namespace std::string_view_literals;
+  const bool ipv6 = fields.client_address.find(':') != std::string::npos;
+  const bool with_id = !fields.queue_id.empty();
   const bool with_for = !fields.for_rcpt.empty();  // else the date goes on a line of its own
-  const std::string_view address_tag =
-      fields.client_address.find(':') != std::string::npos ? "IPv6:"sv : ""sv;
-  const std::string_view id_tag = fields.queue_id.empty() ? ""sv : " id "sv;
-  const std::string_view for_start = with_for ? "\r\n\tfor <"sv : ";\r\n\t"sv;
-  const std::string_view for_end = with_for ? ">; "sv : ""sv;
-  const std::array pieces = {"Received: from "sv,
-                             fields.helo_name,
-                             " ("sv,
-                             fields.helo_name,
-                             " ["sv,
-                             address_tag,
-                             std::string_view(fields.client_address),
-                             "])\r\n\tby "sv,
-                             fields.by_host,
-                             " ("sv,
-                             fields.software,
-                             ") with "sv,
-                             fields.with_protocol,
-                             id_tag,
-                             fields.queue_id,
-                             for_start,
-                             fields.for_rcpt,
-                             for_end};
-  std::size_t size = 0;
-  for (const std::string_view piece : pieces) size += piece.size();
+  const std::size_t size =
+      "Received: from "sv.size() + 2 * fields.helo_name.size() + " ("sv.size() + " ["sv.size() +
+      (ipv6 ? "IPv6:"sv.size() : 0) + fields.client_address.size() + "])\r\n\tby "sv.size() +
+      fields.by_host.size() + " ("sv.size() + fields.software.size() + ") with "sv.size() +
+      fields.with_protocol.size() + (with_id ? " id "sv.size() + fields.queue_id.size() : 0) +
+      (with_for ? "\r\n\tfor <"sv.size() + fields.for_rcpt.size() + ">; "sv.size()
+                : ";\r\n\t"sv.size());
   std::string out;
   out.reserve(size + kDateSize + 2 + room_after);
   out.resize(size);
-  char* at = out.data();
-  for (const std::string_view piece : pieces) at = std::copy(piece.begin(), piece.end(), at);
+  char* at = put(out.data(), "Received: from "sv);
+  at = put(put(at, fields.helo_name), " ("sv);
+  at = put(put(at, fields.helo_name), " ["sv);
+  if (ipv6) at = put(at, "IPv6:"sv);
+  at = put(put(at, fields.client_address), "])\r\n\tby "sv);
+  at = put(put(at, fields.by_host), " ("sv);
+  at = put(put(at, fields.software), ") with "sv);
+  at = put(at, fields.with_protocol);
+  if (with_id) at = put(put(at, " id "sv), fields.queue_id);
+  if (with_for) {
+    put(put(put(at, "\r\n\tfor <"sv), fields.for_rcpt), ">; "sv);
+  } else {
+    put(at, ";\r\n\t"sv);
+  }
   append_rfc5322_date(out, fields.unix_seconds);
   out += "\r\n";
   return out;
