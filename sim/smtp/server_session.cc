@@ -4,11 +4,11 @@
 #include <array>
 #include <cassert>
 #include <limits>
+#include <string>
 #include <utility>
 
 #include "mailsim/smtp/command.h"
 #include "smtp/mail_parameters.h"
-#include "smtp/text.h"
 
 namespace mailsim::smtp {
 namespace {
@@ -59,14 +59,27 @@ constexpr std::size_t kOutputReserve = 128;
 // Room for a usual header in the data buffer from the start, rather than growing into it.
 constexpr std::size_t kDataReserve = 1024;
 
-std::string_view first_word(std::string_view text) { return text.substr(0, find_space(text)); }
+// The text up to its first space or tab. An EHLO name is long and has neither: memchr looks
+// for them faster than find_space()'s loop, which pays for each octet.
+std::string_view first_word(std::string_view text) {
+  using Traits = std::char_traits<char>;
+  if (const char* space = Traits::find(text.data(), text.size(), ' ')) {
+    text = text.substr(0, static_cast<std::size_t>(space - text.data()));
+  }
+  if (const char* tab = Traits::find(text.data(), text.size(), '\t')) {
+    text = text.substr(0, static_cast<std::size_t>(tab - text.data()));
+  }
+  return text;
+}
 
 // A four-letter verb in any case as one number, the same for "mail" and "MAIL", so that
 // process_command() finds its handler with one switch; 0 for a verb of another length.
+// Each octet gets its lower-case bit (0x20) rather than to_upper(): a letter of either case
+// gives the lower-case letter, and only a letter does, so no other word takes a verb's code.
 constexpr std::uint32_t verb_code(std::string_view verb) {
   if (verb.size() != 4) return 0;
   std::uint32_t code = 0;
-  for (const char c : verb) code = code << 8 | static_cast<unsigned char>(to_upper(c));
+  for (const char c : verb) code = code << 8 | (static_cast<unsigned char>(c) | 0x20u);
   return code;
 }
 

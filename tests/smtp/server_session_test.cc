@@ -1,6 +1,7 @@
 #include "mailsim/smtp/server_session.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fake_policy.h"
@@ -209,6 +210,20 @@ TEST_CASE("EHLO lists the extensions under the host name, HELO answers with the 
   CHECK(server.take_output() == "250 mx.dest.example\r\n");
   CHECK(server.helo_name() == "other.example");
   CHECK_FALSE(server.esmtp());
+}
+
+TEST_CASE("the greeting's name is its argument's first word, ended by a space or a tab") {
+  FakePolicy policy;
+  ServerSession server(test_config(), policy);
+  server.open();
+  for (const auto& [argument, name] : {std::pair{"one.example", "one.example"},
+                                       std::pair{"two.example extra words", "two.example"},
+                                       std::pair{"three.example\textra", "three.example"},
+                                       std::pair{"four.example\tx y", "four.example"},
+                                       std::pair{"five.example x\ty", "five.example"}}) {
+    server.receive(std::string("EHLO ") + argument + "\r\n");
+    CHECK(server.helo_name() == name);
+  }
 }
 
 TEST_CASE("sessions sharing one setup greet and answer EHLO and HELO alike") {
