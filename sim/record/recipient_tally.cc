@@ -27,8 +27,8 @@ std::int64_t recipient_rowid(mta::MessageNumber msg, std::size_t index) {
   return static_cast<std::int64_t>(msg) * kRecipientsPerMessage + static_cast<std::int64_t>(index);
 }
 
-void assign_reply_with_enhanced(std::string& reply, const std::string& enhanced,
-                                const std::string& text) {
+void assign_reply_with_enhanced(std::string& reply, std::string_view enhanced,
+                                std::string_view text) {
   const bool has_it = text.starts_with(enhanced) &&
                       (text.size() == enhanced.size() || text[enhanced.size()] == ' ');
   if (enhanced.empty() || has_it) {
@@ -40,75 +40,78 @@ void assign_reply_with_enhanced(std::string& reply, const std::string& enhanced,
   }
 }
 
-std::string reply_with_enhanced(const std::string& enhanced, const std::string& text) {
+std::string reply_with_enhanced(std::string_view enhanced, std::string_view text) {
   std::string reply;
   assign_reply_with_enhanced(reply, enhanced, text);
   return reply;
 }
 
 RecipientTally::Message& RecipientTally::message_for(mta::MessageNumber msg,
-                                                     const std::string& rcpt) {
+                                                     std::string_view rcpt) {
   // A message taken already is finished: no event may name it again (MessageFinished).
   // One that did would write its rows twice, so the run stops here, naming it.
   if (msg < taken_.size() && taken_[msg]) {
     throw std::logic_error("internal error: an event about message " + std::to_string(msg) +
-                           " (recipient " + rcpt + ") after the message had finished");
+                           " (recipient " + std::string(rcpt) + ") after the message had finished");
   }
   return messages_[msg];
 }
 
-RecipientTally::Recipient& RecipientTally::find_or_add(Message& m, const std::string& rcpt) {
+RecipientTally::Recipient& RecipientTally::find_or_add(Message& m, std::string_view rcpt) {
   if (!m.index) {  // few recipients: a scan is cheaper than a hash map per message
     for (Recipient& r : m.recipients) {
       if (r.rcpt == rcpt) return r;
     }
-    m.recipients.emplace_back(rcpt);
+    m.recipients.push_back({.rcpt = std::string(rcpt)});
     if (m.recipients.size() > kScanLimit) {
       m.index = std::make_unique<TextMap<std::size_t>>();
-      m.index->reserve(m.recipients.capacity());  // on_created() reserves the list named
+      m.index->reserve(m.recipients.capacity());
       for (std::size_t i = 0; i < m.recipients.size(); ++i)
         m.index->emplace(m.recipients[i].rcpt, i);
     }
     return m.recipients.back();
   }
-  const auto [it, added] = m.index->try_emplace(rcpt, m.recipients.size());
-  if (added) {
-    check_room(m.recipients.size());
-    m.recipients.emplace_back(rcpt);
-  }
-  return m.recipients[it->second];
+  if (const auto it = m.index->find(rcpt); it != m.index->end()) return m.recipients[it->second];
+  check_room(m.recipients.size());
+  m.index->emplace(std::string(rcpt), m.recipients.size());
+  return m.recipients.emplace_back(Recipient{.rcpt = std::string(rcpt)});
 }
 
-void RecipientTally::on_created(const mta::MessageCreated& e) {
-  if (e.recipients.empty()) {
-    messages_[e.msg].created = e.at;
-    return;
-  }
-  Message& m = message_for(e.msg, e.recipients.front());
-  m.created = e.at;
-  m.recipients.reserve(m.recipients.size() + e.recipients.size());
-  for (const std::string& rcpt : e.recipients) find_or_add(m, rcpt);
-}
-
-void RecipientTally::on_attempt(const mta::AttemptFinished& e) {
-  if (e.recipients.empty()) return;
-  Message& m = message_for(e.msg, e.recipients.front().rcpt);
-  for (const mta::AttemptRecipient& ar : e.recipients) {
-    Recipient& r = find_or_add(m, ar.rcpt);
-    ++r.attempts;
-    r.last_code = ar.code;
-    assign_reply_with_enhanced(r.last_reply, ar.enhanced, ar.text);
+void RecipientTally::apply(const TallyStep& step, std::vector<TalliedMessage>& taken) {
+  switch (step.kind) {
+    case TallyStep::Kind::kCreated:
+      messages_[step.msg].created = step.at;
+      return;
+    case TallyStep::Kind::kNamed: {
+      Message& m = message_for(step.msg, step.rcpt);
+      m.created = step.at;
+      find_or_add(m, step.rcpt);
+      return;
+    }
+    case TallyStep::Kind::kAttempted:
+      return on_attempt(step);
+    case TallyStep::Kind::kFinal:
+      return on_final(step);
+    case TallyStep::Kind::kFinished:
+      return take_message(step.msg, taken);
   }
 }
 
-void RecipientTally::on_final(const mta::RecipientFinal& e) {
-  Recipient& r = find_or_add(message_for(e.msg, e.rcpt), e.rcpt);
-  r.status = e.status;
-  r.final_node.assign(e.node);
-  r.final_at = e.at;
-  if (e.code != 0) {
-    r.last_code = e.code;
-    r.last_reply.assign(e.reply);
+void RecipientTally::on_attempt(const TallyStep& step) {
+  Recipient& r = find_or_add(message_for(step.msg, step.rcpt), step.rcpt);
+  ++r.attempts;
+  r.last_code = step.code;
+  assign_reply_with_enhanced(r.last_reply, step.enhanced, step.reply);
+}
+
+void RecipientTally::on_final(const TallyStep& step) {
+  Recipient& r = find_or_add(message_for(step.msg, step.rcpt), step.rcpt);
+  r.status = step.status;
+  r.final_node.assign(step.node);
+  r.final_at = step.at;
+  if (step.code != 0) {
+    r.last_code = step.code;
+    r.last_reply.assign(step.reply);
   }
 }
 

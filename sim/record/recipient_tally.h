@@ -1,10 +1,11 @@
-// The in-memory account of the recipients of the messages in flight, kept on the
-// simulation thread from the events: attempts summed over all hops, the last reply, the
-// final state. A finished message's recipients are handed over at once (take_message),
-// the others at the end of the run (take_rows), so that the tally holds only what is in
-// flight; the writer thread makes their rows of the recipient table (recipient_row). Each
-// row's rowid puts the table in message number order, each message's recipients in the
-// order they were first named, whenever it is written.
+// The in-memory account of the recipients of the messages in flight, kept on the writer
+// thread from the steps the recorder logs on the simulation thread (TallyStep): attempts
+// summed over all hops, the last reply, the final state. A finished message's recipients
+// are taken at once (its kFinished step), the others at the end of the run (take_rows),
+// so that the tally holds only what is in flight; their rows of the recipient table are
+// made from what is taken (recipient_row). Each row's rowid puts the table in message
+// number order, each message's recipients in the order they were first named, whenever it
+// is written.
 #pragma once
 
 #include <cstddef>
@@ -13,23 +14,19 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mailsim/core/flat_hash.h"
-#include "mailsim/mta/events.h"
 #include "record/rows.h"
 
 namespace mailsim::record {
 
 class RecipientTally {
  public:
-  void on_created(const mta::MessageCreated& e);
-  void on_attempt(const mta::AttemptFinished& e);
-  void on_final(const mta::RecipientFinal& e);
-
-  // Appends message `msg` to `taken` and forgets it: nothing more can happen to it
-  // (MessageFinished). An event about the message afterwards is a programming error.
-  void take_message(mta::MessageNumber msg, std::vector<TalliedMessage>& taken);
+  // Applies one step. A kFinished step appends its message to `taken` and forgets it; a
+  // step about the message afterwards is a programming error (std::logic_error).
+  void apply(const TallyStep& step, std::vector<TalliedMessage>& taken);
   // take_message() for every message left, in message number order, handing each to
   // `sink`. The tally is empty afterwards.
   void take_rows(const std::function<void(TalliedMessage&&)>& sink);
@@ -50,8 +47,11 @@ class RecipientTally {
 
   // The message's entry (made if new); `rcpt` only names the event in the error thrown
   // for a message already taken.
-  Message& message_for(mta::MessageNumber msg, const std::string& rcpt);
-  Recipient& find_or_add(Message& m, const std::string& rcpt);
+  Message& message_for(mta::MessageNumber msg, std::string_view rcpt);
+  Recipient& find_or_add(Message& m, std::string_view rcpt);
+  void on_attempt(const TallyStep& step);
+  void on_final(const TallyStep& step);
+  void take_message(mta::MessageNumber msg, std::vector<TalliedMessage>& taken);
 
   // Flat: one probe per event rather than a bucket, then a node. No Message& is held
   // across an insert or erase, and take_rows sorts what it iterates.
@@ -70,9 +70,9 @@ std::int64_t recipient_rowid(mta::MessageNumber msg, std::size_t index);
 RecipientRow recipient_row(const TalliedMessage& m, std::size_t index);
 
 // "2.0.0 Ok" from an enhanced code and a text that may or may not already start with it.
-std::string reply_with_enhanced(const std::string& enhanced, const std::string& text);
+std::string reply_with_enhanced(std::string_view enhanced, std::string_view text);
 // The same, assigned to `reply`, whose memory it reuses.
-void assign_reply_with_enhanced(std::string& reply, const std::string& enhanced,
-                                const std::string& text);
+void assign_reply_with_enhanced(std::string& reply, std::string_view enhanced,
+                                std::string_view text);
 
 }  // namespace mailsim::record

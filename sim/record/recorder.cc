@@ -12,7 +12,6 @@
 #include "mailsim/core/error.h"
 #include "record/json_writer.h"
 #include "record/queue_changes.h"
-#include "record/recipient_tally.h"
 #include "record/results_db.h"
 #include "record/schema_sql.h"
 #include "record/writer.h"
@@ -95,17 +94,27 @@ sql::Database create_database(const std::string& path, const RunInfo& info, Reco
   }
 }
 
-// The attempt's rows in `batch`, its transcript's only if `transcript`.
-void add_attempt(Batch& batch, std::int64_t attempt_id, const mta::AttemptFinished& e,
+// The attempt's steps of the recipient tally in `batch`; its rows too, unless `rows` is
+// false (level summary), and its transcript's only if `transcript`.
+void add_attempt(Batch& batch, std::int64_t attempt_id, const mta::AttemptFinished& e, bool rows,
                  bool transcript) {
   TextArena& text = batch.text;
+  for (const mta::AttemptRecipient& r : e.recipients) {
+    const TallyStep& step = batch.tally.emplace_back(TallyStep{.kind = TallyStep::Kind::kAttempted,
+                                                               .code = r.code,
+                                                               .msg = e.msg,
+                                                               .rcpt = text.keep(r.rcpt),
+                                                               .enhanced = text.keep(r.enhanced),
+                                                               .reply = text.keep(r.text)});
+    if (rows) {
+      batch.attempt_recipients.push_back(
+          {attempt_id, step.rcpt, r.outcome, r.code, step.enhanced, step.reply});
+    }
+  }
+  if (!rows) return;
   batch.attempts.push_back({attempt_id, e.msg, text.keep(e.from_node), text.keep(e.to_node),
                             e.started, e.ended, e.outcome, e.code, text.keep(e.enhanced),
                             text.keep(e.text), e.bytes});
-  for (const mta::AttemptRecipient& r : e.recipients) {
-    batch.attempt_recipients.push_back({attempt_id, text.keep(r.rcpt), r.outcome, r.code,
-                                        text.keep(r.enhanced), text.keep(r.text)});
-  }
   if (!transcript) return;
   std::int64_t seq = 0;
   for (const mta::TranscriptEntry& t : e.transcript) {
@@ -124,7 +133,7 @@ void reserve_like(Batch& next, const Batch& last) {
   next.deliveries.reserve(last.deliveries.size());
   next.queue_samples.reserve(last.queue_samples.size());
   next.deferrals.reserve(last.deferrals.size());
-  next.recipients.reserve(last.recipients.size());
+  next.tally.reserve(last.tally.size());
 }
 
 }  // namespace
@@ -174,8 +183,12 @@ class Recorder::Impl {
   }
 
   void on_created(const mta::MessageCreated& e) {
-    tally_.on_created(e);
     TextArena& text = pending_.text;
+    if (e.recipients.empty()) pending_.tally.push_back({.msg = e.msg, .at = e.at});
+    for (const std::string& rcpt : e.recipients) {
+      pending_.tally.push_back(
+          {.kind = TallyStep::Kind::kNamed, .msg = e.msg, .at = e.at, .rcpt = text.keep(rcpt)});
+    }
     pending_.messages.emplace_back(e.msg, text.keep(e.message_id), text.keep(e.sender),
                                    e.size_bytes, text.keep(e.origin), e.at.seconds(),
                                    mta::to_string(e.kind), e.about, text.keep(e.client_kind));
@@ -191,10 +204,9 @@ class Recorder::Impl {
   }
 
   void on_attempt(const mta::AttemptFinished& e) {
-    tally_.on_attempt(e);
-    if (level_ == RecordLevel::kSummary) return;
+    if (level_ == RecordLevel::kSummary) return add_attempt(pending_, 0, e, false, false);
     const bool transcript = level_ == RecordLevel::kFull;
-    add_attempt(pending_, ++last_attempt_id_, e, transcript);
+    add_attempt(pending_, ++last_attempt_id_, e, true, transcript);
     added(1 + e.recipients.size() + (transcript ? e.transcript.size() : 0));
   }
 
@@ -212,19 +224,25 @@ class Recorder::Impl {
   }
 
   void on_final(const mta::RecipientFinal& e) {
-    tally_.on_final(e);
-    if (level_ == RecordLevel::kSummary || e.status != mta::FinalStatus::kDelivered) return;
     TextArena& text = pending_.text;
-    pending_.deliveries.emplace_back(e.msg, text.keep(e.rcpt), text.keep(e.node), e.at.seconds(),
+    const TallyStep& step = pending_.tally.emplace_back(TallyStep{.kind = TallyStep::Kind::kFinal,
+                                                                  .status = e.status,
+                                                                  .code = e.code,
+                                                                  .msg = e.msg,
+                                                                  .at = e.at,
+                                                                  .rcpt = text.keep(e.rcpt),
+                                                                  .node = text.keep(e.node),
+                                                                  .reply = text.keep(e.reply)});
+    if (level_ == RecordLevel::kSummary || e.status != mta::FinalStatus::kDelivered) return;
+    pending_.deliveries.emplace_back(e.msg, step.rcpt, step.node, e.at.seconds(),
                                      text.keep(e.headers));
     added(1);
   }
 
-  // Nothing more can happen to the message: its recipient rows go to the writer now.
+  // Nothing more can happen to the message: the writer makes its recipient rows now.
   void on_finished(const mta::MessageFinished& e) {
-    const std::size_t before = pending_.recipients.size();
-    tally_.take_message(e.msg, pending_.recipients);
-    if (pending_.recipients.size() > before) added(pending_.recipients.back().recipients.size());
+    pending_.tally.push_back({.kind = TallyStep::Kind::kFinished, .msg = e.msg});
+    added(1);
   }
 
   // Pairs each down with the next up of the same target into one outage row.
@@ -271,8 +289,6 @@ class Recorder::Impl {
       pending_.outages.push_back({key.second, key.first, start, sim_end.seconds()});
     }
     finished_ = true;
-    // The messages still in flight, in batches, written while more come.
-    tally_.take_rows([this](TalliedMessage&& m) { add_recipients(std::move(m)); });
     pending_.run_end = RunEnd{status, sim_end.seconds(), utc_now()};
     hand_over();
     writer_.drain();
@@ -283,11 +299,6 @@ class Recorder::Impl {
   RecordLevel level() const { return level_; }
   // The batch for rows that level summary leaves out, or nullptr.
   Batch* detail_batch() { return level_ == RecordLevel::kSummary ? nullptr : batch(); }
-
-  void add_recipients(TalliedMessage&& m) {
-    pending_.recipients.push_back(std::move(m));
-    added(pending_.recipients.back().recipients.size());
-  }
 
   void added(std::size_t rows) {
     pending_.rows += rows;
@@ -302,7 +313,6 @@ class Recorder::Impl {
   }
 
   RecordLevel level_;
-  RecipientTally tally_;
   QueueChanges queue_changes_;
   std::optional<Time> last_queue_sample_;
   Batch pending_;

@@ -60,6 +60,28 @@ struct TalliedMessage {
   std::vector<RecipientTotals> recipients;
 };
 
+// One event's part in the recipient tally, logged on the simulation thread in the order
+// the events come and replayed in that order on the writer's (RecipientTally::apply): the
+// tally's lookups and copies are the writer's work. Its text views its batch's.
+struct TallyStep {
+  enum class Kind : std::uint8_t {
+    kCreated,    // created without recipients: at
+    kNamed,      // created, naming a recipient: at, rcpt
+    kAttempted,  // a recipient's result in an attempt: rcpt, code, enhanced, reply (its text)
+    kFinal,      // a recipient's final state: rcpt, status, node, at, code (0: none), reply
+    kFinished,   // nothing more can happen to the message (MessageFinished)
+  };
+  Kind kind = Kind::kCreated;
+  mta::FinalStatus status = mta::FinalStatus::kDelivered;
+  int code = 0;
+  mta::MessageNumber msg = 0;
+  Time at{};
+  std::string_view rcpt{};
+  std::string_view node{};
+  std::string_view enhanced{};
+  std::string_view reply{};
+};
+
 // A row of the recipient table; its text views its TalliedMessage.
 struct RecipientRow {
   // Orders the table (its SQLite rowid): rows are written as messages finish, and stored
@@ -179,10 +201,11 @@ struct Batch {
   std::vector<OutageRow> outages;
   std::vector<QueueSampleRow> queue_samples;
   std::vector<DeferralRow> deferrals;
-  std::vector<TalliedMessage> recipients;  // the rows of the recipient table
-  std::optional<RunEnd> run_end;           // marks the run as ended, after all other rows
-  std::size_t rows = 0;                    // rows added so far, for deciding when to hand it over
-  TextArena text;                          // what the rows' string_views view
+  std::vector<TallyStep> tally;  // what the recipient table's rows are made from
+  // Marks the run as ended, after all other rows (the messages still in flight among them).
+  std::optional<RunEnd> run_end;
+  std::size_t rows = 0;  // rows added so far, for deciding when to hand it over
+  TextArena text;        // what the rows' string_views view
 };
 
 }  // namespace mailsim::record

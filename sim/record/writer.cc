@@ -173,7 +173,7 @@ class Inserter {
           s.bind_text_ref(p, r.node).bind_double(p + 1, r.t_s);
           s.bind_int(p + 2, r.incoming).bind_int(p + 3, r.active).bind_int(p + 4, r.deferred);
         });
-    write_recipients(b.recipients);
+    write_recipients(b);
     if (b.run_end) {
       run_end_.bind_text_ref(1, b.run_end->status).bind_double(2, b.run_end->sim_end_s);
       run_end_.bind_text_ref(3, b.run_end->finished_at).bind_int(4, run_id_).run();
@@ -219,13 +219,18 @@ class Inserter {
     s.bind_int(p + 10, r.rowid);  // the table's order, whenever the row comes
   }
 
-  // In rowid order rather than as messages finished: the rowid puts the rows in the table,
-  // whatever the order of the INSERTs, and neighbouring keys in the table and its indexes
-  // cost SQLite less than keys spread over their B-trees (about a third of the
-  // instructions a row).
-  void write_recipients(const std::vector<TalliedMessage>& messages) {
+  // The rows of the messages that the batch's tally steps finish (at the run's end, of
+  // those still in flight too), in rowid order rather than as messages finished: the rowid
+  // puts the rows in the table, whatever the order of the INSERTs, and neighbouring keys in
+  // the table and its indexes cost SQLite less than keys spread over their B-trees (about a
+  // third of the instructions a row).
+  void write_recipients(const Batch& batch) {
+    taken_.clear();
+    for (const TallyStep& step : batch.tally) tally_.apply(step, taken_);
+    if (batch.run_end)
+      tally_.take_rows([this](TalliedMessage&& m) { taken_.push_back(std::move(m)); });
     recipient_rows_.clear();
-    for (const TalliedMessage& m : messages) {
+    for (const TalliedMessage& m : taken_) {
       for (std::size_t i = 0; i < m.recipients.size(); ++i) {
         recipient_rows_.push_back(recipient_row(m, i));
       }
@@ -273,6 +278,8 @@ class Inserter {
   std::int64_t run_id_;
   std::int64_t node_id_ = 0;
   std::int64_t link_id_ = 0;
+  RecipientTally tally_;
+  std::vector<TalliedMessage> taken_;         // scratch for write_recipients
   std::vector<RecipientRow> recipient_rows_;  // scratch for write_recipients
 };
 

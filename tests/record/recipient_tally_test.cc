@@ -1,10 +1,12 @@
 // The recorder's recipient tally holds only the messages in flight: a finished message's
 // rows are taken at once, with rowids that keep the recipient table in message number
-// order whenever they are written. Driven by hand with the events the models emit.
+// order whenever they are written. Driven by hand with the steps the recorder logs for the
+// events the models emit.
 #include "record/recipient_tally.h"
 
 #include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/catch.h"
@@ -16,29 +18,40 @@ Time at_seconds(double s) {
   return Time::zero() + Duration::nanoseconds(static_cast<std::int64_t>(s * 1e9));
 }
 
-mta::MessageCreated created(mta::MessageNumber msg, double at,
-                            std::vector<std::string> recipients) {
-  return {.msg = msg, .recipients = std::move(recipients), .at = at_seconds(at)};
-}
+// The steps the recorder logs for the events the models emit; `kept` holds their text.
+struct Steps {
+  std::deque<std::string> kept;
+  std::string_view keep(std::string s) { return kept.emplace_back(std::move(s)); }
 
-mta::RecipientFinal delivered(mta::MessageNumber msg, const std::string& rcpt, double at) {
-  return {.msg = msg,
-          .rcpt = rcpt,
-          .status = mta::FinalStatus::kDelivered,
-          .node = "b",
-          .at = at_seconds(at),
-          .code = 250,
-          .reply = "2.0.0 delivered to mailbox"};
-}
-
-mta::AttemptFinished attempt(mta::MessageNumber msg, const std::string& rcpt, int code,
-                             const std::string& enhanced, const std::string& text) {
-  return {
-      .msg = msg,
-      .recipients = {
-          {rcpt, code < 400 ? mta::RecipientOutcome::kAccepted : mta::RecipientOutcome::kDeferred,
-           code, enhanced, text}}};
-}
+  std::vector<TallyStep> created(mta::MessageNumber msg, double at,
+                                 const std::vector<std::string>& recipients) {
+    std::vector<TallyStep> steps;
+    for (const std::string& rcpt : recipients) {
+      steps.push_back(
+          {.kind = TallyStep::Kind::kNamed, .msg = msg, .at = at_seconds(at), .rcpt = keep(rcpt)});
+    }
+    return steps;
+  }
+  TallyStep delivered(mta::MessageNumber msg, const std::string& rcpt, double at) {
+    return {.kind = TallyStep::Kind::kFinal,
+            .status = mta::FinalStatus::kDelivered,
+            .code = 250,
+            .msg = msg,
+            .at = at_seconds(at),
+            .rcpt = keep(rcpt),
+            .node = "b",
+            .reply = "2.0.0 delivered to mailbox"};
+  }
+  TallyStep attempt(mta::MessageNumber msg, const std::string& rcpt, int code,
+                    const std::string& enhanced, const std::string& text) {
+    return {.kind = TallyStep::Kind::kAttempted,
+            .code = code,
+            .msg = msg,
+            .rcpt = keep(rcpt),
+            .enhanced = keep(enhanced),
+            .reply = keep(text)};
+  }
+};
 
 // The rows of the messages taken, which they view.
 struct Rows {
@@ -48,10 +61,17 @@ struct Rows {
     const TalliedMessage& kept = messages.emplace_back(std::move(m));
     for (std::size_t i = 0; i < kept.recipients.size(); ++i) rows.push_back(recipient_row(kept, i));
   }
-  void take(RecipientTally& tally, mta::MessageNumber msg) {
+  // Applies the step; a message it finishes is taken.
+  void apply(RecipientTally& tally, const TallyStep& step) {
     std::vector<TalliedMessage> taken;
-    tally.take_message(msg, taken);
+    tally.apply(step, taken);
     for (TalliedMessage& m : taken) (*this)(std::move(m));
+  }
+  void apply(RecipientTally& tally, const std::vector<TallyStep>& steps) {
+    for (const TallyStep& step : steps) apply(tally, step);
+  }
+  void take(RecipientTally& tally, mta::MessageNumber msg) {
+    apply(tally, TallyStep{.kind = TallyStep::Kind::kFinished, .msg = msg});
   }
 };
 
@@ -63,11 +83,12 @@ TEST_CASE("after each of many sequential messages finishes, the tally holds none
   // and 0 after it, and hands over exactly its one row.
   RecipientTally tally;
   Rows taken;
+  Steps log;
   for (mta::MessageNumber k = 1; k <= 1000; ++k) {
     const double t = 60.0 * static_cast<double>(k - 1);
-    tally.on_created(created(k, t, {"u@b.example"}));
-    tally.on_attempt(attempt(k, "u@b.example", 250, "2.0.0", "Ok: queued as X"));
-    tally.on_final(delivered(k, "u@b.example", t + 2));
+    taken.apply(tally, log.created(k, t, {"u@b.example"}));
+    taken.apply(tally, log.attempt(k, "u@b.example", 250, "2.0.0", "Ok: queued as X"));
+    taken.apply(tally, log.delivered(k, "u@b.example", t + 2));
     REQUIRE(tally.messages() == 1);
     taken.take(tally, k);
     REQUIRE(tally.messages() == 0);
@@ -91,13 +112,14 @@ TEST_CASE("messages in flight stay in the tally until they finish, in any order"
   // first. The tally then holds message 1 only; at the end of the run v is still queued.
   RecipientTally tally;
   Rows taken;
-  tally.on_created(created(1, 0, {"u@b.example", "v@c.example"}));
-  tally.on_created(created(2, 10, {"w@b.example"}));
-  tally.on_attempt(attempt(1, "u@b.example", 250, "2.1.5", "Ok"));
-  tally.on_attempt(
-      attempt(1, "v@c.example", 451, "4.4.1", "connect to mx.c.example:25: timed out"));
-  tally.on_final(delivered(1, "u@b.example", 3));
-  tally.on_final(delivered(2, "w@b.example", 12.5));
+  Steps log;
+  taken.apply(tally, log.created(1, 0, {"u@b.example", "v@c.example"}));
+  taken.apply(tally, log.created(2, 10, {"w@b.example"}));
+  taken.apply(tally, log.attempt(1, "u@b.example", 250, "2.1.5", "Ok"));
+  taken.apply(tally,
+              log.attempt(1, "v@c.example", 451, "4.4.1", "connect to mx.c.example:25: timed out"));
+  taken.apply(tally, log.delivered(1, "u@b.example", 3));
+  taken.apply(tally, log.delivered(2, "w@b.example", 12.5));
   CHECK(tally.messages() == 2);
   taken.take(tally, 2);
   CHECK(tally.messages() == 1);
@@ -128,15 +150,16 @@ TEST_CASE("an event about a message after its rows were taken stops the run, nam
   // tally refuses the late event at once instead. Message 2, never taken, is unaffected.
   RecipientTally tally;
   Rows taken;
-  tally.on_created(created(1, 0, {"u@b.example"}));
-  tally.on_created(created(2, 1, {"v@b.example"}));
-  tally.on_final(delivered(1, "u@b.example", 2));
+  Steps log;
+  taken.apply(tally, log.created(1, 0, {"u@b.example"}));
+  taken.apply(tally, log.created(2, 1, {"v@b.example"}));
+  taken.apply(tally, log.delivered(1, "u@b.example", 2));
   taken.take(tally, 1);
   REQUIRE(taken.rows.size() == 1);
-  CHECK_THROWS_WITH(tally.on_final(delivered(1, "u@b.example", 3)),
+  CHECK_THROWS_WITH(taken.apply(tally, log.delivered(1, "u@b.example", 3)),
                     "internal error: an event about message 1 (recipient u@b.example) after "
                     "the message had finished");
-  CHECK_NOTHROW(tally.on_final(delivered(2, "v@b.example", 3)));
+  CHECK_NOTHROW(taken.apply(tally, log.delivered(2, "v@b.example", 3)));
 }
 
 }  // namespace mailsim::record
