@@ -10,10 +10,15 @@ namespace mailsim::mta {
 ReceiveSide::ReceiveSide(Simulator& sim, net::Network& network, MailEvents& events,
                          const MtaConfig& config, const ReceiverPolicy& policy)
     : sim_(sim),
+      policy_(policy),
+      max_connections_per_client_(config.receive.max_connections_per_client),
+      greylisting_(config.receive.greylist.enabled),
+      idle_timeout_(config.timeouts.server_idle),
+      filter_per_message_(config.receive.filter_per_message),
+      filter_per_kib_(config.receive.filter_per_kib),
       network_(network),
       events_(events),
       config_(config),
-      policy_(policy),
       greylist_(config.receive.greylist),
       degraded_on_(config.receive.degraded.size()) {}
 
@@ -48,18 +53,20 @@ void ReceiveSide::serve_on(int port) {
     };
   }
   sc.require_auth = port == kSubmissionPort;
+  std::shared_ptr<const smtp::ServerSetup>& setup =
+      port == kSubmissionPort ? submission_setup_ : setup_;
+  setup = std::make_shared<const smtp::ServerSetup>(std::move(sc));
+  // Two pointers: the handler is held inside std::function, not behind another pointer.
   network_.listen(config_.host, port,
-                  [this, setup = std::make_shared<const smtp::ServerSetup>(std::move(sc))](
-                      std::shared_ptr<net::Connection> connection) {
-                    return serve_connection(*this, setup, config_.timeouts.server_idle,
-                                            std::move(connection));
+                  [this, setup = &setup](std::shared_ptr<net::Connection> connection) {
+                    return serve_connection(*this, *setup, idle_timeout_, std::move(connection));
                   });
 }
 
 std::optional<smtp::Reply> ReceiveSide::admit(std::uint32_t client) {
   if (auto reply = degraded(SmtpStage::kConnect)) return reply;
   int& open = connections_[client];
-  const int limit = config_.receive.max_connections_per_client;
+  const int limit = max_connections_per_client_;
   if (limit > 0 && open >= limit) {
     // Postfix's smtpd, when anvil reports smtpd_client_connection_count_limit reached.
     return smtp::make_reply(
@@ -75,8 +82,7 @@ void ReceiveSide::release(std::uint32_t client) {
   if (it != connections_.end() && --it.value() == 0) connections_.erase(it);
 }
 
-std::optional<smtp::Reply> ReceiveSide::degraded(SmtpStage stage) const {
-  if (degraded_in_force_ == 0) return std::nullopt;
+std::optional<smtp::Reply> ReceiveSide::degraded_reply(SmtpStage stage) const {
   for (std::size_t i = 0; i < degraded_on_.size(); ++i) {
     const DegradedReply& d = config_.receive.degraded[i];
     if (degraded_on_[i] && d.stage == stage) return d.reply;
@@ -86,17 +92,16 @@ std::optional<smtp::Reply> ReceiveSide::degraded(SmtpStage stage) const {
 
 std::optional<smtp::Reply> ReceiveSide::greylist(std::uint32_t client, std::string_view sender,
                                                  std::string_view rcpt) {
-  if (!config_.receive.greylist.enabled) return std::nullopt;
+  if (!greylisting_) return std::nullopt;
   return greylist_.check(sim_.now(), client, sender, rcpt);
 }
 
 Duration ReceiveSide::filter_delay(std::size_t octets) const {
-  const auto& r = config_.receive;
   const auto size = static_cast<std::int64_t>(octets);
   // per_kib * octets / 1024, pro rata, without overflow for any realistic delay.
-  const Duration per_octets = r.filter_per_kib * (size / 1024) +
-                              Duration::nanoseconds(r.filter_per_kib.ns() * (size % 1024) / 1024);
-  return r.filter_per_message + per_octets;
+  const Duration per_octets = filter_per_kib_ * (size / 1024) +
+                              Duration::nanoseconds(filter_per_kib_.ns() * (size % 1024) / 1024);
+  return filter_per_message_ + per_octets;
 }
 
 const char* to_string(SmtpStage stage) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -39,7 +40,10 @@ class ReceiveSide {
   std::optional<smtp::Reply> admit(std::uint32_t client);
   void release(std::uint32_t client);
   // The reply a degraded-reply fault puts in place of the server's own now, if any.
-  std::optional<smtp::Reply> degraded(SmtpStage stage) const;
+  std::optional<smtp::Reply> degraded(SmtpStage stage) const {
+    if (degraded_in_force_ == 0) return std::nullopt;
+    return degraded_reply(stage);
+  }
   // Degraded reply `index` of config.receive.degraded comes into force or ends. The MTA's
   // degraded time (any of them in force) starts and ends are told to `events` as a
   // ServiceChange of kind "degraded_reply" (overlapping ones as one).
@@ -56,21 +60,34 @@ class ReceiveSide {
 
  private:
   void serve_on(int port);
+  std::optional<smtp::Reply> degraded_reply(SmtpStage stage) const;
 
+  // What every connection reads comes first, the configuration's values copied: a
+  // connection's checks then touch one or two lines of this object, where the
+  // configuration's scattered fields missed the cache each (the MTA's are cold between
+  // two of its connections).
   Simulator& sim_;
-  net::Network& network_;
-  MailEvents& events_;
-  const MtaConfig& config_;
   const ReceiverPolicy& policy_;
-  Greylist greylist_;
+  int degraded_in_force_ = 0;  // how many of config.receive.degraded
+  int max_connections_per_client_;
+  bool greylisting_;
+  Duration idle_timeout_;
+  Duration filter_per_message_;
+  Duration filter_per_kib_;
   // Client address -> connections open now; a client without one has no entry. Erased at
   // zero, the map holds the few clients connected now and stays in the cache: kept for
   // every client that ever connected (a provider's MX hears from a thousand hosts), each
   // lookup missed the cache twice (1.5 % of isp-scale's time). Flat, so that a connection
   // allocates no node; no reference into it is kept across an insert or an erase.
   FlatMap<std::uint32_t, int, AddressHash> connections_;
+  net::Network& network_;
+  MailEvents& events_;
+  const MtaConfig& config_;
+  Greylist greylist_;
   std::vector<bool> degraded_on_;  // by index of config.receive.degraded
-  int degraded_in_force_ = 0;      // how many of them
+  // The sessions' setups by port (config.port, kSubmissionPort), shared by its sessions.
+  std::shared_ptr<const smtp::ServerSetup> setup_;
+  std::shared_ptr<const smtp::ServerSetup> submission_setup_;
 };
 
 }  // namespace mailsim::mta
