@@ -27,7 +27,7 @@ void Delivery::try_host(std::size_t index) {
   replied_at_ = smtp::ClientStage::kGreeting;
   new_attempt(request_.hosts[index].node);
   if (ctx_.hosts != nullptr) {
-    if (auto reason = ctx_.hosts->skipped(request_.hosts[index].name, ctx_.sim.now())) {
+    if (auto reason = ctx_.hosts->skipped(request_.hosts[index].name, sim_.now())) {
       return skip_host(*reason);
     }
   }
@@ -43,8 +43,8 @@ void Delivery::skip_host(const std::string& reason) {
   finished_ = true;
   if (!connect_tried_) {  // a turn deferred without connecting (reference §2)
     ctx_.events.delivery_deferred(
-        {request_.msg, node_name(ctx_, ctx_.config.host), std::string(request_.nexthop),
-         ctx_.sim.now(), ctx_.hosts->skip_kind(), request_.envelope.rcpt_to, 451, "4.4.1", reason});
+        {request_.msg, node_name(ctx_, ctx_.config.host), std::string(request_.nexthop), sim_.now(),
+         ctx_.hosts->skip_kind(), request_.envelope.rcpt_to, 451, "4.4.1", reason});
   }
   std::vector<AttemptRecipient> deferred;
   for (const std::string& rcpt : request_.envelope.rcpt_to) {
@@ -57,7 +57,7 @@ void Delivery::skip_host(const std::string& reason) {
 void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
   connect_tried_ = true;
   if (ctx_.hosts != nullptr) {
-    ctx_.hosts->connect_result(request_.hosts[index].name, result.status, ctx_.sim.now());
+    ctx_.hosts->connect_result(request_.hosts[index].name, result.status, sim_.now());
   }
   if (result.status != net::ConnectStatus::kConnected) {
     const bool refused = result.status == net::ConnectStatus::kRefused;
@@ -73,11 +73,10 @@ void Delivery::on_connect(std::size_t index, net::ConnectResult result) {
     return ended_();
   }
   connection_ = std::move(result.connection);
-  connected_at_ = ctx_.sim.now();
+  connected_at_ = sim_.now();
   host_ = request_.hosts[index].name;
   connected_node_ = request_.hosts[index].node;
-  session_.emplace(smtp::ClientConfig{ctx_.config.hostname, ctx_.config.client_auth,
-                                      ctx_.events.attempt_transcripts});
+  session_.emplace(smtp::ClientConfig{ctx_.config.hostname, ctx_.config.client_auth, transcripts_});
   // The session keeps the envelope: moving on to a later host reads it back from there.
   job_ = session_->add_message(std::move(request_.envelope), request_.message);
   // The connection's handlers keep the delivery alive (their owner) until finish_session()
@@ -121,9 +120,9 @@ void Delivery::pump() {
 }
 
 void Delivery::take_transcript() {
-  if (!ctx_.events.attempt_transcripts) return;  // the session keeps none
+  if (!transcripts_) return;  // the session keeps none
   for (auto& line : session_->take_transcript()) {
-    attempt_.transcript.push_back({ctx_.sim.now(), line.direction, std::move(line.text)});
+    attempt_.transcript.push_back({sim_.now(), line.direction, std::move(line.text)});
   }
 }
 
@@ -133,7 +132,7 @@ void Delivery::new_attempt(net::NodeId node) {
   attempt_.msg = request_.msg;
   attempt_.from_node = node_name(ctx_, ctx_.config.host);
   attempt_.to_node = node_name(ctx_, node);
-  attempt_.started = ctx_.sim.now();
+  attempt_.started = sim_.now();
   attempt_.ended = Time{};
   attempt_.outcome = AttemptOutcome::kDeferred;
   attempt_.code = 0;
@@ -152,26 +151,25 @@ void Delivery::new_attempt(net::NodeId node) {
 // for the same instant before then run first (with a fresh timer per reply, only those
 // scheduled before the last reply did).
 void Delivery::arm_timer() {
-  const TimeoutConfig& t = ctx_.config.timeouts;
   const smtp::ClientStage stage = session_->stage();
-  const Duration limit = stage == smtp::ClientStage::kData       ? t.data_init
-                         : stage == smtp::ClientStage::kDataBody ? t.data_done
-                                                                 : t.command;
-  deadline_ = ctx_.sim.now() + limit;
-  if (ctx_.sim.is_pending(timer_) && timer_due_ <= deadline_) return;
-  ctx_.sim.cancel(timer_);
+  const Duration limit = stage == smtp::ClientStage::kData       ? data_init_timeout_
+                         : stage == smtp::ClientStage::kDataBody ? data_done_timeout_
+                                                                 : command_timeout_;
+  deadline_ = sim_.now() + limit;
+  if (sim_.is_pending(timer_) && timer_due_ <= deadline_) return;
+  sim_.cancel(timer_);
   schedule_timer();
 }
 
 void Delivery::schedule_timer() {
   timer_due_ = deadline_;
-  timer_ = ctx_.sim.schedule_at(deadline_, [weak = weak_from_this(), n = session_number_] {
+  timer_ = sim_.schedule_at(deadline_, [weak = weak_from_this(), n = session_number_] {
     if (auto self = weak.lock(); self && self->current(n)) self->on_timer();
   });
 }
 
 void Delivery::on_timer() {
-  if (ctx_.sim.now() < deadline_) return schedule_timer();  // a reply came meanwhile
+  if (sim_.now() < deadline_) return schedule_timer();  // a reply came meanwhile
   lose_session(true);
   session_->timed_out();
   pump();
@@ -189,7 +187,7 @@ void Delivery::lose_session(bool timed_out) {
 
 // After QUIT the client waits for the server to close (after its 221) or for the timer.
 void Delivery::finish_session() {
-  ctx_.sim.cancel(timer_);
+  sim_.cancel(timer_);
   connection_->close(net::Side::kClient);
   const smtp::ClientResult& r = session_->result(job_);
   take_transcript();
@@ -197,7 +195,7 @@ void Delivery::finish_session() {
   finish_job(r);
   finished_ = true;
   // Handlers may be running now: drop them (and with them this delivery) afterwards.
-  ctx_.sim.schedule_in(
+  sim_.schedule_in(
       Duration{}, [connection = connection_] { connection->set_handlers(net::Side::kClient, {}); });
   complete(std::move(attempt_.recipients));
   ended_();
@@ -290,7 +288,7 @@ void Delivery::move_on(const smtp::ClientResult& r) {
   report(lost_ ? AttemptOutcome::kLost : AttemptOutcome::kDeferred, r.last_reply);
   finished_ = true;
   site_reason_ = said(r.last_reply);
-  ctx_.sim.schedule_in(
+  sim_.schedule_in(
       Duration{}, [connection = connection_] { connection->set_handlers(net::Side::kClient, {}); });
   request_.envelope = std::move(next);
   try_host(index_ + 1);
@@ -314,7 +312,7 @@ void Delivery::complete(std::vector<AttemptRecipient> last) {
 }
 
 void Delivery::report(AttemptOutcome outcome, const smtp::Reply& reply) {
-  attempt_.ended = ctx_.sim.now();
+  attempt_.ended = sim_.now();
   attempt_.outcome = outcome;
   attempt_.code = reply.code;
   attempt_.enhanced = reply.enhanced;

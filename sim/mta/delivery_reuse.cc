@@ -78,7 +78,7 @@ void Delivery::adopt(DeliveryJob&& job) {
 // without QUIT. The owner may resume it from within done or ended.
 void Delivery::park() {
   parked_ = true;
-  ctx_.sim.cancel(timer_);
+  sim_.cancel(timer_);
   finish_job(session_->result(job_));
   SessionEnded ended = std::exchange(ended_, {});
   complete(std::move(attempt_.recipients));
@@ -100,7 +100,7 @@ void Delivery::close_idle() {
   if (!alive()) return;
   finished_ = true;
   connection_->close(net::Side::kClient);
-  ctx_.sim.schedule_in(
+  sim_.schedule_in(
       Duration{}, [connection = connection_] { connection->set_handlers(net::Side::kClient, {}); });
 }
 

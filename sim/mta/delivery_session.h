@@ -19,6 +19,11 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   Delivery(const DeliveryContext& context, DeliveryJob&& first, NextDelivery&& next,
            SessionEnded&& ended, ParkSession&& park)
       : ctx_(context),
+        sim_(context.sim),
+        command_timeout_(context.config.timeouts.command),
+        data_init_timeout_(context.config.timeouts.data_init),
+        data_done_timeout_(context.config.timeouts.data_done),
+        transcripts_(context.events.attempt_transcripts),
         request_(std::move(first.request)),
         done_(std::move(first.done)),
         keep_session_(first.keep_session),
@@ -58,35 +63,42 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   void complete(std::vector<AttemptRecipient> last);
 
   const DeliveryContext& ctx_;  // Destinations', for the MTA's lifetime (start_delivery)
-  DeliveryRequest request_;
-  DeliveryDone done_;
-  bool keep_session_ = true;  // the job's DeliveryJob::keep_session
-  NextDelivery next_;
-  SessionEnded ended_;
-  ParkSession park_;
-  AttemptFinished attempt_;
-  std::size_t job_ = 0;  // the session's transaction for request_
-  Time connected_at_;
-  int transactions_ = 0;                        // carried by this session
-  std::optional<smtp::ClientSession> session_;  // in place: one allocation less a host
-  std::shared_ptr<net::Connection> connection_;
-  std::string_view host_;  // the connected host's DNS name (MailHost::name's)
-  net::NodeId connected_node_ = 0;
-  std::size_t index_ = 0;   // of the host tried now
-  int session_number_ = 0;  // handlers of an earlier host's session ignore what they get
+  // What each reply reads comes first, copied from the context: its fields are cold
+  // between two replies of a session (a round trip apart, with other sessions between).
+  Simulator& sim_;
+  Duration command_timeout_;  // the reply timer's limits (TimeoutConfig)
+  Duration data_init_timeout_;
+  Duration data_done_timeout_;
+  bool transcripts_;  // MailEvents::attempt_transcripts
+  bool lost_ = false;
+  bool timed_out_ = false;  // how the session was lost
+  bool finished_ = false;
+  bool parked_ = false;  // idle in the cache: no job, no timer
   smtp::ClientStage replied_at_ = smtp::ClientStage::kGreeting;  // before the last reply
-  std::vector<AttemptRecipient> decided_;                        // by earlier hosts, for good
-  std::string site_reason_;  // why the last host failed at the site level; "" once past EHLO
+  int session_number_ = 0;  // handlers of an earlier host's session ignore what they get
+  std::size_t job_ = 0;     // the session's transaction for request_
+  std::shared_ptr<net::Connection> connection_;
   // The reply timer: the session times out at deadline_; the engine's event (timer_) is
   // due at timer_due_, which is never later than deadline_ (see arm_timer()).
   EventId timer_;
   Time deadline_;
   Time timer_due_;
-  bool lost_ = false;
-  bool timed_out_ = false;  // how the session was lost
-  bool finished_ = false;
-  bool parked_ = false;         // idle in the cache: no job, no timer
+  std::optional<smtp::ClientSession> session_;  // in place: one allocation less a host
+  AttemptFinished attempt_;
+  DeliveryRequest request_;
+  DeliveryDone done_;
+  bool keep_session_ = true;    // the job's DeliveryJob::keep_session
   bool connect_tried_ = false;  // on_connect has run: not every host was skipped
+  NextDelivery next_;
+  SessionEnded ended_;
+  ParkSession park_;
+  Time connected_at_;
+  int transactions_ = 0;   // carried by this session
+  std::string_view host_;  // the connected host's DNS name (MailHost::name's)
+  net::NodeId connected_node_ = 0;
+  std::size_t index_ = 0;                  // of the host tried now
+  std::vector<AttemptRecipient> decided_;  // by earlier hosts, for good
+  std::string site_reason_;  // why the last host failed at the site level; "" once past EHLO
 };
 
 }  // namespace mailsim::mta
