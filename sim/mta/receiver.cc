@@ -61,7 +61,10 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
     if (auto reply = side_.degraded(SmtpStage::kRcpt)) return *reply;
     smtp::Reply reply = side_.policy().check_recipient(session, rcpt);
     if (!reply.is_positive() || !session.authenticated_user.empty()) return reply;
-    return side_.greylist(client_, session_.envelope().mail_from, rcpt).value_or(std::move(reply));
+    if (auto greylisted = side_.greylist(client_, session_.envelope().mail_from, rcpt)) {
+      return std::move(*greylisted);
+    }
+    return reply;
   }
   std::optional<smtp::Reply> on_data(const smtp::SessionInfo&) override {
     return side_.degraded(SmtpStage::kData);
