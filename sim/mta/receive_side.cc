@@ -40,8 +40,7 @@ void ReceiveSide::unlisten() {
   if (config_.receive.submission) network_.unlisten(config_.host, kSubmissionPort);
 }
 
-// The sessions on one port share its setup: the MTA's config stays as it is for the run.
-void ReceiveSide::serve_on(int port) {
+smtp::ServerConfig ReceiveSide::server_config(int port) const {
   smtp::ServerConfig sc;
   sc.hostname = config_.hostname;
   sc.max_message_size = config_.message_size_limit;
@@ -53,14 +52,23 @@ void ReceiveSide::serve_on(int port) {
     };
   }
   sc.require_auth = port == kSubmissionPort;
-  std::shared_ptr<const smtp::ServerSetup>& setup =
+  return sc;
+}
+
+// The sessions on one port share its setup, made at the first listen and kept: the MTA's
+// config stays as it is for the run. They hold it without a reference count, as they hold
+// this object: it outlives every connection (serve_connection). A count cost each accept
+// and each close an atomic update of a line that nothing else touches.
+void ReceiveSide::serve_on(int port) {
+  std::unique_ptr<const smtp::ServerSetup>& setup =
       port == kSubmissionPort ? submission_setup_ : setup_;
-  setup = std::make_shared<const smtp::ServerSetup>(std::move(sc));
-  // Two pointers: the handler is held inside std::function, not behind another pointer.
-  network_.listen(config_.host, port,
-                  [this, setup = &setup](std::shared_ptr<net::Connection> connection) {
-                    return serve_connection(*this, *setup, idle_timeout_, std::move(connection));
-                  });
+  if (!setup) setup = std::make_unique<const smtp::ServerSetup>(server_config(port));
+  network_.listen(
+      config_.host, port,
+      [this, shared = setup.get()](std::shared_ptr<net::Connection> connection) {
+        std::shared_ptr<const smtp::ServerSetup> uncounted(std::shared_ptr<const void>(), shared);
+        return serve_connection(*this, std::move(uncounted), idle_timeout_, std::move(connection));
+      });
 }
 
 std::optional<smtp::Reply> ReceiveSide::admit(std::uint32_t client) {

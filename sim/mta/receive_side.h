@@ -60,6 +60,7 @@ class ReceiveSide {
 
  private:
   void serve_on(int port);
+  smtp::ServerConfig server_config(int port) const;
   std::optional<smtp::Reply> degraded_reply(SmtpStage stage) const;
 
   // What every connection reads comes first, the configuration's values copied: a
@@ -85,9 +86,9 @@ class ReceiveSide {
   const MtaConfig& config_;
   Greylist greylist_;
   std::vector<bool> degraded_on_;  // by index of config.receive.degraded
-  // The sessions' setups by port (config.port, kSubmissionPort), shared by its sessions.
-  std::shared_ptr<const smtp::ServerSetup> setup_;
-  std::shared_ptr<const smtp::ServerSetup> submission_setup_;
+  // The sessions' setups by port (config.port, kSubmissionPort), made at the first listen.
+  std::unique_ptr<const smtp::ServerSetup> setup_;
+  std::unique_ptr<const smtp::ServerSetup> submission_setup_;
 };
 
 }  // namespace mailsim::mta
