@@ -132,6 +132,9 @@ Payload ClientSession::take_payload() {
 // the session rather than growing anew each time.
 Payload ClientSession::take_all_output() {
   finish_data();  // the pieces take_payload() would give one by one, in output_ at once
+  // Nothing to send after about a third of the replies (one of a pipelined group's, the
+  // 221): take_fitted() would move an empty payload out.
+  if (output_.empty()) return {};
   if (output_.tail_bytes().size() <= kKeptOutput) return output_.take_fitted();
   Payload out = std::exchange(output_, {});
   out.tail_bytes().shrink_to_fit();
