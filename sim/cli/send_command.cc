@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -81,14 +83,15 @@ const char* status_word(smtp::RecipientStatus status) {
 
 // One line per recipient; 65 when any was rejected (even if others were deferred: sending
 // again cannot help those), else 75 when any was deferred, else 0.
-int report(const realnet::SendOutcome& outcome) {
+int report(const realnet::SendOutcome& outcome, const std::vector<std::string>& recipients) {
   if (!outcome.transport_error.empty()) {
     std::cerr << "mailsim send: " << outcome.transport_error << "\n";
   }
   bool rejected = false;
   bool deferred = false;
-  for (const smtp::RecipientResult& r : outcome.result.recipients) {
-    std::cout << r.recipient << " " << status_word(r.status) << " " << r.reply.code << " "
+  for (std::size_t i = 0; i < outcome.result.recipients.size(); ++i) {
+    const smtp::RecipientResult& r = outcome.result.recipients[i];
+    std::cout << recipients[i] << " " << status_word(r.status) << " " << r.reply.code << " "
               << r.reply.text() << "\n";
     rejected |= r.status == smtp::RecipientStatus::kRejected;
     deferred |= r.status == smtp::RecipientStatus::kDeferred;
@@ -129,7 +132,8 @@ int send_command(const Args& args) {
   const std::int64_t body_octets = size_text.empty() ? 1024 : parse_octets(size_text, "--size");
   smtp::SharedMessage message =
       file.empty() ? generate_message(envelope, body_octets, helo_name) : read_message(file);
-  return report(realnet::send_message(o, std::move(envelope), std::move(message)));
+  const std::vector<std::string> recipients = envelope.rcpt_to;  // the result's, in order
+  return report(realnet::send_message(o, std::move(envelope), std::move(message)), recipients);
 }
 
 }  // namespace mailsim::cli

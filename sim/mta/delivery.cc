@@ -214,12 +214,14 @@ void Delivery::finish_job(const smtp::ClientResult& r) {
     }
   }
   attempt_.recipients.reserve(attempt_.recipients.size() + r.recipients.size());
-  for (const auto& rr : r.recipients) {
+  const std::vector<std::string>& rcpt_to = session_->envelope(job_).rcpt_to;
+  for (std::size_t i = 0; i < r.recipients.size(); ++i) {
+    const smtp::RecipientResult& rr = r.recipients[i];
     const RecipientOutcome o =
         rr.status == smtp::RecipientStatus::kAccepted   ? RecipientOutcome::kAccepted
         : rr.status == smtp::RecipientStatus::kRejected ? RecipientOutcome::kRejected
                                                         : RecipientOutcome::kDeferred;
-    attempt_.recipients.emplace_back(rr.recipient, o, rr.reply.code, rr.reply.enhanced,
+    attempt_.recipients.emplace_back(rcpt_to[i], o, rr.reply.code, rr.reply.enhanced,
                                      rr.reply.plain_text());
   }
   report(outcome, r.last_reply);
@@ -272,16 +274,16 @@ void Delivery::move_on(const smtp::ClientResult& r) {
     const bool by_failure =
         rr.reply.code == r.last_reply.code && rr.reply.lines == r.last_reply.lines;
     if (by_failure) {
-      next.rcpt_to.push_back(rr.recipient);
+      next.rcpt_to.push_back(sent.rcpt_to[i]);
       next.rcpt_options.push_back(sent.options_of(i));
-      attempt_.recipients.push_back({rr.recipient, RecipientOutcome::kDeferred, rr.reply.code,
+      attempt_.recipients.push_back({sent.rcpt_to[i], RecipientOutcome::kDeferred, rr.reply.code,
                                      rr.reply.enhanced, rr.reply.plain_text()});
     } else {
       const RecipientOutcome o = rr.status == smtp::RecipientStatus::kRejected
                                      ? RecipientOutcome::kRejected
                                      : RecipientOutcome::kDeferred;
       attempt_.recipients.push_back(
-          {rr.recipient, o, rr.reply.code, rr.reply.enhanced, rr.reply.plain_text()});
+          {sent.rcpt_to[i], o, rr.reply.code, rr.reply.enhanced, rr.reply.plain_text()});
       decided_.push_back(attempt_.recipients.back());
     }
   }

@@ -87,10 +87,7 @@ std::size_t ClientSession::add_message(Envelope envelope, SharedMessage message)
   Transaction& t = transactions_.emplace_back();
   t.envelope = std::move(envelope);
   t.message = std::move(message);
-  t.result.recipients.reserve(t.envelope.rcpt_to.size());
-  for (const std::string& recipient : t.envelope.rcpt_to) {
-    t.result.recipients.push_back({recipient, RecipientStatus::kDeferred, {}});
-  }
+  t.result.recipients.resize(t.envelope.rcpt_to.size());  // each undecided
   if (failure_) {
     t.decide_undecided(failure_status_, *failure_);
     t.result.complete = true;

@@ -15,12 +15,17 @@ void ClientSession::Transaction::decide(std::size_t index, RecipientStatus statu
 }
 
 // Keeps last_reply when every recipient was already decided (a pipelined DATA refused
-// after all RCPTs were), unless nothing has decided anything yet.
+// after all RCPTs were), unless nothing has decided anything yet. As decide() for each
+// undecided recipient, with last_reply copied once.
 void ClientSession::Transaction::decide_undecided(RecipientStatus status, const Reply& reply) {
-  for (std::size_t i = 0; i < result.recipients.size(); ++i) {
-    if (result.recipients[i].reply.code == 0) decide(i, status, reply);
+  bool decided = false;
+  for (RecipientResult& recipient : result.recipients) {
+    if (recipient.reply.code != 0) continue;
+    recipient.status = status;
+    recipient.reply = reply;
+    decided = true;
   }
-  if (result.last_reply.code == 0) result.last_reply = reply;
+  if (decided || result.last_reply.code == 0) result.last_reply = reply;
 }
 
 void ClientSession::dispatch_transaction_reply(const Sent& sent, const Reply& reply) {

@@ -4,6 +4,7 @@
 // the reply to QUIT (the message's fate is known at the reply to "."), as Postfix's
 // smtp_skip_quit_response does.
 #include <algorithm>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -154,8 +155,10 @@ class SubmissionTry : public std::enable_shared_from_this<SubmissionTry> {
                })) {
       outcome = mta::AttemptOutcome::kDeferred;
     }
-    for (const smtp::RecipientResult& rr : r.recipients) {
-      attempt_.recipients.push_back({rr.recipient, outcome_of(rr.status), rr.reply.code,
+    const std::vector<std::string>& rcpt_to = session_->envelope(0).rcpt_to;
+    for (std::size_t i = 0; i < r.recipients.size(); ++i) {
+      const smtp::RecipientResult& rr = r.recipients[i];
+      attempt_.recipients.push_back({rcpt_to[i], outcome_of(rr.status), rr.reply.code,
                                      rr.reply.enhanced, rr.reply.plain_text()});
     }
     report(outcome, r.last_reply);

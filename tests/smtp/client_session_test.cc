@@ -53,7 +53,6 @@ TEST_CASE("the client walks greeting, EHLO, MAIL, RCPT, DATA and the dot one ste
     CHECK(recipient.status == RecipientStatus::kAccepted);
     CHECK(recipient.reply.code == 250);
   }
-  CHECK(result.recipients[1].recipient == "c@dest.example");
   client.receive("221 2.0.0 Bye\r\n");
   CHECK(client.stage() == ClientStage::kDone);
 }

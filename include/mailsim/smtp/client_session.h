@@ -58,8 +58,8 @@ enum class ClientStage {
 
 enum class RecipientStatus { kAccepted, kDeferred, kRejected };
 
+// One envelope recipient's outcome; ClientSession::envelope() names the recipient.
 struct RecipientResult {
-  std::string recipient;
   RecipientStatus status = RecipientStatus::kDeferred;
   Reply reply;  // the reply that decided this recipient
 };
@@ -71,11 +71,11 @@ struct ClientResult {
   // The reply that decided the outcome of the last undecided recipients: the 250 after
   // ".", a 421, a synthetic "451 4.4.2 Connection lost", ...
   Reply last_reply;
-  // One per envelope recipient, in envelope order. A recipient refused at RCPT keeps that
-  // reply. A 4xx/5xx for the whole transaction (greeting, EHLO/HELO, AUTH, MAIL, DATA,
-  // "."), a lost connection or a protocol error decides every other one: 5xx ->
-  // kRejected, else kDeferred. Until complete, undecided recipients read kDeferred with
-  // reply code 0.
+  // One per envelope recipient, in envelope order: recipients[i] is rcpt_to[i]'s (the
+  // result holds no copy of the addresses). A recipient refused at RCPT keeps that reply.
+  // A 4xx/5xx for the whole transaction (greeting, EHLO/HELO, AUTH, MAIL, DATA, "."), a lost
+  // connection or a protocol error decides every other one: 5xx -> kRejected, else kDeferred. Until
+  // complete, undecided recipients read kDeferred with reply code 0.
   std::vector<RecipientResult> recipients;
 };
 
