@@ -68,6 +68,7 @@ Reply protocol_error(std::string_view what) {
 ClientSession::ClientSession(ClientConfig config)
     : parser_(config.transcript), config_(std::move(config)) {
   sent_.reserve(kSentReserve);
+  transactions_.reserve(1);  // the first message goes in place, not through a reallocation
   output_.reserve_bytes(kKeptOutput);
   sent_.push_back({ClientStage::kGreeting});
 }
