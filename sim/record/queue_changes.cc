@@ -4,7 +4,8 @@ namespace mailsim::record {
 namespace {
 
 QueueSampleRow row(const std::string& node, Time t, const QueueCounts& c) {
-  return {node, t.seconds(), c.incoming, c.active, c.deferred};
+  return {node, t.seconds(), static_cast<std::int64_t>(c.incoming),
+          static_cast<std::int64_t>(c.active), static_cast<std::int64_t>(c.deferred)};
 }
 
 }  // namespace

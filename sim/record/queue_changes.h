@@ -14,16 +14,12 @@
 #include <vector>
 
 #include "mailsim/core/time.h"
+#include "mailsim/mta/mta.h"  // QueueCounts
 #include "record/rows.h"
 
 namespace mailsim::record {
 
-struct QueueCounts {
-  std::int64_t incoming = 0;
-  std::int64_t active = 0;
-  std::int64_t deferred = 0;
-  friend bool operator==(const QueueCounts&, const QueueCounts&) = default;
-};
+using mta::QueueCounts;
 
 class QueueChanges {
  public:

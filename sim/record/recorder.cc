@@ -268,10 +268,7 @@ class Recorder::Impl {
     if (level_ == RecordLevel::kSummary) return;
     last_queue_sample_ = t;
     for (const QueueSample& s : changed) {
-      const QueueCounts counts{static_cast<std::int64_t>(s.queue.incoming),
-                               static_cast<std::int64_t>(s.queue.active),
-                               static_cast<std::int64_t>(s.queue.deferred)};
-      if (std::optional<QueueSampleRow> row = queue_changes_.offer(s.node, t, counts)) {
+      if (std::optional<QueueSampleRow> row = queue_changes_.offer(s.node, t, s.queue)) {
         pending_.queue_samples.push_back(std::move(*row));
         added(1);
       }

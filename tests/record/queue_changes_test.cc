@@ -62,7 +62,7 @@ TEST_CASE("offering only the changed nodes gives the rows of offering every node
   // every sample, as a queue that changed and changed back since the previous one is.
   const std::vector<std::string> names{"a", "b", "c"};
   auto counts = [](std::size_t node, int sample) -> QueueCounts {
-    const std::int64_t step = (sample * (static_cast<int>(node) + 2)) / 5;
+    const auto step = static_cast<std::size_t>(sample * (static_cast<int>(node) + 2)) / 5;
     return {step % 3, node == 1 ? 0 : step % 2, 0};
   };
   QueueChanges every = named(names), changed = named(names);

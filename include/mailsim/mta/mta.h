@@ -43,6 +43,7 @@ struct QueueCounts {
   std::size_t incoming = 0;  // waiting for processing
   std::size_t active = 0;    // being delivered
   std::size_t deferred = 0;  // waiting for a retry
+  friend bool operator==(const QueueCounts&, const QueueCounts&) = default;
 };
 
 class Mta {

@@ -17,7 +17,7 @@
 #include "mailsim/core/time.h"
 #include "mailsim/dns/resolver.h"
 #include "mailsim/mta/events.h"
-#include "mailsim/mta/mta.h"
+#include "mailsim/mta/mta.h"  // QueueCounts
 #include "mailsim/net/network.h"
 
 namespace mailsim::record {
