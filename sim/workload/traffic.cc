@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <memory>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "mailsim/core/flat_hash.h"
 
 namespace mailsim::workload {
 
@@ -72,7 +73,8 @@ class GroupSource : public std::enable_shared_from_this<GroupSource> {
     std::vector<std::string>& out = message_.recipients;
     out.resize(target);
     if (target == 1) return p.spell(pick_index(), out[0]);
-    std::set<std::uint64_t> chosen;
+    FlatSet<std::uint64_t> chosen;  // one allocation, not one per recipient
+    chosen.reserve(target);
     std::size_t n = 0;
     for (std::size_t draws = 0; n < target && draws < 4 * target + 16; ++draws) {
       const std::uint64_t i = pick_index();
