@@ -25,7 +25,15 @@ Connection::Connection(Simulator& sim, const Topology& topology, FlowModel& flow
   }
 }
 
-void Connection::set_handlers(Side side, ConnectionHandlers h) { handlers(side) = std::move(h); }
+// Swapped rather than move-assigned (which builds and destroys a temporary per handler): the
+// old handlers go with `h`.
+void Connection::set_handlers(Side side, ConnectionHandlers h) {
+  ConnectionHandlers& mine = handlers(side);
+  mine.on_data.swap(h.on_data);
+  mine.on_closed.swap(h.on_closed);
+  mine.on_payload.swap(h.on_payload);
+  mine.owner.swap(h.owner);
+}
 
 void Connection::send(Side from, Payload&& payload) {
   Direction& d = dir(from);
