@@ -97,19 +97,21 @@ void FlowModel::remove(FlowId id) {
   --active_;
 }
 
+// A minimum, so the links are taken in any order, each once.
 double FlowModel::first_changed_level() {
   double level = changed_level_;
-  std::vector<LinkId>& links = fresh_links_;
-  links.clear();
+  ++epoch_;
+  if (link_mark_.size() < on_link_.size()) link_mark_.resize(on_link_.size());
   for (const FlowId id : fresh_) {
     const Flow& f = flows_[id];
     if (!f.active || !f.fresh) continue;
     if (f.cap_bps > 0) level = std::min(level, f.cap_bps);
-    links.insert(links.end(), f.links.begin(), f.links.end());
+    for (const LinkId l : f.links) {
+      if (link_mark_[l] == epoch_) continue;
+      link_mark_[l] = epoch_;
+      level = std::min(level, saturation_level(l));
+    }
   }
-  std::sort(links.begin(), links.end());
-  links.erase(std::unique(links.begin(), links.end()), links.end());
-  for (const LinkId l : links) level = std::min(level, saturation_level(l));
   return level;
 }
 
@@ -145,17 +147,13 @@ const std::vector<FlowModel::FlowId>& FlowModel::affected(const std::vector<Link
   if (link_mark_.size() < on_link_.size()) link_mark_.resize(on_link_.size());
   if (flow_mark_.size() < flows_.size()) flow_mark_.resize(flows_.size());
   if (slot_of_link_.size() < on_link_.size()) slot_of_link_.resize(on_link_.size());
-  std::vector<LinkId>& links = component_links_;
+  std::vector<ComponentLink>& links = component_;
   links.clear();
-  link_room_.clear();
-  link_unfrozen_.clear();
   auto visit = [&](LinkId l) {
     if (link_mark_[l] == epoch_) return;
     link_mark_[l] = epoch_;
     slot_of_link_[l] = links.size();
-    links.push_back(l);
-    link_room_.push_back(link_bps_[l]);
-    link_unfrozen_.push_back(0);
+    links.push_back({l, 0, link_bps_[l]});
   };
   for (const LinkId l : seed) visit(l);
   // Breadth-first over links and flows; the order depends only on the history of starts
@@ -163,13 +161,13 @@ const std::vector<FlowModel::FlowId>& FlowModel::affected(const std::vector<Link
   std::vector<FlowId>& out = component_flows_;
   out.clear();
   for (std::size_t next = 0; next < links.size(); ++next) {
-    for (const FlowId f : on_link_[links[next]]) {
+    for (const FlowId f : on_link_[links[next].link]) {
       const Flow& flow = flows_[f];
       if (!flow.fresh && flow.rate_bps < level) {  // its rate stands
-        link_room_[next] = std::max(0.0, link_room_[next] - flow.rate_bps);
+        links[next].room = std::max(0.0, links[next].room - flow.rate_bps);
         continue;
       }
-      ++link_unfrozen_[next];
+      ++links[next].unfrozen;
       if (flow_mark_[f] == epoch_) continue;
       flow_mark_[f] = epoch_;
       out.push_back(f);
@@ -216,13 +214,12 @@ void FlowModel::resolve() {
 // wait in min-heaps keyed by the level at which they would freeze; freezing a flow only
 // raises the levels of its links ((room - x) / (n - 1) >= room / n when x <= room / n).
 const std::vector<double>& FlowModel::fair_rates(const std::vector<FlowId>& flows) {
-  const std::vector<LinkId>& links = component_links_;
-  std::vector<double>& room = link_room_;
-  std::vector<std::size_t>& unfrozen_on = link_unfrozen_;
+  std::vector<ComponentLink>& links = component_;
   if (slot_of_flow_.size() < flows_.size()) slot_of_flow_.resize(flows_.size());
   for (std::size_t k = 0; k < flows.size(); ++k) slot_of_flow_[flows[k]] = k;
   auto level_of = [&](std::size_t i) {
-    return unfrozen_on[i] > 0 ? room[i] / static_cast<double>(unfrozen_on[i]) : kNoLevel;
+    const ComponentLink& c = links[i];
+    return c.unfrozen > 0 ? c.room / static_cast<double>(c.unfrozen) : kNoLevel;
   };
   if (flows.empty()) {  // an end or cap change that left no rate to change
     flow_rates_.clear();
@@ -256,8 +253,8 @@ const std::vector<double>& FlowModel::fair_rates(const std::vector<FlowId>& flow
     rate[k] = level;
     for (const LinkId l : flows_[flows[k]].links) {
       const std::size_t i = slot_of_link_[l];
-      room[i] = std::max(0.0, room[i] - level);
-      --unfrozen_on[i];
+      links[i].room = std::max(0.0, links[i].room - level);
+      --links[i].unfrozen;
       link_heap_.set(i, level_of(i));
     }
   };
@@ -274,7 +271,7 @@ const std::vector<double>& FlowModel::fair_rates(const std::vector<FlowId>& flow
       --left;
       continue;
     }
-    for (const FlowId f : on_link_[links[i]]) {
+    for (const FlowId f : on_link_[links[i].link]) {
       if (flow_mark_[f] != epoch_) continue;  // a flow whose rate stands
       const std::size_t k = slot_of_flow_[f];
       if (rate[k] < 0) {

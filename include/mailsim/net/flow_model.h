@@ -63,8 +63,8 @@ class FlowModel {
   // fresh ones rose together from zero.
   double saturation_level(LinkId link);
   // The flows that share a link with `seed`, transitively through flows whose rate may
-  // change (fresh, or at least `level`); their links are left in component_links_, with the
-  // capacity the standing flows leave in link_room_ and the others' count in link_unfrozen_.
+  // change (fresh, or at least `level`); their links are left in component_, with the
+  // capacity the standing flows leave and the others' count.
   // Returns component_flows_.
   const std::vector<FlowId>& affected(const std::vector<LinkId>& seed_links, double level);
   // Marks the rates of the flows on `links` for recomputation at this instant.
@@ -97,12 +97,14 @@ class FlowModel {
   std::uint32_t epoch_ = 0;
   std::vector<std::uint32_t> link_mark_;
   std::vector<std::uint32_t> flow_mark_;
-  std::vector<LinkId> component_links_;
-  std::vector<double> link_room_;
-  std::vector<std::size_t> link_unfrozen_;
+  struct ComponentLink {
+    LinkId link;
+    std::size_t unfrozen;  // flows whose rate may change
+    double room;           // bandwidth the others leave
+  };
+  std::vector<ComponentLink> component_;
   std::vector<double> scratch_rates_;
   std::vector<LinkId> seed_links_;
-  std::vector<LinkId> fresh_links_;
   std::vector<FlowId> component_flows_;
   std::vector<double> link_levels_;
   std::vector<double> flow_rates_;
