@@ -28,7 +28,7 @@ void Payload::append(Payload&& other) {
 
 Payload Payload::take_fitted() {
   Payload out(std::string(bytes_.data(), bytes_.size()));
-  out.spans_ = std::exchange(spans_, {});
+  out.spans_.swap(spans_);  // out's are empty: this is left with none
   out.virtual_octets_ = std::exchange(virtual_octets_, 0);
   bytes_.clear();
   return out;
