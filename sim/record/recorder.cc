@@ -204,7 +204,10 @@ class Recorder::Impl {
   }
 
   void on_attempt(const mta::AttemptFinished& e) {
-    if (level_ == RecordLevel::kSummary) return add_attempt(pending_, 0, e, false, false);
+    if (level_ == RecordLevel::kSummary) {  // only the tally's steps, which count as rows
+      add_attempt(pending_, 0, e, false, false);
+      return added(e.recipients.size());
+    }
     const bool transcript = level_ == RecordLevel::kFull;
     add_attempt(pending_, ++last_attempt_id_, e, true, transcript);
     added(1 + e.recipients.size() + (transcript ? e.transcript.size() : 0));
@@ -233,10 +236,12 @@ class Recorder::Impl {
                                                                   .rcpt = text.keep(e.rcpt),
                                                                   .node = text.keep(e.node),
                                                                   .reply = text.keep(e.reply)});
-    if (level_ == RecordLevel::kSummary || e.status != mta::FinalStatus::kDelivered) return;
+    // The step counts as a row, so that a batch leaves after so many steps at any level.
+    if (level_ == RecordLevel::kSummary || e.status != mta::FinalStatus::kDelivered)
+      return added(1);
     pending_.deliveries.emplace_back(e.msg, step.rcpt, step.node, e.at.seconds(),
                                      text.keep(e.headers));
-    added(1);
+    added(2);
   }
 
   // Nothing more can happen to the message: the writer makes its recipient rows now.
