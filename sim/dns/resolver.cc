@@ -8,9 +8,12 @@
 namespace mailsim::dns {
 
 Resolver::Resolver(ZoneData zones) : lookup_delay_(zones.lookup_delay) {
-  addresses_.insert(zones.addresses.begin(), zones.addresses.end());
+  auto index = static_cast<std::uint32_t>(zones.mx.size());
+  for (const auto& [name, node] : zones.addresses) addresses_.emplace(name, Address{node, index++});
+  index = 0;
   for (auto& [domain, records] : zones.mx) {
     MxSet set;
+    set.index = index++;
     set.null_mx = records.size() == 1 && records[0].exchange == ".";
     std::stable_sort(records.begin(), records.end(), [](const MxRecord& a, const MxRecord& b) {
       return a.preference < b.preference;
@@ -33,7 +36,7 @@ void Resolver::set_available(bool available, Time at) {
 std::optional<net::NodeId> Resolver::address_of(std::string_view lower_name) const {
   const auto it = addresses_.find(lower_name);
   if (it == addresses_.end()) return std::nullopt;
-  return it->second;
+  return it->second.node;
 }
 
 std::optional<net::NodeId> Resolver::lookup_address(std::string_view name) const {
@@ -41,19 +44,36 @@ std::optional<net::NodeId> Resolver::lookup_address(std::string_view name) const
   return address_of(ascii_lower(name, buffer));
 }
 
+Resolver::MailDomain Resolver::mail_domain(std::string_view domain) const {
+  std::string buffer;
+  const std::string_view name = ascii_lower(domain, buffer);
+  MailDomain found;
+  if (const auto it = mx_sets_.find(name); it != mx_sets_.end()) {
+    found.mx_ = &it->second;
+    found.index_ = it->second.index;
+  } else if (const auto address = addresses_.find(name); address != addresses_.end()) {
+    found.address_ = &*address;
+    found.index_ = address->second.index;
+  }
+  return found;
+}
+
 MxResult Resolver::lookup_mx(std::string_view domain, RandomStream& rng, std::string_view self,
                              std::size_t max_hosts) const {
   if (!available_) return {LookupStatus::kTemporaryFailure, {}};
-  std::string buffer;
-  const std::string_view name = ascii_lower(domain, buffer);
-  const auto it = mx_sets_.find(name);
-  if (it == mx_sets_.end()) {  // implicit MX: the domain's own address
-    const auto address = addresses_.find(name);
-    if (address == addresses_.end()) return {LookupStatus::kNotFound, {}};
-    return {LookupStatus::kOk, {MailHost{address->first, 0, address->second}}};
+  return lookup_mx(mail_domain(domain), rng, self, max_hosts);
+}
+
+MxResult Resolver::lookup_mx(const MailDomain& domain, RandomStream& rng, std::string_view self,
+                             std::size_t max_hosts) const {
+  if (!available_) return {LookupStatus::kTemporaryFailure, {}};
+  if (domain.mx_ == nullptr) {  // implicit MX: the domain's own address
+    if (domain.address_ == nullptr) return {LookupStatus::kNotFound, {}};
+    return {LookupStatus::kOk, {MailHost{domain.address_->first, 0, domain.address_->second.node}}};
   }
-  if (it->second.null_mx) return {LookupStatus::kNullMx, {}};
-  const std::vector<Exchange>& sorted = it->second.exchanges;
+  const MxSet& set = *domain.mx_;
+  if (set.null_mx) return {LookupStatus::kNullMx, {}};
+  const std::vector<Exchange>& sorted = set.exchanges;
   std::vector<const Exchange*>& records = order_;
   records.resize(sorted.size());
   std::transform(sorted.begin(), sorted.end(), records.begin(),

@@ -43,23 +43,18 @@ std::string Destinations::host_key(const std::string& nexthop) const {
   return retry_record_key(context_.config.retry, FailureScope::kHost, nexthop, "", "");
 }
 
-Destinations::Id Destinations::intern(std::string_view nexthop) {
-  if (const auto it = ids_.find(nexthop); it != ids_.end()) return it->second;
-  const auto id = static_cast<Id>(destinations_.size());
-  destinations_.emplace_back(std::string(nexthop), limits_);
-  ids_.emplace(nexthop, id);
+Destinations::Id Destinations::intern(NextHop nexthop) {
+  const Id id = nexthop.id;
+  if (id >= destinations_.size()) destinations_.resize(id + 1);
+  if (!destinations_[id]) {
+    destinations_[id] = std::make_unique<Destination>(std::string(nexthop.name), limits_);
+  }
   return id;
-}
-
-const Destinations::Destination* Destinations::find(std::string_view nexthop) const {
-  const auto it = ids_.find(nexthop);
-  return it == ids_.end() ? nullptr : &destinations_[it->second];
 }
 
 // Exim forks at most remote_max_parallel deliveries of one message at once (deliver.c,
 // do_remote_deliveries); the others start, in order, as those end.
-void Destinations::submit(std::string_view nexthop, DeliveryRequest&& request,
-                          DeliveryDone&& done) {
+void Destinations::submit(NextHop nexthop, DeliveryRequest&& request, DeliveryDone&& done) {
   const Id id = intern(nexthop);
   Job job{std::move(request), std::move(done)};
   if (limits_.remote_max_parallel == 0) return submit_now(id, std::move(job));
@@ -86,11 +81,11 @@ void Destinations::message_delivery_done(MessageNumber msg) {
   }
   auto [id, job] = std::move(m.waiting.front());
   m.waiting.pop_front();
-  submit(destinations_[id].name, std::move(job.request), std::move(job.done));
+  submit({id, destinations_[id]->name}, std::move(job.request), std::move(job.done));
 }
 
 void Destinations::submit_now(Id id, Job&& job) {
-  Destination& d = destinations_[id];
+  Destination& d = *destinations_[id];
   job.request.nexthop = d.name;
   if (d.dead) return defer_now(d, std::move(job));
   // Exim forces an attempt for a message older than the last rule's cutoff, whatever
@@ -119,23 +114,8 @@ void Destinations::submit_now(Id id, Job&& job) {
   start_pending(id);
 }
 
-int Destinations::sessions(std::string_view nexthop) const {
-  const Destination* d = find(nexthop);
-  return d == nullptr ? 0 : d->sessions;
-}
-
-std::size_t Destinations::waiting(std::string_view nexthop) const {
-  const Destination* d = find(nexthop);
-  return d == nullptr ? 0 : d->pending.size();
-}
-
-bool Destinations::dead(std::string_view nexthop) const {
-  const Destination* d = find(nexthop);
-  return d != nullptr && d->dead;
-}
-
 void Destinations::start_pending(Id id) {
-  Destination& d = destinations_[id];
+  Destination& d = *destinations_[id];
   while (!d.dead && !d.pending.empty() && d.sessions < d.window.window()) {
     Job job = std::move(d.pending.front());
     d.pending.pop_front();
@@ -144,7 +124,7 @@ void Destinations::start_pending(Id id) {
 }
 
 void Destinations::run(Id id, Job&& job) {
-  Destination& d = destinations_[id];
+  Destination& d = *destinations_[id];
   ++d.sessions;
   job.keep_session = select(d);
   NextDelivery next;
@@ -194,7 +174,7 @@ bool Destinations::select(Destination& d) {
 // waits for it or runs to it, Postfix frees its in-core queue and with it the cache flags
 // (qmgr_entry_done -> qmgr_queue_done; a dead one stays).
 void Destinations::session_ended(Id id) {
-  Destination& d = destinations_[id];
+  Destination& d = *destinations_[id];
   --d.sessions;
   d.last_done = context_.sim.now();
   if (d.sessions == 0 && d.pending.empty() && !d.dead) {
@@ -215,11 +195,11 @@ bool Destinations::reusable(Time connected, int transactions) const {
 // Postfix's smtp_save_session() into scache for smtp_connection_cache_time_limit; when the
 // time is up scache closes it. A session past its reuse limits is not saved (QUIT).
 bool Destinations::park(Id id, const CachedSession& session, Time connected, int transactions) {
-  Destination& d = destinations_[id];
+  Destination& d = *destinations_[id];
   if (d.dead || !reusable(connected, transactions)) return false;
   const EventId expiry =
       context_.sim.schedule_in(limits_.connection_cache_time, [this, id, session] {
-        auto& cached = destinations_[id].cached;
+        auto& cached = destinations_[id]->cached;
         std::erase_if(cached, [&](const auto& c) { return c.first == session; });
         close_cached(session);
       });
@@ -265,7 +245,7 @@ void Destinations::job_done(Id id, std::uint32_t slot, const DeliveryResult& res
 // Postfix's on-demand cache: the session goes on with a delivery waiting for its next hop
 // (a backlog), within the reuse limits.
 std::optional<DeliveryJob> Destinations::reuse(Id id, Time connected, int transactions) {
-  Destination& d = destinations_[id];
+  Destination& d = *destinations_[id];
   if (d.dead || d.pending.empty() || !reusable(connected, transactions)) return std::nullopt;
   Job job = std::move(d.pending.front());
   d.pending.pop_front();
@@ -276,7 +256,7 @@ std::optional<DeliveryJob> Destinations::reuse(Id id, Time connected, int transa
 }
 
 void Destinations::feedback(Id id, const DeliveryResult& result) {
-  Destination& d = destinations_[id];
+  Destination& d = *destinations_[id];
   // Exim deletes a host's retry record when a delivery gets through to it.
   if (!result.site_failed && host_retry_ != nullptr) host_retry_->erase(host_key(d.name));
   if (!result.site_failed) return d.window.success();
@@ -286,14 +266,14 @@ void Destinations::feedback(Id id, const DeliveryResult& result) {
 // Postfix's qmgr_queue_throttle(): the destination is skipped for minimal_backoff_time;
 // what waits for it is deferred with the reason of the failure that killed it.
 void Destinations::declare_dead(Id id, const DeliveryResult& result) {
-  Destination& d = destinations_[id];
+  Destination& d = *destinations_[id];
   d.dead = true;
   d.suspended = {};
   d.suspended.site_failed = true;
   d.suspended.site_reason = "delivery temporarily suspended: " + result.site_reason;
   for (Job& job : std::exchange(d.pending, {})) defer_now(d, std::move(job));
   context_.sim.schedule_in(limits_.dead_backoff, [this, id] {
-    Destination& again = destinations_[id];
+    Destination& again = *destinations_[id];
     again.dead = false;
     again.window.reset();
     start_pending(id);

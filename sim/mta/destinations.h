@@ -17,16 +17,16 @@
 #include <deque>
 #include <list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
-#include "mailsim/core/flat_hash.h"
 #include "mailsim/mta/queue_config.h"
 #include "mta/concurrency_window.h"
 #include "mta/delivery.h"
+#include "mta/router.h"
 
 namespace mailsim::mta {
 
@@ -49,18 +49,13 @@ class Destinations {
   Destinations& operator=(const Destinations&) = delete;
 
   // Runs the delivery to `nexthop` now or when a session to it frees up; `done` is called
-  // once, when it has ended.
-  void submit(std::string_view nexthop, DeliveryRequest&& request, DeliveryDone&& done);
-
-  int sessions(std::string_view nexthop) const;  // running to that next hop now
-  std::size_t waiting(std::string_view nexthop) const;
-  bool dead(std::string_view nexthop) const;
+  // once, when it has ended. REQUIRES: the next hops of one router (their ids).
+  void submit(NextHop nexthop, DeliveryRequest&& request, DeliveryDone&& done);
 
  private:
   using Job = DeliveryJob;
-  // A next hop by its place in destinations_: names are looked up once per submit, and
-  // the handlers a delivery calls back carry the number, small enough for std::function
-  // to hold without allocating.
+  // A next hop by the router's id, its place in destinations_: the handlers a delivery
+  // calls back carry the number, small enough for std::function to hold without allocating.
   using Id = std::uint32_t;
   struct Destination {
     Destination(std::string nexthop, const QueueLimits& limits)
@@ -83,8 +78,7 @@ class Destinations {
     DeliveryResult suspended;  // what a delivery to it gets while it is dead
   };
 
-  Id intern(std::string_view nexthop);
-  const Destination* find(std::string_view nexthop) const;
+  Id intern(NextHop nexthop);
   void start_pending(Id id);
   void run(Id id, Job&& job);
   void submit_now(Id id, Job&& job);
@@ -106,12 +100,11 @@ class Destinations {
   DeliveryContext context_;
   const QueueLimits& limits_;
   std::map<std::string, RetryRecord>* host_retry_;
-  // By Id; a deque keeps references stable, and none is ever removed (a delivery's
-  // DeliveryRequest::nexthop views its destination's name).
-  std::deque<Destination> destinations_;
-  // Only found and added to (intern, find), never walked: a flat table, whose slots may
-  // move on an insert, is safe here.
-  TextMap<Id> ids_;
+  // By Id; none is ever removed (a delivery's DeliveryRequest::nexthop views its
+  // destination's name). Null for the router's next hops that never had a delivery (local
+  // ones, those only deferred or bounced).
+  // Pointers, so that finding whether one is made reads only this vector.
+  std::vector<std::unique_ptr<Destination>> destinations_;
   // The callers' `done` of the deliveries running, while with_feedback()'s handler (which
   // holds only the slot) stands in for them; free slots are reused.
   std::vector<DeliveryDone> running_done_;

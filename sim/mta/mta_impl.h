@@ -73,8 +73,8 @@ struct Mta::Impl {
   void route_and_deliver(QueueEntry& entry);
   // An entry's remote recipients by next hop, in next-hop order. A vector, not a map: a
   // pass has one or two next hops as a rule, too few to pay for a tree's nodes. Each next
-  // hop is the first of its recipients' QueuedRecipient::nexthop.
-  using NextHopGroups = std::vector<std::pair<std::string_view, DeliveryRequest>>;
+  // hop's name is the first of its recipients' QueuedRecipient::nexthop.
+  using NextHopGroups = std::vector<std::pair<NextHop, DeliveryRequest>>;
   void start_deliveries(QueueEntry& entry, NextHopGroups& groups);
   void deliver_local(QueueEntry& entry, QueuedRecipient& r);
   void finalize(QueueEntry& entry, QueuedRecipient& r, FinalStatus status,

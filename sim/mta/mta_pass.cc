@@ -79,10 +79,11 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
         // In next-hop order: the first group not before this next hop is its own or the
         // place for it.
         auto it = std::find_if(groups.begin(), groups.end(),
-                               [&](const auto& g) { return g.first >= r.nexthop; });
-        if (it == groups.end() || it->first != r.nexthop) {
+                               [&](const auto& g) { return g.first.name >= r.nexthop; });
+        if (it == groups.end() || it->first.id != d.nexthop_id) {
           // MAIL FROM and its parameters
-          it = groups.emplace(it, r.nexthop, DeliveryRequest{.envelope = entry.envelope});
+          it = groups.emplace(it, NextHop{d.nexthop_id, r.nexthop},
+                              DeliveryRequest{.envelope = entry.envelope});
         }
         DeliveryRequest& g = it->second;
         g.hosts = std::move(d.hosts);
@@ -116,7 +117,7 @@ void Mta::Impl::start_deliveries(QueueEntry& entry, NextHopGroups& groups) {
   // `entry` may be gone once the last has started (with the next hops its recipients
   // hold, which only the starts before it read).
   const QueueNumber number = entry.number;
-  const auto start = [this, number](std::string_view nexthop, DeliveryRequest&& request) {
+  const auto start = [this, number](NextHop nexthop, DeliveryRequest&& request) {
     destinations.submit(nexthop, std::move(request), [this, number](const DeliveryResult& result) {
       delivery_done(number, result);
     });

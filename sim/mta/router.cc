@@ -67,7 +67,15 @@ Router::Router(const MtaConfig& config, const dns::Resolver& resolver)
     : config_(config),
       resolver_(resolver),
       local_domains_(config.local_domains.begin(), config.local_domains.end()),
-      mailboxes_(config.mailboxes.begin(), config.mailboxes.end()) {}
+      mailboxes_(config.mailboxes.begin(), config.mailboxes.end()) {
+  std::map<std::string_view, std::uint32_t> transport_hosts;  // several domains, one host
+  for (const auto& [domain, host] : config.transport) {
+    const auto [it, added] = transport_hosts.emplace(host, nexthops_);
+    if (added) ++nexthops_;
+    transport_.emplace(domain, Host{&host, it->second});
+  }
+  relayhost_ = {&config.relayhost, nexthops_++};
+}
 
 bool Router::is_local(std::string_view domain) const {
   std::string buffer;
@@ -103,44 +111,61 @@ bool Router::has_mailbox(std::string_view address) const {
   return mailboxes_.contains(local_part_view(address, buffer));
 }
 
-RouteDecision Router::to_host(const std::string& nexthop, const std::string& host) const {
+RouteDecision Router::to_host(std::string nexthop, Host host) const {
+  const std::string& name = *host.name;
   if (!resolver_.available()) {
     return {RouteKind::kDefer,
-            nexthop,
+            std::move(nexthop),
+            host.nexthop_id,
             {},
             smtp::make_reply(451, "4.4.3",
-                             "Host or domain name not found. Name service error for name=" + host)};
+                             "Host or domain name not found. Name service error for name=" + name)};
   }
-  const auto node = resolver_.lookup_address(host);
+  const auto node = resolver_.lookup_address(name);
   if (!node) {
     return {RouteKind::kBounce,
-            nexthop,
+            std::move(nexthop),
+            host.nexthop_id,
             {},
             smtp::make_reply(550, "5.4.4",
-                             "Host or domain name not found. Name service error for name=" + host +
+                             "Host or domain name not found. Name service error for name=" + name +
                                  " type=A: Host not found")};
   }
-  return {RouteKind::kRemote, nexthop, {dns::MailHost{host, 0, *node}}, {}};
+  return {
+      RouteKind::kRemote, std::move(nexthop), host.nexthop_id, {dns::MailHost{name, 0, *node}}, {}};
 }
 
-RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) const {
+// A domain the zones do not know is never delivered to (its routes defer or bounce): it
+// needs no number.
+std::uint32_t Router::mx_nexthop(const dns::Resolver::MailDomain& domain) {
+  const std::uint32_t index = domain.index();
+  if (index == dns::Resolver::MailDomain::kUnknown) return kNone;
+  if (index >= mx_nexthops_.size()) mx_nexthops_.resize(index + 1, kNone);
+  std::uint32_t& id = mx_nexthops_[index];
+  if (id == kNone) id = nexthops_++;
+  return id;
+}
+
+RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) {
   std::string buffer;
   const std::string_view domain = domain_view(rcpt, buffer);
-  if (local_domains_.contains(domain)) return {RouteKind::kLocal, "local", {}, {}};
-  if (auto it = find_domain(config_.transport, domain); it != config_.transport.end()) {
-    return to_host("transport:" + it->second, it->second);
+  if (local_domains_.contains(domain)) return {RouteKind::kLocal, "local", 0, {}, {}};
+  if (auto it = find_domain(transport_, domain); it != transport_.end()) {
+    return to_host("transport:" + *it->second.name, it->second);
   }
-  if (!config_.relayhost.empty())
-    return to_host("relayhost:" + config_.relayhost, config_.relayhost);
-  dns::MxResult mx = resolver_.lookup_mx(domain, rng, config_.hostname);
+  if (!config_.relayhost.empty()) return to_host("relayhost:" + config_.relayhost, relayhost_);
+  const dns::Resolver::MailDomain mail_domain = resolver_.mail_domain(domain);
+  dns::MxResult mx = resolver_.lookup_mx(mail_domain, rng, config_.hostname);
   std::string nexthop = "mx:";
   nexthop += domain;
+  const std::uint32_t id = mx_nexthop(mail_domain);
   switch (mx.status) {
     case dns::LookupStatus::kOk:
-      return {RouteKind::kRemote, std::move(nexthop), std::move(mx.hosts), {}};
+      return {RouteKind::kRemote, std::move(nexthop), id, std::move(mx.hosts), {}};
     case dns::LookupStatus::kTemporaryFailure:
       return {RouteKind::kDefer,
               std::move(nexthop),
+              id,
               {},
               smtp::make_reply(451, "4.4.3",
                                "Host or domain name not found. Name service error for name=" +
@@ -148,6 +173,7 @@ RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) const {
     case dns::LookupStatus::kNullMx:
       return {RouteKind::kBounce,
               std::move(nexthop),
+              id,
               {},
               smtp::make_reply(556, "5.1.10",
                                "Recipient address rejected: Domain " + std::string(domain) +
@@ -157,6 +183,7 @@ RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) const {
   }
   return {RouteKind::kBounce,
           std::move(nexthop),
+          id,
           {},
           smtp::make_reply(550, "5.4.4",
                            "Host or domain name not found. Name service error for name=" +

@@ -3,7 +3,9 @@
 // the next-hop hosts. Also answers the receive-side question "may I accept this rcpt?".
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,9 +21,18 @@ namespace mailsim::mta {
 
 enum class RouteKind { kLocal, kRemote, kDefer, kBounce };
 
+// A next hop: its name ("mx:example.org", "transport:HOST", "relayhost:HOST", "local")
+// and its number among the router's next hops (equal names, equal numbers; from 0), by
+// which the queue manager indexes its destinations.
+struct NextHop {
+  std::uint32_t id = 0;
+  std::string_view name;
+};
+
 struct RouteDecision {
   RouteKind kind = RouteKind::kBounce;
   std::string nexthop;               // groups recipients that share one delivery
+  std::uint32_t nexthop_id = 0;      // kRemote: NextHop::id (unused otherwise)
   std::vector<dns::MailHost> hosts;  // kRemote: in the order to try
   smtp::Reply reply;                 // kDefer, kBounce: why
 };
@@ -39,14 +50,20 @@ class Router {
   // The receive-side decision for RCPT TO (250, 550 5.1.1 unknown user, 554 5.7.1 relay).
   // An authenticated client may relay anywhere; local recipients are checked all the same.
   smtp::Reply check_recipient(std::string_view rcpt, bool authenticated) const;
-  RouteDecision route(std::string_view rcpt, RandomStream& rng) const;
+  RouteDecision route(std::string_view rcpt, RandomStream& rng);
   // Whether the address's local part names a mailbox here (MtaConfig::mailboxes), in any
   // case; the domain is not looked at.
   bool has_mailbox(std::string_view address) const;
 
  private:
-  // REQUIRES: `host` is the MTA configuration's text (the decision's MailHost views it).
-  RouteDecision to_host(const std::string& nexthop, const std::string& host) const;
+  // A transport's or the relayhost's host: the MTA configuration's text (the decision's
+  // MailHost views it) and its next hop's number.
+  struct Host {
+    const std::string* name = nullptr;
+    std::uint32_t nexthop_id = 0;
+  };
+  RouteDecision to_host(std::string nexthop, Host host) const;
+  std::uint32_t mx_nexthop(const dns::Resolver::MailDomain& domain);
 
   const MtaConfig& config_;
   const dns::Resolver& resolver_;
@@ -55,6 +72,15 @@ class Router {
   // filled once, then only looked up (a provider's MX checks 20,000 names at every RCPT).
   TextSet local_domains_;
   TextSet mailboxes_;
+  // config_.transport's domains with their hosts' next hops, and the relayhost's; numbered
+  // when the router is made ("local" is 0).
+  std::map<std::string, Host, std::less<>> transport_;
+  Host relayhost_;
+  std::uint32_t nexthops_ = 1;  // how many are numbered
+  // The numbers of MX next hops, by MailDomain::index (kNone: not yet numbered): numbered
+  // at their first route, found without hashing their names.
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  std::vector<std::uint32_t> mx_nexthops_;
 };
 
 }  // namespace mailsim::mta

@@ -1,6 +1,8 @@
 #include "mailsim/dns/resolver.h"
 
+#include <cstdint>
 #include <set>
+#include <string>
 
 #include "support/catch.h"
 
@@ -62,4 +64,42 @@ TEST_CASE("unknown domains, null MX and outages fail as they should") {
   CHECK(r.lookup_mx("nomail.example", rng).status == LookupStatus::kNullMx);
   r.set_available(false);
   CHECK(r.lookup_mx("example.edu", rng).status == LookupStatus::kTemporaryFailure);
+}
+
+TEST_CASE("a lookup by a domain found once answers as the lookup by its name") {
+  Resolver r(example_zones());
+  RandomStream by_name(1, 0, "dns");
+  RandomStream by_domain(1, 0, "dns");
+  const auto same = [&](const std::string& name, const std::string& self) {
+    const MxResult a = r.lookup_mx(name, by_name, self);
+    const MxResult b = r.lookup_mx(r.mail_domain(name), by_domain, self);
+    REQUIRE(a.status == b.status);
+    REQUIRE(a.hosts.size() == b.hosts.size());
+    for (std::size_t i = 0; i < a.hosts.size(); ++i) {
+      CHECK(a.hosts[i].name == b.hosts[i].name);
+      CHECK(a.hosts[i].node == b.hosts[i].node);
+      CHECK(a.hosts[i].preference == b.hosts[i].preference);
+    }
+  };
+  for (const char* name : {"example.edu", "Example.EDU", "plain.example", "nomail.example",
+                           "nowhere.example", "mx1.example.edu"}) {
+    for (int i = 0; i < 10; ++i) same(name, "");
+    same(name, "backup.example.edu");
+  }
+  r.set_available(false);
+  same("example.edu", "");
+  same("nowhere.example", "");
+}
+
+TEST_CASE("every name the zones know has its own number below names(), whatever its case") {
+  const Resolver r(example_zones());
+  std::set<std::uint32_t> seen;
+  for (const char* name : {"example.edu", "nomail.example", "mx1.example.edu", "mx2.example.edu",
+                           "backup.example.edu", "plain.example"}) {
+    const std::uint32_t index = r.mail_domain(name).index();
+    CHECK(index < r.names());
+    CHECK(seen.insert(index).second);
+  }
+  CHECK(r.mail_domain("PLAIN.example").index() == r.mail_domain("plain.example").index());
+  CHECK(r.mail_domain("nowhere.example").index() == Resolver::MailDomain::kUnknown);
 }

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mailsim/core/flat_hash.h"
@@ -59,7 +61,27 @@ struct MxResult {
 };
 
 class Resolver {
+  struct MxSet;
+  struct Address;
+
  public:
+  // A domain's records as MX lookups read them, found by mail_domain(): a router that routes
+  // to the domain again and again finds its name once. Valid as long as the resolver (the
+  // zones never change).
+  class MailDomain {
+   public:
+    // The domain's number among the names the zones know (from 0, below names()), a dense
+    // key for tables by domain; kUnknown when they do not know it.
+    static constexpr std::uint32_t kUnknown = UINT32_MAX;
+    std::uint32_t index() const { return index_; }
+
+   private:
+    friend class Resolver;
+    const MxSet* mx_ = nullptr;                                 // its MX records, if it has any
+    const std::pair<std::string, Address>* address_ = nullptr;  // else its own address
+    std::uint32_t index_ = kUnknown;
+  };
+
   explicit Resolver(ZoneData zones);
 
   // The hosts to try for mail to `domain`: MX records sorted by preference, equal
@@ -68,6 +90,12 @@ class Resolver {
   // preference and higher are dropped. At most `max_hosts` are returned.
   MxResult lookup_mx(std::string_view domain, RandomStream& rng, std::string_view self = {},
                      std::size_t max_hosts = 5) const;
+  // The same lookup for a domain found by mail_domain().
+  MxResult lookup_mx(const MailDomain& domain, RandomStream& rng, std::string_view self = {},
+                     std::size_t max_hosts = 5) const;
+  MailDomain mail_domain(std::string_view domain) const;
+  // How many names the zones know (MailDomain::index).
+  std::size_t names() const { return mx_sets_.size() + addresses_.size(); }
   std::optional<net::NodeId> lookup_address(std::string_view name) const;
 
   Duration lookup_delay() const { return lookup_delay_; }
@@ -90,6 +118,11 @@ class Resolver {
   struct MxSet {
     bool null_mx = false;  // the one record "."
     std::vector<Exchange> exchanges;
+    std::uint32_t index = 0;  // MailDomain::index: the MX sets first, in zone order
+  };
+  struct Address {
+    net::NodeId node = 0;
+    std::uint32_t index = 0;  // MailDomain::index: after the MX sets, in zone order
   };
   std::optional<net::NodeId> address_of(std::string_view lower_name) const;
 
@@ -97,7 +130,7 @@ class Resolver {
   // are lowered first. Filled by the constructor, then only looked up: nothing moves in
   // these flat tables after it, so a MailHost may view a key.
   TextMap<MxSet> mx_sets_;
-  TextMap<net::NodeId> addresses_;
+  TextMap<Address> addresses_;
   // lookup_mx()'s records in the order it tries them, kept only so that each lookup reuses
   // the storage instead of allocating its own: filled anew by every call, read by nothing
   // else (the resolver is not thread-safe anyway).
