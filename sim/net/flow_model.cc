@@ -107,8 +107,8 @@ double FlowModel::first_changed_level() {
     if (!f.active || !f.fresh) continue;
     if (f.cap_bps > 0) level = std::min(level, f.cap_bps);
     for (const LinkId l : f.links) {
-      if (link_mark_[l] == epoch_) continue;
-      link_mark_[l] = epoch_;
+      if (link_mark_[l].epoch == epoch_) continue;
+      link_mark_[l].epoch = epoch_;
       level = std::min(level, saturation_level(l));
     }
   }
@@ -146,13 +146,11 @@ const std::vector<FlowModel::FlowId>& FlowModel::affected(const std::vector<Link
   ++epoch_;
   if (link_mark_.size() < on_link_.size()) link_mark_.resize(on_link_.size());
   if (flow_mark_.size() < flows_.size()) flow_mark_.resize(flows_.size());
-  if (slot_of_link_.size() < on_link_.size()) slot_of_link_.resize(on_link_.size());
   std::vector<ComponentLink>& links = component_;
   links.clear();
   auto visit = [&](LinkId l) {
-    if (link_mark_[l] == epoch_) return;
-    link_mark_[l] = epoch_;
-    slot_of_link_[l] = links.size();
+    if (link_mark_[l].epoch == epoch_) return;
+    link_mark_[l] = {epoch_, static_cast<std::uint32_t>(links.size())};
     links.push_back({l, 0, link_bps_[l]});
   };
   for (const LinkId l : seed) visit(l);
@@ -252,7 +250,7 @@ const std::vector<double>& FlowModel::fair_rates(const std::vector<FlowId>& flow
   auto freeze = [&](std::size_t k, double level) {
     rate[k] = level;
     for (const LinkId l : flows_[flows[k]].links) {
-      const std::size_t i = slot_of_link_[l];
+      const std::size_t i = link_mark_[l].slot;
       links[i].room = std::max(0.0, links[i].room - level);
       --links[i].unfrozen;
       link_heap_.set(i, level_of(i));

@@ -95,7 +95,11 @@ class FlowModel {
   // Scratch space of resolve() and what it calls, kept to avoid allocating per change;
   // each is filled afresh where it is used.
   std::uint32_t epoch_ = 0;
-  std::vector<std::uint32_t> link_mark_;
+  struct LinkMark {
+    std::uint32_t epoch = 0;
+    std::uint32_t slot = 0;  // in component_, when marked by affected()
+  };
+  std::vector<LinkMark> link_mark_;
   std::vector<std::uint32_t> flow_mark_;
   struct ComponentLink {
     LinkId link;
@@ -110,7 +114,6 @@ class FlowModel {
   std::vector<double> flow_rates_;
   std::vector<std::pair<double, std::size_t>> cap_heap_;
   IndexedHeap<double> link_heap_;  // link slot -> level at which it would fill
-  std::vector<std::size_t> slot_of_link_;
   std::vector<std::size_t> slot_of_flow_;
   EventId resolve_event_;
   std::size_t active_ = 0;
