@@ -140,10 +140,9 @@ RouteDecision Router::to_host(std::string nexthop, Host host) const {
 std::uint32_t Router::mx_nexthop(const dns::Resolver::MailDomain& domain) {
   const std::uint32_t index = domain.index();
   if (index == dns::Resolver::MailDomain::kUnknown) return kNone;
-  if (index >= mx_nexthops_.size()) mx_nexthops_.resize(index + 1, kNone);
-  std::uint32_t& id = mx_nexthops_[index];
-  if (id == kNone) id = nexthops_++;
-  return id;
+  const auto [it, added] = mx_nexthops_.try_emplace(index, nexthops_);
+  if (added) ++nexthops_;
+  return it->second;
 }
 
 RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) {

@@ -77,10 +77,11 @@ class Router {
   std::map<std::string, Host, std::less<>> transport_;
   Host relayhost_;
   std::uint32_t nexthops_ = 1;  // how many are numbered
-  // The numbers of MX next hops, by MailDomain::index (kNone: not yet numbered): numbered
-  // at their first route, found without hashing their names.
+  // The numbers of MX next hops, by MailDomain::index: numbered at their first route,
+  // found without hashing their names. A table of the domains this MTA routes to, not a
+  // vector over every domain the zones know: that would cost each MTA 4 bytes a domain.
   static constexpr std::uint32_t kNone = UINT32_MAX;
-  std::vector<std::uint32_t> mx_nexthops_;
+  FlatMap<std::uint32_t, std::uint32_t> mx_nexthops_;
 };
 
 }  // namespace mailsim::mta
