@@ -1,6 +1,8 @@
 #include "mta/destinations.h"
 
 #include <algorithm>
+#include <cassert>
+#include <cstdint>
 #include <utility>
 
 namespace mailsim::mta {
@@ -45,6 +47,7 @@ std::string Destinations::host_key(const std::string& nexthop) const {
 
 Destinations::Id Destinations::intern(NextHop nexthop) {
   const Id id = nexthop.id;
+  assert(id != UINT32_MAX && "a next hop without a number (a route that defers or bounces)");
   if (id >= destinations_.size()) destinations_.resize(id + 1);
   if (!destinations_[id]) {
     destinations_[id] = std::make_unique<Destination>(std::string(nexthop.name), limits_);
