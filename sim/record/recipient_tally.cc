@@ -9,15 +9,13 @@ namespace {
 
 constexpr std::size_t kScanLimit = 8;
 
-// recipient_rowid()'s limit, checked as a recipient is added on the simulation thread: the
-// rows are made on the writer's, too late to stop the run where the scenario breaks it.
+}  // namespace
+
 void check_room(std::size_t recipients) {
   if (recipients >= static_cast<std::size_t>(kRecipientsPerMessage)) {
     throw std::length_error("the recipient table holds at most 2^24 recipients of a message");
   }
 }
-
-}  // namespace
 
 std::int64_t recipient_rowid(mta::MessageNumber msg, std::size_t index) {
   constexpr auto kMessages = static_cast<mta::MessageNumber>(INT64_MAX / kRecipientsPerMessage);

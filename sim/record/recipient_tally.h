@@ -69,6 +69,12 @@ std::int64_t recipient_rowid(mta::MessageNumber msg, std::size_t index);
 // reached a final state is 'queued'.
 RecipientRow recipient_row(const TalliedMessage& m, std::size_t index);
 
+// recipient_rowid()'s limit: throws std::length_error if a message with `recipients`
+// recipients cannot take one more. The tally checks it as it adds a recipient (on the
+// writer thread); the recorder checks the recipients named at creation on the simulation
+// thread, so that the run stops at the message that breaks it, not batches later.
+void check_room(std::size_t recipients);
+
 // "2.0.0 Ok" from an enhanced code and a text that may or may not already start with it.
 std::string reply_with_enhanced(std::string_view enhanced, std::string_view text);
 // The same, assigned to `reply`, whose memory it reuses.

@@ -12,6 +12,7 @@
 #include "mailsim/core/error.h"
 #include "record/json_writer.h"
 #include "record/queue_changes.h"
+#include "record/recipient_tally.h"
 #include "record/results_db.h"
 #include "record/schema_sql.h"
 #include "record/writer.h"
@@ -183,6 +184,7 @@ class Recorder::Impl {
   }
 
   void on_created(const mta::MessageCreated& e) {
+    if (!e.recipients.empty()) check_room(e.recipients.size() - 1);
     TextArena& text = pending_.text;
     if (e.recipients.empty()) pending_.tally.push_back({.msg = e.msg, .at = e.at});
     for (const std::string& rcpt : e.recipients) {

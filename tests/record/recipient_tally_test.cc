@@ -143,6 +143,9 @@ TEST_CASE("rowids order recipients by message number, then as they were first na
   CHECK(recipient_rowid(1, kRecipientsPerMessage - 1) < recipient_rowid(2, 0));
   CHECK(recipient_rowid(3, 2) == 3 * kRecipientsPerMessage + 2);
   CHECK_THROWS_AS(recipient_rowid(1, kRecipientsPerMessage), std::length_error);
+  // The check the recorder makes at creation: room for the 2^24th, none for one more.
+  CHECK_NOTHROW(check_room(kRecipientsPerMessage - 1));
+  CHECK_THROWS_AS(check_room(kRecipientsPerMessage), std::length_error);
 }
 
 TEST_CASE("an event about a message after its rows were taken stops the run, naming it") {
