@@ -4,12 +4,12 @@
 mailsim_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # What building and running mailsim needs (libjemalloc-dev: the program's malloc, see
-# cmake/MailsimAllocator.cmake; robin-map-dev: the open-addressing hash tables of
-# include/mailsim/core/flat_hash.h).
+# cmake/MailsimAllocator.cmake; robin-map-dev and libxxhash-dev: the open-addressing hash
+# tables of include/mailsim/core/flat_hash.h and their text hash).
 mailsim_build_packages=(
   build-essential cmake ninja-build pkg-config libssl-dev
   libboost-dev libboost-graph-dev libboost-program-options-dev libyaml-cpp-dev libsqlite3-dev
-  libboost-mpi-dev openmpi-bin libjemalloc-dev robin-map-dev
+  libboost-mpi-dev openmpi-bin libjemalloc-dev robin-map-dev libxxhash-dev
 )
 # What the test suite adds: Catch2 and the programs tests use as independent checkers,
 # among them the SMTP peers of the realnet interop tests (smtplib comes with python3), and

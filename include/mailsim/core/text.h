@@ -57,13 +57,4 @@ inline std::string_view ascii_lower(std::string_view text, std::string& buffer) 
   return buffer = ascii_lower(text);
 }
 
-// A hash for unordered containers of std::string that looks up by std::string_view too
-// (with std::equal_to<>), so that a lookup copies nothing.
-struct TextHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const {
-    return std::hash<std::string_view>{}(text);
-  }
-};
-
 }  // namespace mailsim
