@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <charconv>
+#include <cstring>
 #include <set>
 
 #include "mailsim/core/error.h"
@@ -27,17 +28,28 @@ std::uint64_t read_number(std::string_view text, std::string_view item) {
   return v;
 }
 
+// The digits of a range's number: read_number allows at most 1000000000.
+constexpr std::uint32_t kMaxDigits = 10;
+
+char* copy_text(char* to, const char* from, std::size_t n) {
+  std::memcpy(to, from, n);
+  return to + n;
+}
+
 }  // namespace
 
-AddressSet::Pattern AddressSet::parse_pattern(std::string_view item) {
-  Pattern p;
-  std::string literal;
+std::uint64_t AddressSet::parse_pattern(std::string_view item, Data& data) {
+  Pattern p{.text_begin = static_cast<std::uint32_t>(data.text.size()),
+            .ranges_begin = static_cast<std::uint32_t>(data.ranges.size())};
+  std::uint64_t size = 1;
+  std::string joined;  // the literals with a 1 for each range and after the last
   std::size_t i = 0;
   while (i < item.size()) {
     const char c = item[i];
     if (c == '}') throw InputError("'" + std::string(item) + "' has a '}' without '{'", kHint);
     if (c != '{') {
-      literal += c;
+      data.text += c;
+      joined += c;
       ++i;
       continue;
     }
@@ -55,40 +67,46 @@ AddressSet::Pattern AddressSet::parse_pattern(std::string_view item) {
       throw InputError("'" + std::string(item) + "': the range {" + std::string(inside) +
                            "} ends before it starts",
                        "write {FIRST..LAST} with FIRST <= LAST");
-    p.literals.push_back(std::move(literal));
-    literal.clear();
-    p.ranges.push_back({first, last - first + 1});
-    if (p.size > kMaxSize / (last - first + 1))
+    data.ranges.push_back({.first = first,
+                           .count = last - first + 1,
+                           .at = static_cast<std::uint32_t>(data.text.size() - p.text_begin)});
+    joined += '1';
+    if (size > kMaxSize / (last - first + 1))
       throw InputError("'" + std::string(item) + "' names too many addresses",
                        "a population holds at most 2^40 addresses");
-    p.size *= last - first + 1;
+    size *= last - first + 1;
     i = close + 1;
   }
-  p.literals.push_back(std::move(literal));
-  for (std::size_t r = p.ranges.size(); r-- > 1;) {
-    p.ranges[r - 1].place = p.ranges[r].place * p.ranges[r].count;
+  joined += '1';
+  p.text_end = static_cast<std::uint32_t>(data.text.size());
+  p.ranges_end = static_cast<std::uint32_t>(data.ranges.size());
+  for (std::size_t r = p.ranges_end; r-- > p.ranges_begin + 1;) {
+    data.ranges[r - 1].place = data.ranges[r].place * data.ranges[r].count;
   }
   // Every address has one '@' with something on both sides; ranges never hold '@'.
-  std::string joined;
-  for (const std::string& l : p.literals) joined += l + "1";
   const std::size_t at = joined.find('@');
   if (at == std::string::npos || at == 0 || at + 2 >= joined.size() ||
       joined.find('@', at + 1) != std::string::npos) {
     throw InputError("'" + std::string(item) + "' is not a mail address or address pattern", kHint);
   }
-  return p;
+  data.patterns.push_back(p);
+  return size;
 }
 
-void AddressSet::check_item(std::string_view item) { parse_pattern(item); }
+void AddressSet::check_item(std::string_view item) {
+  Data scratch;
+  parse_pattern(item, scratch);
+}
 
 AddressSet AddressSet::parse(const std::vector<std::string>& items) {
   auto data = std::make_shared<Data>();
   std::uint64_t total = 0;
   for (const std::string& item : items) {
-    data->patterns.push_back(parse_pattern(item));
-    total += data->patterns.back().size;
+    total += parse_pattern(item, *data);
     if (total > kMaxSize)
       throw InputError("the addresses add up to more than 2^40", "use fewer or smaller patterns");
+    if (data->text.size() > UINT32_MAX)
+      throw InputError("the addresses' text adds up to more than 4 GiB", "use patterns");
     data->starts.push_back(total);
   }
   AddressSet set;
@@ -105,20 +123,25 @@ std::string AddressSet::at(std::uint64_t i) const {
 void AddressSet::spell(std::uint64_t i, std::string& out) const {
   assert(i < size());
   const std::vector<std::uint64_t>& starts = data_->starts;
-  const auto which = std::upper_bound(starts.begin(), starts.end(), i) - starts.begin();
-  const Pattern& p = data_->patterns[static_cast<std::size_t>(which)];
-  const std::uint64_t k = i - (which == 0 ? 0 : starts[static_cast<std::size_t>(which) - 1]);
-  // Mixed radix, the rightmost range the least significant digit.
-  out.assign(p.literals[0]);
-  for (std::size_t r = 0; r < p.ranges.size(); ++r) {
-    const Range& range = p.ranges[r];
-    char digits[24];
-    const auto end =
-        std::to_chars(digits, digits + sizeof digits, range.first + k / range.place % range.count)
-            .ptr;
-    out.append(digits, end);
-    out += p.literals[r + 1];
+  const auto which =
+      static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), i) - starts.begin());
+  const Pattern& p = data_->patterns[which];
+  const std::uint64_t k = i - (which == 0 ? 0 : starts[which - 1]);
+  const char* text = data_->text.data() + p.text_begin;
+  const std::uint32_t text_size = p.text_end - p.text_begin;
+  // Written in place, then cut to length: one resize, not an append per piece.
+  out.resize(text_size + kMaxDigits * (p.ranges_end - p.ranges_begin));
+  char* o = out.data();
+  std::uint32_t copied = 0;  // of the text
+  for (std::uint32_t r = p.ranges_begin; r < p.ranges_end; ++r) {
+    // Mixed radix, the rightmost range the least significant digit.
+    const Range& range = data_->ranges[r];
+    o = copy_text(o, text + copied, range.at - copied);
+    o = std::to_chars(o, o + kMaxDigits, range.first + k / range.place % range.count).ptr;
+    copied = range.at;
   }
+  o = copy_text(o, text + copied, text_size - copied);
+  out.resize(static_cast<std::size_t>(o - out.data()));
 }
 
 std::vector<std::string> AddressSet::domains(std::size_t limit) const {
@@ -126,26 +149,30 @@ std::vector<std::string> AddressSet::domains(std::size_t limit) const {
   if (!data_) return out;
   std::set<std::string, std::less<>> seen;
   for (const Pattern& p : data_->patterns) {
-    // The '@' is in one literal (parse_pattern checked): the domain is the rest of that
-    // literal, then the ranges and literals after it.
-    std::size_t first = 0;
-    while (p.literals[first].find('@') == std::string::npos) ++first;
-    const std::string head = p.literals[first].substr(p.literals[first].find('@') + 1);
+    // The '@' is in the text (parse_pattern checked): the domain is the text after it, with
+    // the digits of the ranges that come after it.
+    const std::string_view text(data_->text.data() + p.text_begin, p.text_end - p.text_begin);
+    const std::size_t at = text.find('@');
+    std::uint32_t first = p.ranges_begin;
+    while (first < p.ranges_end && data_->ranges[first].at <= at) ++first;
     std::uint64_t combinations = 1;
-    for (std::size_t r = first; r < p.ranges.size(); ++r) combinations *= p.ranges[r].count;
+    for (std::uint32_t r = first; r < p.ranges_end; ++r) combinations *= data_->ranges[r].count;
     for (std::uint64_t k = 0; k < combinations && out.size() < limit; ++k) {
       // Mixed radix over the domain's ranges, the rightmost the least significant digit.
-      std::vector<std::uint64_t> digits(p.ranges.size() - first);
+      std::vector<std::uint64_t> digits(p.ranges_end - first);
       std::uint64_t rest = k;
-      for (std::size_t r = p.ranges.size(); r-- > first;) {
-        digits[r - first] = p.ranges[r].first + rest % p.ranges[r].count;
-        rest /= p.ranges[r].count;
+      for (std::uint32_t r = p.ranges_end; r-- > first;) {
+        digits[r - first] = data_->ranges[r].first + rest % data_->ranges[r].count;
+        rest /= data_->ranges[r].count;
       }
-      std::string domain = head;
-      for (std::size_t r = first; r < p.ranges.size(); ++r) {
+      std::string domain;
+      std::size_t written = at + 1;
+      for (std::uint32_t r = first; r < p.ranges_end; ++r) {
+        domain += text.substr(written, data_->ranges[r].at - written);
         domain += std::to_string(digits[r - first]);
-        domain += p.literals[r + 1];
+        written = data_->ranges[r].at;
       }
+      domain += text.substr(written);
       domain = ascii_lower(domain);
       if (seen.insert(domain).second) out.push_back(std::move(domain));
     }

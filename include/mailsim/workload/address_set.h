@@ -40,19 +40,25 @@ class AddressSet {
     std::uint64_t first = 0;
     std::uint64_t count = 0;
     std::uint64_t place = 1;  // the product of the counts of the ranges after it
+    std::uint32_t at = 0;     // where its digits go in the pattern's text
   };
-  // literals.size() == ranges.size() + 1: literal, range, literal, ..., literal.
+  // A pattern's literals lie back to back in Data::text, its ranges in Data::ranges, so
+  // that spelling an address reads two blocks rather than a string per literal.
   struct Pattern {
-    std::vector<std::string> literals;
-    std::vector<Range> ranges;
-    std::uint64_t size = 1;
+    std::uint32_t text_begin = 0;
+    std::uint32_t text_end = 0;
+    std::uint32_t ranges_begin = 0;
+    std::uint32_t ranges_end = 0;
   };
-  static Pattern parse_pattern(std::string_view item);
-
   struct Data {
     std::vector<Pattern> patterns;
     std::vector<std::uint64_t> starts;  // starts[i]: the index after pattern i's last
+    std::vector<Range> ranges;
+    std::string text;
   };
+  // Appends the item's pattern to `data`; returns how many addresses it names.
+  static std::uint64_t parse_pattern(std::string_view item, Data& data);
+
   // Shared, never changed: copies of a large population (one per sender group) are cheap.
   std::shared_ptr<const Data> data_;
 };
