@@ -311,9 +311,9 @@ class Recorder::Impl {
 
  private:
   void hand_over() {
-    Batch full = std::exchange(pending_, Batch{});
-    if (!finished_) reserve_like(pending_, full);  // the room the next batch will likely need
-    writer_.submit(std::move(full));
+    Batch next = finished_ ? Batch{} : writer_.spare();
+    if (!finished_) reserve_like(next, pending_);  // the room the next batch will likely need
+    writer_.submit(std::exchange(pending_, std::move(next)));
   }
 
   RecordLevel level_;

@@ -188,7 +188,27 @@ struct RunEnd {
 // that the writer starts early and memory stays flat.
 inline constexpr std::size_t kBatchRows = 4096;
 
+// A batch's vectors and text keep their memory through clear(), so that a batch the
+// writer is done with can be filled again (Writer::spare). clear() names every field.
 struct Batch {
+  void clear() {
+    nodes.clear();
+    links.clear();
+    messages.clear();
+    hops.clear();
+    attempts.clear();
+    attempt_recipients.clear();
+    transcript.clear();
+    deliveries.clear();
+    outages.clear();
+    queue_samples.clear();
+    deferrals.clear();
+    tally.clear();
+    run_end.reset();
+    rows = 0;
+    text.clear();
+  }
+
   std::vector<NodeRow> nodes;
   std::vector<LinkRow> links;
   std::vector<MessageRow> messages;

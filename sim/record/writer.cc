@@ -26,6 +26,10 @@ constexpr std::size_t kMaxQueuedBatches = 16;
 // day at attempts: 1,024 MB for a 270 MB file); half a second's batches a commit, 648 MB.
 constexpr std::chrono::milliseconds kCommitEvery{500};
 
+// Written batches kept for the simulation thread to fill again. It takes one per batch it
+// hands over, so a few cover the writer's pace; more would only hold memory.
+constexpr std::size_t kMaxSpareBatches = 4;
+
 // The writer's transactions: each holds the batches written within kCommitEvery of its
 // first, so that a run killed with -9 keeps the rows committed until then, at most about
 // that long before the kill.
@@ -305,6 +309,14 @@ void Writer::submit(Batch batch) {
   changed_.notify_all();
 }
 
+Batch Writer::spare() {
+  std::lock_guard lock(mutex_);
+  if (spares_.empty()) return Batch{};
+  Batch b = std::move(spares_.back());
+  spares_.pop_back();
+  return b;
+}
+
 void Writer::drain() {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return queue_.empty() && !busy_; });
@@ -356,7 +368,9 @@ void Writer::run(sql::Database db) {
         commits.roll_back();
         fail(db);
       }
+      batch.clear();
       lock.lock();
+      if (spares_.size() < kMaxSpareBatches) spares_.push_back(std::move(batch));
       busy_ = false;
       changed_.notify_all();
     }

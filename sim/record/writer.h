@@ -14,6 +14,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "record/rows.h"
 #include "record/sqlite.h"
@@ -31,6 +32,9 @@ class Writer {
 
   // Throws the writer's error (std::runtime_error) once a batch has failed.
   void submit(Batch batch);
+  // An empty batch to fill next: one already written, whose memory is in use (no page
+  // faults, no allocations), or a new one if none is back yet.
+  Batch spare();
   // Waits until every submitted batch is written. Rethrows the writer's error.
   void drain();
 
@@ -43,6 +47,7 @@ class Writer {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Batch> queue_;
+  std::vector<Batch> spares_;  // written and cleared
   bool busy_ = false;
   bool stopping_ = false;
   std::exception_ptr error_;

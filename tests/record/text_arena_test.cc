@@ -29,5 +29,21 @@ TEST_CASE("an empty string is kept as a view with data, which SQLite binds as ''
   CHECK(empty.data() != nullptr);
 }
 
+TEST_CASE("a cleared arena fills its blocks again, and grows one too small for a long text") {
+  TextArena arena;
+  const std::string_view first = arena.keep("first");
+  for (int i = 0; i < 3000; ++i) arena.keep(std::string(50, 'y'));  // into a second block
+  arena.clear();
+  const std::string_view again = arena.keep("again");
+  CHECK(again == "again");
+  CHECK(again.data() == first.data());  // the first block, used again
+  const std::string big(100 * 1024, 'z');
+  const std::string_view kept_big = arena.keep(big);
+  const std::string_view after = arena.keep("after");
+  CHECK(kept_big == big);
+  CHECK(again == "again");
+  CHECK(after == "after");
+}
+
 }  // namespace
 }  // namespace mailsim::record
