@@ -32,7 +32,6 @@ using Edge = boost::graph_traits<Graph>::edge_descriptor;
 struct NodeData {
   std::string name;
   NodeKind kind;
-  bool up = true;
 };
 
 }  // namespace
@@ -41,8 +40,12 @@ struct NodeData {
 // for each node reached, the node before it and the link taken from there.
 struct ShortestPathTree {
   static constexpr LinkId kUnreached = UINT32_MAX;
-  std::vector<NodeId> predecessor;
-  std::vector<LinkId> via;  // kUnreached for nodes without a path, and for the source
+  // Side by side, so that each step of a route walked back reads one cache line, not two.
+  struct Step {
+    NodeId predecessor = 0;
+    LinkId via = kUnreached;  // kUnreached for nodes without a path, and for the source
+  };
+  std::vector<Step> steps;  // by node
   // No predecessor was left to the order of Dijkstra's heap. A node's predecessor is the
   // first of its neighbours on a shortest path to be taken off the heap, and the heap
   // gives them up nearest first; only between neighbours as near as each other does its
@@ -70,6 +73,9 @@ struct SourceRoutes {
 struct Topology::Impl {
   Graph graph;
   std::vector<NodeData> nodes;
+  // Apart from the names, so that the flags that every connect and route reads share a few
+  // cache lines.
+  std::vector<std::uint8_t> node_up;
   std::vector<Link> links;
   std::map<std::string, NodeId, std::less<>> by_name;
   // By source node, made when it first routes; a Dijkstra run finds the paths to all
@@ -78,6 +84,7 @@ struct Topology::Impl {
   // so that a reference to one stays valid while routes() makes another.
   mutable std::vector<std::optional<SourceRoutes>> sources;
   mutable std::vector<std::int64_t> distance;  // compute()'s scratch space
+  mutable std::vector<NodeId> predecessor;     // compute()'s scratch space
   mutable std::vector<LinkId> path;            // route()'s scratch space
   // Each node's sole_neighbor(), kNoNeighbor for none: route() asks it of every
   // destination, whose links it would otherwise walk, cold, at every connect. Made for all
@@ -90,7 +97,7 @@ struct Topology::Impl {
     const Impl* impl = nullptr;
     bool operator()(const Edge& e) const {
       const Link& l = impl->links[impl->graph[e].link];
-      return l.up && impl->nodes[l.a].up && impl->nodes[l.b].up;
+      return l.up && impl->node_up[l.a] && impl->node_up[l.b];
     }
   };
 
@@ -180,18 +187,18 @@ std::unique_ptr<const ShortestPathTree> Topology::Impl::compute(NodeId from) con
   const boost::filtered_graph<Graph, UsableEdge> usable(graph, UsableEdge{this});
   const std::size_t n = nodes.size();
   distance.resize(n);
+  predecessor.resize(n);
   auto tree = std::make_unique<ShortestPathTree>();
-  tree->predecessor.resize(n);
-  tree->via.assign(n, ShortestPathTree::kUnreached);
+  tree->steps.assign(n, {});
   boost::dijkstra_shortest_paths(usable, from,
                                  boost::weight_map(boost::get(&EdgeData::weight, graph))
                                      .distance_map(distance.data())
-                                     .predecessor_map(tree->predecessor.data())
+                                     .predecessor_map(predecessor.data())
                                      .distance_inf(INT64_MAX));
   for (NodeId v = 0; v < n; ++v) {
     if (v == from || distance[v] == INT64_MAX) continue;
-    const NodeId before = tree->predecessor[v];
-    tree->via[v] = *best_link(v, before);
+    const NodeId before = predecessor[v];
+    tree->steps[v] = {before, *best_link(v, before)};
     // Another neighbour on a path as short and as near the source as `before`: Dijkstra's
     // heap order chose between them. (Weights are positive, so one nearer the source
     // would have been taken off the heap first, and one farther comes too late.)
@@ -212,6 +219,7 @@ NodeId Topology::add_node(std::string name, NodeKind kind) {
   const auto id = static_cast<NodeId>(boost::add_vertex(impl_->graph));
   impl_->by_name.emplace(name, id);
   impl_->nodes.push_back({std::move(name), kind});
+  impl_->node_up.push_back(1);
   impl_->changed();
   return id;
 }
@@ -238,10 +246,10 @@ NodeKind Topology::kind(NodeId n) const { return impl_->nodes.at(n).kind; }
 std::size_t Topology::node_count() const { return impl_->nodes.size(); }
 std::size_t Topology::link_count() const { return impl_->links.size(); }
 const Link& Topology::link(LinkId l) const { return impl_->links.at(l); }
-bool Topology::node_up(NodeId n) const { return impl_->nodes.at(n).up; }
+bool Topology::node_up(NodeId n) const { return impl_->node_up.at(n) != 0; }
 
 void Topology::set_node_up(NodeId n, bool up) {
-  impl_->nodes.at(n).up = up;
+  impl_->node_up.at(n) = up ? 1 : 0;
   impl_->changed();
 }
 
@@ -251,7 +259,7 @@ void Topology::set_link_up(LinkId l, bool up) {
 }
 
 std::optional<Route> Topology::route(NodeId from, NodeId to) const {
-  if (!impl_->nodes[from].up || !impl_->nodes[to].up) return std::nullopt;
+  if (!impl_->node_up[from] || !impl_->node_up[to]) return std::nullopt;
   if (from == to) return Route{};
   // The path is made in the scratch space, then copied: the route's own vector is allocated
   // once, at its length.
@@ -261,9 +269,9 @@ std::optional<Route> Topology::route(NodeId from, NodeId to) const {
     const SourceRoutes& source = impl_->routes(at);
     if (source.own) {
       const ShortestPathTree& tree = *source.own;
-      if (tree.via[to] == ShortestPathTree::kUnreached) return std::nullopt;
+      if (tree.steps[to].via == ShortestPathTree::kUnreached) return std::nullopt;
       const std::size_t start = path.size();  // the tree's part, walked back from `to`
-      for (NodeId v = to; v != at; v = tree.predecessor[v]) path.push_back(tree.via[v]);
+      for (NodeId v = to; v != at; v = tree.steps[v].predecessor) path.push_back(tree.steps[v].via);
       std::reverse(path.begin() + static_cast<std::ptrdiff_t>(start), path.end());
       break;
     }
