@@ -6,7 +6,6 @@
 
 #include "mailsim/core/text.h"
 #include "mta/address.h"
-#include "mta/router.h"
 
 namespace mailsim::mta {
 
@@ -24,11 +23,18 @@ void erase_matching(Map& map, Pred pred) {
   for (auto it = map.begin(); it != map.end();) it = pred(*it) ? map.erase(it) : std::next(it);
 }
 
-void replace_all(std::string& text, std::string_view from, std::string_view to) {
-  for (std::size_t at = text.find(from); at != std::string::npos;
-       at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
+// Appends `text` with each `from` in it replaced by `to`, left to right, the replacements
+// not searched again: what replacing in place (std::string::replace) gave, without moving
+// the rest of the text at each replacement. (std::string's find looks for the first octet
+// with memchr; std::string_view's compares at every position.)
+void append_replaced(std::string& out, const std::string& text, std::string_view from,
+                     std::string_view to) {
+  std::size_t start = 0;
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, start)) {
+    out.append(text, start, at - start).append(to);
+    start = at + from.size();
   }
+  out.append(text, start);
 }
 
 }  // namespace
@@ -60,8 +66,7 @@ std::optional<smtp::Reply> Greylist::check(Time now, std::uint32_t client, std::
   auto it = triplets_.find(key);
   const bool fresh = it == triplets_.end();
   if (fresh) {
-    it = triplets_.emplace(Key{network, std::string(key.sender), std::string(key.rcpt)}, Triplet{})
-             .first;
+    it = triplets_.emplace(key, Triplet{}).first;
   }
   Triplet& t = it->second;
   if (fresh || expired(t, now)) t = Triplet{now, now, false};
@@ -72,8 +77,11 @@ std::optional<smtp::Reply> Greylist::check(Time now, std::uint32_t client, std::
     count_pass(network, now);
   }
   if (triplets_.size() >= sweep_at_) sweep(now);  // may drop others than t, never t
-  if (waiting) return reply_for(rcpt);
-  return std::nullopt;
+  if (!waiting) return std::nullopt;
+  // The lowered recipient's domain is the recipient's domain lowered (domain_of's).
+  const std::size_t at = key.rcpt.rfind('@');
+  return reply_for(rcpt,
+                   at == std::string_view::npos ? std::string_view() : key.rcpt.substr(at + 1));
 }
 
 // A passed triplet unseen for the pass lifetime is forgotten; one that has not passed
@@ -113,13 +121,12 @@ void Greylist::count_pass(std::uint32_t network, Time now) {
   }
 }
 
-smtp::Reply Greylist::reply_for(std::string_view rcpt) const {
-  std::string text;
-  text.reserve(config_.text.size() + 2 * rcpt.size());  // room for both, as a rule
-  text = config_.text;
-  replace_all(text, "{rcpt}", rcpt);
-  replace_all(text, "{domain}", domain_of(rcpt));
-  return smtp::make_reply(config_.code, config_.enhanced, text);
+smtp::Reply Greylist::reply_for(std::string_view rcpt, std::string_view domain) {
+  with_rcpt_.clear();
+  append_replaced(with_rcpt_, config_.text, "{rcpt}", rcpt);
+  text_.clear();
+  append_replaced(text_, with_rcpt_, "{domain}", domain);
+  return smtp::make_reply(config_.code, config_.enhanced, text_);
 }
 
 }  // namespace mailsim::mta

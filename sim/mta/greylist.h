@@ -55,13 +55,22 @@ class Greylist {
     std::string_view rcpt;
     bool operator==(const KeyView&) const = default;
   };
+  // The two addresses in one string, the sender first: one allocation a triplet, not two.
   struct Key {
+    explicit Key(const KeyView& k)
+        : network(k.network), sender_size(static_cast<std::uint32_t>(k.sender.size())) {
+      addresses.reserve(k.sender.size() + k.rcpt.size());
+      addresses.append(k.sender).append(k.rcpt);
+    }
     std::uint32_t network = 0;
-    std::string sender;
-    std::string rcpt;
+    std::uint32_t sender_size = 0;  // an address is a part of a command line
+    std::string addresses;
   };
   static KeyView view(const KeyView& k) { return k; }
-  static KeyView view(const Key& k) { return {k.network, k.sender, k.rcpt}; }
+  static KeyView view(const Key& k) {
+    const std::string_view addresses = k.addresses;
+    return {k.network, addresses.substr(0, k.sender_size), addresses.substr(k.sender_size)};
+  }
   struct KeyHash {
     using is_transparent = void;
     template <typename K>
@@ -84,7 +93,8 @@ class Greylist {
   void sweep(Time now);
   bool whitelisted(std::uint32_t network, Time now);
   void count_pass(std::uint32_t network, Time now);
-  smtp::Reply reply_for(std::string_view rcpt) const;
+  // The reply to a greylisted `rcpt`, whose domain, lowered, is `domain`.
+  smtp::Reply reply_for(std::string_view rcpt, std::string_view domain);
 
   GreylistConfig config_;
   // Triplets stay in nodes: most are added once and found once or twice, and a flat
@@ -93,6 +103,8 @@ class Greylist {
   FlatMap<std::uint32_t, Client, AddressHash> clients_;
   std::string sender_lower_;  // room for check's lowered addresses, when they have capitals
   std::string rcpt_lower_;
+  std::string with_rcpt_;  // room for reply_for's text, after each step
+  std::string text_;
   std::size_t sweep_at_ = 1024;  // triplets held when expired ones are next dropped
 };
 

@@ -63,7 +63,9 @@ struct SessionInfo {
 // filter, a tarpit) and the driver will hand the reply to ServerSession::resume().
 class Decision {
  public:
-  Decision(Reply reply) : reply_(std::move(reply)) {}  // NOLINT: a reply is a decision
+  // A reply is a decision. Copied or moved in once: taken by value, it was moved twice.
+  Decision(const Reply& reply) : reply_(reply) {}        // NOLINT: a reply is a decision
+  Decision(Reply&& reply) : reply_(std::move(reply)) {}  // NOLINT: a reply is a decision
   static Decision pending() { return {}; }
 
   bool is_pending() const { return !reply_.has_value(); }
