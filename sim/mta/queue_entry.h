@@ -21,18 +21,19 @@ namespace mailsim::mta {
 
 enum class EntryState { kIncoming, kActive, kDeferred };
 
+// The fields every activation reads come first, beside the address.
 struct QueuedRecipient {
   std::string address;
-  smtp::RecipientOptions options;  // NOTIFY and ORCPT, passed on to the next hop
   bool done = false;
-  smtp::Reply last_reply;
-  std::string remote_mta;                      // the host that sent last_reply; "": this MTA's own
-  std::optional<Time> last_attempt;            // when an attempt (or routing) last decided it
-  Time due;                                    // when the retry law next allows an attempt
   bool in_attempt = false;                     // part of the attempt in progress
-  std::string nexthop;                         // where that attempt went (Exim's retry keys)
   FailureScope failure = FailureScope::kHost;  // what its last temporary failure was
-  bool not_tried = false;  // its last deferral came before any connect (host retry time)
+  bool not_tried = false;          // its last deferral came before any connect (host retry time)
+  Time due;                        // when the retry law next allows an attempt
+  std::string nexthop;             // where the last attempt went (Exim's retry keys)
+  smtp::RecipientOptions options;  // NOTIFY and ORCPT, passed on to the next hop
+  smtp::Reply last_reply;
+  std::string remote_mta;            // the host that sent last_reply; "": this MTA's own
+  std::optional<Time> last_attempt;  // when an attempt (or routing) last decided it
 };
 
 // An entry's key in its MTA's queue: the n-th message queued there, from 1. Its queue id
@@ -40,20 +41,22 @@ struct QueuedRecipient {
 // std::function holds without allocating.
 using QueueNumber = std::uint64_t;
 
-// A message with the recipients it still has to move on.
+// A message with the recipients it still has to move on. The fields each step of a pass
+// reads come first: with the hash node's own, they fill its first two cache lines.
 struct QueueEntry {
   QueueNumber number = 0;
-  std::string queue_id;
   MessageNumber msg = 0;
+  EntryState state = EntryState::kIncoming;
+  Time arrival;
+  EventId wakeup;  // the next activation
+  std::vector<QueuedRecipient> rcpts;
+  int deliveries_in_flight = 0;
+  Time attempt_started;
+  std::string queue_id;
   // MAIL FROM and its parameters (BODY, RET, ENVID); the recipients are in `rcpts`, so
   // rcpt_to stays empty. An empty mail_from is the null sender: a bounce or a warning.
   smtp::Envelope envelope;
   smtp::SharedMessage message;
-  Time arrival;
-  EntryState state = EntryState::kIncoming;
-  std::vector<QueuedRecipient> rcpts;
-  int deliveries_in_flight = 0;
-  Time attempt_started;
   // Retry records by key (retry_record_key). Exim's "T:host" records are per message here;
   // a store shared by all messages of the MTA can take them over.
   std::map<std::string, RetryRecord> retry_records;
@@ -61,7 +64,6 @@ struct QueueEntry {
   // Recipients that failed in the current pass and asked for a FAILURE notice: one bounce
   // lists them all when the pass ends.
   std::vector<smtp::DsnRecipient> failed;
-  EventId wakeup;  // the next activation
 };
 
 }  // namespace mailsim::mta
