@@ -90,11 +90,12 @@ int report(const realnet::SendOutcome& outcome, const std::vector<std::string>& 
   bool rejected = false;
   bool deferred = false;
   for (std::size_t i = 0; i < outcome.result.recipients.size(); ++i) {
-    const smtp::RecipientResult& r = outcome.result.recipients[i];
-    std::cout << recipients[i] << " " << status_word(r.status) << " " << r.reply.code << " "
-              << r.reply.text() << "\n";
-    rejected |= r.status == smtp::RecipientStatus::kRejected;
-    deferred |= r.status == smtp::RecipientStatus::kDeferred;
+    const smtp::RecipientStatus status = outcome.result.recipients[i].status;
+    const smtp::Reply& reply = outcome.result.reply_of(i);
+    std::cout << recipients[i] << " " << status_word(status) << " " << reply.code << " "
+              << reply.text() << "\n";
+    rejected |= status == smtp::RecipientStatus::kRejected;
+    deferred |= status == smtp::RecipientStatus::kDeferred;
   }
   return rejected ? kExitDataErr : deferred ? kExitTempFail : 0;
 }

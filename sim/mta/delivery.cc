@@ -216,13 +216,13 @@ void Delivery::finish_job(const smtp::ClientResult& r) {
   attempt_.recipients.reserve(attempt_.recipients.size() + r.recipients.size());
   const std::vector<std::string>& rcpt_to = session_->envelope(job_).rcpt_to;
   for (std::size_t i = 0; i < r.recipients.size(); ++i) {
-    const smtp::RecipientResult& rr = r.recipients[i];
+    const smtp::RecipientStatus status = r.recipients[i].status;
+    const smtp::Reply& reply = r.reply_of(i);
     const RecipientOutcome o =
-        rr.status == smtp::RecipientStatus::kAccepted   ? RecipientOutcome::kAccepted
-        : rr.status == smtp::RecipientStatus::kRejected ? RecipientOutcome::kRejected
-                                                        : RecipientOutcome::kDeferred;
-    attempt_.recipients.emplace_back(rcpt_to[i], o, rr.reply.code, rr.reply.enhanced,
-                                     rr.reply.plain_text());
+        status == smtp::RecipientStatus::kAccepted   ? RecipientOutcome::kAccepted
+        : status == smtp::RecipientStatus::kRejected ? RecipientOutcome::kRejected
+                                                     : RecipientOutcome::kDeferred;
+    attempt_.recipients.emplace_back(rcpt_to[i], o, reply.code, reply.enhanced, reply.plain_text());
   }
   report(outcome, r.last_reply);
   site_reason_ = site_level(r) ? said(r.last_reply) : std::string();
@@ -270,20 +270,19 @@ void Delivery::move_on(const smtp::ClientResult& r) {
   const smtp::Envelope& sent = session_->envelope(job_);
   smtp::Envelope next = sent.without_recipients();
   for (std::size_t i = 0; i < r.recipients.size(); ++i) {
-    const smtp::RecipientResult& rr = r.recipients[i];
-    const bool by_failure =
-        rr.reply.code == r.last_reply.code && rr.reply.lines == r.last_reply.lines;
+    const smtp::Reply& reply = r.reply_of(i);
+    const bool by_failure = reply.code == r.last_reply.code && reply.lines == r.last_reply.lines;
     if (by_failure) {
       next.rcpt_to.push_back(sent.rcpt_to[i]);
       next.rcpt_options.push_back(sent.options_of(i));
-      attempt_.recipients.push_back({sent.rcpt_to[i], RecipientOutcome::kDeferred, rr.reply.code,
-                                     rr.reply.enhanced, rr.reply.plain_text()});
+      attempt_.recipients.push_back({sent.rcpt_to[i], RecipientOutcome::kDeferred, reply.code,
+                                     reply.enhanced, reply.plain_text()});
     } else {
-      const RecipientOutcome o = rr.status == smtp::RecipientStatus::kRejected
+      const RecipientOutcome o = r.recipients[i].status == smtp::RecipientStatus::kRejected
                                      ? RecipientOutcome::kRejected
                                      : RecipientOutcome::kDeferred;
       attempt_.recipients.push_back(
-          {sent.rcpt_to[i], o, rr.reply.code, rr.reply.enhanced, rr.reply.plain_text()});
+          {sent.rcpt_to[i], o, reply.code, reply.enhanced, reply.plain_text()});
       decided_.push_back(attempt_.recipients.back());
     }
   }

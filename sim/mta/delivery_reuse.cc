@@ -35,7 +35,7 @@ bool Delivery::resend_refused_452() {
   std::vector<std::size_t> rest;
   bool answered = false;  // Exim's `yield & 3`
   for (std::size_t i = 0; i < r.recipients.size(); ++i) {
-    const int code = r.recipients[i].reply.code;
+    const int code = r.reply_of(i).code;
     if (code == 452 && answered) {
       rest.push_back(i);
     } else if (code / 100 == 2 || code / 100 == 5) {

@@ -15,14 +15,15 @@ void ClientSession::Transaction::decide(std::size_t index, RecipientStatus statu
 }
 
 // Keeps last_reply when every recipient was already decided (a pipelined DATA refused
-// after all RCPTs were), unless nothing has decided anything yet. As decide() for each
-// undecided recipient, with last_reply copied once.
+// after all RCPTs were), unless nothing has decided anything yet. The recipients it decides
+// read `reply` as last_reply (ClientResult::reply_of()), since the transaction is complete
+// right after and last_reply changes no more.
 void ClientSession::Transaction::decide_undecided(RecipientStatus status, const Reply& reply) {
+  assert(!result.complete);
   bool decided = false;
   for (RecipientResult& recipient : result.recipients) {
     if (recipient.reply.code != 0) continue;
     recipient.status = status;
-    recipient.reply = reply;
     decided = true;
   }
   if (decided || result.last_reply.code == 0) result.last_reply = reply;

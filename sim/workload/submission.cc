@@ -157,9 +157,9 @@ class SubmissionTry : public std::enable_shared_from_this<SubmissionTry> {
     }
     const std::vector<std::string>& rcpt_to = session_->envelope(0).rcpt_to;
     for (std::size_t i = 0; i < r.recipients.size(); ++i) {
-      const smtp::RecipientResult& rr = r.recipients[i];
-      attempt_.recipients.push_back({rcpt_to[i], outcome_of(rr.status), rr.reply.code,
-                                     rr.reply.enhanced, rr.reply.plain_text()});
+      const smtp::Reply& reply = r.reply_of(i);
+      attempt_.recipients.push_back({rcpt_to[i], outcome_of(r.recipients[i].status), reply.code,
+                                     reply.enhanced, reply.plain_text()});
     }
     report(outcome, r.last_reply);
   }

@@ -58,17 +58,18 @@ void check_relay_control(const scenario::ScenarioConfig& c) {
       CHECK(r.result.message_sent);  // declared: `mailsim validate` warns about it
     } else {
       CHECK(rcpt.status == smtp::RecipientStatus::kRejected);
-      CHECK(rcpt.reply.code == 554);
-      CHECK(rcpt.reply.enhanced == "5.7.1");
-      CHECK(rcpt.reply.text() == "5.7.1 <" + kVictim + ">: Relay access denied");
+      const smtp::Reply& reply = r.result.reply_of(0);
+      CHECK(reply.code == 554);
+      CHECK(reply.enhanced == "5.7.1");
+      CHECK(reply.text() == "5.7.1 <" + kVictim + ">: Relay access denied");
     }
     if (!e.mta.receive.submission) continue;
     const ProbeResult s =
         probe(world, kProber, e.host, 587, {"prober.invalid", {}}, relay_attempt());
     REQUIRE(s.connected);
     REQUIRE(s.result.recipients.size() == 1);
-    CHECK(s.result.recipients[0].reply.code == 530);
-    CHECK(s.result.recipients[0].reply.text() == "5.7.0 Authentication required");
+    CHECK(s.result.reply_of(0).code == 530);
+    CHECK(s.result.reply_of(0).text() == "5.7.0 Authentication required");
   }
 }
 
@@ -118,10 +119,10 @@ TEST_CASE("an authenticated client submits on port 587 and may relay anywhere") 
       probe(world, kProber, "h3", 587, {"laptop.invalid", smtp::Credentials{"alice", "guess"}},
             relay_attempt());
   CHECK_FALSE(wrong.result.message_sent);
-  CHECK(wrong.result.recipients[0].reply.code == 535);
+  CHECK(wrong.result.reply_of(0).code == 535);
   // A relay domain is no relaying: m1 takes mail for partner.example from anyone.
   const ProbeResult partner =
       probe(world, kProber, "h1", 25, {"prober.invalid", {}},
             smtp::Envelope{"probe@relay-test.invalid", {"someone@partner.example"}});
-  CHECK(partner.result.recipients[0].reply.code == 250);
+  CHECK(partner.result.reply_of(0).code == 250);
 }

@@ -63,9 +63,10 @@ TEST_CASE("a refused AUTH decides every recipient by its class and the client qu
     client.receive(row.reply);
     CHECK(client.take_output() == "QUIT\r\n");
     CHECK(client.done());
-    for (const RecipientResult& recipient : client.result().recipients) {
-      CHECK(recipient.status == row.status);
-      CHECK(recipient.reply.code == std::stoi(row.reply.substr(0, 3)));
+    const ClientResult& result = client.result();
+    for (std::size_t i = 0; i < result.recipients.size(); ++i) {
+      CHECK(result.recipients[i].status == row.status);
+      CHECK(result.reply_of(i).code == std::stoi(row.reply.substr(0, 3)));
     }
   }
 }
@@ -94,10 +95,10 @@ TEST_CASE("after a HELO fallback there is no AUTH, as HELO offers no extensions"
 TEST_CASE("AUTH offered without PLAIN defers with 4.7.0 and the client quits") {
   ClientSession client = make_client(true);
   CHECK(after_ehlo(client, ehlo_with("AUTH LOGIN CRAM-MD5")) == "QUIT\r\n");
-  const RecipientResult& recipient = client.result().recipients[0];
-  CHECK(recipient.status == RecipientStatus::kDeferred);
-  CHECK(recipient.reply.code == 451);
-  CHECK(recipient.reply.enhanced == "4.7.0");
+  CHECK(client.result().recipients[0].status == RecipientStatus::kDeferred);
+  const Reply& reply = client.result().reply_of(0);
+  CHECK(reply.code == 451);
+  CHECK(reply.enhanced == "4.7.0");
 }
 
 TEST_CASE("a 334 challenge after the initial response is a protocol error") {
@@ -127,7 +128,7 @@ TEST_CASE("a refused AUTH also decides messages queued after it") {
       client.add_message({"alice@s", {"c@d"}}, std::make_shared<const Message>(kData));
   CHECK(client.result(later).complete);
   CHECK(client.result(later).recipients[0].status == RecipientStatus::kRejected);
-  CHECK(client.result(later).recipients[0].reply.code == 535);
+  CHECK(client.result(later).reply_of(0).code == 535);
 }
 
 }  // namespace

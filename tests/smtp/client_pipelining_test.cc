@@ -36,7 +36,7 @@ TEST_CASE("with PIPELINING, MAIL, every RCPT and DATA go in one group") {
   CHECK(result.message_sent);
   CHECK(result.recipients[0].status == RecipientStatus::kAccepted);
   CHECK(result.recipients[1].status == RecipientStatus::kRejected);
-  CHECK(result.recipients[1].reply.code == 550);
+  CHECK(result.reply_of(1).code == 550);
 }
 
 TEST_CASE("with PIPELINING a refused MAIL ends the transaction and later replies are only logged") {

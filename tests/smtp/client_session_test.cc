@@ -49,9 +49,9 @@ TEST_CASE("the client walks greeting, EHLO, MAIL, RCPT, DATA and the dot one ste
   CHECK(result.message_sent);
   CHECK(result.last_reply == Reply{250, "2.0.0", {"Ok: queued as 4F3A"}});
   REQUIRE(result.recipients.size() == 2);
-  for (const RecipientResult& recipient : result.recipients) {
-    CHECK(recipient.status == RecipientStatus::kAccepted);
-    CHECK(recipient.reply.code == 250);
+  for (std::size_t i = 0; i < result.recipients.size(); ++i) {
+    CHECK(result.recipients[i].status == RecipientStatus::kAccepted);
+    CHECK(result.reply_of(i).code == 250);
   }
   client.receive("221 2.0.0 Bye\r\n");
   CHECK(client.stage() == ClientStage::kDone);
@@ -87,9 +87,10 @@ TEST_CASE("a refused greeting decides every recipient and the client quits") {
   CHECK(answer(client, "554 5.7.1 No service for you\r\n") == "QUIT\r\n");
   CHECK(client.done());
   CHECK_FALSE(client.result().message_sent);
-  for (const RecipientResult& recipient : client.result().recipients) {
-    CHECK(recipient.status == RecipientStatus::kRejected);
-    CHECK(recipient.reply.code == 554);
+  const ClientResult& result = client.result();
+  for (std::size_t i = 0; i < result.recipients.size(); ++i) {
+    CHECK(result.recipients[i].status == RecipientStatus::kRejected);
+    CHECK(result.reply_of(i).code == 554);
   }
   CHECK(client.result().last_reply.code == 554);
 }
@@ -121,11 +122,24 @@ TEST_CASE("recipients refused at RCPT keep their own reply and the rest are deli
   const ClientResult& result = client.result();
   CHECK(result.message_sent);
   CHECK(result.recipients[0].status == RecipientStatus::kRejected);
-  CHECK(result.recipients[0].reply == Reply{550, "5.1.1", {"User unknown"}});
+  CHECK(result.reply_of(0) == Reply{550, "5.1.1", {"User unknown"}});
   CHECK(result.recipients[1].status == RecipientStatus::kAccepted);
-  CHECK(result.recipients[1].reply.text() == "2.0.0 Ok: queued as X");
+  CHECK(result.reply_of(1).text() == "2.0.0 Ok: queued as X");
   CHECK(result.recipients[2].status == RecipientStatus::kDeferred);
-  CHECK(result.recipients[2].reply.code == 450);
+  CHECK(result.reply_of(2).code == 450);
+}
+
+TEST_CASE("recipients the end of data decided read its reply, of which they hold no copy") {
+  ClientSession client = make_client({"nobody@d", "b@d"});
+  client.receive("220 mx\r\n" + kEhloPlain + "250 2.1.0 Ok\r\n");
+  client.receive("550 5.1.1 User unknown\r\n250 2.1.5 Ok\r\n354 go\r\n");
+  CHECK(client.result().reply_of(0).code == 550);
+  CHECK(client.result().reply_of(1).code == 0);  // undecided until the reply to "."
+  client.receive("250 2.0.0 Ok: queued as X\r\n");
+  const ClientResult& result = client.result();
+  CHECK(result.reply_of(0) == Reply{550, "5.1.1", {"User unknown"}});
+  CHECK(result.reply_of(1) == result.last_reply);
+  CHECK(result.recipients[1].reply.code == 0);
 }
 
 TEST_CASE("when no recipient is accepted the client quits without DATA or RSET") {
@@ -155,9 +169,9 @@ TEST_CASE("a failure after DATA or after the dot decides the accepted recipients
     client.receive(row.replies);
     CHECK(client.take_output().ends_with("QUIT\r\n"));
     CHECK_FALSE(client.result().message_sent);
-    CHECK(client.result().recipients[0].reply.code == 550);
+    CHECK(client.result().reply_of(0).code == 550);
     CHECK(client.result().recipients[1].status == row.status);
-    CHECK(client.result().recipients[1].reply.code == row.code);
+    CHECK(client.result().reply_of(1).code == row.code);
     CHECK(client.result().last_reply.code == row.code);
   }
 }
@@ -173,7 +187,7 @@ TEST_CASE("a 421 mid-session defers every undecided recipient and ends without Q
   const ClientResult& result = client.result();
   CHECK(result.recipients[0].status == RecipientStatus::kRejected);
   CHECK(result.recipients[1].status == RecipientStatus::kDeferred);
-  CHECK(result.recipients[1].reply.code == 421);
+  CHECK(result.reply_of(1).code == 421);
   CHECK(result.recipients[2].status == RecipientStatus::kDeferred);
   CHECK(result.last_reply == Reply{421, "4.3.2", {"mx Service shutting down"}});
 }
@@ -254,9 +268,9 @@ TEST_CASE("a session that keeps no transcript sends the same and decides the sam
   REQUIRE(bare.result().recipients.size() == 2);
   for (std::size_t i = 0; i < 2; ++i) {
     CHECK(bare.result().recipients[i].status == kept.result().recipients[i].status);
-    CHECK(bare.result().recipients[i].reply == kept.result().recipients[i].reply);
+    CHECK(bare.result().reply_of(i) == kept.result().reply_of(i));
   }
-  CHECK(bare.result().recipients[0].reply == Reply{550, "5.1.1", {"No such user"}});
+  CHECK(bare.result().reply_of(0) == Reply{550, "5.1.1", {"No such user"}});
   CHECK(bare.result().recipients[1].status == RecipientStatus::kAccepted);
   // EHLO, MAIL, 2 RCPT, DATA, QUIT, the data line and "."; 10 reply lines.
   CHECK(kept.take_transcript().size() == 18);

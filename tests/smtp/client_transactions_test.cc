@@ -47,8 +47,8 @@ TEST_CASE("after a delivered message the next one starts with MAIL, without RSET
   client.take_output();
   CHECK(answer(client, "250 2.0.0 Ok: queued as TWO\r\n") == "QUIT\r\n");
   CHECK(client.result(1).message_sent);
-  CHECK(client.result(1).recipients[0].reply.text() == "2.0.0 Ok: queued as TWO");
-  CHECK(client.result(0).recipients[1].reply.text() == "2.0.0 Ok: queued as ONE");
+  CHECK(client.result(1).reply_of(0).text() == "2.0.0 Ok: queued as TWO");
+  CHECK(client.result(0).reply_of(1).text() == "2.0.0 Ok: queued as ONE");
 }
 
 TEST_CASE("what comes before the next MAIL depends on how the last transaction ended") {
@@ -106,7 +106,7 @@ TEST_CASE("with PIPELINING the next MAIL follows a refused MAIL at once") {
   client.receive("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n");
   client.take_output();
   client.receive("250 2.0.0 Ok: queued as TWO\r\n");
-  CHECK(client.result(0).recipients[0].reply.code == 452);
+  CHECK(client.result(0).reply_of(0).code == 452);
   CHECK(client.result(0).recipients[1].status == RecipientStatus::kDeferred);
   CHECK(client.result(1).message_sent);
 }
@@ -118,7 +118,7 @@ TEST_CASE("a refused RSET defers the messages left, and the client quits") {
   CHECK(answer(client, "500 5.5.2 Error: command not recognized\r\n") == "QUIT\r\n");
   CHECK(client.result(1).complete);
   CHECK(client.result(1).recipients[0].status == RecipientStatus::kDeferred);
-  CHECK(client.result(1).recipients[0].reply.code == 500);
+  CHECK(client.result(1).reply_of(0).code == 500);
 }
 
 TEST_CASE("with nothing queued the session waits after EHLO until a message comes") {
@@ -183,7 +183,8 @@ TEST_CASE("a session-wide failure decides the messages queued and those queued l
       INFO(i);
       CHECK(client.result(i).complete);
       CHECK(client.result(i).recipients.back().status == row.status);
-      CHECK(client.result(i).recipients.back().reply.code == row.code);
+      const ClientResult& result = client.result(i);
+      CHECK(result.reply_of(result.recipients.size() - 1).code == row.code);
     }
   }
 }
@@ -195,7 +196,7 @@ TEST_CASE("a lost connection defers every message not yet delivered with 451 4.4
   client.receive("250 2.0.0 Ok: queued as ONE\r\n");
   client.connection_lost();
   CHECK(client.result(0).message_sent);
-  CHECK(client.result(1).recipients[0].reply == Reply{451, "4.4.2", {"Connection lost"}});
+  CHECK(client.result(1).reply_of(0) == Reply{451, "4.4.2", {"Connection lost"}});
   CHECK(client.stage() == ClientStage::kDone);
 }
 
@@ -207,7 +208,7 @@ TEST_CASE("a 421 while the session is idle ends it") {
   CHECK(client.done());
   CHECK(client.take_output().empty());
   const std::size_t later = client.add_message({"a@s", {"b@d"}}, message("late"));
-  CHECK(client.result(later).recipients[0].reply.code == 421);
+  CHECK(client.result(later).reply_of(0).code == 421);
 }
 
 TEST_CASE("an unsolicited reply other than 421 is a protocol error") {
@@ -216,7 +217,7 @@ TEST_CASE("an unsolicited reply other than 421 is a protocol error") {
   client.receive("250 2.0.0 Ok\r\n");
   CHECK(client.done());
   const std::size_t later = client.add_message({"a@s", {"b@d"}}, message("late"));
-  CHECK(client.result(later).recipients[0].reply.enhanced == "4.5.0");
+  CHECK(client.result(later).reply_of(0).enhanced == "4.5.0");
 }
 
 }  // namespace

@@ -61,9 +61,9 @@ TEST_CASE("client and server agree on each recipient's fate and the data arrives
     REQUIRE(result.recipients.size() == 4);
     CHECK(result.recipients[0].status == RecipientStatus::kAccepted);
     CHECK(result.recipients[1].status == RecipientStatus::kRejected);
-    CHECK(result.recipients[1].reply.enhanced == "5.1.1");
+    CHECK(result.reply_of(1).enhanced == "5.1.1");
     CHECK(result.recipients[2].status == RecipientStatus::kDeferred);
-    CHECK(result.recipients[2].reply.enhanced == "4.2.0");
+    CHECK(result.reply_of(2).enhanced == "4.2.0");
     CHECK(result.recipients[3].status == RecipientStatus::kAccepted);
     CHECK(client.extensions().pipelining);
   }
@@ -101,9 +101,9 @@ TEST_CASE("a server shutting down mid-session leaves the undecided recipients de
   const ClientResult& result = client.result();
   CHECK(result.recipients[0].status == RecipientStatus::kRejected);
   CHECK(result.recipients[1].status == RecipientStatus::kDeferred);
-  CHECK(result.recipients[1].reply.code == 421);
+  CHECK(result.reply_of(1).code == 421);
   CHECK(result.recipients[2].status == RecipientStatus::kDeferred);
-  CHECK(result.recipients[2].reply.code == 421);
+  CHECK(result.reply_of(2).code == 421);
 }
 
 TEST_CASE("a client with credentials authenticates before a server that requires it") {

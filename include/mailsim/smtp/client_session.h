@@ -58,10 +58,14 @@ enum class ClientStage {
 
 enum class RecipientStatus { kAccepted, kDeferred, kRejected };
 
-// One envelope recipient's outcome; ClientSession::envelope() names the recipient.
+// One envelope recipient's outcome; ClientSession::envelope() names the recipient, and
+// ClientResult::reply_of() gives the reply that decided it.
 struct RecipientResult {
   RecipientStatus status = RecipientStatus::kDeferred;
-  Reply reply;  // the reply that decided this recipient
+  // The reply that decided this recipient alone (its RCPT refused); code 0 while it is
+  // undecided and when the reply that decided the whole transaction did (last_reply): most
+  // recipients, which so hold no copy of it.
+  Reply reply;
 };
 
 // The outcome of one message's transaction.
@@ -77,6 +81,12 @@ struct ClientResult {
   // connection or a protocol error decides every other one: 5xx -> kRejected, else kDeferred. Until
   // complete, undecided recipients read kDeferred with reply code 0.
   std::vector<RecipientResult> recipients;
+
+  // The reply that decided recipients[i]: its own, or last_reply once the transaction's end
+  // decided it; code 0 while it is undecided.
+  const Reply& reply_of(std::size_t i) const {
+    return recipients[i].reply.code != 0 || !complete ? recipients[i].reply : last_reply;
+  }
 };
 
 struct TranscriptLine {
