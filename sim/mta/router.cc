@@ -66,8 +66,7 @@ std::string local_part_of(std::string_view address) {
 Router::Router(const MtaConfig& config, const dns::Resolver& resolver)
     : config_(config),
       resolver_(resolver),
-      local_domains_(config.local_domains.begin(), config.local_domains.end()),
-      mailboxes_(config.mailboxes.begin(), config.mailboxes.end()) {
+      local_domains_(config.local_domains.begin(), config.local_domains.end()) {
   std::map<std::string_view, std::uint32_t> transport_hosts;  // several domains, one host
   for (const auto& [domain, host] : config.transport) {
     const auto [it, added] = transport_hosts.emplace(host, nexthops_);
@@ -94,7 +93,7 @@ smtp::Reply Router::check_recipient(std::string_view rcpt, bool authenticated) c
   const auto quoted = [rcpt] { return "<" + std::string(rcpt) + ">: "; };
   if (local_domains_.contains(domain)) {
     std::string local_buffer;
-    if (mailboxes_.contains(local_part_view(rcpt, local_buffer))) return recipient_ok();
+    if (config_.mailboxes.contains(local_part_view(rcpt, local_buffer))) return recipient_ok();
     return smtp::make_reply(
         550, "5.1.1",
         quoted() + "Recipient address rejected: User unknown in local recipient table");
@@ -108,7 +107,7 @@ smtp::Reply Router::check_recipient(std::string_view rcpt, bool authenticated) c
 
 bool Router::has_mailbox(std::string_view address) const {
   std::string buffer;
-  return mailboxes_.contains(local_part_view(address, buffer));
+  return config_.mailboxes.contains(local_part_view(address, buffer));
 }
 
 RouteDecision Router::to_host(std::string nexthop, Host host) const {

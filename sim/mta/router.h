@@ -67,11 +67,10 @@ class Router {
 
   const MtaConfig& config_;
   const dns::Resolver& resolver_;
-  // config_'s local domains and mailboxes, hashed for lookups by string_view (its sets
-  // compare std::string only). The configuration does not change while the router lives:
-  // filled once, then only looked up (a provider's MX checks 20,000 names at every RCPT).
+  // config_'s local domains, hashed for lookups by string_view (its set compares
+  // std::string only). The configuration does not change while the router lives: filled
+  // once, then only looked up.
   TextSet local_domains_;
-  TextSet mailboxes_;
   // config_.transport's domains with their hosts' next hops, and the relayhost's; numbered
   // when the router is made ("local" is 0).
   std::map<std::string, Host, std::less<>> transport_;

@@ -3,9 +3,7 @@
 // traffic names them.
 #pragma once
 
-#include <set>
-#include <string>
-
+#include "mailsim/mta/mailbox_set.h"
 #include "mailsim/scenario/config.h"
 #include "scenario/yaml_reader.h"
 
@@ -16,6 +14,6 @@ void read_traffic(const Yaml& t, ScenarioConfig& c);
 
 // An MTA's mailboxes: local parts and patterns of them ("u{1..500}", as in traffic
 // addresses), lower-cased. Throws InputError at the offending item.
-std::set<std::string> read_mailboxes(const Yaml& y);
+mta::MailboxSet read_mailboxes(const Yaml& y);
 
 }  // namespace mailsim::scenario

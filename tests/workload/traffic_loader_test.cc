@@ -1,6 +1,5 @@
 // The traffic: section read from YAML, and generated traffic run through a World.
 #include <cmath>
-#include <set>
 #include <string>
 
 #include "mailsim/core/error.h"
@@ -77,7 +76,9 @@ TEST_CASE("sender groups and bursts load with their distributions") {
 TEST_CASE("mailboxes may be given as patterns of local parts") {
   const ScenarioFile f(scenario("  messages: []\n"));
   const auto c = load_scenario(f.path());
-  CHECK(c.mtas[1].mta.mailboxes == std::set<std::string>{"u1", "u2", "u3", "u4", "u5"});
+  const auto& mailboxes = c.mtas[1].mta.mailboxes;
+  for (const char* name : {"u1", "u2", "u3", "u4", "u5"}) CHECK(mailboxes.contains(name));
+  for (const char* name : {"u0", "u6", "u01", "U1"}) CHECK_FALSE(mailboxes.contains(name));
   const ScenarioFile bad(
       "name: b\nhosts: [{name: a}]\nmtas: [{name: a, host: a, hostname: a.example, "
       "mailboxes: [\"u{1..x}\"]}]\n");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mailsim/core/time.h"
+#include "mailsim/mta/mailbox_set.h"
 #include "mailsim/mta/queue_config.h"
 #include "mailsim/mta/receive_config.h"
 #include "mailsim/mta/retry.h"
@@ -33,7 +34,7 @@ struct MtaConfig {
   std::string hostname;  // its DNS name, used in EHLO, greetings and Received:
   int port = 25;
   std::set<std::string> local_domains;  // delivered here, to mailboxes
-  std::set<std::string> mailboxes;      // local parts that exist in the local domains
+  MailboxSet mailboxes;                 // local parts that exist in the local domains
   // Domains accepted for relaying; ".example.edu" matches subdomains of example.edu. (This
   // and the transport map are found by string_view: std::less<>.)
   std::set<std::string, std::less<>> relay_domains;
