@@ -76,8 +76,8 @@ class Greylist {
     template <typename K>
     std::size_t operator()(const K& k) const {
       const KeyView v = view(k);
-      std::size_t h = std::hash<std::string_view>{}(v.sender);
-      h ^= std::hash<std::string_view>{}(v.rcpt) + 0x9e3779b97f4a7c15 + (h << 6) + (h >> 2);
+      std::size_t h = TextHash{}(v.sender);
+      h ^= TextHash{}(v.rcpt) + 0x9e3779b97f4a7c15 + (h << 6) + (h >> 2);
       return h ^ (v.network + 0x9e3779b97f4a7c15 + (h << 6) + (h >> 2));
     }
   };

@@ -60,12 +60,7 @@ class MessageCatalog {
     std::size_t holds = 0;
   };
 
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-
-  std::unordered_map<std::string, MessageNumber, StringHash, std::equal_to<>> by_message_id_;
+  std::unordered_map<std::string, MessageNumber, TextHash, std::equal_to<>> by_message_id_;
   // Found by number, never walked: a flat table, with no node to allocate per message.
   FlatMap<MessageNumber, Live> live_;
   MessageNumber last_ = 0;
