@@ -227,5 +227,10 @@ struct Batch {
   std::size_t rows = 0;  // rows added so far, for deciding when to hand it over
   TextArena text;        // what the rows' string_views view
 };
+// A field added to Batch must be cleared by clear(), or a refilled batch would carry the last
+// one's rows: this fails to compile until the size below (libstdc++'s, 64-bit) is updated.
+#if defined(__GLIBCXX__) && defined(__x86_64__)
+static_assert(sizeof(Batch) == 424, "a new field of Batch: clear it in Batch::clear()");
+#endif
 
 }  // namespace mailsim::record

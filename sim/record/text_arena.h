@@ -22,6 +22,7 @@ class TextArena {
   // A moved-from arena is empty, not left pointing into the blocks it gave away.
   TextArena(TextArena&& other) noexcept { *this = std::move(other); }
   TextArena& operator=(TextArena&& other) noexcept {
+    if (this == &other) return *this;
     blocks_ = std::move(other.blocks_);
     current_ = std::exchange(other.current_, kNone);
     end_ = std::exchange(other.end_, nullptr);

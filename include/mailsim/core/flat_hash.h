@@ -11,8 +11,13 @@
 #include <tsl/robin_map.h>
 #include <tsl/robin_set.h>
 
+// Inlined, so that hashing a short key is a few instructions rather than a call.
 #define XXH_INLINE_ALL
 #include <xxhash.h>
+#undef XXH_INLINE_ALL
+#if XXH_VERSION_NUMBER < 800
+#error "mailsim needs xxHash 0.8 or later (XXH3's output is stable from 0.8.0)"
+#endif
 
 #include <cstddef>
 #include <functional>

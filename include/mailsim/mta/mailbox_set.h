@@ -25,7 +25,8 @@ class MailboxSet {
   void add_range(std::string_view prefix, std::uint64_t first, std::uint64_t last,
                  std::string_view suffix);
 
-  // Whether `local_part` (REQUIRES: in lower case) is one of them.
+  // Whether `local_part` (REQUIRES: in lower case) is one of them. Each range is tried in
+  // turn: scenarios give an MTA one or a few; hundreds would want them keyed by prefix.
   bool contains(std::string_view local_part) const;
 
  private:
