@@ -6,6 +6,7 @@
 
 #include "mailsim/core/text.h"
 #include "mta/address.h"
+#include "mta/router.h"
 
 namespace mailsim::mta {
 
@@ -78,10 +79,8 @@ std::optional<smtp::Reply> Greylist::check(Time now, std::uint32_t client, std::
   }
   if (triplets_.size() >= sweep_at_) sweep(now);  // may drop others than t, never t
   if (!waiting) return std::nullopt;
-  // The lowered recipient's domain is the recipient's domain lowered (domain_of's).
-  const std::size_t at = key.rcpt.rfind('@');
-  return reply_for(rcpt,
-                   at == std::string_view::npos ? std::string_view() : key.rcpt.substr(at + 1));
+  std::string unused;  // key.rcpt is lowered already: its domain is a view of it
+  return reply_for(rcpt, domain_view(key.rcpt, unused));
 }
 
 // A passed triplet unseen for the pass lifetime is forgotten; one that has not passed

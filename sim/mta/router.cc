@@ -31,8 +31,15 @@ std::size_t last_at(std::string_view address) {
                        : static_cast<std::size_t>(static_cast<const char*>(at) - address.data());
 }
 
-// domain_of() and local_part_of() without a copy when the address has no capitals;
-// otherwise the lowered text is kept in `buffer`.
+// 250 2.1.5 Ok, as make_reply() would make it, without splitting the text into lines: every
+// accepted recipient of every message takes a copy of this one, cheaper than building it.
+smtp::Reply recipient_ok() {
+  static const smtp::Reply ok{250, "2.1.5", {"Ok"}};
+  return ok;
+}
+
+}  // namespace
+
 std::string_view domain_view(std::string_view address, std::string& buffer) {
   const auto at = last_at(address);
   return at == std::string_view::npos ? std::string_view()
@@ -43,15 +50,6 @@ std::string_view local_part_view(std::string_view address, std::string& buffer) 
   const auto at = last_at(address);
   return ascii_lower(at == std::string_view::npos ? address : address.substr(0, at), buffer);
 }
-
-// 250 2.1.5 Ok, as make_reply() would make it, without splitting the text into lines: every
-// accepted recipient of every message takes a copy of this one, cheaper than building it.
-smtp::Reply recipient_ok() {
-  static const smtp::Reply ok{250, "2.1.5", {"Ok"}};
-  return ok;
-}
-
-}  // namespace
 
 std::string domain_of(std::string_view address) {
   const auto at = last_at(address);

@@ -39,6 +39,10 @@ struct RouteDecision {
 
 std::string domain_of(std::string_view address);
 std::string local_part_of(std::string_view address);
+// The same without a copy when the address has no capitals; otherwise the lowered text is
+// kept in `buffer`. The view lives as long as `address` and `buffer` do.
+std::string_view domain_view(std::string_view address, std::string& buffer);
+std::string_view local_part_view(std::string_view address, std::string& buffer);
 
 class Router {
  public:
