@@ -35,7 +35,7 @@ std::string Mta::Impl::queue_id(QueueNumber number) const {
 }
 
 // Loop detection refuses the message at the end of DATA, so the previous hop bounces it.
-smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Envelope& e,
+smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, smtp::Envelope&& e,
                                const smtp::SharedMessage& received, net::NodeId client) {
   const HeaderFacts facts(received->header());
   if (too_many_hops(facts.received_fields(), config.hopcount_limit)) {
@@ -61,7 +61,8 @@ smtp::Reply Mta::Impl::receive(const smtp::SessionInfo& session, const smtp::Env
   char* const id_at = std::copy(kQueued.begin(), kQueued.end(), text.data());
   const char* const text_end = std::copy(id.begin(), id.end(), id_at);
   smtp::Reply reply{250, "2.0.0", {std::string_view(text.data(), text_end)}};
-  enqueue(number, std::move(id), msg, e, std::move(message), ctx.network.topology().name(client));
+  enqueue(number, std::move(id), msg, std::move(e), std::move(message),
+          ctx.network.topology().name(client));
   return reply;
 }
 

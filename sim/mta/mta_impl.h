@@ -44,8 +44,8 @@ struct Mta::Impl {
             [this](const smtp::SessionInfo& session, std::string_view rcpt) {
               return router.check_recipient(rcpt, !session.authenticated_user.empty());
             },
-            [this](const smtp::SessionInfo& session, const smtp::Envelope& e, const auto& message,
-                   net::NodeId client) { return receive(session, e, message, client); },
+            [this](const smtp::SessionInfo& session, smtp::Envelope&& e, const auto& message,
+                   net::NodeId client) { return receive(session, std::move(e), message, client); },
             [this](const smtp::SessionInfo&) { return check_capacity(); },
             [this](const smtp::Message& message) { return keep_message(message); }},
         receive_side(ctx.sim, ctx.network, ctx.events, config, receiver_policy),
@@ -59,7 +59,7 @@ struct Mta::Impl {
         })) {}
   ~Impl() { ctx.network.state_changed.disconnect(host_observer); }
 
-  smtp::Reply receive(const smtp::SessionInfo& session, const smtp::Envelope& e,
+  smtp::Reply receive(const smtp::SessionInfo& session, smtp::Envelope&& e,
                       const smtp::SharedMessage& received, net::NodeId client);
   std::function<void()> keep_message(const smtp::Message& message);
   // `Env` is const smtp::Envelope& (the addresses are copied into the entry) or

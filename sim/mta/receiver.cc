@@ -71,24 +71,23 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
   }
   // With a content filter the reply comes after its delay; the message is queued then,
   // and not at all when the client has gone meanwhile.
-  smtp::Decision on_message(const smtp::SessionInfo& session, const smtp::Envelope& envelope,
+  smtp::Decision on_message(const smtp::SessionInfo& session, smtp::Envelope envelope,
                             std::string data) override {
-    return on_synthetic_message(session, envelope,
+    return on_synthetic_message(session, std::move(envelope),
                                 std::make_shared<const smtp::Message>(std::move(data)));
   }
-  smtp::Decision on_synthetic_message(const smtp::SessionInfo& session,
-                                      const smtp::Envelope& envelope,
+  smtp::Decision on_synthetic_message(const smtp::SessionInfo& session, smtp::Envelope envelope,
                                       smtp::SharedMessage message) override {
     if (auto reply = side_.degraded(SmtpStage::kEndOfData)) return *reply;
     const Duration delay = side_.filter_delay(static_cast<std::size_t>(message->size()));
-    if (delay == Duration{}) return accept(session, envelope, message);
+    if (delay == Duration{}) return accept(session, std::move(envelope), message);
     std::function<void()> let_go;
     if (side_.policy().keep_message) let_go = side_.policy().keep_message(*message);
-    sim_.schedule_in(delay, [weak = weak_from_this(), session, envelope,
-                             message = std::move(message), let_go = std::move(let_go)] {
+    sim_.schedule_in(delay, [weak = weak_from_this(), session, envelope = std::move(envelope),
+                             message = std::move(message), let_go = std::move(let_go)]() mutable {
       auto self = weak.lock();
       if (self && !self->closed_) {
-        self->session_.resume(self->accept(session, envelope, message));
+        self->session_.resume(self->accept(session, std::move(envelope), message));
         self->flush();
       }
       if (let_go) let_go();
@@ -97,9 +96,9 @@ class Receiver : public smtp::ServerPolicy, public std::enable_shared_from_this<
   }
 
  private:
-  smtp::Reply accept(const smtp::SessionInfo& session, const smtp::Envelope& envelope,
+  smtp::Reply accept(const smtp::SessionInfo& session, smtp::Envelope&& envelope,
                      const smtp::SharedMessage& message) {
-    return side_.policy().accept_message(session, envelope, message,
+    return side_.policy().accept_message(session, std::move(envelope), message,
                                          connection_->node(net::Side::kClient));
   }
   void flush() {

@@ -19,8 +19,9 @@ class ReceiveSide;
 
 struct ReceiverPolicy {
   std::function<smtp::Reply(const smtp::SessionInfo&, std::string_view rcpt)> check_recipient;
-  // Queues an accepted message, or refuses it; returns the reply to the final ".".
-  std::function<smtp::Reply(const smtp::SessionInfo&, const smtp::Envelope&,
+  // Queues an accepted message, or refuses it; returns the reply to the final ".". The
+  // envelope is taken (moved into the queue) whatever the reply.
+  std::function<smtp::Reply(const smtp::SessionInfo&, smtp::Envelope&&,
                             const smtp::SharedMessage& message, net::NodeId client)>
       accept_message;
   // The reply to MAIL (250 2.1.0, or 452 4.3.1 when the queue is full); unset: always 250.

@@ -106,7 +106,7 @@ smtp::Decision ServerConnection::on_rcpt(const smtp::SessionInfo& /*session*/,
 }
 
 smtp::Decision ServerConnection::on_message(const smtp::SessionInfo& session,
-                                            const smtp::Envelope& envelope, std::string data) {
+                                            smtp::Envelope envelope, std::string data) {
   const char* protocol = !session.authenticated_user.empty() ? "ESMTPA"
                          : session.esmtp                     ? "ESMTP"
                                                              : "SMTP";

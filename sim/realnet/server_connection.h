@@ -38,7 +38,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection>,
   smtp::Reply on_helo(const smtp::SessionInfo& session, std::string_view helo_name) override;
   smtp::Decision on_mail(const smtp::SessionInfo& session, std::string_view sender) override;
   smtp::Decision on_rcpt(const smtp::SessionInfo& session, std::string_view recipient) override;
-  smtp::Decision on_message(const smtp::SessionInfo& session, const smtp::Envelope& envelope,
+  smtp::Decision on_message(const smtp::SessionInfo& session, smtp::Envelope envelope,
                             std::string data) override;
 
   boost::asio::ip::tcp::socket socket_;

@@ -63,10 +63,10 @@ void ServerSession::finish_data() {
     return send(552, "5.3.4", "Message size exceeds fixed limit");
   }
   if (SharedMessage message = take_synthetic_message()) {
-    return settle(policy_.on_synthetic_message(info_, envelope_, std::move(message)),
+    return settle(policy_.on_synthetic_message(info_, std::move(envelope_), std::move(message)),
                   &ServerSession::complete_message);
   }
-  settle(policy_.on_message(info_, envelope_, std::exchange(data_, {})),
+  settle(policy_.on_message(info_, std::move(envelope_), std::exchange(data_, {})),
          &ServerSession::complete_message);
 }
 

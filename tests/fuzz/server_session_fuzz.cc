@@ -69,7 +69,7 @@ class FuzzPolicy : public ServerPolicy {
   Decision on_rcpt(const SessionInfo&, std::string_view recipient) override {
     return decide(recipient, make_reply(250, "2.1.5", "Ok"));
   }
-  Decision on_message(const SessionInfo&, const Envelope& envelope, std::string data) override {
+  Decision on_message(const SessionInfo&, Envelope envelope, std::string data) override {
     check(config_.max_message_size <= 0 ||
               data.size() <= static_cast<std::size_t>(config_.max_message_size),
           "message data within the size limit");
@@ -82,10 +82,10 @@ class FuzzPolicy : public ServerPolicy {
     return decide(data, make_reply(250, "2.0.0", "Ok: queued as F1"));
   }
   // A message whose body came as filler spans, generated here to be judged as bytes are.
-  Decision on_synthetic_message(const SessionInfo& session, const Envelope& envelope,
+  Decision on_synthetic_message(const SessionInfo& session, Envelope envelope,
                                 SharedMessage message) override {
     ++synthetic_messages;
-    return on_message(session, envelope, message->text());
+    return on_message(session, std::move(envelope), message->text());
   }
 
   std::vector<std::uint32_t> messages;  // a hash of each message's data, in order

@@ -39,17 +39,15 @@ class TimingPolicy : public smtp::ServerPolicy {
   smtp::Decision on_rcpt(const smtp::SessionInfo&, std::string_view) override {
     return smtp::make_reply(250, "2.1.5", "Ok");
   }
-  smtp::Decision on_message(const smtp::SessionInfo&, const smtp::Envelope&,
-                            std::string data) override {
+  smtp::Decision on_message(const smtp::SessionInfo&, smtp::Envelope, std::string data) override {
     outcome_.message_at = sim_.now();
     outcome_.text = std::move(data);
     return smtp::make_reply(250, "2.0.0", "Ok: queued");
   }
-  smtp::Decision on_synthetic_message(const smtp::SessionInfo& session,
-                                      const smtp::Envelope& envelope,
+  smtp::Decision on_synthetic_message(const smtp::SessionInfo& session, smtp::Envelope envelope,
                                       smtp::SharedMessage message) override {
     outcome_.synthetic = message->body().is_synthetic();
-    return on_message(session, envelope, message->text());
+    return on_message(session, std::move(envelope), message->text());
   }
 
  private:

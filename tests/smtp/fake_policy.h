@@ -41,9 +41,9 @@ class FakePolicy : public ServerPolicy {
     }
     return make_reply(250, "2.1.5", "Ok");
   }
-  Decision on_message(const SessionInfo& /*session*/, const Envelope& envelope,
+  Decision on_message(const SessionInfo& /*session*/, Envelope envelope,
                       std::string data) override {
-    envelopes.push_back(envelope);
+    envelopes.push_back(std::move(envelope));
     messages.push_back(std::move(data));
     if (messages.back().starts_with("slow")) return Decision::pending();
     return make_reply(250, "2.0.0", "Ok: queued as Q" + std::to_string(messages.size()));

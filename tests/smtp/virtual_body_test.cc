@@ -20,10 +20,10 @@ namespace {
 // Keeps every message as FakePolicy does, and also what came as a synthetic message.
 class KeepingPolicy : public testing::FakePolicy {
  public:
-  Decision on_synthetic_message(const SessionInfo& session, const Envelope& envelope,
+  Decision on_synthetic_message(const SessionInfo& session, Envelope envelope,
                                 SharedMessage message) override {
     synthetic.push_back(message);
-    return on_message(session, envelope, message->text());
+    return on_message(session, std::move(envelope), message->text());
   }
   std::vector<SharedMessage> synthetic;
 };

@@ -93,14 +93,14 @@ class ServerPolicy {
   virtual std::optional<Reply> on_data(const SessionInfo& /*session*/) { return std::nullopt; }
   // The whole message (headers and body, CRLF line ends, dot-unstuffed, without the final
   // "."); the envelope holds only the recipients the policy accepted, with their DSN options.
-  virtual Decision on_message(const SessionInfo& session, const Envelope& envelope,
-                              std::string data) = 0;
+  // Both are the policy's: a queue keeps the addresses without copying them.
+  virtual Decision on_message(const SessionInfo& session, Envelope envelope, std::string data) = 0;
   // The same for a message whose body came as a synthetic body's filler in virtual spans
   // (ServerSession::receive(const Payload&)): the header text and that body, not generated.
   // The default generates it for on_message().
-  virtual Decision on_synthetic_message(const SessionInfo& session, const Envelope& envelope,
+  virtual Decision on_synthetic_message(const SessionInfo& session, Envelope envelope,
                                         SharedMessage message) {
-    return on_message(session, envelope, message->text());
+    return on_message(session, std::move(envelope), message->text());
   }
 };
 
@@ -146,7 +146,8 @@ class ServerSession {
   const std::string& authenticated_user() const { return info_.authenticated_user; }
   bool in_data() const { return in_data_; }  // receiving message data after 354
   // The transaction under way: MAIL FROM with its options from the MAIL being decided on,
-  // and the recipients accepted so far. Empty outside a transaction.
+  // and the recipients accepted so far. Empty outside a transaction; once the message
+  // went to the policy, what is left of it is not to be read.
   const Envelope& envelope() const { return envelope_; }
   // Octets held for the client: input kept while a decision is pending (at most
   // kMaxHeldInput) and message data (at most max_message_size). Not counted: the line
