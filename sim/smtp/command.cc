@@ -1,5 +1,6 @@
 #include "mailsim/smtp/command.h"
 
+#include <string>
 #include <utility>
 
 #include "smtp/text.h"
@@ -69,7 +70,10 @@ std::optional<PathView> split_path_argument(std::string_view argument, std::stri
     if (is_space(parameters[equals - 1])) return std::nullopt;
   }
   const std::string_view address = drop_source_route(path->first);
-  const auto holds = [&](char c) { return address.find(c) != std::string_view::npos; };
+  // memchr itself: string_view::find, not inlined here, cost a call of its own for each.
+  const auto holds = [&](char c) {
+    return std::char_traits<char>::find(address.data(), address.size(), c) != nullptr;
+  };
   if (holds('<') || holds('>') || holds(' ') || holds('\t')) return std::nullopt;
   return PathView{address, parameters};
 }
