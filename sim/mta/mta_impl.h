@@ -40,15 +40,17 @@ struct Mta::Impl {
         host_memory(limits.style, RandomStream(ctx.seed, ctx.run, "tcpto:" + config.name)),
         destinations({ctx.sim, ctx.network, ctx.events, config, &host_memory}, limits,
                      limits.style == SenderStyle::kExim ? &host_retry : nullptr),
-        receiver_policy{
-            [this](const smtp::SessionInfo& session, std::string_view rcpt) {
-              return router.check_recipient(rcpt, !session.authenticated_user.empty());
-            },
-            [this](const smtp::SessionInfo& session, smtp::Envelope&& e, const auto& message,
-                   net::NodeId client) { return receive(session, std::move(e), message, client); },
-            [this](const smtp::SessionInfo&) { return check_capacity(); },
-            [this](const smtp::Message& message) { return keep_message(message); }},
-        receive_side(ctx.sim, ctx.network, ctx.events, config, receiver_policy),
+        receive_side(ctx.sim, ctx.network, ctx.events, config,
+                     ReceiverPolicy{
+                         [this](const smtp::SessionInfo& session, std::string_view rcpt) {
+                           return router.check_recipient(rcpt, !session.authenticated_user.empty());
+                         },
+                         [this](const smtp::SessionInfo& session, smtp::Envelope&& e,
+                                const auto& message, net::NodeId client) {
+                           return receive(session, std::move(e), message, client);
+                         },
+                         [this](const smtp::SessionInfo&) { return check_capacity(); },
+                         [this](const smtp::Message& message) { return keep_message(message); }}),
         scheduler(queue_scheduler(config.retry)),
         host_observer(ctx.network.state_changed.connect([this](const net::StateChange& change) {
           // The host coming back restarts the MTA, which scans its queue.
@@ -115,8 +117,7 @@ struct Mta::Impl {
   HostMemory host_memory;
   std::map<std::string, RetryRecord> host_retry;  // Exim's "T:host" records, for all messages
   Destinations destinations;
-  ReceiverPolicy receiver_policy;
-  ReceiveSide receive_side;  // the listeners and the receive policies' state
+  ReceiveSide receive_side;  // the listeners, the receive policies and their state
   // By queue number. A hash map: looked up at every step of every message, never walked in
   // order except by restart_queue(), which sorts. References to entries stay valid.
   std::unordered_map<QueueNumber, QueueEntry> queue;

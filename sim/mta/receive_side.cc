@@ -8,14 +8,14 @@
 namespace mailsim::mta {
 
 ReceiveSide::ReceiveSide(Simulator& sim, net::Network& network, MailEvents& events,
-                         const MtaConfig& config, const ReceiverPolicy& policy)
+                         const MtaConfig& config, ReceiverPolicy policy)
     : sim_(sim),
-      policy_(policy),
       max_connections_per_client_(config.receive.max_connections_per_client),
       greylisting_(config.receive.greylist.enabled),
       idle_timeout_(config.timeouts.server_idle),
       filter_per_message_(config.receive.filter_per_message),
       filter_per_kib_(config.receive.filter_per_kib),
+      policy_(std::move(policy)),
       network_(network),
       events_(events),
       config_(config),

@@ -2,7 +2,7 @@
 // receive policies remember across connections: the greylist, the connections open per
 // client address, the degraded replies of the scenario's faults. Each accepted connection
 // is served by a Receiver (receiver.h) that asks this object. Owned by the MTA; the
-// configuration and policy must outlive it. Not thread-safe.
+// configuration must outlive it. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +27,7 @@ inline constexpr int kSubmissionPort = 587;
 class ReceiveSide {
  public:
   ReceiveSide(Simulator& sim, net::Network& network, MailEvents& events, const MtaConfig& config,
-              const ReceiverPolicy& policy);
+              ReceiverPolicy policy);
   ReceiveSide(const ReceiveSide&) = delete;
   ReceiveSide& operator=(const ReceiveSide&) = delete;
 
@@ -66,15 +66,16 @@ class ReceiveSide {
   // What every connection reads comes first, the configuration's values copied: a
   // connection's checks then touch one or two lines of this object, where the
   // configuration's scattered fields missed the cache each (the MTA's are cold between
-  // two of its connections).
+  // two of its connections). The policy is held here too, not referred to: each MAIL and
+  // RCPT calls it, and reading where it was kept missed the cache after this object did.
   Simulator& sim_;
-  const ReceiverPolicy& policy_;
   int degraded_in_force_ = 0;  // how many of config.receive.degraded
   int max_connections_per_client_;
   bool greylisting_;
   Duration idle_timeout_;
   Duration filter_per_message_;
   Duration filter_per_kib_;
+  const ReceiverPolicy policy_;
   // Client address -> connections open now; a client without one has no entry. Erased at
   // zero, the map holds the few clients connected now and stays in the cache: kept for
   // every client that ever connected (a provider's MX hears from a thousand hosts), each
