@@ -149,8 +149,7 @@ void Mta::Impl::deliver_local(QueueEntry& entry, QueuedRecipient& r) {
   if (ctx.keep_mailboxes) mailboxes[local_part_of(r.address)].push_back(headers);
   r.done = true;
   ctx.events.recipient_final({entry.msg, r.address, FinalStatus::kDelivered, host_name(),
-                              ctx.sim.now(), 250, "2.0.0 delivered to mailbox",
-                              std::move(headers)});
+                              ctx.sim.now(), 250, "2.0.0 delivered to mailbox", headers});
 }
 
 // A recipient that failed for good joins the bounce that ends this pass (send_bounce).

@@ -46,8 +46,8 @@ faults: )" +
 Time at_s(std::int64_t s) { return Time::zero() + Duration::seconds(s); }
 
 // The one final event of message `msg` (REQUIRE: exactly one).
-RecipientFinal final_of(const RecordedRun& r, MessageNumber msg) {
-  const std::vector<RecipientFinal> finals = of_message(r.finals, msg);
+KeptFinal final_of(const RecordedRun& r, MessageNumber msg) {
+  const std::vector<KeptFinal> finals = of_message(r.finals, msg);
   REQUIRE(finals.size() == 1);
   return finals[0];
 }
@@ -58,7 +58,7 @@ TEST_CASE("a message to an unknown user comes back to its sender's mailbox as a 
   // b refuses RCPT with 550 5.1.1; a, the MTA that got the refusal, bounces the message
   // when that attempt ends and delivers the bounce to x's mailbox at once.
   const RecordedRun r = record_run(two_domains("nobody@b.example"), Duration::days(1));
-  const RecipientFinal original = final_of(r, 1);
+  const KeptFinal original = final_of(r, 1);
   CHECK(original.status == FinalStatus::kBounced);
   CHECK(original.node == "a");
   CHECK(original.code == 550);
@@ -71,7 +71,7 @@ TEST_CASE("a message to an unknown user comes back to its sender's mailbox as a 
   CHECK(bounce.origin == "a");
   REQUIRE(r.attempts.size() == 1);
   CHECK(bounce.at == r.attempts[0].ended);
-  const RecipientFinal returned = final_of(r, 2);
+  const KeptFinal returned = final_of(r, 2);
   CHECK(returned.status == FinalStatus::kDelivered);
   CHECK(returned.node == "a");
   CHECK(returned.at == bounce.at);
@@ -122,7 +122,7 @@ TEST_CASE("each preset bounces mail for a host down six days at its own give-up 
         record_run(two_domains("bob@b.example", p.name,
                                "[{type: host_down, target: b, start: 0s, duration: 6d}]"),
                    Duration::days(8));
-    const RecipientFinal original = final_of(r, 1);
+    const KeptFinal original = final_of(r, 1);
     CHECK(original.status == FinalStatus::kExpired);
     CHECK(original.node == "a");
     CHECK(original.at == at_s(p.gives_up));
@@ -135,7 +135,7 @@ TEST_CASE("each preset bounces mail for a host down six days at its own give-up 
     const std::vector<MessageCreated> bounces = r.of_kind(MessageKind::kBounce);
     REQUIRE(bounces.size() == 1);
     CHECK(bounces[0].at == at_s(p.gives_up));
-    const RecipientFinal returned = final_of(r, bounces[0].msg);
+    const KeptFinal returned = final_of(r, bounces[0].msg);
     CHECK(returned.status == FinalStatus::kDelivered);
     CHECK(returned.at == at_s(p.gives_up));
     CHECK(r.mailboxes.at("a").at("x").size() == p.warnings.size() + 1);
@@ -150,7 +150,7 @@ TEST_CASE("qmail keeps mail for a host down six days and delivers it") {
       record_run(two_domains("bob@b.example", "qmail",
                              "[{type: host_down, target: b, start: 0s, duration: 6d}]"),
                  Duration::days(8));
-  const RecipientFinal original = final_of(r, 1);
+  const KeptFinal original = final_of(r, 1);
   CHECK(original.status == FinalStatus::kDelivered);
   CHECK(original.at > at_s(518400));
   CHECK(original.at < at_s(518401));
@@ -213,7 +213,7 @@ TEST_CASE("a bounce to a sender whose domain does not exist is dropped, not boun
       two_domains("nobody@b.example", "postfix", "[]", "", "x@nowhere.example"), Duration::days(1));
   REQUIRE(r.created.size() == 2);
   CHECK(r.created[1].kind == MessageKind::kBounce);
-  const RecipientFinal dropped = final_of(r, 2);
+  const KeptFinal dropped = final_of(r, 2);
   CHECK(dropped.status == FinalStatus::kBounced);
   CHECK(dropped.code == 550);
   CHECK(dropped.reply.starts_with("5.4.4"));
@@ -243,7 +243,7 @@ faults: [{type: host_down, target: s, start: 0s, duration: 30d}]
 )";
   const RecordedRun r = record_run(yaml, Duration::days(8));
   REQUIRE(r.created.size() == 2);
-  const RecipientFinal dropped = final_of(r, 2);
+  const KeptFinal dropped = final_of(r, 2);
   CHECK(dropped.status == FinalStatus::kExpired);
   CHECK(dropped.node == "a");
   CHECK(dropped.at == at_s(435330));

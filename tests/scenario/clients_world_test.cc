@@ -56,8 +56,8 @@ traffic:
          size + "}\n" + more;
 }
 
-const MessageQueued& queued_at(const RecordedRun& r, MessageNumber msg, const std::string& node) {
-  for (const MessageQueued& q : r.queued) {
+const KeptQueued& queued_at(const RecordedRun& r, MessageNumber msg, const std::string& node) {
+  for (const KeptQueued& q : r.queued) {
     if (q.msg == msg && q.node == node) return q;
   }
   FAIL("message " << msg << " never reached " << node);
@@ -81,16 +81,16 @@ TEST_CASE("each client kind's first hop costs its round trips: none, the home li
   CHECK(r.created[2].client_kind == "webmail");
   CHECK(r.created[1].origin == "msa");
 
-  const MessageQueued& local = queued_at(r, 1, "shell");
+  const KeptQueued& local = queued_at(r, 1, "shell");
   CHECK(local.at.seconds() == 10.0);  // mailx: in the queue at once, no hop
   CHECK(local.from_node.empty());
   // A network client's message is first in its outbox, on the client's host.
   CHECK(queued_at(r, 2, "home").at.seconds() == 20.0);
   CHECK(queued_at(r, 3, "webmail").from_node.empty());
-  const MessageQueued& desktop = queued_at(r, 2, "msa");
+  const KeptQueued& desktop = queued_at(r, 2, "msa");
   CHECK(desktop.from_node == "home");
   CHECK(desktop.at.seconds() == Approx(20.440).margin(5e-6));
-  const MessageQueued& webmail = queued_at(r, 3, "msa");
+  const KeptQueued& webmail = queued_at(r, 3, "msa");
   CHECK(webmail.from_node == "webmail");
   CHECK(webmail.at.seconds() == Approx(30.0055).margin(5e-6));
 
@@ -107,7 +107,7 @@ TEST_CASE("each client kind's first hop costs its round trips: none, the home li
   }
   CHECK(authenticated);
   for (MessageNumber msg : {1, 2, 3}) {
-    const std::vector<RecipientFinal> f = of_message(r.finals, msg);
+    const std::vector<KeptFinal> f = of_message(r.finals, msg);
     REQUIRE(f.size() == 1);
     CHECK(f[0].status == FinalStatus::kDelivered);
     CHECK(f[0].node == "mx");
@@ -145,14 +145,14 @@ TEST_CASE("wrong credentials get 535 5.7.8 and the message fails at the client")
         return yaml.replace(yaml.find(right), right.size(), "{user: bob, password: stale}");
       }(),
       Duration::hours(1));
-  for (const MessageQueued& q : of_message(bad.queued, 2)) CHECK(q.node == "home");  // outbox only
+  for (const KeptQueued& q : of_message(bad.queued, 2)) CHECK(q.node == "home");  // outbox only
   const std::vector<AttemptFinished> a = of_message(bad.attempts, 2);
   REQUIRE(a.size() == 1);  // a 5xx is not tried again
   CHECK(a[0].outcome == AttemptOutcome::kRejected);
   CHECK(a[0].code == 535);
   CHECK(a[0].enhanced == "5.7.8");
   CHECK((a[0].ended - a[0].started).seconds() == Approx(0.320).margin(5e-6));
-  const std::vector<RecipientFinal> f = of_message(bad.finals, 2);
+  const std::vector<KeptFinal> f = of_message(bad.finals, 2);
   REQUIRE(f.size() == 1);
   CHECK(f[0].status == FinalStatus::kBounced);
   CHECK(f[0].node == "home");
@@ -180,7 +180,7 @@ TEST_CASE("a desktop client retries by its policy while the MSA is down") {
   CHECK(a[2].started.seconds() == Approx(1220.16).margin(1e-9));
   CHECK(queued_at(r, 2, "msa").at.seconds() == Approx(1220.6).margin(5e-6));
   // Webmail tries once (its default) and gives up: expired at the webmail host.
-  const std::vector<RecipientFinal> web = of_message(r.finals, 3);
+  const std::vector<KeptFinal> web = of_message(r.finals, 3);
   REQUIRE(web.size() == 1);
   CHECK(web[0].status == FinalStatus::kExpired);
   CHECK(web[0].node == "webmail");
@@ -196,7 +196,7 @@ TEST_CASE("a desktop client whose tries are spent gives the message up at its ho
                     "faults: [{type: mta_down, target: msa, start: 0s, duration: 1h}]\n"),
       Duration::hours(1));
   CHECK(of_message(r.attempts, 2).size() == 2);
-  const std::vector<RecipientFinal> f = of_message(r.finals, 2);
+  const std::vector<KeptFinal> f = of_message(r.finals, 2);
   REQUIRE(f.size() == 1);
   CHECK(f[0].status == FinalStatus::kExpired);
   CHECK(f[0].node == "home");

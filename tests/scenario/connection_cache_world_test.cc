@@ -102,6 +102,6 @@ TEST_CASE("postfix caches a session on demand, keeps it idle 2 s, and reuses it 
   CHECK(near(late.ended, 2.801));  // 2.7 + 5 R + 1 ms, then cached in turn
   for (const RecordedRun* r : {&reused, &expired}) {
     REQUIRE(r->finals.size() == 4);
-    for (const RecipientFinal& f : r->finals) CHECK(f.status == FinalStatus::kDelivered);
+    for (const KeptFinal& f : r->finals) CHECK(f.status == FinalStatus::kDelivered);
   }
 }

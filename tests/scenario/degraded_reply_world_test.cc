@@ -87,7 +87,7 @@ TEST_CASE("every command can be degraded; the retry after the window gets throug
     CHECK(r.attempts[0].recipients[0].code == c.code);
     CHECK(r.attempts[0].recipients[0].text == std::string(c.reply).substr(10));
     // Nothing reached b's queue before the window ended.
-    for (const MessageQueued& q : r.queued) {
+    for (const KeptQueued& q : r.queued) {
       if (q.node == "b") CHECK(q.at >= Time::zero() + Duration::minutes(10));
     }
     CHECK(delivered_at(r, "bob@b.example") == Duration::seconds(600) + l0);

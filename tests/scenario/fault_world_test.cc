@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "mailsim/scenario/world.h"
+#include "scenario/kept_events.h"
 #include "scenario/of_message.h"
 #include "scenario/scenario_file.h"
 #include "support/catch.h"
@@ -35,7 +36,7 @@ faults: )" +
 
 struct Run {
   std::vector<AttemptFinished> attempts;
-  std::vector<RecipientFinal> finals;
+  std::vector<KeptFinal> finals;
   std::vector<std::pair<double, bool>> dns;   // (time, up)
   std::vector<std::pair<double, bool>> host;  // b's changes: (time, up)
 };

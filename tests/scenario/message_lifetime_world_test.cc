@@ -9,6 +9,7 @@
 #include "mailsim/mta/events.h"
 #include "mailsim/scenario/config.h"
 #include "mailsim/scenario/world.h"
+#include "scenario/kept_events.h"
 #include "scenario/of_message.h"
 #include "scenario/scenario_file.h"
 #include "support/catch.h"
@@ -54,7 +55,7 @@ struct Lives {
   std::vector<std::size_t> live_at_creation;
   std::vector<MessageCreated> created;
   std::vector<AttemptFinished> attempts;
-  std::vector<RecipientFinal> finals;
+  std::vector<KeptFinal> finals;
   std::vector<MessageFinished> finished;
   std::size_t live_at_end = 0;
 };
@@ -98,7 +99,7 @@ TEST_CASE("after each of many sequential messages is delivered, the catalog hold
   for (MessageNumber k = 1; k <= kMessages; ++k) {
     const std::vector<MessageFinished> done = of_message(l.finished, k);
     const std::vector<AttemptFinished> tries = of_message(l.attempts, k);
-    const std::vector<RecipientFinal> finals = of_message(l.finals, k);
+    const std::vector<KeptFinal> finals = of_message(l.finals, k);
     REQUIRE(done.size() == 1);
     REQUIRE(tries.size() == 1);
     REQUIRE(finals.size() == 1);

@@ -38,7 +38,7 @@ std::vector<AttemptFinished> six_next_hops(const std::string& law) {
                      to + "]}\n",
                  Duration::seconds(10));
   REQUIRE(r.finals.size() == 6);
-  for (const RecipientFinal& f : r.finals) CHECK(f.status == FinalStatus::kDelivered);
+  for (const KeptFinal& f : r.finals) CHECK(f.status == FinalStatus::kDelivered);
   std::vector<AttemptFinished> a = of_message(r.attempts, 1);
   std::sort(a.begin(), a.end(), [](const auto& x, const auto& y) { return x.to_node < y.to_node; });
   return a;

@@ -176,13 +176,13 @@ TEST_CASE("an MTA that drops its mailbox copies delivers the same and hands the 
   const ScenarioFile file(a_to_b("", 6, messages_to_each(6)));
   mailsim::scenario::World world(mailsim::scenario::load_scenario(file.path()));
   world.find_mta("b")->drop_mailbox_copies();
-  std::vector<RecipientFinal> delivered;
+  std::vector<KeptFinal> delivered;
   world.events().recipient_final.connect([&](const RecipientFinal& f) {
     if (f.status == FinalStatus::kDelivered) delivered.push_back(f);
   });
   world.run(Time::zero() + Duration::hours(1));
   REQUIRE(delivered.size() == 6);
-  for (const RecipientFinal& f : delivered) {
+  for (const KeptFinal& f : delivered) {
     CHECK(f.headers.starts_with("Return-Path: <"));
     CHECK(f.headers.find("\r\nReceived: from ") != std::string::npos);
   }
@@ -238,7 +238,7 @@ faults: [{type: mta_down, target: b, start: 0s, duration: 200s}]
   CHECK(r_tries[0] < 0.2);
   CHECK(r_tries[1] == 300.0);
   REQUIRE(r.finals.size() == 2);
-  for (const RecipientFinal& f : r.finals) CHECK(f.status == FinalStatus::kDelivered);
+  for (const KeptFinal& f : r.finals) CHECK(f.status == FinalStatus::kDelivered);
   CHECK(r.finals[1].at > Time::zero() + Duration::seconds(600));
   CHECK(r.finals[1].at < Time::zero() + Duration::seconds(601));
 }
@@ -288,7 +288,7 @@ faults: [{type: mta_down, target: b, start: 0s, duration: 4s}])"),
   for (const AttemptFinished& a : of_message(r.attempts, 4)) {
     if (a.started.seconds() == 3) CHECK(a.outcome == AttemptOutcome::kConnRefused);
   }
-  const std::vector<RecipientFinal> first = of_message(r.finals, 1);
+  const std::vector<KeptFinal> first = of_message(r.finals, 1);
   REQUIRE(first.size() == 1);
   CHECK(first[0].status == FinalStatus::kExpired);
   CHECK(first[0].at == Time::zero() + Duration::seconds(300));

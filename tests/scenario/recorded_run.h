@@ -9,13 +9,14 @@
 #include "mailsim/mta/events.h"
 #include "mailsim/scenario/config.h"
 #include "mailsim/scenario/world.h"
+#include "scenario/kept_events.h"
 #include "scenario/scenario_file.h"
 
 struct RecordedRun {
   std::vector<mailsim::mta::MessageCreated> created;
-  std::vector<mailsim::mta::MessageQueued> queued;
+  std::vector<KeptQueued> queued;
   std::vector<mailsim::mta::AttemptFinished> attempts;
-  std::vector<mailsim::mta::RecipientFinal> finals;
+  std::vector<KeptFinal> finals;
   // MTA name -> local part -> header blocks of the delivered copies.
   std::map<std::string, std::map<std::string, std::vector<std::string>>> mailboxes;
 

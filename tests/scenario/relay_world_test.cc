@@ -89,7 +89,7 @@ faults: [{type: host_down, target: p, start: 0s, duration: 1h}]
   CHECK(from_k[0] == Approx(30.1).margin(0.1));
   CHECK(std::vector<double>(from_k.begin() + 1, from_k.end()) ==
         std::vector<double>{600, 1500, 3300, 6900});
-  const std::vector<RecipientFinal> finals = of_message(r.finals, 1);
+  const std::vector<KeptFinal> finals = of_message(r.finals, 1);
   REQUIRE(finals.size() == 1);
   CHECK(finals[0].status == FinalStatus::kDelivered);
   CHECK(finals[0].node == "p");
@@ -107,7 +107,7 @@ TEST_CASE("a mail loop is caught at the hundredth Received: field and bounced to
   // and a, which got the refusal, bounces the message to x@s.example.
   const RecordedRun r = record_run(loop(""), Duration::hours(1));
   CHECK(of_message(r.queued, 1).size() == 100);  // at s, then 99 accepted hops
-  const std::vector<RecipientFinal> finals = of_message(r.finals, 1);
+  const std::vector<KeptFinal> finals = of_message(r.finals, 1);
   REQUIRE(finals.size() == 1);
   CHECK(finals[0].status == FinalStatus::kBounced);
   CHECK(finals[0].node == "a");
@@ -116,7 +116,7 @@ TEST_CASE("a mail loop is caught at the hundredth Received: field and bounced to
   const std::vector<MessageCreated> bounces = r.of_kind(MessageKind::kBounce);
   REQUIRE(bounces.size() == 1);
   CHECK(bounces[0].origin == "a");
-  const std::vector<RecipientFinal> returned = of_message(r.finals, bounces[0].msg);
+  const std::vector<KeptFinal> returned = of_message(r.finals, bounces[0].msg);
   REQUIRE(returned.size() == 1);
   CHECK(returned[0].status == FinalStatus::kDelivered);
   CHECK(returned[0].node == "s");
@@ -128,7 +128,7 @@ TEST_CASE("hopcount_limit sets where the loop is caught") {
   // a refuses it and b bounces.
   const RecordedRun r = record_run(loop("hopcount_limit: 5"), Duration::hours(1));
   CHECK(of_message(r.queued, 1).size() == 5);  // at s, then 4 accepted hops
-  const std::vector<RecipientFinal> finals = of_message(r.finals, 1);
+  const std::vector<KeptFinal> finals = of_message(r.finals, 1);
   REQUIRE(finals.size() == 1);
   CHECK(finals[0].node == "b");
   CHECK(finals[0].code == 554);
@@ -148,7 +148,7 @@ std::string submission(const std::string& client_auth) {
 TEST_CASE("an authenticated client may relay, and its hop says with ESMTPA") {
   const RecordedRun r =
       record_run(submission(", client_auth: {user: alice, password: secret}"), Duration::days(1));
-  const std::vector<RecipientFinal> finals = of_message(r.finals, 1);
+  const std::vector<KeptFinal> finals = of_message(r.finals, 1);
   REQUIRE(finals.size() == 1);
   CHECK(finals[0].status == FinalStatus::kDelivered);
   CHECK(finals[0].node == "b");
@@ -160,7 +160,7 @@ TEST_CASE("an authenticated client may relay, and its hop says with ESMTPA") {
 
 TEST_CASE("an unauthenticated client may not relay and gets its mail back") {
   const RecordedRun r = record_run(submission(""), Duration::days(1));
-  const std::vector<RecipientFinal> finals = of_message(r.finals, 1);
+  const std::vector<KeptFinal> finals = of_message(r.finals, 1);
   REQUIRE(finals.size() == 1);
   CHECK(finals[0].status == FinalStatus::kBounced);
   CHECK(finals[0].node == "a");

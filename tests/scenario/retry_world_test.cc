@@ -5,6 +5,7 @@
 
 #include "mailsim/scenario/config.h"
 #include "mailsim/scenario/world.h"
+#include "scenario/kept_events.h"
 #include "scenario/of_message.h"
 #include "scenario/scenario_file.h"
 #include "support/catch.h"
@@ -43,8 +44,8 @@ const std::string kMiddleDown3h = "[{type: host_down, target: b, start: 0s, dura
 
 struct Run {
   std::vector<AttemptFinished> attempts;
-  std::vector<MessageQueued> queued;
-  std::vector<RecipientFinal> finals;
+  std::vector<KeptQueued> queued;
+  std::vector<KeptFinal> finals;
   std::vector<DelayWarning> warnings;
 };
 
@@ -159,7 +160,7 @@ TEST_CASE("opensmtpd: a message expires at exactly its queue ttl") {
   // x@a.example then waits for b as well.)
   const Run r = run(chain("{preset: opensmtpd, queue_lifetime: 1h}", kMiddleDown3h));
   CHECK(starts_from(r, "a") == std::vector<double>{0, 400, 1600});
-  const std::vector<RecipientFinal> finals = of_message(r.finals, 1);
+  const std::vector<KeptFinal> finals = of_message(r.finals, 1);
   REQUIRE(finals.size() == 1);
   CHECK(finals[0].status == FinalStatus::kExpired);
   CHECK(finals[0].node == "a");

@@ -19,7 +19,7 @@ namespace {
 
 struct Run {
   std::vector<AttemptFinished> from_a;
-  std::vector<RecipientFinal> finals;
+  std::vector<KeptFinal> finals;
 };
 
 // a (Postfix, `a_keys` added; mailbox x@a.example for the bounces) sends `messages`; b.example's MX
@@ -97,7 +97,7 @@ TEST_CASE("the fourth greeting timeout makes a postfix destination dead, as conn
   }
   std::sort(at_900.begin(), at_900.end());
   CHECK(at_900 == std::vector<MessageNumber>{2, 3, 4, 5});
-  const std::vector<RecipientFinal> first = of_message(run.finals, 1);
+  const std::vector<KeptFinal> first = of_message(run.finals, 1);
   REQUIRE(first.size() == 1);
   CHECK(first[0].status == FinalStatus::kExpired);
   CHECK(first[0].at == Time::zero() + Duration::seconds(600));

@@ -79,7 +79,7 @@ TEST_CASE("exim sends the recipients refused with 452 in another transaction on 
   CHECK(with_code(a[2], 250) == std::vector<std::string>{"u5@b.example"});
   for (const AttemptFinished& t : a) CHECK(t.outcome == AttemptOutcome::kSent);
   REQUIRE(r.finals.size() == 5);
-  for (const RecipientFinal& f : r.finals) {
+  for (const KeptFinal& f : r.finals) {
     CHECK(f.status == FinalStatus::kDelivered);
     CHECK(f.at < Time::zero() + Duration::milliseconds(200));
   }
@@ -102,5 +102,5 @@ TEST_CASE("postfix defers the recipients refused with 452 to its next try") {
   CHECK(a[2].started == Time::zero() + Duration::seconds(600));
   CHECK(with_code(a[2], 250) == std::vector<std::string>{"u5@b.example"});
   REQUIRE(r.finals.size() == 5);
-  for (const RecipientFinal& f : r.finals) CHECK(f.status == FinalStatus::kDelivered);
+  for (const KeptFinal& f : r.finals) CHECK(f.status == FinalStatus::kDelivered);
 }

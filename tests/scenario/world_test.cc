@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "scenario/kept_events.h"
 #include "scenario/of_message.h"
 #include "scenario/scenario_file.h"
 #include "support/catch.h"
@@ -45,7 +46,7 @@ faults: )" +
 
 struct Run {
   std::vector<AttemptFinished> attempts;
-  std::vector<RecipientFinal> finals;
+  std::vector<KeptFinal> finals;
 };
 
 Run run(const std::string& yaml, Duration until) {
@@ -94,7 +95,7 @@ TEST_CASE("a message still queued after its queue lifetime expires") {
   const Run r =
       run(two_hosts("{fixed: 20m, queue_lifetime: 30m}", "bob@b.example"), Duration::days(1));
   REQUIRE(r.attempts.size() == 3);
-  const std::vector<RecipientFinal> finals = of_message(r.finals, 1);
+  const std::vector<KeptFinal> finals = of_message(r.finals, 1);
   REQUIRE(finals.size() == 1);
   CHECK(finals[0].status == FinalStatus::kExpired);
   CHECK(finals[0].node == "a");
@@ -103,7 +104,7 @@ TEST_CASE("a message still queued after its queue lifetime expires") {
 
 TEST_CASE("an unknown user is refused at RCPT and bounces at once") {
   const Run r = run(two_hosts("", "nobody@b.example"), Duration::days(1));
-  const std::vector<RecipientFinal> finals = of_message(r.finals, 1);
+  const std::vector<KeptFinal> finals = of_message(r.finals, 1);
   REQUIRE(finals.size() == 1);
   CHECK(finals[0].status == FinalStatus::kBounced);
   CHECK(finals[0].code == 550);

@@ -1,10 +1,13 @@
 // What the MTA layer tells observers (the recorder, tests), as plain values emitted through
 // the Signals of one MailEvents hub shared by all MTAs of a world. Observers must not call
-// back into the models.
+// back into the models. The events told once per hop and per recipient (MessageQueued,
+// RecipientFinal) view their text, which lives only while observers are called: an
+// observer copies what it keeps.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mailsim/core/signal.h"
@@ -34,9 +37,9 @@ struct MessageCreated {
 // The message entered an MTA's queue (from a client, a previous hop or a local user).
 struct MessageQueued {
   MessageNumber msg = 0;
-  std::string node;       // the MTA's host
-  std::string queue_id;   // the MTA's own id, as in "250 2.0.0 Ok: queued as ID"
-  std::string from_node;  // the host it came from; empty for local submission
+  std::string_view node;       // the MTA's host
+  std::string_view queue_id;   // the MTA's own id, as in "250 2.0.0 Ok: queued as ID"
+  std::string_view from_node;  // the host it came from; empty for local submission
   Time at;
 };
 
@@ -98,13 +101,13 @@ enum class FinalStatus { kDelivered, kBounced, kExpired };
 // block as it sits in the mailbox (Return-Path and the Received: chain included).
 struct RecipientFinal {
   MessageNumber msg = 0;
-  std::string rcpt;
+  std::string_view rcpt;
   FinalStatus status = FinalStatus::kDelivered;
-  std::string node;
+  std::string_view node;
   Time at;
   int code = 0;
-  std::string reply;
-  std::string headers;
+  std::string_view reply;
+  std::string_view headers;
 };
 
 // A deferred message's sender is due a delay warning (RFC 3464 Action: delayed): the
