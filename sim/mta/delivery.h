@@ -33,7 +33,7 @@ struct DeliveryRequest {
   Time arrival;  // when the message entered this MTA's queue
   // The destination as the queue manager names it ("mx:b.example"), for the deferral
   // told when every host is skipped (DeliveryDeferred::nexthop); set by Destinations to
-  // the name it keeps for the destination, which lives as long as the MTA (so for the
+  // the router's name for the destination, which lives as long as the MTA (so for the
   // whole simulation; a Delivery a connection still holds at teardown reads it no more).
   std::string_view nexthop;
 };

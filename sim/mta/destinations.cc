@@ -41,7 +41,7 @@ Destinations::Destinations(const DeliveryContext& context, const QueueLimits& li
   context_.resend_after_452 = limits.style == SenderStyle::kExim;
 }
 
-std::string Destinations::host_key(const std::string& nexthop) const {
+std::string Destinations::host_key(std::string_view nexthop) const {
   return retry_record_key(context_.config.retry, FailureScope::kHost, nexthop, "", "");
 }
 
@@ -50,7 +50,7 @@ Destinations::Id Destinations::intern(NextHop nexthop) {
   assert(id != UINT32_MAX && "a next hop without a number (a route that defers or bounces)");
   if (id >= destinations_.size()) destinations_.resize(id + 1);
   if (!destinations_[id]) {
-    destinations_[id] = std::make_unique<Destination>(std::string(nexthop.name), limits_);
+    destinations_[id] = std::make_unique<Destination>(nexthop.name, limits_);
   }
   return id;
 }
@@ -101,10 +101,10 @@ void Destinations::submit_now(Id id, Job&& job) {
         it->second.next_try > context_.sim.now()) {
       DeliveryResult result;
       result.not_tried = true;
-      result.site_reason = "retry time not reached for any host for '" + d.name + "'";
+      result.site_reason.assign("retry time not reached for any host for '").append(d.name) += '\'';
       const DeliveryRequest& request = job.request;
       context_.events.delivery_deferred(
-          {request.msg, context_.network.topology().name(context_.config.host), d.name,
+          {request.msg, context_.network.topology().name(context_.config.host), std::string(d.name),
            context_.sim.now(), "retry_time", request.envelope.rcpt_to, 451, "4.4.1",
            result.site_reason});
       return defer_now(std::move(result), std::move(job));
@@ -286,10 +286,10 @@ void Destinations::declare_dead(Id id, const DeliveryResult& result) {
 // Every recipient deferred, no connection, no attempt; told after the current event.
 // Postfix logs each such recipient as deferred, so the turn is told to the observers.
 void Destinations::defer_now(Destination& d, Job&& job) {
-  context_.events.delivery_deferred({job.request.msg,
-                                     context_.network.topology().name(context_.config.host), d.name,
-                                     context_.sim.now(), "suspended", job.request.envelope.rcpt_to,
-                                     451, "4.4.1", d.suspended.site_reason});
+  context_.events.delivery_deferred(
+      {job.request.msg, context_.network.topology().name(context_.config.host), std::string(d.name),
+       context_.sim.now(), "suspended", job.request.envelope.rcpt_to, 451, "4.4.1",
+       d.suspended.site_reason});
   defer_now(d.suspended, std::move(job));
 }
 

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -58,11 +59,11 @@ class Destinations {
   // calls back carry the number, small enough for std::function to hold without allocating.
   using Id = std::uint32_t;
   struct Destination {
-    Destination(std::string nexthop, const QueueLimits& limits)
-        : name(std::move(nexthop)),
+    Destination(std::string_view nexthop, const QueueLimits& limits)
+        : name(nexthop),
           window(limits.initial_destination_concurrency, limits.destination_concurrency_limit,
                  limits.style == SenderStyle::kPostfix) {}
-    std::string name;
+    std::string_view name;  // the router's (NextHop::name), which lives as long as the MTA
     ConcurrencyWindow window;
     int sessions = 0;
     // Lists, not deques: an empty list allocates nothing, and a run keeps one Destination
@@ -95,13 +96,12 @@ class Destinations {
   void declare_dead(Id id, const DeliveryResult& result);
   void defer_now(Destination& d, Job&& job);
   void defer_now(DeliveryResult result, Job&& job);
-  std::string host_key(const std::string& nexthop) const;
+  std::string host_key(std::string_view nexthop) const;
 
   DeliveryContext context_;
   const QueueLimits& limits_;
   std::map<std::string, RetryRecord>* host_retry_;
-  // By Id; none is ever removed (a delivery's DeliveryRequest::nexthop views its
-  // destination's name). Null for the router's next hops that never had a delivery (local
+  // By Id; none is ever removed. Null for the router's next hops that never had a delivery (local
   // ones, those only deferred or bounced).
   // Pointers, so that finding whether one is made reads only this vector.
   std::vector<std::unique_ptr<Destination>> destinations_;

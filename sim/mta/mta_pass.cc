@@ -63,10 +63,10 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
         r.remote_mta.clear();
         r.last_attempt = ctx.sim.now();
         r.failure = FailureScope::kHost;
-        r.nexthop = r.address.substr(r.address.rfind('@') + 1);
+        r.nexthop = std::string_view(r.address).substr(r.address.rfind('@') + 1);
         ctx.events.delivery_deferred({entry.msg,
                                       host_name(),
-                                      d.nexthop,
+                                      std::string(d.nexthop),
                                       ctx.sim.now(),
                                       "dns",
                                       {r.address},
@@ -75,7 +75,7 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
                                       std::string(d.reply.lines.front())});
         break;
       case RouteKind::kRemote: {
-        r.nexthop = std::move(d.nexthop);
+        r.nexthop = d.nexthop;
         // In next-hop order: the first group not before this next hop is its own or the
         // place for it.
         auto it = std::find_if(groups.begin(), groups.end(),

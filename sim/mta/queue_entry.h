@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mailsim/core/simulator.h"
@@ -27,9 +28,11 @@ struct QueuedRecipient {
   bool done = false;
   bool in_attempt = false;                     // part of the attempt in progress
   FailureScope failure = FailureScope::kHost;  // what its last temporary failure was
-  bool not_tried = false;          // its last deferral came before any connect (host retry time)
-  Time due;                        // when the retry law next allows an attempt
-  std::string nexthop;             // where the last attempt went (Exim's retry keys)
+  bool not_tried = false;  // its last deferral came before any connect (host retry time)
+  Time due;                // when the retry law next allows an attempt
+  // Where the last attempt went (Exim's retry keys): the router's name for the next hop,
+  // which lives as long as the MTA, or after a failed MX lookup the domain in `address`.
+  std::string_view nexthop;
   smtp::RecipientOptions options;  // NOTIFY and ORCPT, passed on to the next hop
   smtp::Reply last_reply;
   std::string remote_mta;            // the host that sent last_reply; "": this MTA's own

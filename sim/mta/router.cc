@@ -64,14 +64,19 @@ std::string local_part_of(std::string_view address) {
 Router::Router(const MtaConfig& config, const dns::Resolver& resolver)
     : config_(config),
       resolver_(resolver),
-      local_domains_(config.local_domains.begin(), config.local_domains.end()) {
+      local_domains_(config.local_domains.begin(), config.local_domains.end()),
+      names_{"local"} {
   std::map<std::string_view, std::uint32_t> transport_hosts;  // several domains, one host
   for (const auto& [domain, host] : config.transport) {
     const auto [it, added] = transport_hosts.emplace(host, nexthops_);
-    if (added) ++nexthops_;
+    if (added) {
+      ++nexthops_;
+      names_.push_back("transport:" + host);
+    }
     transport_.emplace(domain, Host{&host, it->second});
   }
   relayhost_ = {&config.relayhost, nexthops_++};
+  names_.push_back("relayhost:" + config.relayhost);
 }
 
 bool Router::is_local(std::string_view domain) const {
@@ -108,11 +113,12 @@ bool Router::has_mailbox(std::string_view address) const {
   return config_.mailboxes.contains(local_part_view(address, buffer));
 }
 
-RouteDecision Router::to_host(std::string nexthop, Host host) const {
+RouteDecision Router::to_host(Host host) const {
   const std::string& name = *host.name;
+  const std::string_view nexthop = names_[host.nexthop_id];
   if (!resolver_.available()) {
     return {RouteKind::kDefer,
-            std::move(nexthop),
+            nexthop,
             host.nexthop_id,
             {},
             smtp::make_reply(451, "4.4.3",
@@ -121,25 +127,34 @@ RouteDecision Router::to_host(std::string nexthop, Host host) const {
   const auto node = resolver_.lookup_address(name);
   if (!node) {
     return {RouteKind::kBounce,
-            std::move(nexthop),
+            nexthop,
             host.nexthop_id,
             {},
             smtp::make_reply(550, "5.4.4",
                              "Host or domain name not found. Name service error for name=" + name +
                                  " type=A: Host not found")};
   }
-  return {
-      RouteKind::kRemote, std::move(nexthop), host.nexthop_id, {dns::MailHost{name, 0, *node}}, {}};
+  return {RouteKind::kRemote, nexthop, host.nexthop_id, {dns::MailHost{name, 0, *node}}, {}};
 }
 
 // A domain the zones do not know is never delivered to (its routes defer or bounce): it
 // needs no number.
-std::uint32_t Router::mx_nexthop(const dns::Resolver::MailDomain& domain) {
+std::uint32_t Router::mx_nexthop(const dns::Resolver::MailDomain& domain,
+                                 std::string_view domain_name) {
   const std::uint32_t index = domain.index();
   if (index == dns::Resolver::MailDomain::kUnknown) return kNone;
   const auto [it, added] = mx_nexthops_.try_emplace(index, nexthops_);
-  if (added) ++nexthops_;
+  if (added) {
+    ++nexthops_;
+    names_.emplace_back("mx:").append(domain_name);
+  }
   return it->second;
+}
+
+std::string_view Router::mx_name(std::uint32_t id, std::string_view domain_name) {
+  if (id != kNone) return names_[id];
+  unknown_name_.assign("mx:").append(domain_name);
+  return unknown_name_;
 }
 
 RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) {
@@ -147,20 +162,19 @@ RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) {
   const std::string_view domain = domain_view(rcpt, buffer);
   if (local_domains_.contains(domain)) return {RouteKind::kLocal, "local", 0, {}, {}};
   if (auto it = find_domain(transport_, domain); it != transport_.end()) {
-    return to_host("transport:" + *it->second.name, it->second);
+    return to_host(it->second);
   }
-  if (!config_.relayhost.empty()) return to_host("relayhost:" + config_.relayhost, relayhost_);
+  if (!config_.relayhost.empty()) return to_host(relayhost_);
   const dns::Resolver::MailDomain mail_domain = resolver_.mail_domain(domain);
   dns::MxResult mx = resolver_.lookup_mx(mail_domain, rng, config_.hostname);
-  std::string nexthop = "mx:";
-  nexthop += domain;
-  const std::uint32_t id = mx_nexthop(mail_domain);
+  const std::uint32_t id = mx_nexthop(mail_domain, domain);
+  const std::string_view nexthop = mx_name(id, domain);
   switch (mx.status) {
     case dns::LookupStatus::kOk:
-      return {RouteKind::kRemote, std::move(nexthop), id, std::move(mx.hosts), {}};
+      return {RouteKind::kRemote, nexthop, id, std::move(mx.hosts), {}};
     case dns::LookupStatus::kTemporaryFailure:
       return {RouteKind::kDefer,
-              std::move(nexthop),
+              nexthop,
               id,
               {},
               smtp::make_reply(451, "4.4.3",
@@ -168,7 +182,7 @@ RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) {
                                    std::string(domain) + " type=MX: Host not found, try again")};
     case dns::LookupStatus::kNullMx:
       return {RouteKind::kBounce,
-              std::move(nexthop),
+              nexthop,
               id,
               {},
               smtp::make_reply(556, "5.1.10",
@@ -178,7 +192,7 @@ RouteDecision Router::route(std::string_view rcpt, RandomStream& rng) {
       break;
   }
   return {RouteKind::kBounce,
-          std::move(nexthop),
+          nexthop,
           id,
           {},
           smtp::make_reply(550, "5.4.4",

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
@@ -21,9 +22,10 @@ namespace mailsim::mta {
 
 enum class RouteKind { kLocal, kRemote, kDefer, kBounce };
 
-// A next hop: its name ("mx:example.org", "transport:HOST", "relayhost:HOST", "local")
-// and its number among the router's next hops (equal names, equal numbers; from 0), by
-// which the queue manager indexes its destinations.
+// A next hop: its name ("mx:example.org", "transport:HOST", "relayhost:HOST", "local"),
+// the router's (see RouteDecision::nexthop), and its number among the router's next hops
+// (equal names, equal numbers; from 0), by which the queue manager indexes its
+// destinations.
 struct NextHop {
   std::uint32_t id = 0;
   std::string_view name;
@@ -31,7 +33,10 @@ struct NextHop {
 
 struct RouteDecision {
   RouteKind kind = RouteKind::kBounce;
-  std::string nexthop;               // groups recipients that share one delivery
+  // Groups recipients that share one delivery: the router's name for the next hop, which
+  // lives as long as the router; for a domain the zones do not know (a route that defers
+  // or bounces), only until the next route().
+  std::string_view nexthop;
   std::uint32_t nexthop_id = 0;      // kRemote: NextHop::id (unused otherwise)
   std::vector<dns::MailHost> hosts;  // kRemote: in the order to try
   smtp::Reply reply;                 // kDefer, kBounce: why
@@ -66,8 +71,10 @@ class Router {
     const std::string* name = nullptr;
     std::uint32_t nexthop_id = 0;
   };
-  RouteDecision to_host(std::string nexthop, Host host) const;
-  std::uint32_t mx_nexthop(const dns::Resolver::MailDomain& domain);
+  RouteDecision to_host(Host host) const;
+  // The MX next hop's number, given at its first route with its name "mx:" + `domain`.
+  std::uint32_t mx_nexthop(const dns::Resolver::MailDomain& domain, std::string_view domain_name);
+  std::string_view mx_name(std::uint32_t id, std::string_view domain_name);
 
   const MtaConfig& config_;
   const dns::Resolver& resolver_;
@@ -80,6 +87,12 @@ class Router {
   std::map<std::string, Host, std::less<>> transport_;
   Host relayhost_;
   std::uint32_t nexthops_ = 1;  // how many are numbered
+  // The next hops' names by number, made at numbering: routes view them rather than
+  // spelling them again, and so do the queue's recipients and the destinations. A deque:
+  // the names stay where they are as it grows. A local route views the literal "local"
+  // instead: reading this table for every local delivery cost last-level cache misses.
+  std::deque<std::string> names_;
+  std::string unknown_name_;  // an unknown domain's "mx:" name, for the last route only
   // The numbers of MX next hops, by MailDomain::index: numbered at their first route,
   // found without hashing their names. A table of the domains this MTA routes to, not a
   // vector over every domain the zones know: that would cost each MTA 4 bytes a domain.

@@ -71,3 +71,21 @@ TEST_CASE("domains sent to one transport host share its next hop") {
   CHECK(a.nexthop_id == sub.nexthop_id);
   CHECK(a.nexthop_id != router.route("u@b.example", rng).nexthop_id);
 }
+
+TEST_CASE("a route's next-hop name stays readable while the router names more next hops") {
+  dns::ZoneData z = zones();
+  for (int i = 0; i < 100; ++i) {
+    const std::string domain = "d" + std::to_string(i) + ".example";
+    z.mx[domain] = {{10, "mx.a.example"}};
+  }
+  const dns::Resolver resolver(z);
+  MtaConfig config;
+  config.hostname = "mail.local.example";
+  Router router(config, resolver);
+  RandomStream rng(1, 0, "router");
+  const RouteDecision first = router.route("u@A.Example", rng);
+  for (int i = 0; i < 100; ++i) router.route("u@d" + std::to_string(i) + ".example", rng);
+  CHECK(first.nexthop == "mx:a.example");
+  CHECK(router.route("v@d7.example", rng).nexthop == "mx:d7.example");
+  CHECK(router.route("u@nowhere.example", rng).nexthop == "mx:nowhere.example");
+}
