@@ -10,6 +10,7 @@
 // the wire like real bytes. Shared by both sides' owners; pending deliveries keep it alive.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -106,8 +107,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // The messages in the order sent: [delivered, next) have left and are on their way,
     // [next, end) wait, the one at `next` being sent while `sending`. Their deliveries are
     // events at the same delay after leaving, so they come in this order and take theirs
-    // from `delivered`. Emptied (keeping its capacity) once all have been delivered.
-    std::vector<Payload> messages;
+    // from `delivered`. Emptied once all have been delivered. Room for one inside: a
+    // direction rarely has two on their way, and a vector's would be an allocation for
+    // each direction of each connection.
+    boost::container::small_vector<Payload, 1> messages;
     std::size_t delivered = 0;
     std::size_t next = 0;
     bool sending = false;
