@@ -70,7 +70,15 @@ void Network::connect(NodeId from, NodeId to, int port, Duration timeout, Connec
     syn = free_syns_.back();
     free_syns_.pop_back();
   }
-  syns_[syn] = {std::move(*route), from, to, port, std::move(done), std::move(owner)};
+  // Field by field: a braced Syn would be a temporary, moved in member by member and then
+  // destroyed.
+  Syn& s = syns_[syn];
+  s.route = std::move(*route);
+  s.from = from;
+  s.to = to;
+  s.port = port;
+  s.done = std::move(done);
+  s.owner = std::move(owner);
   sim_.schedule_in(latency, [this, syn] { syn_arrived(syn); });
 }
 
