@@ -4,6 +4,7 @@
 #include <cassert>
 #include <charconv>
 #include <cstring>
+#include <functional>
 #include <set>
 
 #include "mailsim/core/error.h"
