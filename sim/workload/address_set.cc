@@ -6,6 +6,7 @@
 #include <cstring>
 #include <functional>
 #include <set>
+#include <utility>
 
 #include "mailsim/core/error.h"
 #include "mailsim/core/text.h"
@@ -29,6 +30,31 @@ std::uint64_t read_number(std::string_view text, std::string_view item) {
   return v;
 }
 
+// The inside of "{FIRST..LAST}": FIRST and LAST, both decimal, FIRST <= LAST.
+std::pair<std::uint64_t, std::uint64_t> read_range(std::string_view inside, std::string_view item) {
+  const std::size_t dots = inside.find("..");
+  if (dots == std::string_view::npos)
+    throw InputError("'" + std::string(item) + "': {" + std::string(inside) + "} is not a range",
+                     "write a range as {FIRST..LAST}, for example {1..40}");
+  const std::uint64_t first = read_number(inside.substr(0, dots), item);
+  const std::uint64_t last = read_number(inside.substr(dots + 2), item);
+  if (last < first)
+    throw InputError("'" + std::string(item) + "': the range {" + std::string(inside) +
+                         "} ends before it starts",
+                     "write {FIRST..LAST} with FIRST <= LAST");
+  return {first, last};
+}
+
+// Every address has one '@' with something on both sides; ranges never hold '@'.
+// `joined`: the item's literals with a 1 for each range and after the last.
+void check_one_at(std::string_view joined, std::string_view item) {
+  const std::size_t at = joined.find('@');
+  if (at == std::string::npos || at == 0 || at + 2 >= joined.size() ||
+      joined.find('@', at + 1) != std::string::npos) {
+    throw InputError("'" + std::string(item) + "' is not a mail address or address pattern", kHint);
+  }
+}
+
 // The digits of a range's number: read_number allows at most 1000000000.
 constexpr std::uint32_t kMaxDigits = 10;
 
@@ -42,6 +68,17 @@ char* copy_text(char* to, const char* from, std::size_t n) {
 std::uint64_t AddressSet::parse_pattern(std::string_view item, Data& data) {
   Pattern p{.text_begin = static_cast<std::uint32_t>(data.text.size()),
             .ranges_begin = static_cast<std::uint32_t>(data.ranges.size())};
+  const std::uint64_t size = read_pieces(item, p.text_begin, data);
+  p.text_end = static_cast<std::uint32_t>(data.text.size());
+  p.ranges_end = static_cast<std::uint32_t>(data.ranges.size());
+  for (std::size_t r = p.ranges_end; r-- > p.ranges_begin + 1;) {
+    data.ranges[r - 1].place = data.ranges[r].place * data.ranges[r].count;
+  }
+  data.patterns.push_back(p);
+  return size;
+}
+
+std::uint64_t AddressSet::read_pieces(std::string_view item, std::uint32_t text_begin, Data& data) {
   std::uint64_t size = 1;
   std::string joined;  // the literals with a 1 for each range and after the last
   std::size_t i = 0;
@@ -57,20 +94,10 @@ std::uint64_t AddressSet::parse_pattern(std::string_view item, Data& data) {
     const std::size_t close = item.find('}', i);
     if (close == std::string_view::npos)
       throw InputError("'" + std::string(item) + "' has a '{' without '}'", kHint);
-    const std::string_view inside = item.substr(i + 1, close - i - 1);
-    const std::size_t dots = inside.find("..");
-    if (dots == std::string_view::npos)
-      throw InputError("'" + std::string(item) + "': {" + std::string(inside) + "} is not a range",
-                       "write a range as {FIRST..LAST}, for example {1..40}");
-    const std::uint64_t first = read_number(inside.substr(0, dots), item);
-    const std::uint64_t last = read_number(inside.substr(dots + 2), item);
-    if (last < first)
-      throw InputError("'" + std::string(item) + "': the range {" + std::string(inside) +
-                           "} ends before it starts",
-                       "write {FIRST..LAST} with FIRST <= LAST");
+    const auto [first, last] = read_range(item.substr(i + 1, close - i - 1), item);
     data.ranges.push_back({.first = first,
                            .count = last - first + 1,
-                           .at = static_cast<std::uint32_t>(data.text.size() - p.text_begin)});
+                           .at = static_cast<std::uint32_t>(data.text.size() - text_begin)});
     joined += '1';
     if (size > kMaxSize / (last - first + 1))
       throw InputError("'" + std::string(item) + "' names too many addresses",
@@ -79,18 +106,7 @@ std::uint64_t AddressSet::parse_pattern(std::string_view item, Data& data) {
     i = close + 1;
   }
   joined += '1';
-  p.text_end = static_cast<std::uint32_t>(data.text.size());
-  p.ranges_end = static_cast<std::uint32_t>(data.ranges.size());
-  for (std::size_t r = p.ranges_end; r-- > p.ranges_begin + 1;) {
-    data.ranges[r - 1].place = data.ranges[r].place * data.ranges[r].count;
-  }
-  // Every address has one '@' with something on both sides; ranges never hold '@'.
-  const std::size_t at = joined.find('@');
-  if (at == std::string::npos || at == 0 || at + 2 >= joined.size() ||
-      joined.find('@', at + 1) != std::string::npos) {
-    throw InputError("'" + std::string(item) + "' is not a mail address or address pattern", kHint);
-  }
-  data.patterns.push_back(p);
+  check_one_at(joined, item);
   return size;
 }
 

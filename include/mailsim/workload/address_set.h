@@ -58,6 +58,9 @@ class AddressSet {
   };
   // Appends the item's pattern to `data`; returns how many addresses it names.
   static std::uint64_t parse_pattern(std::string_view item, Data& data);
+  // Appends the item's literals and ranges to `data` (its text starts at `text_begin`);
+  // returns how many addresses it names.
+  static std::uint64_t read_pieces(std::string_view item, std::uint32_t text_begin, Data& data);
 
   // Shared, never changed: copies of a large population (one per sender group) are cheap.
   std::shared_ptr<const Data> data_;
