@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -275,26 +274,16 @@ void check_unique_names(const Yaml& t, const ScenarioConfig& c) {
 
 // A pattern of one range is kept as that range. One of several is spelled out name by
 // name: parsing could not tell its numbers apart ("a{1..12}{1..3}" names a111 twice).
-void add_pattern(std::string_view pattern, const workload::AddressSet& set, mta::MailboxSet& out) {
-  const std::size_t open = pattern.find('{');
-  const std::size_t close = pattern.find('}');
-  if (pattern.find('{', close) != std::string_view::npos) {
-    for (std::uint64_t k = 0; k < set.size(); ++k) {
-      const std::string a = set.at(k);
-      out.add(std::string_view(a).substr(0, a.size() - 2));  // without "@x"
-    }
-    return;
+// `set`: the pattern with "@x" after it.
+void add_pattern(const workload::AddressSet& set, mta::MailboxSet& out) {
+  if (const auto range = set.one_range()) {
+    const std::string_view suffix = range->suffix.substr(0, range->suffix.size() - 2);
+    return out.add_range(range->prefix, range->first, range->last, suffix);
   }
-  // AddressSet::parse has checked the range: FIRST..LAST, both decimal, FIRST <= LAST.
-  const std::string_view range = pattern.substr(open + 1, close - open - 1);
-  const std::size_t dots = range.find("..");
-  const auto number = [](std::string_view digits) {
-    std::uint64_t n = 0;
-    std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    return n;
-  };
-  out.add_range(pattern.substr(0, open), number(range.substr(0, dots)),
-                number(range.substr(dots + 2)), pattern.substr(close + 1));
+  for (std::uint64_t k = 0; k < set.size(); ++k) {
+    const std::string a = set.at(k);
+    out.add(std::string_view(a).substr(0, a.size() - 2));
+  }
 }
 
 }  // namespace
@@ -319,7 +308,7 @@ mta::MailboxSet read_mailboxes(const Yaml& y) {
       item.fail("'" + items[i] + "' is not a local part or pattern", "write bob, or u{1..500}");
     }
     if (set.size() > 10'000'000) item.fail("more than 10,000,000 mailboxes", "use a smaller range");
-    add_pattern(items[i], set, out);
+    add_pattern(set, out);
   }
   return out;
 }

@@ -110,6 +110,15 @@ std::uint64_t AddressSet::read_pieces(std::string_view item, std::uint32_t text_
   return size;
 }
 
+std::optional<AddressSet::OneRange> AddressSet::one_range() const {
+  if (!data_ || data_->patterns.size() != 1) return std::nullopt;
+  const Pattern& p = data_->patterns[0];
+  if (p.ranges_end - p.ranges_begin != 1) return std::nullopt;
+  const Range& r = data_->ranges[p.ranges_begin];
+  const std::string_view text(data_->text.data() + p.text_begin, p.text_end - p.text_begin);
+  return OneRange{text.substr(0, r.at), r.first, r.first + r.count - 1, text.substr(r.at)};
+}
+
 void AddressSet::check_item(std::string_view item) {
   Data scratch;
   parse_pattern(item, scratch);

@@ -78,3 +78,17 @@ TEST_CASE("the domains of a set are spelled out once each, without the addresses
         std::vector<std::string>{"dept1.example.edu", "dept2.example.edu", "dept3.example.edu"});
   CHECK(AddressSet().domains(10).empty());
 }
+
+TEST_CASE("a set of one pattern with one range gives its pieces, any other set none") {
+  const auto range = AddressSet::parse({"Box-{07..120}.a@x"}).one_range();
+  REQUIRE(range);
+  CHECK(range->prefix == "Box-");
+  CHECK(range->first == 7);
+  CHECK(range->last == 120);
+  CHECK(range->suffix == ".a@x");
+  CHECK(AddressSet::parse({"{0..0}@x"}).one_range()->suffix == "@x");
+  CHECK_FALSE(AddressSet::parse({"a@x"}).one_range());
+  CHECK_FALSE(AddressSet::parse({"a{1..2}@x{1..2}"}).one_range());
+  CHECK_FALSE(AddressSet::parse({"a{1..2}@x", "b@x"}).one_range());
+  CHECK_FALSE(AddressSet().one_range());
+}

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,15 @@ class AddressSet {
   // they first appear; at most `limit` of them. Spells out domains, not addresses:
   // "u{1..500}@d{1..40}.example" costs 40 strings.
   std::vector<std::string> domains(std::size_t limit) const;
+  // A set parsed from one pattern of one range, as its pieces: "u{1..500}@x" is
+  // {"u", 1, 500, "@x"}. None for any other set. The views live as long as the set.
+  struct OneRange {
+    std::string_view prefix;
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+    std::string_view suffix;
+  };
+  std::optional<OneRange> one_range() const;
   // Whether both are copies of one parsed set (then they hold the same addresses).
   bool same_set(const AddressSet& other) const { return data_ == other.data_; }
 
