@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "mta/mailbox_probes.h"
 #include "support/catch.h"
 
 using mailsim::mta::MailboxSet;
@@ -19,19 +20,6 @@ struct Range {
   std::uint64_t last;
   std::string suffix;
 };
-
-// Each name, and near misses: a digit or a zero added at each place, a character dropped.
-std::set<std::string> probes_near(const std::set<std::string>& names) {
-  std::set<std::string> out(names);
-  for (const std::string& name : names) {
-    for (std::size_t at = 0; at <= name.size(); ++at) {
-      for (const char* c : {"0", "1", "9", "-", "+"})
-        out.insert(name.substr(0, at) + c + name.substr(at));
-      if (at < name.size()) out.insert(name.substr(0, at) + name.substr(at + 1));
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -52,40 +40,34 @@ TEST_CASE("a mailbox range answers as its spelled-out names do") {
   }
   set.add("bob");
   names.insert("bob");
-  std::set<std::string> probes = probes_near(names);
-  for (const char* edge : {"",
-                           "u",
-                           "u0",
-                           "u01",
-                           "u00",
-                           "u-1",
-                           "u+1",
-                           "u 1",
-                           "u1 ",
-                           "u121",
-                           "x0y",
-                           "x00y",
-                           "xy",
-                           "y",
-                           "z",
-                           "0z",
-                           "00z",
-                           "n1000000001",
-                           "n0999999990",
-                           "n18446744073709551616",
-                           "n18446744073709551615",
-                           "u99999999999999999999999",
-                           "U1",
-                           "Bob",
-                           "k-3.box",
-                           "k-03.box",
-                           "k-.box"}) {
-    probes.insert(edge);
-  }
-  for (const std::string& probe : probes) {
-    INFO(probe);
-    CHECK(set.contains(probe) == names.contains(probe));
-  }
+  check_answers_as(set, names,
+                   {"",
+                    "u",
+                    "u0",
+                    "u01",
+                    "u00",
+                    "u-1",
+                    "u+1",
+                    "u 1",
+                    "u1 ",
+                    "u121",
+                    "x0y",
+                    "x00y",
+                    "xy",
+                    "y",
+                    "z",
+                    "0z",
+                    "00z",
+                    "n1000000001",
+                    "n0999999990",
+                    "n18446744073709551616",
+                    "n18446744073709551615",
+                    "u99999999999999999999999",
+                    "U1",
+                    "Bob",
+                    "k-3.box",
+                    "k-03.box",
+                    "k-.box"});
 }
 
 TEST_CASE("mailbox names and ranges are kept in lower case") {
