@@ -68,7 +68,6 @@ Reply protocol_error(std::string_view what) {
 ClientSession::ClientSession(ClientConfig config)
     : parser_(config.transcript), config_(std::move(config)) {
   sent_.reserve(kSentReserve);
-  transactions_.reserve(1);  // the first message goes in place, not through a reallocation
   output_.reserve_bytes(kKeptOutput);
   sent_.push_back({ClientStage::kGreeting});
 }
@@ -85,17 +84,18 @@ ClientSession::ClientSession(ClientConfig config, Envelope envelope, SharedMessa
 
 std::size_t ClientSession::add_message(Envelope envelope, SharedMessage message) {
   assert(!finished_);
-  Transaction& t = transactions_.emplace_back();
+  Transaction& t = message_count_ == 0 ? first_ : later_.emplace_back();
+  ++message_count_;
   t.envelope = std::move(envelope);
   t.message = std::move(message);
   t.result.recipients.resize(t.envelope.rcpt_to.size());  // each undecided
   if (failure_) {
     t.decide_undecided(failure_status_, *failure_);
     t.result.complete = true;
-    current_ = transactions_.size();
+    current_ = message_count_;
   }
   advance();
-  return transactions_.size() - 1;
+  return message_count_ - 1;
 }
 
 void ClientSession::finish() {
@@ -269,7 +269,7 @@ void ClientSession::ready() {
 // midway, then the next message; QUIT when the queue is finished and empty.
 void ClientSession::advance() {
   if (!ready_ || busy_ || quit_sent_ || ended_) return;
-  if (current_ < transactions_.size()) {
+  if (current_ < message_count_) {
     if (!std::exchange(rset_needed_, false)) return start_transaction();
     busy_ = true;
     return send_command({"RSET"}, {ClientStage::kRset});
@@ -280,11 +280,11 @@ void ClientSession::advance() {
 // Decides every recipient not yet decided, of the current and all later messages, and
 // of messages queued from now on.
 void ClientSession::fail_all(const Reply& reply, RecipientStatus status) {
-  for (std::size_t i = current_; i < transactions_.size(); ++i) {
-    transactions_[i].decide_undecided(status, reply);
-    transactions_[i].result.complete = true;
+  for (std::size_t i = current_; i < message_count_; ++i) {
+    transaction(i).decide_undecided(status, reply);
+    transaction(i).result.complete = true;
   }
-  current_ = transactions_.size();
+  current_ = message_count_;
   failure_ = reply;
   failure_status_ = status;
   busy_ = false;

@@ -30,7 +30,7 @@ void ClientSession::Transaction::decide_undecided(RecipientStatus status, const 
 }
 
 void ClientSession::dispatch_transaction_reply(const Sent& sent, const Reply& reply) {
-  Transaction& t = transactions_[sent.message];
+  Transaction& t = transaction(sent.message);
   // Pipelined replies that follow a refused MAIL only go to the transcript.
   if (t.result.complete) return;
   switch (sent.stage) {
@@ -50,7 +50,7 @@ void ClientSession::dispatch_transaction_reply(const Sent& sent, const Reply& re
 // MAIL, then with PIPELINING every RCPT and DATA in the same group (RFC 2920 3.1: DATA may
 // only end a group); without it one command per round trip.
 void ClientSession::start_transaction() {
-  Transaction& t = transactions_[current_];
+  Transaction& t = transaction(current_);
   busy_ = true;
   const std::size_t start = begin_command();
   append_mail_command(output_.tail_bytes(), t.envelope, t.message->size(), extensions_);
@@ -67,7 +67,7 @@ void ClientSession::send_rcpt(const Transaction& t) {
 }
 
 void ClientSession::send_next_rcpt_or_data() {
-  Transaction& t = transactions_[current_];
+  Transaction& t = transaction(current_);
   if (t.next_rcpt < t.envelope.rcpt_to.size()) {
     send_rcpt(t);
     ++t.next_rcpt;
@@ -137,7 +137,7 @@ void ClientSession::finish_data() {
 }
 
 void ClientSession::complete_transaction(Transaction& t, bool rset_needed) {
-  assert(&t == &transactions_[current_]);
+  assert(&t == &transaction(current_));
   t.result.complete = true;
   busy_ = false;
   rset_needed_ = rset_needed;

@@ -140,15 +140,13 @@ class ClientSession {
   // The outcome of every queued message is decided and QUIT sent, or the connection is
   // gone: the driver closes the connection once the output is sent.
   bool done() const { return quit_sent_ || ended_; }
-  std::size_t message_count() const { return transactions_.size(); }
+  std::size_t message_count() const { return message_count_; }
   // REQUIRES: message < message_count(). The reference is valid until the next
   // add_message().
-  const ClientResult& result(std::size_t message = 0) const {
-    return transactions_[message].result;
-  }
+  const ClientResult& result(std::size_t message = 0) const { return transaction(message).result; }
   // The envelope message `message` was queued with. REQUIRES: message < message_count(). The
   // reference is valid until the next add_message().
-  const Envelope& envelope(std::size_t message) const { return transactions_[message].envelope; }
+  const Envelope& envelope(std::size_t message) const { return transaction(message).envelope; }
   const Extensions& extensions() const { return extensions_; }
 
   // Lines exchanged since the last call: commands and reply lines verbatim (one entry per
@@ -199,6 +197,12 @@ class ClientSession {
   static RecipientStatus failure_status(const Reply& reply);
 
   // Transactions (client_transaction.cc).
+  Transaction& transaction(std::size_t message) {
+    return message == 0 ? first_ : later_[message - 1];
+  }
+  const Transaction& transaction(std::size_t message) const {
+    return message == 0 ? first_ : later_[message - 1];
+  }
   void dispatch_transaction_reply(const Sent& sent, const Reply& reply);
   void start_transaction();
   void send_rcpt(const Transaction& t);  // RCPT for t.next_rcpt
@@ -220,14 +224,11 @@ class ClientSession {
   // than a pipelined group; a std::deque would allocate two blocks each session.
   std::vector<Sent> sent_;
   std::size_t answered_ = 0;
-  // Each queued message's, in order, held in place: most sessions carry one message, and
-  // one allocation holds it. A reference to one is valid until the next add_message()
-  // (a std::deque allocates two blocks each session even before its first message).
-  std::vector<Transaction> transactions_;
-  std::size_t current_ = 0;   // the next transaction to run or the one running
-  bool ready_ = false;        // greeted, and authenticated when configured
-  bool busy_ = false;         // a transaction or an RSET is under way
-  bool rset_needed_ = false;  // the last transaction failed after MAIL was accepted
+  std::size_t message_count_ = 0;  // the transactions queued (first_, then later_)
+  std::size_t current_ = 0;        // the next transaction to run or the one running
+  bool ready_ = false;             // greeted, and authenticated when configured
+  bool busy_ = false;              // a transaction or an RSET is under way
+  bool rset_needed_ = false;       // the last transaction failed after MAIL was accepted
   bool finished_ = false;
   bool quit_sent_ = false;
   bool ended_ = false;
@@ -239,6 +240,11 @@ class ClientSession {
   ClientConfig config_;
   std::optional<Reply> failure_;  // the reply that ended the session for every message
   std::vector<TranscriptLine> transcript_;
+  // Each queued message's, in order (transaction()): the first in the session itself, since
+  // most sessions carry one message and so allocate nothing for it, the others in later_. A
+  // reference to one is valid until the next add_message().
+  Transaction first_;
+  std::vector<Transaction> later_;
 };
 
 }  // namespace mailsim::smtp
