@@ -10,7 +10,7 @@ namespace mailsim::smtp {
 void ClientSession::Transaction::decide(std::size_t index, RecipientStatus status,
                                         const Reply& reply) {
   result.recipients[index].status = status;
-  result.recipients[index].reply = reply;
+  result.recipients[index].own_reply = reply;
   result.last_reply = reply;
 }
 
@@ -22,7 +22,7 @@ void ClientSession::Transaction::decide_undecided(RecipientStatus status, const 
   assert(!result.complete);
   bool decided = false;
   for (RecipientResult& recipient : result.recipients) {
-    if (recipient.reply.code != 0) continue;
+    if (recipient.own_reply.code != 0) continue;
     recipient.status = status;
     decided = true;
   }

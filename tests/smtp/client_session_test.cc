@@ -139,7 +139,7 @@ TEST_CASE("recipients the end of data decided read its reply, of which they hold
   const ClientResult& result = client.result();
   CHECK(result.reply_of(0) == Reply{550, "5.1.1", {"User unknown"}});
   CHECK(result.reply_of(1) == result.last_reply);
-  CHECK(result.recipients[1].reply.code == 0);
+  CHECK(result.recipients[1].own_reply.code == 0);
 }
 
 TEST_CASE("when no recipient is accepted the client quits without DATA or RSET") {

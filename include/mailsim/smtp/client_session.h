@@ -64,8 +64,8 @@ struct RecipientResult {
   RecipientStatus status = RecipientStatus::kDeferred;
   // The reply that decided this recipient alone (its RCPT refused); code 0 while it is
   // undecided and when the reply that decided the whole transaction did (last_reply): most
-  // recipients, which so hold no copy of it.
-  Reply reply;
+  // recipients, which so hold no copy of it. Readers want ClientResult::reply_of().
+  Reply own_reply;
 };
 
 // The outcome of one message's transaction.
@@ -85,7 +85,7 @@ struct ClientResult {
   // The reply that decided recipients[i]: its own, or last_reply once the transaction's end
   // decided it; code 0 while it is undecided.
   const Reply& reply_of(std::size_t i) const {
-    return recipients[i].reply.code != 0 || !complete ? recipients[i].reply : last_reply;
+    return recipients[i].own_reply.code != 0 || !complete ? recipients[i].own_reply : last_reply;
   }
 };
 
