@@ -101,7 +101,8 @@ void Destinations::submit_now(Id id, Job&& job) {
         it->second.next_try > context_.sim.now()) {
       DeliveryResult result;
       result.not_tried = true;
-      result.site_reason.assign("retry time not reached for any host for '").append(d.name) += '\'';
+      result.site_reason.assign("retry time not reached for any host for '");
+      result.site_reason.append(d.name).append("'");
       const DeliveryRequest& request = job.request;
       context_.events.delivery_deferred(
           {request.msg, context_.network.topology().name(context_.config.host), std::string(d.name),

@@ -63,7 +63,7 @@ void Mta::Impl::route_and_deliver(QueueEntry& entry) {
         r.remote_mta.clear();
         r.last_attempt = ctx.sim.now();
         r.failure = FailureScope::kHost;
-        r.nexthop = std::string_view(r.address).substr(r.address.rfind('@') + 1);
+        r.nexthop = {};  // its retry key is its domain (retry_nexthop)
         ctx.events.delivery_deferred({entry.msg,
                                       host_name(),
                                       std::string(d.nexthop),

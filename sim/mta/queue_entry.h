@@ -31,7 +31,8 @@ struct QueuedRecipient {
   bool not_tried = false;  // its last deferral came before any connect (host retry time)
   Time due;                // when the retry law next allows an attempt
   // Where the last attempt went (Exim's retry keys): the router's name for the next hop,
-  // which lives as long as the MTA, or after a failed MX lookup the domain in `address`.
+  // which lives as long as the MTA; empty after a failed MX lookup, whose key is the domain
+  // in `address` (a view of it here would point into this object when the string is short).
   std::string_view nexthop;
   smtp::RecipientOptions options;  // NOTIFY and ORCPT, passed on to the next hop
   smtp::Reply last_reply;

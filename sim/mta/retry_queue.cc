@@ -17,6 +17,17 @@ FailureScope failure_scope(const AttemptRecipient& result) {
   return FailureScope::kMessage;
 }
 
+namespace {
+
+// The next hop a recipient's retry record is keyed by: a recipient deferred by a failed MX
+// lookup was routed nowhere, and Exim keeps its routing delays per domain.
+std::string_view retry_nexthop(const QueuedRecipient& r) {
+  if (!r.nexthop.empty()) return r.nexthop;
+  return std::string_view(r.address).substr(r.address.rfind('@') + 1);
+}
+
+}  // namespace
+
 std::vector<QueuedRecipient*> record_failures(const RetryConfig& law, QueueEntry& entry, Time now,
                                               RandomStream& rng,
                                               std::map<std::string, RetryRecord>* hosts) {
@@ -25,7 +36,8 @@ std::vector<QueuedRecipient*> record_failures(const RetryConfig& law, QueueEntry
   const bool shared = hosts != nullptr && std::holds_alternative<EximRetry>(law);
   for (QueuedRecipient& r : entry.rcpts) {
     if (!std::exchange(r.in_attempt, false) || r.done) continue;
-    const std::string key = retry_record_key(law, r.failure, r.nexthop, entry.queue_id, r.address);
+    const std::string key =
+        retry_record_key(law, r.failure, retry_nexthop(r), entry.queue_id, r.address);
     const bool host = shared && r.failure == FailureScope::kHost;
     RetryRecord& record = host ? (*hosts)[key] : entry.retry_records[key];
     if (host && r.not_tried) {  // Exim: "retry time not reached"; nothing failed

@@ -68,14 +68,11 @@ Router::Router(const MtaConfig& config, const dns::Resolver& resolver)
       names_{"local"} {
   std::map<std::string_view, std::uint32_t> transport_hosts;  // several domains, one host
   for (const auto& [domain, host] : config.transport) {
-    const auto [it, added] = transport_hosts.emplace(host, nexthops_);
-    if (added) {
-      ++nexthops_;
-      names_.push_back("transport:" + host);
-    }
+    const auto [it, added] = transport_hosts.emplace(host, next_number());
+    if (added) names_.push_back("transport:" + host);
     transport_.emplace(domain, Host{&host, it->second});
   }
-  relayhost_ = {&config.relayhost, nexthops_++};
+  relayhost_ = {&config.relayhost, next_number()};
   names_.push_back("relayhost:" + config.relayhost);
 }
 
@@ -143,11 +140,8 @@ std::uint32_t Router::mx_nexthop(const dns::Resolver::MailDomain& domain,
                                  std::string_view domain_name) {
   const std::uint32_t index = domain.index();
   if (index == dns::Resolver::MailDomain::kUnknown) return kNone;
-  const auto [it, added] = mx_nexthops_.try_emplace(index, nexthops_);
-  if (added) {
-    ++nexthops_;
-    names_.emplace_back("mx:").append(domain_name);
-  }
+  const auto [it, added] = mx_nexthops_.try_emplace(index, next_number());
+  if (added) names_.emplace_back("mx:").append(domain_name);
   return it->second;
 }
 

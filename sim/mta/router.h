@@ -86,12 +86,12 @@ class Router {
   // when the router is made ("local" is 0).
   std::map<std::string, Host, std::less<>> transport_;
   Host relayhost_;
-  std::uint32_t nexthops_ = 1;  // how many are numbered
   // The next hops' names by number, made at numbering: routes view them rather than
   // spelling them again, and so do the queue's recipients and the destinations. A deque:
   // the names stay where they are as it grows. A local route views the literal "local"
   // instead: reading this table for every local delivery cost last-level cache misses.
   std::deque<std::string> names_;
+  std::uint32_t next_number() const { return static_cast<std::uint32_t>(names_.size()); }
   std::string unknown_name_;  // an unknown domain's "mx:" name, for the last route only
   // The numbers of MX next hops, by MailDomain::index: numbered at their first route,
   // found without hashing their names. A table of the domains this MTA routes to, not a

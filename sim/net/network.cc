@@ -70,8 +70,8 @@ void Network::connect(NodeId from, NodeId to, int port, Duration timeout, Connec
     syn = free_syns_.back();
     free_syns_.pop_back();
   }
-  // Field by field: a braced Syn would be a temporary, moved in member by member and then
-  // destroyed.
+  // Field by field, every field of Syn (a reused slot keeps what is not set): a braced Syn
+  // would be a temporary, moved in member by member and then destroyed.
   Syn& s = syns_[syn];
   s.route = std::move(*route);
   s.from = from;

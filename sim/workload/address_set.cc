@@ -110,7 +110,7 @@ std::uint64_t AddressSet::read_pieces(std::string_view item, std::uint32_t text_
   return size;
 }
 
-std::optional<AddressSet::OneRange> AddressSet::one_range() const {
+std::optional<AddressSet::OneRange> AddressSet::one_range() const& {
   if (!data_ || data_->patterns.size() != 1) return std::nullopt;
   const Pattern& p = data_->patterns[0];
   if (p.ranges_end - p.ranges_begin != 1) return std::nullopt;

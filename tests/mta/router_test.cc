@@ -89,3 +89,18 @@ TEST_CASE("a route's next-hop name stays readable while the router names more ne
   CHECK(router.route("v@d7.example", rng).nexthop == "mx:d7.example");
   CHECK(router.route("u@nowhere.example", rng).nexthop == "mx:nowhere.example");
 }
+
+TEST_CASE("a relayhost's routes are named for it, after the transport hosts") {
+  const dns::Resolver resolver(zones());
+  MtaConfig config;
+  config.hostname = "mail.local.example";
+  config.transport = {{"a.example", "hub.example"}};
+  config.relayhost = "plain.example";
+  Router router(config, resolver);
+  RandomStream rng(1, 0, "router");
+  const RouteDecision b = router.route("u@b.example", rng);
+  CHECK(b.kind == RouteKind::kRemote);
+  CHECK(b.nexthop == "relayhost:plain.example");
+  CHECK(router.route("u@a.example", rng).nexthop == "transport:hub.example");
+  CHECK(b.nexthop_id != router.route("u@a.example", rng).nexthop_id);
+}

@@ -1,5 +1,8 @@
 #include "mailsim/workload/address_set.h"
 
+#include <string>
+#include <vector>
+
 #include "mailsim/core/error.h"
 #include "support/catch.h"
 
@@ -80,15 +83,23 @@ TEST_CASE("the domains of a set are spelled out once each, without the addresses
 }
 
 TEST_CASE("a set of one pattern with one range gives its pieces, any other set none") {
-  const auto range = AddressSet::parse({"Box-{07..120}.a@x"}).one_range();
+  const AddressSet set = AddressSet::parse({"Box-{07..120}.a@x"});
+  const auto range = set.one_range();
   REQUIRE(range);
   CHECK(range->prefix == "Box-");
   CHECK(range->first == 7);
   CHECK(range->last == 120);
   CHECK(range->suffix == ".a@x");
-  CHECK(AddressSet::parse({"{0..0}@x"}).one_range()->suffix == "@x");
-  CHECK_FALSE(AddressSet::parse({"a@x"}).one_range());
-  CHECK_FALSE(AddressSet::parse({"a{1..2}@x{1..2}"}).one_range());
-  CHECK_FALSE(AddressSet::parse({"a{1..2}@x", "b@x"}).one_range());
-  CHECK_FALSE(AddressSet().one_range());
+  const AddressSet zero = AddressSet::parse({"{0..0}@x"});
+  REQUIRE(zero.one_range());
+  CHECK(zero.one_range()->suffix == "@x");
+  const auto has_one_range = [](const std::vector<std::string>& items) {
+    const AddressSet other = AddressSet::parse(items);
+    return other.one_range().has_value();
+  };
+  CHECK_FALSE(has_one_range({"a@x"}));
+  CHECK_FALSE(has_one_range({"a{1..2}@x{1..2}"}));
+  CHECK_FALSE(has_one_range({"a{1..2}@x", "b@x"}));
+  const AddressSet empty;
+  CHECK_FALSE(empty.one_range());
 }

@@ -41,7 +41,8 @@ class AddressSet {
     std::uint64_t last = 0;
     std::string_view suffix;
   };
-  std::optional<OneRange> one_range() const;
+  std::optional<OneRange> one_range() const&;
+  std::optional<OneRange> one_range() && = delete;  // its views would outlive the set
   // Whether both are copies of one parsed set (then they hold the same addresses).
   bool same_set(const AddressSet& other) const { return data_ == other.data_; }
 
