@@ -19,8 +19,8 @@ class ReceiveSide;
 
 struct ReceiverPolicy {
   std::function<smtp::Reply(const smtp::SessionInfo&, std::string_view rcpt)> check_recipient;
-  // Queues an accepted message, or refuses it; returns the reply to the final ".". The
-  // envelope is taken (moved into the queue) whatever the reply.
+  // Queues an accepted message, or refuses it; returns the reply to the final ".". An
+  // accepted message's envelope is moved into the queue: read it no more either way.
   std::function<smtp::Reply(const smtp::SessionInfo&, smtp::Envelope&&,
                             const smtp::SharedMessage& message, net::NodeId client)>
       accept_message;
