@@ -1,6 +1,7 @@
 // The run loop of `mailsim run`: starts a world and advances its simulator to the end in
 // steps. At each step it may sample every MTA's queue, show progress, and ask whether to
-// stop. Single-threaded, like the simulator.
+// stop. On the simulation thread (the sender groups' arrivals may be made on a thread of
+// their own: DriveOptions::making).
 #pragma once
 
 #include <functional>
@@ -19,6 +20,8 @@ struct DriveOptions {
   Time until;                                        // the end of the run
   Duration sample_interval = Duration::seconds(60);  // REQUIRES: positive
   bool progress = false;                             // a percentage line on stderr
+  // Who makes the sender groups' arrivals; the results are the same either way.
+  workload::Making making = workload::Making::kInline;
 };
 
 // Gets the MTAs' queues at a sample time, numbered by their place in world.mtas() and in

@@ -50,15 +50,28 @@ World::World(ScenarioConfig config_in, std::uint64_t run)
 }
 
 void World::submit_message(const workload::ExplicitMessage& m, mta::Mta& origin, std::string id) {
-  const std::int64_t unix_seconds = config_.epoch_unix_seconds + sim_.now().ns() / 1'000'000'000;
-  smtp::Envelope envelope{m.sender, m.recipients};
-  if (m.notify != 0) envelope.rcpt_options.assign(m.recipients.size(), {m.notify, ""});
-  envelope.ret = m.ret;
-  smtp::SharedMessage message = workload::compose(m, {id, unix_seconds});
-  if (const auto it = clients_.find(m.client); it != clients_.end()) {
-    return it->second->submit(envelope, std::move(message), id);
-  }
-  origin.submit(std::move(envelope), std::move(message), std::move(id));
+  hand_over(workload::prepare_submission(m, std::move(id), unix_seconds(sim_.now())),
+            find_client(m.client), origin);
+}
+
+void World::hand_over(workload::Submission&& s, workload::SubmissionClient* client,
+                      mta::Mta& origin) {
+  if (client != nullptr) return client->submit(s.envelope, std::move(s.message), s.message_id);
+  origin.submit(std::move(s.envelope), std::move(s.message), std::move(s.message_id));
+}
+
+std::string World::id_suffix(const mta::Mta& origin) const {
+  return "." + std::to_string(config_.seed) + "." + std::to_string(run_) + "@" +
+         origin.config().hostname;
+}
+
+std::int64_t World::unix_seconds(Time t) const {
+  return config_.epoch_unix_seconds + t.ns() / 1'000'000'000;
+}
+
+workload::SubmissionClient* World::find_client(std::string_view name) const {
+  const auto it = clients_.find(name);
+  return it == clients_.end() ? nullptr : it->second.get();
 }
 
 mta::Mta* World::find_mta(std::string_view name) const {
@@ -105,40 +118,49 @@ void World::apply_outage(const faults::Outage& o, bool down) {
   }
 }
 
-void World::start() {
+void World::start(workload::Making making) {
   for (const auto& m : mtas_) m->start();
-  workload::schedule_messages(
-      sim_, config_.messages, [this](const workload::ExplicitMessage& m, std::size_t i) {
-        mta::Mta* origin = find_mta(m.origin);
-        assert(origin != nullptr);
-        submit_message(m, *origin,
-                       std::to_string(i) + "." + std::to_string(config_.seed) + "." +
-                           std::to_string(run_) + "@" + origin->config().hostname);
-      });
-  start_generated_traffic();
+  workload::schedule_messages(sim_, config_.messages,
+                              [this](const workload::ExplicitMessage& m, std::size_t i) {
+                                mta::Mta* origin = find_mta(m.origin);
+                                assert(origin != nullptr);
+                                submit_message(m, *origin, std::to_string(i) + id_suffix(*origin));
+                              });
+  start_generated_traffic(making);
   faults::schedule_outages(sim_, config_.outages, config_.seed, run_,
                            [this](const faults::Outage& o, bool down) { apply_outage(o, down); });
 }
 
-void World::start_generated_traffic() {
+void World::start_generated_traffic(workload::Making making) {
   // Origins resolved once: a generated message must not search the MTAs by name. Each
-  // group's submit function holds its origin and the end of its Message-IDs.
+  // group's and burst's functions hold its origin and the end of its Message-IDs.
   std::map<std::string, mta::Mta*, std::less<>> origins;
   for (const auto& m : mtas_) origins[m->config().name] = m.get();
   const auto submit_to = [&](const std::string& origin_name) -> workload::SubmitGenerated {
     mta::Mta* origin = origins.at(origin_name);
-    std::string suffix = "." + std::to_string(config_.seed) + "." + std::to_string(run_) + "@" +
-                         origin->config().hostname;
-    return [this, origin, suffix = std::move(suffix)](const workload::ExplicitMessage& m,
-                                                      const std::string& name) {
+    return [this, origin, suffix = id_suffix(*origin)](const workload::ExplicitMessage& m,
+                                                       const std::string& name) {
       submit_message(m, *origin, name + suffix);
     };
   };
+  // A group's messages are prepared (envelope, text) from what stays fixed during the run,
+  // possibly on the making thread, and handed over on the simulation thread.
+  const auto sink_for = [&](const workload::SenderGroup& g) {
+    mta::Mta* origin = origins.at(g.origin);
+    workload::SubmissionClient* client = find_client(g.client);
+    return workload::GroupSink{[this, suffix = id_suffix(*origin)](
+                                   const workload::ExplicitMessage& m, const std::string& name) {
+                                 return workload::prepare_submission(m, name + suffix,
+                                                                     unix_seconds(m.at));
+                               },
+                               [this, origin, client](workload::Submission&& s) {
+                                 hand_over(std::move(s), client, *origin);
+                               }};
+  };
   const workload::StreamKey key{config_.seed, run_};
   const Duration clock = Duration::seconds(config_.epoch_unix_seconds % 86'400);
-  for (const auto& g : config_.groups) {
-    workload::schedule_group(sim_, g, key, clock, submit_to(g.origin));
-  }
+  traffic_ =
+      std::make_unique<workload::GroupTraffic>(sim_, config_.groups, key, clock, sink_for, making);
   for (const auto& b : config_.bursts) workload::schedule_burst(sim_, b, key, submit_to(b.origin));
 }
 

@@ -46,6 +46,15 @@ std::string compose_message(const ExplicitMessage& m, const ComposeInfo& info) {
   return compose(m, info)->text();
 }
 
+Submission prepare_submission(const ExplicitMessage& m, std::string message_id,
+                              std::int64_t unix_seconds) {
+  Submission s{{m.sender, m.recipients}, nullptr, std::move(message_id)};
+  if (m.notify != 0) s.envelope.rcpt_options.assign(m.recipients.size(), {m.notify, ""});
+  s.envelope.ret = m.ret;
+  s.message = compose(m, {s.message_id, unix_seconds});
+  return s;
+}
+
 void schedule_messages(Simulator& sim, const std::vector<ExplicitMessage>& messages,
                        Submit submit) {
   auto shared = std::make_shared<Submit>(std::move(submit));

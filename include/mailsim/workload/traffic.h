@@ -1,7 +1,8 @@
 // Generated traffic: sender groups that send as a Poisson process whose rate follows a
-// 24-hour profile, and bursts (a mailing list's blast at one time). Arrivals are made
-// lazily: each one schedules the next, so a million-message run holds one pending event
-// per group, not a million messages. Each group draws from its own named random streams
+// 24-hour profile (run by GroupTraffic, group_traffic.h), and bursts (a mailing list's
+// blast at one time). Arrivals are made lazily: each one schedules the next, so a
+// million-message run holds one pending event per group, not a million messages (and at
+// most a bounded number made ahead). Each group draws from its own named random streams
 // ("traffic:<name>:arrivals" and ":content"), so adding a group changes no other group's
 // messages, and changing what a group sends (sizes, recipients) does not move its arrivals.
 #pragma once
@@ -90,9 +91,6 @@ struct StreamKey {
   std::uint64_t run = 0;
 };
 
-// Starts the group's arrivals. The group must outlive the simulator's run.
-void schedule_group(Simulator& sim, const SenderGroup& group, StreamKey key, Duration clock_offset,
-                    SubmitGenerated submit);
 // Schedules the burst's messages at its time, one event after another.
 void schedule_burst(Simulator& sim, const Burst& burst, StreamKey key, SubmitGenerated submit);
 

@@ -41,6 +41,17 @@ smtp::SharedMessage compose(const ExplicitMessage& m, const ComposeInfo& info);
 // compose()'s message as one string.
 std::string compose_message(const ExplicitMessage& m, const ComposeInfo& info);
 
+// A message ready to hand to its client or MTA.
+struct Submission {
+  smtp::Envelope envelope;
+  smtp::SharedMessage message;
+  std::string message_id;  // without <>; also the message's name in the run
+};
+// m's envelope (its sender and recipients, with its NOTIFY and RET) and compose()'s
+// message. Depends only on its arguments, so any thread may call it.
+Submission prepare_submission(const ExplicitMessage& m, std::string message_id,
+                              std::int64_t unix_seconds);
+
 // Schedules each message's submission at its time. `submit` gets the message and its
 // 1-based position in `messages`.
 using Submit = std::function<void(const ExplicitMessage&, std::size_t index)>;
