@@ -11,23 +11,6 @@ using mailsim::Simulator;
 using mailsim::Time;
 using namespace mailsim::workload;
 
-namespace {
-
-struct Sent {
-  Time at;
-  std::string name;
-  std::vector<std::string> recipients;
-};
-
-SenderGroup group(const std::string& name, double per_hour) {
-  SenderGroup g;
-  g.name = name;
-  g.rate_per_second = per_hour / 3600;
-  return g;
-}
-
-}  // namespace
-
 TEST_CASE("a burst sends its count of list members in order, per_message to a message") {
   Burst b;
   b.name = "news";
@@ -38,9 +21,12 @@ TEST_CASE("a burst sends its count of list members in order, per_message to a me
   b.count = 10;
   b.per_message = 3;
   Simulator sim;
-  std::vector<Sent> sent;
+  std::vector<ExplicitMessage> sent;  // at the time each was handed over
+  std::vector<std::string> names;
   schedule_burst(sim, b, {1, 0}, [&](const ExplicitMessage& m, const std::string& name) {
-    sent.push_back({sim.now(), name, m.recipients});
+    sent.push_back(m);
+    sent.back().at = sim.now();
+    names.push_back(name);
   });
   sim.run();
   // Ten members, three to a message: 3 + 3 + 3 + 1, all at 9 h.
@@ -48,14 +34,16 @@ TEST_CASE("a burst sends its count of list members in order, per_message to a me
   CHECK(sent[0].recipients ==
         std::vector<std::string>{"m1@example.edu", "m2@example.edu", "m3@example.edu"});
   CHECK(sent[3].recipients == std::vector<std::string>{"m10@example.edu"});
-  CHECK(sent[3].name == "news.4");
-  for (const Sent& s : sent) CHECK(s.at == b.at);
+  CHECK(names[3] == "news.4");
+  for (const ExplicitMessage& m : sent) CHECK(m.at == b.at);
 }
 
 TEST_CASE("the expected count integrates the profile over the window") {
   // Mean 24/h, profile all zero but hours 0 and 12 (equal): each of those hours sends
   // 24 * 24 / 2 = 288. From 00:00 to 13:30 one whole hour 0 and one whole hour 12.
-  SenderGroup g = group("p", 24);
+  SenderGroup g;
+  g.name = "p";
+  g.rate_per_second = 24.0 / 3600;
   g.profile = {};
   g.profile[0] = 1;
   g.profile[12] = 1;
