@@ -7,8 +7,8 @@
 #   jemalloc  (Debian: libjemalloc-dev)  the default: fastest and smallest on the runs
 #             measured (README, "Speed"); required when chosen, with a hint if missing.
 #   mimalloc  (Debian: libmimalloc-dev)
-#   system    the C library's malloc; always used under MAILSIM_SANITIZE, whose
-#             AddressSanitizer brings its own.
+#   system    the C library's malloc; always used under MAILSIM_SANITIZE and
+#             MAILSIM_SANITIZE_THREAD, whose sanitizers bring their own.
 #
 # Link mailsim::allocator into executables only; libraries must not choose a malloc.
 
@@ -19,9 +19,9 @@ add_library(mailsim_allocator INTERFACE)
 add_library(mailsim::allocator ALIAS mailsim_allocator)
 
 set(mailsim_allocator_used ${MAILSIM_ALLOCATOR})
-if(MAILSIM_SANITIZE AND NOT MAILSIM_ALLOCATOR STREQUAL "system")
+if((MAILSIM_SANITIZE OR MAILSIM_SANITIZE_THREAD) AND NOT MAILSIM_ALLOCATOR STREQUAL "system")
   set(mailsim_allocator_used system)
-  message(STATUS "mailsim: allocator system (MAILSIM_SANITIZE: AddressSanitizer replaces malloc)")
+  message(STATUS "mailsim: allocator system (the sanitizer replaces malloc)")
 endif()
 
 if(mailsim_allocator_used STREQUAL "jemalloc" OR mailsim_allocator_used STREQUAL "mimalloc")

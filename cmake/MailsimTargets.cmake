@@ -16,6 +16,10 @@ if(MAILSIM_SANITIZE)
   target_compile_options(mailsim_options INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(mailsim_options INTERFACE -fsanitize=address,undefined)
+elseif(MAILSIM_SANITIZE_THREAD)
+  # The threads: the recorder's writer, the arrivals' own thread, sweeps' runs.
+  target_compile_options(mailsim_options INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(mailsim_options INTERFACE -fsanitize=thread)
 endif()
 
 # mailsim_add_layer(NAME SOURCES ... DEPS ... [PRIVATE_DEPS ...])

@@ -74,11 +74,11 @@ void print_speed(std::uint64_t events, double wall_s) {
 // The sender groups' arrivals are made on a thread of their own when this process may run
 // on more than one CPU: the simulation thread is what a run waits for, and the recorder's
 // writer leaves the second CPU partly idle.
-workload::Making making_for_this_process() {
+workload::ArrivalThread arrivals_for_this_process() {
   cpu_set_t cpus;
   CPU_ZERO(&cpus);
   const bool several = sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 1;
-  return several ? workload::Making::kAhead : workload::Making::kInline;
+  return several ? workload::ArrivalThread::kOwn : workload::ArrivalThread::kSimulation;
 }
 
 // Simulates with the recorder subscribed. Returns the exit status: 0, or the status for
@@ -98,7 +98,7 @@ int simulate(scenario::ScenarioConfig config_in, const RunOptions& o) {
   recorder.subscribe(world.resolver());
   const DriveOptions drive_options{Time::zero() + o.until, o.sample_interval,
                                    !o.quiet && isatty(STDERR_FILENO) != 0,
-                                   making_for_this_process()};
+                                   arrivals_for_this_process()};
   bool completed = false;
   const auto wall_start = std::chrono::steady_clock::now();
   try {

@@ -135,7 +135,7 @@ std::vector<std::string> sampled_names(const scenario::World& world) {
 
 bool drive(scenario::World& world, const DriveOptions& o, const QueueSampleSink& sample,
            const std::function<bool()>& stop) {
-  world.start(o.making);
+  world.start(o.arrivals);
   Simulator& sim = world.simulator();
   Progress progress(o.progress, o.until, world.events());
   QueueWatch queues(world);

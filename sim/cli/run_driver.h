@@ -1,7 +1,7 @@
 // The run loop of `mailsim run`: starts a world and advances its simulator to the end in
 // steps. At each step it may sample every MTA's queue, show progress, and ask whether to
 // stop. On the simulation thread (the sender groups' arrivals may be made on a thread of
-// their own: DriveOptions::making).
+// their own: DriveOptions::arrivals).
 #pragma once
 
 #include <functional>
@@ -21,7 +21,7 @@ struct DriveOptions {
   Duration sample_interval = Duration::seconds(60);  // REQUIRES: positive
   bool progress = false;                             // a percentage line on stderr
   // Who makes the sender groups' arrivals; the results are the same either way.
-  workload::Making making = workload::Making::kInline;
+  workload::ArrivalThread arrivals = workload::ArrivalThread::kSimulation;
 };
 
 // Gets the MTAs' queues at a sample time, numbered by their place in world.mtas() and in

@@ -7,6 +7,15 @@
 
 namespace mailsim::scenario {
 
+namespace {
+
+// The scenario's clock (seconds since 1970) at simulated time t.
+std::int64_t unix_seconds(std::int64_t epoch_unix_seconds, Time t) {
+  return epoch_unix_seconds + t.ns() / 1'000'000'000;
+}
+
+}  // namespace
+
 World::World(ScenarioConfig config_in, std::uint64_t run)
     : config_(std::move(config_in)), run_(run) {
   const ScenarioConfig& config = config_;
@@ -50,7 +59,8 @@ World::World(ScenarioConfig config_in, std::uint64_t run)
 }
 
 void World::submit_message(const workload::ExplicitMessage& m, mta::Mta& origin, std::string id) {
-  hand_over(workload::prepare_submission(m, std::move(id), unix_seconds(sim_.now())),
+  hand_over(workload::prepare_submission(m, std::move(id),
+                                         unix_seconds(config_.epoch_unix_seconds, sim_.now())),
             find_client(m.client), origin);
 }
 
@@ -63,10 +73,6 @@ void World::hand_over(workload::Submission&& s, workload::SubmissionClient* clie
 std::string World::id_suffix(const mta::Mta& origin) const {
   return "." + std::to_string(config_.seed) + "." + std::to_string(run_) + "@" +
          origin.config().hostname;
-}
-
-std::int64_t World::unix_seconds(Time t) const {
-  return config_.epoch_unix_seconds + t.ns() / 1'000'000'000;
 }
 
 workload::SubmissionClient* World::find_client(std::string_view name) const {
@@ -118,7 +124,8 @@ void World::apply_outage(const faults::Outage& o, bool down) {
   }
 }
 
-void World::start(workload::Making making) {
+void World::start(workload::ArrivalThread arrivals) {
+  assert(traffic_ == nullptr);  // once: the events it schedules refer to what it starts
   for (const auto& m : mtas_) m->start();
   workload::schedule_messages(sim_, config_.messages,
                               [this](const workload::ExplicitMessage& m, std::size_t i) {
@@ -126,12 +133,12 @@ void World::start(workload::Making making) {
                                 assert(origin != nullptr);
                                 submit_message(m, *origin, std::to_string(i) + id_suffix(*origin));
                               });
-  start_generated_traffic(making);
+  start_generated_traffic(arrivals);
   faults::schedule_outages(sim_, config_.outages, config_.seed, run_,
                            [this](const faults::Outage& o, bool down) { apply_outage(o, down); });
 }
 
-void World::start_generated_traffic(workload::Making making) {
+void World::start_generated_traffic(workload::ArrivalThread arrivals) {
   // Origins resolved once: a generated message must not search the MTAs by name. Each
   // group's and burst's functions hold its origin and the end of its Message-IDs.
   std::map<std::string, mta::Mta*, std::less<>> origins;
@@ -144,23 +151,24 @@ void World::start_generated_traffic(workload::Making making) {
     };
   };
   // A group's messages are prepared (envelope, text) from what stays fixed during the run,
-  // possibly on the making thread, and handed over on the simulation thread.
+  // possibly on the arrivals' own thread, and handed over on the simulation thread.
   const auto sink_for = [&](const workload::SenderGroup& g) {
     mta::Mta* origin = origins.at(g.origin);
     workload::SubmissionClient* client = find_client(g.client);
-    return workload::GroupSink{[this, suffix = id_suffix(*origin)](
-                                   const workload::ExplicitMessage& m, const std::string& name) {
-                                 return workload::prepare_submission(m, name + suffix,
-                                                                     unix_seconds(m.at));
-                               },
-                               [this, origin, client](workload::Submission&& s) {
-                                 hand_over(std::move(s), client, *origin);
-                               }};
+    // The prepare function runs on the arrivals' thread: it holds copies of what it needs.
+    auto prepare = [epoch = config_.epoch_unix_seconds, suffix = id_suffix(*origin)](
+                       const workload::ExplicitMessage& m, const std::string& name) {
+      return workload::prepare_submission(m, name + suffix, unix_seconds(epoch, m.at));
+    };
+    auto submit = [this, origin, client](workload::Submission&& s) {
+      hand_over(std::move(s), client, *origin);
+    };
+    return workload::GroupSink{std::move(prepare), std::move(submit)};
   };
   const workload::StreamKey key{config_.seed, run_};
   const Duration clock = Duration::seconds(config_.epoch_unix_seconds % 86'400);
-  traffic_ =
-      std::make_unique<workload::GroupTraffic>(sim_, config_.groups, key, clock, sink_for, making);
+  traffic_ = std::make_unique<workload::GroupTraffic>(sim_, config_.groups, key, clock, sink_for,
+                                                      arrivals);
   for (const auto& b : config_.bursts) workload::schedule_burst(sim_, b, key, submit_to(b.origin));
 }
 

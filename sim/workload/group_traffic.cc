@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -19,17 +20,18 @@ namespace mailsim::workload {
 
 namespace {
 
-// Made ahead, all groups together, about this many arrivals: each group holds its share of
-// the rate, between the bounds below. The simulation thread wakes a sleeping maker every
-// kNudgeEvery arrivals it takes; a group runs dry (and the simulation thread waits for the
-// maker) only if it has more arrivals than its bound before the maker comes round, which
-// can take milliseconds when the maker shares a CPU with the recorder's writer. On
-// isp-scale, an eighth of these bounds had the simulation thread wait about 400 times,
-// half a second in all; these, once.
+// How far ahead each group is made: its share of kAheadInAll by its rate, but at least
+// kMinAhead and at most kMaxAhead (on isp-scale, 3 groups of 1,024 and 997 of 16: 19,024
+// arrivals, about 20 MB prepared). The simulation thread wakes the making thread every
+// kWakeEvery arrivals it takes; a group runs dry (and the simulation thread waits) only if
+// it has more arrivals than its bound before the making thread comes round, which can take
+// milliseconds when that thread shares a CPU with the recorder's writer. On isp-scale,
+// bounds of 1,024 in all, 4 to 256 a group (4,378 held) and a wake every 256 arrivals had
+// the simulation thread wait about 400 times, half a second in all; these, once.
 constexpr double kAheadInAll = 8192;
 constexpr std::size_t kMinAhead = 16;
 constexpr std::size_t kMaxAhead = 1024;
-constexpr unsigned kNudgeEvery = 1024;
+constexpr unsigned kWakeEvery = 1024;
 // A group is made at most this many arrivals at a time, so that a pass over all groups
 // comes back soon to one running low.
 constexpr std::size_t kMakeAtOnce = 64;
@@ -43,9 +45,9 @@ struct Made {
 }  // namespace
 
 // One group's arrivals, made in order from its streams into a ring and taken from it in
-// order. One thread makes (the simulation thread while setting up and for kInline, else the
-// making thread) and only the simulation thread takes: a single-producer, single-consumer
-// ring, whose counters never wrap.
+// order. One thread makes (the simulation thread while setting up and when inline, else
+// the making thread) and only the simulation thread takes: a single-producer,
+// single-consumer ring, whose counters never wrap.
 class GroupTraffic::Feed {
  public:
   Feed(const SenderGroup& g, StreamKey key, Duration clock_offset, Time from, std::size_t capacity,
@@ -66,6 +68,7 @@ class GroupTraffic::Feed {
   }
 
   // The maker's side: makes arrivals into free slots, at most `limit`; returns how many.
+  // An exception in making one ends the group; the taker rethrows it after the last made.
   std::size_t fill(std::size_t limit) {
     if (finished_.load(std::memory_order_relaxed)) return 0;  // only the maker writes it
     const std::uint64_t taken = taken_.load(std::memory_order_acquire);
@@ -78,18 +81,17 @@ class GroupTraffic::Feed {
         failure_ = std::current_exception();  // published by finished_
       }
       if (!made) {
-        finished_.store(true, std::memory_order_seq_cst);
+        finished_.store(true, std::memory_order_release);
         break;
       }
-      // Sequentially consistent, as the waiting taker's `starving` mark is (Maker::await).
-      made_.store(++made_count_, std::memory_order_seq_cst);
+      made_.store(++made_count_, std::memory_order_release);
     }
     return n;
   }
 
   // The taker's side.
-  bool has_next() const { return made_.load(std::memory_order_seq_cst) != taken_count_; }
-  bool finished() const { return finished_.load(std::memory_order_seq_cst); }
+  bool has_next() const { return made_.load(std::memory_order_acquire) != taken_count_; }
+  bool finished() const { return finished_.load(std::memory_order_acquire); }
   // REQUIRES: finished(). Rethrows what stopped the making, if anything did.
   void throw_if_failed() const {
     if (failure_) std::rethrow_exception(failure_);
@@ -158,17 +160,21 @@ class GroupTraffic::Feed {
   std::string name_;               // and its name
   FlatSet<std::uint64_t> chosen_;  // its recipients so far, by index
 
-  std::vector<Made> slots_;
-  alignas(64) std::atomic<std::uint64_t> made_{0};   // written by the maker
-  std::atomic<bool> finished_{false};                // no arrivals after the made ones
-  std::exception_ptr failure_;                       // why, if making one threw
-  alignas(64) std::atomic<std::uint64_t> taken_{0};  // written by the taker
-  std::uint64_t taken_count_ = 0;                    // the taker's own copy
+  // Read by both, written by neither after construction: on cache lines of their own.
+  alignas(64) std::vector<Made> slots_;
   GroupSink sink_;
+  // Written by the maker.
+  alignas(64) std::atomic<std::uint64_t> made_{0};
+  std::atomic<bool> finished_{false};  // no arrivals after the made ones
+  std::exception_ptr failure_;         // why, if making one threw
+  // Written by the taker.
+  alignas(64) std::atomic<std::uint64_t> taken_{0};
+  std::uint64_t taken_count_ = 0;  // its own copy
 };
 
 // The making thread: passes over all groups, topping each up, and sleeps when none has
-// room, until the simulation thread nudges it or waits for a group.
+// room, until the simulation thread wakes it (every kWakeEvery arrivals taken, or when it
+// waits for a group). Whether to sleep, and whom to wake, is decided under one mutex.
 class GroupTraffic::Maker {
  public:
   explicit Maker(std::span<const std::unique_ptr<Feed>> feeds)
@@ -185,7 +191,7 @@ class GroupTraffic::Maker {
 
   // After each arrival taken.
   void taken() {
-    if (++taken_ % kNudgeEvery != 0 || !idle_.load(std::memory_order_relaxed)) return;
+    if (++taken_ % kWakeEvery != 0) return;
     const std::lock_guard lock(mutex_);
     wanted_ = true;
     wake_maker_.notify_one();
@@ -194,66 +200,70 @@ class GroupTraffic::Maker {
   // Until `feed` has an arrival or is finished.
   void await(Feed& feed) {
     std::unique_lock lock(mutex_);
-    starving_.store(&feed, std::memory_order_seq_cst);
+    awaited_ = &feed;
     wanted_ = true;
     wake_maker_.notify_one();
     wake_taker_.wait(lock, [&] { return feed.has_next() || feed.finished(); });
-    starving_.store(nullptr, std::memory_order_relaxed);
+    awaited_ = nullptr;
   }
 
  private:
   void run() {
+    Feed* first = nullptr;  // the group the taker waits for, if any: made first
     for (;;) {
-      std::size_t made = 0;
-      if (Feed* const first = starving_.load(std::memory_order_relaxed)) {
-        made += first->fill(kMakeAtOnce);
-      }
+      std::size_t made = first != nullptr ? first->fill(kMakeAtOnce) : 0;
       for (const auto& feed : feeds_) made += feed->fill(kMakeAtOnce);
-      // The fills' stores come before this load, as the taker's mark comes before its
-      // check: one of the two sees the other, so a wait is never missed.
-      if (starving_.load(std::memory_order_seq_cst) != nullptr) {
-        const std::lock_guard lock(mutex_);
-        wake_taker_.notify_one();
-      }
       std::unique_lock lock(mutex_);
+      // The pass's arrivals were published before this lock: a taker waiting now sees them
+      // when it wakes, and one that comes to wait later sees them before it would sleep.
+      if (awaited_ != nullptr) wake_taker_.notify_one();
+      if (made == 0) wake_maker_.wait(lock, [this] { return stopping_ || wanted_; });
       if (stopping_) return;
-      if (made > 0) continue;
-      idle_.store(true, std::memory_order_relaxed);
-      wake_maker_.wait(lock, [this] { return stopping_ || wanted_; });
       wanted_ = false;
-      idle_.store(false, std::memory_order_relaxed);
+      first = awaited_;
     }
   }
 
   std::span<const std::unique_ptr<Feed>> feeds_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards what follows, up to taken_
   std::condition_variable wake_maker_;
   std::condition_variable wake_taker_;
-  bool wanted_ = false;  // the taker asks for a pass (guarded by mutex_, as below)
+  bool wanted_ = false;  // the taker asks for a pass
   bool stopping_ = false;
-  std::atomic<bool> idle_{false};         // the maker sleeps (a hint: nudges may be late)
-  std::atomic<Feed*> starving_{nullptr};  // the group the taker waits for
-  unsigned taken_ = 0;                    // the taker's count
-  std::thread thread_;                    // last: starts when the rest is ready
+  Feed* awaited_ = nullptr;  // the group the taker waits for
+  unsigned taken_ = 0;       // the taker's count, its own
+  std::thread thread_;       // last: starts when the rest is ready
 };
 
 GroupTraffic::GroupTraffic(Simulator& sim, std::span<const SenderGroup> groups, StreamKey key,
-                           Duration clock_offset, const SinkFor& sink_for, Making making)
+                           Duration clock_offset, const SinkFor& sink_for, ArrivalThread thread)
     : sim_(sim) {
   double total_rate = 0;
   for (const SenderGroup& g : groups) total_rate += g.rate_per_second;
   feeds_.reserve(groups.size());
   for (const SenderGroup& g : groups) {
-    const auto share = static_cast<std::size_t>(
-        std::ceil(kAheadInAll * g.rate_per_second / std::max(total_rate, 1e-300)));
-    const std::size_t capacity =
-        making == Making::kInline ? 1 : std::clamp(share, kMinAhead, kMaxAhead);
+    std::size_t capacity = 1;
+    if (thread == ArrivalThread::kOwn && total_rate > 0) {
+      const double share = std::ceil(kAheadInAll * g.rate_per_second / total_rate);
+      capacity = std::clamp(static_cast<std::size_t>(share), kMinAhead, kMaxAhead);
+    }
     // The first arrival after start (memorylessness: as if the process ran since before).
     feeds_.push_back(std::make_unique<Feed>(g, key, clock_offset, std::max(g.start, sim.now()),
                                             capacity, sink_for(g)));
-    schedule_next(*feeds_.back());
   }
-  if (making == Making::kAhead && !feeds_.empty()) maker_ = std::make_unique<Maker>(feeds_);
+  // Every group's first arrival is made before any is scheduled, so that an error in one
+  // leaves no event behind that refers to this object.
+  for (const auto& feed : feeds_) {
+    if (feed->fill(1) == 0) feed->throw_if_failed();
+  }
+  for (const auto& feed : feeds_) schedule_next(*feed);
+  if (thread == ArrivalThread::kOwn && !feeds_.empty()) {
+    try {
+      maker_ = std::make_unique<Maker>(feeds_);
+    } catch (const std::system_error&) {
+      // No thread to be had: the simulation thread makes the arrivals, as when inline.
+    }
+  }
 }
 
 GroupTraffic::~GroupTraffic() = default;
@@ -266,7 +276,7 @@ void GroupTraffic::arrive(Feed& feed) {
 
 void GroupTraffic::schedule_next(Feed& feed) {
   if (!maker_) {
-    feed.fill(1);  // nothing if one is waiting (the first, made ahead of the maker)
+    feed.fill(1);  // inline, or setting up before the making thread starts
   } else if (!feed.has_next() && !feed.finished()) {
     maker_->await(feed);
   }

@@ -1,5 +1,6 @@
 #include "mailsim/workload/group_traffic.h"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -41,7 +42,7 @@ SenderGroup group(const std::string& name, double per_hour) {
 }
 
 // A sink that prepares each arrival as a run does, after `prepare_also` (which runs on the
-// making thread with kAhead), and keeps what was handed over by group.
+// arrivals' own thread with ArrivalThread::kOwn), and keeps what was handed over, by group.
 GroupTraffic::SinkFor keep_in(std::map<std::string, std::vector<Sent>>& out, const Simulator& sim,
                               std::function<void(const std::string& name)> prepare_also = {}) {
   return [&out, &sim, prepare_also](const SenderGroup& g) {
@@ -59,10 +60,10 @@ GroupTraffic::SinkFor keep_in(std::map<std::string, std::vector<Sent>>& out, con
 // Runs the groups for `hours` and returns each group's messages.
 std::map<std::string, std::vector<Sent>> run(const std::vector<SenderGroup>& groups,
                                              std::uint64_t seed, int hours,
-                                             Making making = Making::kInline) {
+                                             ArrivalThread arrivals = ArrivalThread::kSimulation) {
   Simulator sim;
   std::map<std::string, std::vector<Sent>> out;
-  const GroupTraffic traffic(sim, groups, {seed, 0}, Duration{}, keep_in(out, sim), making);
+  const GroupTraffic traffic(sim, groups, {seed, 0}, Duration{}, keep_in(out, sim), arrivals);
   sim.run_until(Time::zero() + Duration::hours(hours));
   return out;
 }
@@ -91,56 +92,79 @@ TEST_CASE("arrivals made ahead on their own thread are the ones made inline, in 
   const std::vector groups{group("busy", 100'000), group("quiet", 100), group("rare", 3)};
   const auto inline_made = run(groups, 5, 24);
   CHECK(inline_made.at("busy").size() > 2'000'000);  // 2.4 million expected
-  CHECK(run(groups, 5, 24, Making::kAhead) == inline_made);
+  CHECK(run(groups, 5, 24, ArrivalThread::kOwn) == inline_made);
 }
 
-TEST_CASE("a simulation faster than the making thread waits for each arrival and loses none") {
-  // Each arrival takes the maker 20 us to prepare, far longer than the simulation takes
-  // to hand it over: the simulation thread catches up with the maker and waits, often.
+TEST_CASE("a simulation faster than the arrivals' thread waits for each arrival and loses none") {
+  // Each arrival takes 20 us to prepare, far longer than the simulation takes to hand it
+  // over: the simulation thread catches up with the arrivals' thread and waits for it.
   const std::vector groups{group("slow", 3600), group("other", 360)};
   std::map<std::string, std::vector<Sent>> ahead;
   {
     Simulator sim;
-    const GroupTraffic traffic(sim, groups, {9, 0}, Duration{},
-                               keep_in(ahead, sim,
-                                       [](const std::string&) {
-                                         const auto until = std::chrono::steady_clock::now() +
-                                                            std::chrono::microseconds(20);
-                                         while (std::chrono::steady_clock::now() < until) {
-                                         }
-                                       }),
-                               Making::kAhead);
+    const auto slowly = [](const std::string&) {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(20);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+    };
+    const GroupTraffic traffic(sim, groups, {9, 0}, Duration{}, keep_in(ahead, sim, slowly),
+                               ArrivalThread::kOwn);
     sim.run_until(Time::zero() + Duration::hours(10));
   }
   CHECK(ahead == run(groups, 9, 10));
 }
 
-TEST_CASE("an error in making an arrival comes out of the simulator's run, made inline or ahead") {
-  const Making making = GENERATE(Making::kInline, Making::kAhead);
+TEST_CASE("an error in making an arrival comes out of the run where it would inline") {
+  const ArrivalThread arrivals = GENERATE(ArrivalThread::kSimulation, ArrivalThread::kOwn);
   Simulator sim;
   std::map<std::string, std::vector<Sent>> out;
   const std::vector groups{group("staff", 3600)};
-  const GroupTraffic traffic(sim, groups, {1, 0}, Duration{},
-                             keep_in(out, sim,
-                                     [](const std::string& name) {
-                                       if (name == "staff.50") throw std::runtime_error("no 50");
-                                     }),
-                             making);
+  const auto fail_at_50 = [](const std::string& name) {
+    if (name == "staff.50") throw std::runtime_error("no 50");
+  };
+  const GroupTraffic traffic(sim, groups, {1, 0}, Duration{}, keep_in(out, sim, fail_at_50),
+                             arrivals);
+  // Out of the 49th arrival's event, the one that would make the 50th inline.
   CHECK_THROWS_WITH(sim.run_until(Time::zero() + Duration::hours(1)), "no 50");
   CHECK(out.at("staff").size() == 49);
+  CHECK(sim.now() == out.at("staff").back().at);
+}
+
+TEST_CASE("an error in a group's first arrival leaves nothing scheduled") {
+  const ArrivalThread arrivals = GENERATE(ArrivalThread::kSimulation, ArrivalThread::kOwn);
+  Simulator sim;
+  std::map<std::string, std::vector<Sent>> out;
+  const std::vector groups{group("first", 3600), group("second", 3600)};
+  const auto fail_second = [](const std::string& name) {
+    if (name == "second.1") throw std::runtime_error("no second");
+  };
+  CHECK_THROWS_WITH(
+      GroupTraffic(sim, groups, {1, 0}, Duration{}, keep_in(out, sim, fail_second), arrivals),
+      "no second");
+  CHECK(sim.pending() == 0);  // the first group's arrival is not left behind
+  sim.run_until(Time::zero() + Duration::hours(1));
+  CHECK(out.empty());
 }
 
 TEST_CASE("arrivals are made a bounded number ahead: one pending event per group") {
-  // A million messages a day: the simulator holds one event for the group, not a million.
-  const Making making = GENERATE(Making::kInline, Making::kAhead);
-  Simulator sim;
+  // A million messages a day: the simulator holds one event for the group, not a million,
+  // and a lone group's thread makes at most 1,024 more than were handed over.
+  const ArrivalThread arrivals = GENERATE(ArrivalThread::kSimulation, ArrivalThread::kOwn);
   std::map<std::string, std::vector<Sent>> out;
-  const std::vector groups{group("big", 1e6 / 24)};
-  const GroupTraffic traffic(sim, groups, {1, 0}, Duration{}, keep_in(out, sim), making);
-  CHECK(sim.pending() == 1);
-  sim.run_until(Time::zero() + Duration::minutes(10));
-  CHECK(out.at("big").size() > 6000);  // about 6944
-  CHECK(sim.pending() == 1);
+  std::atomic<std::size_t> prepared = 0;
+  {
+    Simulator sim;
+    const std::vector groups{group("big", 1e6 / 24)};
+    const GroupTraffic traffic(sim, groups, {1, 0}, Duration{},
+                               keep_in(out, sim, [&](const std::string&) { ++prepared; }),
+                               arrivals);
+    CHECK(sim.pending() == 1);
+    sim.run_until(Time::zero() + Duration::minutes(10));
+    CHECK(out.at("big").size() > 6000);  // about 6944
+    CHECK(sim.pending() == 1);
+  }  // the arrivals' thread has stopped
+  const std::size_t ahead = arrivals == ArrivalThread::kOwn ? 1024 : 1;
+  CHECK(prepared.load() <= out.at("big").size() + ahead);
 }
 
 TEST_CASE("a group's recipients are distinct, from its population, as many as drawn") {
@@ -162,7 +186,8 @@ TEST_CASE("a group sends nothing outside its start and end") {
   SenderGroup g = group("window", 600);
   g.start = Time::zero() + Duration::hours(2);
   g.end = Time::zero() + Duration::hours(3);
-  const auto sent = run({g}, 1, 10, GENERATE(Making::kInline, Making::kAhead)).at("window");
+  const auto sent =
+      run({g}, 1, 10, GENERATE(ArrivalThread::kSimulation, ArrivalThread::kOwn)).at("window");
   CHECK(sent.size() > 400);  // 600 expected
   for (const Sent& s : sent) {
     REQUIRE(s.at >= g.start);

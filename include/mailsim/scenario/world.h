@@ -37,15 +37,15 @@ class World {
   const std::vector<std::unique_ptr<mta::Mta>>& mtas() const { return mtas_; }
   mta::Mta* find_mta(std::string_view name) const;
 
-  // Starts the MTAs and schedules the workload and faults; then drive simulator().
-  // `making`: which thread makes the sender groups' arrivals (the results are the same).
-  void start(workload::Making making = workload::Making::kInline);
+  // Starts the MTAs and schedules the workload and faults; then drive simulator(). Once.
+  // `arrivals`: which thread makes the sender groups' arrivals (the results are the same).
+  void start(workload::ArrivalThread arrivals = workload::ArrivalThread::kSimulation);
   // start(), then runs until `until`.
   void run(Time until);
 
  private:
   void apply_outage(const faults::Outage& outage, bool down);
-  void start_generated_traffic(workload::Making making);
+  void start_generated_traffic(workload::ArrivalThread arrivals);
   // Hands a workload message to its client, or to its origin MTA's queue.
   void submit_message(const workload::ExplicitMessage& m, mta::Mta& origin, std::string id);
   // Hands a prepared one to `client`, or when null to `origin`'s queue.
@@ -53,7 +53,6 @@ class World {
   workload::SubmissionClient* find_client(std::string_view name) const;  // null: none
   // The end of the Message-IDs of the messages submitted at `origin`: ".<seed>.<run>@<host>".
   std::string id_suffix(const mta::Mta& origin) const;
-  std::int64_t unix_seconds(Time t) const;  // the scenario's clock at simulated time t
 
   const ScenarioConfig config_;
   std::map<std::string, int> outages_in_force_;  // target -> overlapping outages now
@@ -67,7 +66,7 @@ class World {
   std::vector<std::unique_ptr<mta::Mta>> mtas_;
   // The desktop and webmail clients by name (a local client is its MTA's queue).
   std::map<std::string, std::unique_ptr<workload::SubmissionClient>, std::less<>> clients_;
-  // Last: destroyed first, which stops its making thread while all it reads is still
+  // Last: destroyed first, which stops its arrivals' thread while all it reads is still
   // there. The simulator's events that refer to it are destroyed later, never run.
   std::unique_ptr<workload::GroupTraffic> traffic_;
 };
