@@ -22,9 +22,9 @@ namespace {
 
 // How far ahead each group is made: its share of kAheadInAll by its rate, but at least
 // kMinAhead and at most kMaxAhead (on isp-scale, 3 groups of 1,024 and 997 of 16: 19,024
-// arrivals, about 20 MB prepared). The simulation thread wakes the making thread every
+// arrivals, about 20 MB prepared). The simulation thread wakes the arrivals' thread every
 // kWakeEvery arrivals it takes; a group runs dry (and the simulation thread waits) only if
-// it has more arrivals than its bound before the making thread comes round, which can take
+// it has more arrivals than its bound before the arrivals' thread comes round, which can take
 // milliseconds when that thread shares a CPU with the recorder's writer. On isp-scale,
 // bounds of 1,024 in all, 4 to 256 a group (4,378 held) and a wake every 256 arrivals had
 // the simulation thread wait about 400 times, half a second in all; these, once.
@@ -45,9 +45,9 @@ struct Made {
 }  // namespace
 
 // One group's arrivals, made in order from its streams into a ring and taken from it in
-// order. One thread makes (the simulation thread while setting up and when inline, else
-// the making thread) and only the simulation thread takes: a single-producer,
-// single-consumer ring, whose counters never wrap.
+// order. One thread makes them, "the maker" below (the simulation thread while setting up
+// and when inline, else the arrivals' thread), and only the simulation thread takes them,
+// "the taker": a single-producer, single-consumer ring, whose counters never wrap.
 class GroupTraffic::Feed {
  public:
   Feed(const SenderGroup& g, StreamKey key, Duration clock_offset, Time from, std::size_t capacity,
@@ -172,7 +172,7 @@ class GroupTraffic::Feed {
   std::uint64_t taken_count_ = 0;  // its own copy
 };
 
-// The making thread: passes over all groups, topping each up, and sleeps when none has
+// The arrivals' thread: passes over all groups, topping each up, and sleeps when none has
 // room, until the simulation thread wakes it (every kWakeEvery arrivals taken, or when it
 // waits for a group). Whether to sleep, and whom to wake, is decided under one mutex.
 class GroupTraffic::Maker {
@@ -276,7 +276,7 @@ void GroupTraffic::arrive(Feed& feed) {
 
 void GroupTraffic::schedule_next(Feed& feed) {
   if (!maker_) {
-    feed.fill(1);  // inline, or setting up before the making thread starts
+    feed.fill(1);  // inline, or setting up before the arrivals' thread starts
   } else if (!feed.has_next() && !feed.finished()) {
     maker_->await(feed);
   }
