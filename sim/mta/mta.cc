@@ -75,16 +75,14 @@ std::function<void()> Mta::Impl::keep_message(const smtp::Message& message) {
   return [this, held = *msg] { ctx.catalog.release(held, ctx.sim.now(), ctx.events); };
 }
 
-template <class Env>
-void Mta::Impl::enqueue(QueueNumber number, std::string id, MessageNumber msg, Env&& e,
+void Mta::Impl::enqueue(QueueNumber number, std::string id, MessageNumber msg, smtp::Envelope&& e,
                         smtp::SharedMessage message, const std::string& from_node) {
   QueueEntry& entry = queue[number];
   ++count_of(EntryState::kIncoming);  // a new entry's state
   entry.number = number;
   entry.queue_id = std::move(id);
   entry.msg = msg;
-  // MAIL FROM and its parameters; the recipients go to `rcpts`. std::move on a member of a
-  // const envelope gives a const rvalue, which copies: only an rvalue envelope is moved from.
+  // MAIL FROM and its parameters; the recipients go to `rcpts`.
   entry.envelope.mail_from = std::move(e.mail_from);
   entry.envelope.body = e.body;
   entry.envelope.ret = e.ret;
@@ -103,13 +101,6 @@ void Mta::Impl::enqueue(QueueNumber number, std::string id, MessageNumber msg, E
   // Every MTA tries new mail at once; only retries wait for the scheduler.
   entry.wakeup = ctx.sim.schedule_in(config.processing_delay, [this, number] { activate(number); });
 }
-
-template void Mta::Impl::enqueue<const smtp::Envelope&>(QueueNumber, std::string, MessageNumber,
-                                                        const smtp::Envelope&, smtp::SharedMessage,
-                                                        const std::string&);
-template void Mta::Impl::enqueue<smtp::Envelope>(QueueNumber, std::string, MessageNumber,
-                                                 smtp::Envelope&&, smtp::SharedMessage,
-                                                 const std::string&);
 
 // The entry leaves the active queue (or its line); those waiting longest take the places.
 void Mta::Impl::release_place(QueueNumber number) {

@@ -64,10 +64,8 @@ struct Mta::Impl {
   smtp::Reply receive(const smtp::SessionInfo& session, smtp::Envelope&& e,
                       const smtp::SharedMessage& received, net::NodeId client);
   std::function<void()> keep_message(const smtp::Message& message);
-  // `Env` is const smtp::Envelope& (the addresses are copied into the entry) or
-  // smtp::Envelope (an rvalue: they are moved); mta.cc instantiates both.
-  template <class Env>
-  void enqueue(QueueNumber number, std::string id, MessageNumber msg, Env&& e,
+  // The envelope's addresses are moved into the entry.
+  void enqueue(QueueNumber number, std::string id, MessageNumber msg, smtp::Envelope&& e,
                smtp::SharedMessage message, const std::string& from_node);
   void activate(QueueNumber number);
   void release_place(QueueNumber number);
