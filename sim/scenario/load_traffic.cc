@@ -29,8 +29,6 @@ std::string subject_of(const Yaml& y) {
   return subject;
 }
 
-constexpr std::int64_t kMaxMessageSize = std::int64_t{1} << 30;
-
 void check_address(const Yaml& y, const std::string& address) {
   const auto at = address.find('@');
   if (at == std::string::npos || at == 0 || at + 1 == address.size()) {
@@ -171,7 +169,7 @@ workload::Quantity read_quantity(const Yaml& y, ReadValue value) {
 
 double read_message_size(const Yaml& y) {
   const std::int64_t size = y.as_size();
-  if (size < 1 || size > kMaxMessageSize)
+  if (size < 1 || size > workload::kMaxMessageSize)
     y.fail("a message size of " + format_size(size) + " is out of range", "give 1B to 1GiB");
   return static_cast<double>(size);
 }
@@ -345,7 +343,7 @@ void read_traffic(const Yaml& t, ScenarioConfig& c) {
     if (msg.recipients.empty()) m["to"].fail("a message needs at least one recipient");
     for (const auto& r : msg.recipients) check_address(m["to"], r);
     if (m.has("size")) msg.size_bytes = m["size"].as_size();
-    if (msg.size_bytes > kMaxMessageSize) {
+    if (msg.size_bytes > workload::kMaxMessageSize) {
       m["size"].fail(
           "a message of " + format_size(msg.size_bytes) + " is too large to simulate",
           "give at most 1GiB; to test a size limit, set message_size_limit below the size");

@@ -13,12 +13,14 @@
 #include <utility>
 #include <vector>
 
-#include "draw_limits.h"
 #include "mailsim/core/flat_hash.h"
 
 namespace mailsim::workload {
 
 namespace {
+
+// Recipient counts are cut here (a lognormal's tail could ask for billions).
+constexpr std::int64_t kMaxRecipients = 100'000;
 
 // How far ahead each group is made: its share of kAheadInAll by its rate, but at least
 // kMinAhead and at most kMaxAhead (on isp-scale, 3 groups of 1,024 and 997 of 16: 19,024

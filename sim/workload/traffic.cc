@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "draw_limits.h"
+#include "mailsim/workload/workload.h"
 
 namespace mailsim::workload {
 

@@ -15,6 +15,10 @@
 
 namespace mailsim::workload {
 
+// The largest message a scenario may ask for: the loader refuses larger sizes, and
+// generated sizes are cut here.
+inline constexpr std::int64_t kMaxMessageSize = std::int64_t{1} << 30;
+
 struct ExplicitMessage {
   Time at;
   std::string origin;  // the MTA the sender submits to
