@@ -86,6 +86,11 @@ bool Database::try_exec(const char* sql) {
 
 void Database::set_busy_timeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
 
+std::string Database::file_name() const {
+  const char* name = sqlite3_db_filename(db_, "main");
+  return name != nullptr ? name : "";
+}
+
 bool Database::read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
 
 void Database::copy_from(Database& source) {

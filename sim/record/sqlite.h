@@ -44,6 +44,8 @@ class Database {
   // (60 s unless set; 0: it fails at once).
   void set_busy_timeout(int milliseconds);
   bool read_only() const;
+  // The file this connection reads: "" for a temporary database, which no other can open.
+  std::string file_name() const;
   // Replaces this database's content by a consistent copy of `source`'s (SQLite's backup).
   void copy_from(Database& source);
 
