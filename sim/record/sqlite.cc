@@ -13,7 +13,8 @@ namespace {
 }
 
 // A connection is used by one thread at a time (the recorder's moves to its writer thread
-// and stays there), so SQLite need not lock around each call (SQLITE_OPEN_NOMUTEX).
+// and stays there, as does the summary's second one to the thread that reads the node
+// tallies), so SQLite need not lock around each call (SQLITE_OPEN_NOMUTEX).
 sqlite3* open(const std::string& path, int flags) {
   // Nothing reads SQLite's memory statistics; keeping them takes a global lock around every
   // allocation. Possible only before SQLite initializes, which the first open does.
