@@ -123,7 +123,8 @@ Summary read_summary_from(sql::Database& db, std::int64_t run) {
     } catch (const std::runtime_error&) {
     }
   }
-  add_node_tallies(s.nodes, nodes ? *nodes : tally_nodes(db, run));
+  if (!nodes) nodes = tally_nodes(db, run);
+  add_node_tallies(s.nodes, *nodes);
   s.messages = t.user_messages;
   s.bounces_sent = t.bounces;
   s.warnings_sent = t.warnings;
