@@ -15,6 +15,7 @@
 #include "record/recipient_tally.h"
 #include "record/results_db.h"
 #include "record/schema_sql.h"
+#include "record/summary_tallies.h"
 #include "record/writer.h"
 
 namespace mailsim::record {
@@ -169,8 +170,13 @@ RecordLevel parse_record_level(const std::string& text) {
 
 class Recorder::Impl {
  public:
-  Impl(const std::string& path, const RunInfo& info, RecordLevel level, Existing existing)
-      : level_(level), writer_(create_database(path, info, level, existing), info.run_id) {}
+  Impl(const std::string& path, const RunInfo& info, RecordLevel level, Existing existing,
+       Summarise summarise)
+      : path_(path),
+        run_id_(info.run_id),
+        level_(level),
+        writer_(create_database(path, info, level, existing), info.run_id,
+                summarise == Summarise::kAsWritten) {}
 
   ~Impl() {
     if (finished_) return;
@@ -298,6 +304,13 @@ class Recorder::Impl {
     writer_.drain();
   }
 
+  Summary summary() {
+    if (!finished_) throw std::logic_error("Recorder::summary() before the run's end");
+    if (!tallies_) tallies_ = writer_.take_tallies();
+    if (!*tallies_) return read_summary(path_, run_id_);
+    return summary_with_tallies(path_, run_id_, **tallies_);
+  }
+
   // Rows arriving after finish() are dropped: the recipient table is already written.
   Batch* batch() { return finished_ ? nullptr : &pending_; }
   RecordLevel level() const { return level_; }
@@ -316,6 +329,8 @@ class Recorder::Impl {
     writer_.submit(std::exchange(pending_, std::move(next)));
   }
 
+  std::string path_;
+  std::int64_t run_id_;
   RecordLevel level_;
   QueueChanges queue_changes_;
   std::optional<Time> last_queue_sample_;
@@ -323,11 +338,14 @@ class Recorder::Impl {
   std::int64_t last_attempt_id_ = 0;
   bool finished_ = false;
   std::map<std::pair<std::string, std::string>, double> open_outages_;  // (kind, target)
+  // The writer's, once summary() took them: absent inside when it kept none.
+  std::optional<std::optional<SummaryTallies>> tallies_;
   Writer writer_;  // last: joined first, after the final hand-over
 };
 
-Recorder::Recorder(const std::string& path, RunInfo info, RecordLevel level, Existing existing)
-    : impl_(std::make_unique<Impl>(path, info, level, existing)) {}
+Recorder::Recorder(const std::string& path, RunInfo info, RecordLevel level, Existing existing,
+                   Summarise summarise)
+    : impl_(std::make_unique<Impl>(path, info, level, existing, summarise)) {}
 
 Recorder::~Recorder() = default;
 
@@ -407,5 +425,7 @@ void Recorder::finish(Time sim_end) { impl_->finish(sim_end, "completed"); }
 void Recorder::fail(Time sim_end) { impl_->finish(sim_end, "failed"); }
 
 void Recorder::finish_interrupted(Time sim_end) { impl_->finish(sim_end, "interrupted"); }
+
+Summary Recorder::summary() { return impl_->summary(); }
 
 }  // namespace mailsim::record

@@ -1,6 +1,7 @@
 #include "mailsim/record/summary.h"
 
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <map>
 #include <optional>
@@ -31,22 +32,6 @@ void read_run(sql::Database& db, Summary& s) {
   s.parameters = run.column_text(7);
 }
 
-// What the node figures read from the hops and queue samples, apart from the node list.
-struct NodeTallies {
-  std::map<std::string, NodeStays> stays;
-  std::vector<std::pair<std::string, std::int64_t>> peak_queues;  // by node name
-};
-
-NodeTallies tally_nodes(sql::Database& db, std::int64_t run) {
-  NodeTallies t{.stays = tally_stays(db, run)};
-  sql::Statement peaks = of_run(db,
-                                "SELECT node, max(incoming + active + deferred) FROM queue_sample"
-                                " WHERE run_id = ? GROUP BY node ORDER BY node",
-                                run);
-  while (peaks.step()) t.peak_queues.emplace_back(peaks.column_text(0), peaks.column_int(1));
-  return t;
-}
-
 std::vector<NodeSummary> read_nodes(sql::Database& db, std::int64_t run) {
   std::vector<NodeSummary> nodes;
   sql::Statement listed = of_run(
@@ -69,14 +54,15 @@ void add_node_tallies(std::vector<NodeSummary>& nodes, const NodeTallies& t) {
   for (const auto& [name, stays] : t.stays) {
     NodeSummary& n = node(name);
     n.messages = stays.hops;
-    if (stays.ended > 0) n.mean_time_s = stays.total_s / static_cast<double>(stays.ended);
+    if (stays.ended > 0) n.mean_time_s = stays.total_s.value() / static_cast<double>(stays.ended);
   }
   for (const auto& [name, peak] : t.peak_queues) node(name).peak_queue = peak;
 }
 
 // One entry per retry policy of the nodes, in order of their first node.
-std::vector<PolicySummary> policies_of(const std::vector<NodeSummary>& nodes,
-                                       std::map<std::string, FiguresBuilder>& figures) {
+std::vector<PolicySummary> policies_of(
+    const std::vector<NodeSummary>& nodes,
+    std::map<std::string, FiguresBuilder, std::less<>>& figures) {
   std::vector<PolicySummary> policies;
   for (const NodeSummary& n : nodes) {
     if (n.retry_policy.empty()) continue;
@@ -89,50 +75,61 @@ std::vector<PolicySummary> policies_of(const std::vector<NodeSummary>& nodes,
   return policies;
 }
 
-Summary read_summary_from(sql::Database& db, std::int64_t run) {
-  // Not memory-mapped (PRAGMA mmap_size): that saves about a fifth of this read's CPU at a
-  // million messages, but the mapped pages of a 2 GB file then count in the process's peak
-  // memory, which `mailsim run` is measured by.
+// The run's summary: its run and node rows read from `db`, its figures from the tallies
+// (`retry_policy_of` made from those node rows).
+Summary assemble(sql::Database& db, std::int64_t run,
+                 const std::function<SummaryTallies(const RetryPolicies&)>& tallies) {
   Summary s;
   s.run_id = run;
   read_run(db, s);
   s.nodes = read_nodes(db, run);
-  // The node tallies read the hops and the recipient tallies the recipients and attempts:
-  // each about half of reading a large run (isp-scale at `attempts`: 4.6 s in all). The
-  // node tallies go on a thread and a read-only connection of their own, unless the file
-  // is a private temporary copy (open_indexed) or no connection or thread can be had; if
-  // they fail there, they are read again here, so that this connection's error is the
-  // one reported. (Each query reads the file as it is when it starts, as before: a run
-  // still being written is read at several moments.)
-  std::future<NodeTallies> node_tallies;
-  if (const std::string file = db.file_name(); !file.empty()) {
-    try {
-      node_tallies =
-          std::async(std::launch::async, [own = sql::Database::open_read_only(file),
-                                          run]() mutable { return tally_nodes(own, run); });
-    } catch (const std::runtime_error&) {  // std::system_error too: read on this one
-    }
-  }
-  std::map<std::string, std::string> retry_policy_of;
+  RetryPolicies retry_policy_of;
   for (const NodeSummary& n : s.nodes) retry_policy_of[n.name] = n.retry_policy;
-  RecipientTallies t = tally_recipients(db, run, retry_policy_of);
-  std::optional<NodeTallies> nodes;
-  if (node_tallies.valid()) {
-    try {
-      nodes = node_tallies.get();
-    } catch (const std::runtime_error&) {
-    }
-  }
-  if (!nodes) nodes = tally_nodes(db, run);
-  add_node_tallies(s.nodes, *nodes);
-  s.messages = t.user_messages;
-  s.bounces_sent = t.bounces;
-  s.warnings_sent = t.warnings;
-  s.recipients = t.user.take();
-  s.deferrals = t.user_deferrals;
-  s.retry_policies = policies_of(s.nodes, t.by_retry_policy);
-  for (auto& [kind, builder] : t.by_client_kind) s.client_kinds.push_back({kind, builder.take()});
+  SummaryTallies t = tallies(retry_policy_of);
+  add_node_tallies(s.nodes, t.nodes);
+  RecipientTallies& r = t.recipients;
+  s.messages = r.user_messages;
+  s.bounces_sent = r.bounces;
+  s.warnings_sent = r.warnings;
+  s.recipients = r.user.take();
+  s.deferrals = r.user_deferrals;
+  s.retry_policies = policies_of(s.nodes, r.by_retry_policy);
+  for (auto& [kind, builder] : r.by_client_kind) s.client_kinds.push_back({kind, builder.take()});
   return s;
+}
+
+Summary read_summary_from(sql::Database& db, std::int64_t run) {
+  // Not memory-mapped (PRAGMA mmap_size): that saves about a fifth of this read's CPU at a
+  // million messages, but the mapped pages of a 2 GB file then count in the process's peak
+  // memory, which `mailsim report` is measured by.
+  return assemble(db, run, [&db, run](const RetryPolicies& retry_policy_of) {
+    // The node tallies read the hops and the recipient tallies the recipients and
+    // attempts: each about half of reading a large run (isp-scale at `attempts`: 4.6 s in
+    // all). The node tallies go on a thread and a read-only connection of their own, unless
+    // the file is a private temporary copy (open_indexed) or no connection or thread can be
+    // had; if they fail there, they are read again here, so that this connection's error
+    // is the one reported. (Each query reads the file as it is when it starts: a run still
+    // being written is read at several moments.)
+    std::future<NodeTallies> node_tallies;
+    if (const std::string file = db.file_name(); !file.empty()) {
+      try {
+        node_tallies =
+            std::async(std::launch::async, [own = sql::Database::open_read_only(file),
+                                            run]() mutable { return tally_nodes(own, run); });
+      } catch (const std::runtime_error&) {  // std::system_error too: read on this one
+      }
+    }
+    SummaryTallies t{.recipients = tally_recipients(db, run, retry_policy_of)};
+    std::optional<NodeTallies> nodes;
+    if (node_tallies.valid()) {
+      try {
+        nodes = node_tallies.get();
+      } catch (const std::runtime_error&) {
+      }
+    }
+    t.nodes = nodes ? std::move(*nodes) : tally_nodes(db, run);
+    return t;
+  });
 }
 
 }  // namespace
@@ -143,6 +140,14 @@ Summary read_summary(const std::string& db_path, std::int64_t run_id, std::ostre
     if (run_id == 0 && !runs.empty()) run_id = runs.front();
     if (std::find(runs.begin(), runs.end(), run_id) == runs.end()) no_such_run(db_path, run_id);
     return read_summary_from(db, run_id);
+  });
+}
+
+Summary summary_with_tallies(const std::string& db_path, std::int64_t run, SummaryTallies tallies) {
+  return read_results(db_path, [&](sql::Database db) {  // two small tables: no index needed
+    const std::vector<std::int64_t> runs = run_ids(db);
+    if (std::find(runs.begin(), runs.end(), run) == runs.end()) no_such_run(db_path, run);
+    return assemble(db, run, [&tallies](const RetryPolicies&) { return std::move(tallies); });
   });
 }
 

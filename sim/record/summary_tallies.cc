@@ -1,7 +1,7 @@
 #include "record/summary_tallies.h"
 
 #include <algorithm>
-#include <tuple>
+#include <functional>
 #include <utility>
 
 #include "record/by_message.h"
@@ -28,47 +28,26 @@ std::optional<double> optional_double(const sql::Statement& row, int col) {
   return row.column_double(col);
 }
 
-// The attempts of one MTA that carried one recipient of a message.
-struct Carrier {
-  std::string rcpt;
-  std::string node;
-  std::int64_t attempts = 0;
-  std::int64_t last_attempt_id = 0;
-};
-
 // Reads a message's attempt rows (msg_id, rcpt, from_node, attempt_id) into `carriers`,
-// one per (rcpt, node) in that order. Sorted rather than searched row by row, so that a
-// message to many recipients costs n log n, not n squared.
-void read_carriers(ByMessage& attempts, std::int64_t msg, std::vector<Carrier>& carriers) {
+// one per (rcpt, node) in that order.
+void read_carriers(ByMessage& attempts, std::int64_t msg, NodeTable& nodes,
+                   std::vector<Carrier>& carriers) {
   carriers.clear();
-  attempts.each(msg, [&carriers](const sql::Statement& row) {
+  attempts.each(msg, [&](const sql::Statement& row) {
     carriers.push_back(Carrier{.rcpt = row.column_text(1),
-                               .node = row.column_text(2),
+                               .node = nodes.intern(row.column_text(2)),
                                .attempts = 1,
                                .last_attempt_id = row.column_int(3)});
   });
-  const auto key = [](const Carrier& c) { return std::tie(c.rcpt, c.node); };
-  std::sort(carriers.begin(), carriers.end(),
-            [&](const Carrier& a, const Carrier& b) { return key(a) < key(b); });
-  std::size_t kept = 0;  // carriers[kept] is the last one kept; equal ones merge into it
-  for (std::size_t i = 1; i < carriers.size(); ++i) {
-    Carrier& into = carriers[kept];
-    if (key(carriers[i]) == key(into)) {
-      into.attempts += carriers[i].attempts;
-      into.last_attempt_id = std::max(into.last_attempt_id, carriers[i].last_attempt_id);
-    } else if (++kept != i) {
-      carriers[kept] = std::move(carriers[i]);
-    }
-  }
-  if (!carriers.empty()) carriers.resize(kept + 1);
+  merge_carriers(carriers);
 }
 
 // The carrier answerable for `rcpt`: most attempts, then the latest; null when none.
 // `carriers` as read_carriers() leaves them.
-const Carrier* answerable(const std::vector<Carrier>& carriers, const std::string& rcpt) {
+const Carrier* answerable(const std::vector<Carrier>& carriers, std::string_view rcpt) {
   const Carrier* best = nullptr;
   auto it = std::lower_bound(carriers.begin(), carriers.end(), rcpt,
-                             [](const Carrier& c, const std::string& r) { return c.rcpt < r; });
+                             [](const Carrier& c, std::string_view r) { return c.rcpt < r; });
   for (; it != carriers.end() && it->rcpt == rcpt; ++it) {
     const Carrier& c = *it;
     if (best == nullptr || c.attempts > best->attempts ||
@@ -80,6 +59,39 @@ const Carrier* answerable(const std::vector<Carrier>& carriers, const std::strin
 }
 
 }  // namespace
+
+TalliedNode* NodeTable::intern(std::string_view name) {
+  const auto it = by_name_.find(name);
+  if (it != by_name_.end()) return it->second;
+  TalliedNode* node = &nodes_.emplace_back(TalliedNode{.name = std::string(name)});
+  by_name_.emplace(node->name, node);
+  return node;
+}
+
+std::map<std::string, NodeStays> NodeTable::stays() const {
+  std::map<std::string, NodeStays> stays;
+  for (const TalliedNode& n : nodes_) {
+    if (n.stays.hops > 0) stays.emplace(n.name, n.stays);
+  }
+  return stays;
+}
+
+void merge_carriers(std::vector<Carrier>& carriers) {
+  std::sort(carriers.begin(), carriers.end(), [](const Carrier& a, const Carrier& b) {
+    return a.rcpt != b.rcpt ? a.rcpt < b.rcpt : std::less<>()(a.node, b.node);
+  });
+  std::size_t kept = 0;  // carriers[kept] is the last one kept; equal ones merge into it
+  for (std::size_t i = 1; i < carriers.size(); ++i) {
+    Carrier& into = carriers[kept];
+    if (carriers[i].rcpt == into.rcpt && carriers[i].node == into.node) {
+      into.attempts += carriers[i].attempts;
+      into.last_attempt_id = std::max(into.last_attempt_id, carriers[i].last_attempt_id);
+    } else if (++kept != i) {
+      carriers[kept] = std::move(carriers[i]);
+    }
+  }
+  if (!carriers.empty()) carriers.resize(kept + 1);
+}
 
 void FiguresBuilder::add(std::string_view status, std::optional<double> latency_s,
                          std::int64_t attempts) {
@@ -108,8 +120,27 @@ RecipientFigures FiguresBuilder::take() {
   return f_;
 }
 
+void RecipientTallies::add_message(std::string_view kind) {
+  if (kind == "user") ++user_messages;
+  if (kind == "bounce") ++bounces;
+  if (kind == "warning") ++warnings;
+}
+
+void RecipientTallies::add_recipient(FiguresBuilder* by_kind, const std::vector<Carrier>& carriers,
+                                     std::string_view rcpt, std::string_view status,
+                                     std::optional<double> latency_s, std::int64_t attempts) {
+  user.add(status, latency_s, attempts);
+  if (by_kind != nullptr) by_kind->add(status, latency_s, attempts);
+  const Carrier* c = answerable(carriers, rcpt);
+  if (c == nullptr || c->node->retry_policy.empty()) return;
+  const std::string& policy = c->node->retry_policy;
+  auto it = by_retry_policy.find(policy);
+  if (it == by_retry_policy.end()) it = by_retry_policy.emplace(policy, FiguresBuilder{}).first;
+  it->second.add(status, latency_s, attempts);
+}
+
 RecipientTallies tally_recipients(sql::Database& db, std::int64_t run,
-                                  const std::map<std::string, std::string>& retry_policy_of) {
+                                  const RetryPolicies& retry_policy_of) {
   RecipientTallies t;
   sql::Statement messages = of_run(
       db, "SELECT msg_id, kind, client_kind FROM message WHERE run_id = ? ORDER BY msg_id", run);
@@ -124,30 +155,20 @@ RecipientTallies tally_recipients(sql::Database& db, std::int64_t run,
                             run));
   ByMessage deferrals(
       of_run(db, "SELECT msg_id FROM deferral WHERE run_id = ? ORDER BY msg_id", run));
+  NodeTable nodes;
+  for (const auto& [name, policy] : retry_policy_of) nodes.intern(name)->retry_policy = policy;
   std::vector<Carrier> carriers;  // the current message's, reused
   while (messages.step()) {
     const std::int64_t msg = messages.column_int(0);
     const std::string kind = messages.column_text(1);
-    if (kind == "bounce") ++t.bounces;
-    if (kind == "warning") ++t.warnings;
+    t.add_message(kind);
     if (kind != "user") continue;
-    ++t.user_messages;
     FiguresBuilder* by_kind =
         messages.is_null(2) ? nullptr : &t.by_client_kind[messages.column_text(2)];
-    read_carriers(attempts, msg, carriers);
+    read_carriers(attempts, msg, nodes, carriers);
     recipients.each(msg, [&](const sql::Statement& row) {
-      const std::string rcpt = row.column_text(1);
-      const std::string status = row.column_text(2);
-      const std::optional<double> latency_s = optional_double(row, 3);
-      const std::int64_t n = row.column_int(4);
-      t.user.add(status, latency_s, n);
-      if (by_kind != nullptr) by_kind->add(status, latency_s, n);
-      if (const Carrier* c = answerable(carriers, rcpt)) {
-        const auto policy = retry_policy_of.find(c->node);
-        if (policy != retry_policy_of.end() && !policy->second.empty()) {
-          t.by_retry_policy[policy->second].add(status, latency_s, n);
-        }
-      }
+      t.add_recipient(by_kind, carriers, row.column_text(1), row.column_text(2),
+                      optional_double(row, 3), row.column_int(4));
     });
     deferrals.each(msg, [&t](const sql::Statement&) { ++t.user_deferrals; });
   }
@@ -155,16 +176,6 @@ RecipientTallies tally_recipients(sql::Database& db, std::int64_t run,
 }
 
 namespace {
-
-struct Arrival {
-  std::string node;
-  std::optional<std::string> from_node;
-  double arrived_s;
-};
-struct Delivery {
-  std::string node;
-  double delivered_s;
-};
 
 // When the stay that began with `a` ended, from the message's arrivals and deliveries.
 std::optional<double> stay_end(const Arrival& a, const std::vector<Arrival>& arrivals,
@@ -184,38 +195,48 @@ std::optional<double> stay_end(const Arrival& a, const std::vector<Arrival>& arr
 
 }  // namespace
 
-std::map<std::string, NodeStays> tally_stays(sql::Database& db, std::int64_t run) {
-  ByMessage hops(of_run(db,
-                        "SELECT msg_id, node, from_node, arrived_s FROM hop WHERE run_id = ?"
-                        " ORDER BY msg_id, arrived_s, rowid",
-                        run));
+void add_stays(const std::vector<Arrival>& arrivals, const std::vector<Delivery>& deliveries) {
+  for (const Arrival& a : arrivals) {
+    NodeStays& s = a.node->stays;
+    ++s.hops;
+    if (const std::optional<double> end = stay_end(a, arrivals, deliveries)) {
+      ++s.ended;
+      s.total_s.add(*end - a.arrived_s);
+    }
+  }
+}
+
+NodeTallies tally_nodes(sql::Database& db, std::int64_t run) {
+  NodeTallies t;
+  ByMessage hops(of_run(
+      db, "SELECT msg_id, node, from_node, arrived_s FROM hop WHERE run_id = ? ORDER BY msg_id",
+      run));
   ByMessage deliveries(of_run(
       db, "SELECT msg_id, node, delivered_s FROM delivery WHERE run_id = ? ORDER BY msg_id", run));
-  std::map<std::string, NodeStays> stays;
+  NodeTable nodes;
   std::vector<Arrival> arrivals;  // the current message's, reused
   std::vector<Delivery> delivered;
   std::int64_t msg = 0;
   while (hops.next(msg)) {
     arrivals.clear();
-    hops.each(msg, [&arrivals](const sql::Statement& row) {
-      arrivals.push_back({row.column_text(1),
-                          row.is_null(2) ? std::nullopt : std::optional(row.column_text(2)),
+    hops.each(msg, [&](const sql::Statement& row) {
+      arrivals.push_back({nodes.intern(row.column_text(1)),
+                          row.is_null(2) ? nullptr : nodes.intern(row.column_text(2)),
                           row.column_double(3)});
     });
     delivered.clear();
-    deliveries.each(msg, [&delivered](const sql::Statement& row) {
-      delivered.push_back({row.column_text(1), row.column_double(2)});
+    deliveries.each(msg, [&](const sql::Statement& row) {
+      delivered.push_back({nodes.intern(row.column_text(1)), row.column_double(2)});
     });
-    for (const Arrival& a : arrivals) {
-      NodeStays& s = stays[a.node];
-      ++s.hops;
-      if (const std::optional<double> end = stay_end(a, arrivals, delivered)) {
-        ++s.ended;
-        s.total_s += *end - a.arrived_s;
-      }
-    }
+    add_stays(arrivals, delivered);
   }
-  return stays;
+  t.stays = nodes.stays();
+  sql::Statement peaks = of_run(db,
+                                "SELECT node, max(incoming + active + deferred) FROM queue_sample"
+                                " WHERE run_id = ? GROUP BY node ORDER BY node",
+                                run);
+  while (peaks.step()) t.peak_queues.emplace_back(peaks.column_text(0), peaks.column_int(1));
+  return t;
 }
 
 }  // namespace mailsim::record

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -112,7 +113,7 @@ void bind_optional_double(sql::Statement& s, int i, const std::optional<double>&
 // (bind_text_ref): every row stays in the batch until its insert has run.
 class Inserter {
  public:
-  Inserter(sql::Database& db, std::int64_t run_id)
+  Inserter(sql::Database& db, std::int64_t run_id, LiveSummary* live)
       : db_(db),
         node_(db, "node", run_id, {"node_id", "name", "kind", "retry_policy"}),
         link_(db, "link", run_id, {"link_id", "a", "b", "bandwidth_bps", "latency_s"}),
@@ -139,7 +140,8 @@ class Inserter {
                    "enhanced_code", "reply_text"}),
         run_end_(db.prepare(
             "UPDATE run SET status = ?, sim_end_s = ?, finished_at = ? WHERE run_id = ?")),
-        run_id_(run_id) {}
+        run_id_(run_id),
+        live_(live) {}
 
   // Inserts the batch's rows in the open transaction (GroupCommit's).
   void write(const Batch& b) {
@@ -177,6 +179,7 @@ class Inserter {
           s.bind_text_ref(p, r.node).bind_double(p + 1, r.t_s);
           s.bind_int(p + 2, r.incoming).bind_int(p + 3, r.active).bind_int(p + 4, r.deferred);
         });
+    if (live_ != nullptr) live_->add_rows(b);
     write_recipients(b);
     if (b.run_end) {
       run_end_.bind_text_ref(1, b.run_end->status).bind_double(2, b.run_end->sim_end_s);
@@ -235,10 +238,13 @@ class Inserter {
       tally_.take_rows([this](TalliedMessage&& m) { taken_.push_back(std::move(m)); });
     recipient_rows_.clear();
     for (const TalliedMessage& m : taken_) {
+      const std::size_t first = recipient_rows_.size();
       for (std::size_t i = 0; i < m.recipients.size(); ++i) {
         recipient_rows_.push_back(recipient_row(m, i));
       }
+      if (live_ != nullptr) live_->finish_message(m.msg, std::span(recipient_rows_).subspan(first));
     }
+    if (batch.run_end && live_ != nullptr) live_->finish_all();
     std::sort(recipient_rows_.begin(), recipient_rows_.end(),
               [](const RecipientRow& a, const RecipientRow& b) { return a.rowid < b.rowid; });
     recipient_.insert(recipient_rows_,
@@ -282,6 +288,7 @@ class Inserter {
   std::int64_t run_id_;
   std::int64_t node_id_ = 0;
   std::int64_t link_id_ = 0;
+  LiveSummary* live_;  // null when no summary is tallied
   RecipientTally tally_;
   std::vector<TalliedMessage> taken_;         // scratch for write_recipients
   std::vector<RecipientRow> recipient_rows_;  // scratch for write_recipients
@@ -289,8 +296,10 @@ class Inserter {
 
 }  // namespace
 
-Writer::Writer(sql::Database db, std::int64_t run_id)
-    : run_id_(run_id), thread_([this, d = std::move(db)]() mutable { run(std::move(d)); }) {}
+Writer::Writer(sql::Database db, std::int64_t run_id, bool summarise)
+    : run_id_(run_id),
+      live_(summarise ? std::optional<LiveSummary>(std::in_place) : std::nullopt),
+      thread_([this, d = std::move(db)]() mutable { run(std::move(d)); }) {}
 
 Writer::~Writer() {
   {
@@ -323,12 +332,18 @@ void Writer::drain() {
   if (error_) std::rethrow_exception(error_);
 }
 
+std::optional<SummaryTallies> Writer::take_tallies() {
+  drain();
+  if (!live_) return std::nullopt;
+  return live_->take();
+}
+
 void Writer::run(sql::Database db) {
   {
     std::optional<Inserter> inserter;
     GroupCommit commits(db);
     try {
-      inserter.emplace(db, run_id_);
+      inserter.emplace(db, run_id_, live_ ? &*live_ : nullptr);
     } catch (...) {
       fail(db);
     }

@@ -13,9 +13,11 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "record/live_summary.h"
 #include "record/rows.h"
 #include "record/sqlite.h"
 
@@ -23,8 +25,9 @@ namespace mailsim::record {
 
 class Writer {
  public:
-  // Every row written carries `run_id`, the run row already in the database.
-  Writer(sql::Database db, std::int64_t run_id);
+  // Every row written carries `run_id`, the run row already in the database. With
+  // `summarise`, the summary's figures are tallied from the rows as they are written.
+  Writer(sql::Database db, std::int64_t run_id, bool summarise);
   // Writes what was submitted, then closes the database.
   ~Writer();
   Writer(const Writer&) = delete;
@@ -37,6 +40,10 @@ class Writer {
   Batch spare();
   // Waits until every submitted batch is written. Rethrows the writer's error.
   void drain();
+  // After the batch that ended the run is written (drain()): the summary's tallies of the
+  // rows written (LiveSummary); absent unless made with `summarise`. Rethrows the writer's
+  // error: the rows of a failed batch were rolled back, and the tallies would count them.
+  std::optional<SummaryTallies> take_tallies();
 
  private:
   void run(sql::Database db);
@@ -52,6 +59,7 @@ class Writer {
   bool stopping_ = false;
   std::exception_ptr error_;
   std::int64_t run_id_;
+  std::optional<LiveSummary> live_;  // the writer thread's until the run's end is written
   std::thread thread_;
 };
 

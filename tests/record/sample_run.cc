@@ -6,10 +6,13 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 #include <vector>
 
 #include "mailsim/record/recorder.h"
+#include "mailsim/record/summary.h"
+#include "support/catch.h"
 
 namespace mailsim::record::test {
 namespace {
@@ -135,16 +138,18 @@ const RunInfo kSampleInfo{"sample", "abc123", 7, "0.1.0"};
 
 void record_sample_run(const std::string& path, RecordLevel level,
                        const std::function<void(Recorder&, mta::MailEvents&)>& more) {
-  Recorder recorder(path, kSampleInfo, level);
+  Recorder recorder(path, kSampleInfo, level, Existing::kRefuse, Summarise::kAsWritten);
   mta::MailEvents events;
   recorder.subscribe(events);
   emit_sample_run(events);
   if (more) more(recorder, events);
   recorder.finish(at_seconds(86400));
+  check_live_summary(recorder, path);
 }
 
 void record_latency_run(const std::string& path) {
-  Recorder recorder(path, {"latencies", "", 42, "0.1.0"}, RecordLevel::kSummary);
+  Recorder recorder(path, {"latencies", "", 42, "0.1.0"}, RecordLevel::kSummary, Existing::kRefuse,
+                    Summarise::kAsWritten);
   mta::MailEvents events;
   recorder.subscribe(events);
   const std::vector<double> latencies = {60, 0.5, 3600, 12, 45, 7200, 30, 900, 1.25, 86400};
@@ -168,6 +173,19 @@ void record_latency_run(const std::string& path) {
       {11, "r@b", mta::FinalStatus::kBounced, "a", at_seconds(200), 550, "5.1.1 unknown", ""});
   attempt(12, mta::RecipientOutcome::kDeferred, 451);
   recorder.finish(at_seconds(86400 * 2));
+  check_live_summary(recorder, path);
+}
+
+void check_live_summary(Recorder& recorder, const std::string& path) {
+  const Summary live = recorder.summary();
+  const Summary read = read_summary(path);
+  std::ostringstream live_text, read_text, live_json, read_json;
+  print_summary(live, live_text);
+  print_summary(read, read_text);
+  print_summary_json(live, live_json);
+  print_summary_json(read, read_json);
+  CHECK(live_text.str() == read_text.str());
+  CHECK(live_json.str() == read_json.str());
 }
 
 }  // namespace mailsim::record::test

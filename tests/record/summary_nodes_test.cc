@@ -22,7 +22,8 @@ using test::at_seconds;
 //             and b tried last: exim.
 // Queue samples of b: 1 at 60 s, 2 at 120 s.
 void record_mixed_run(const std::string& path) {
-  Recorder recorder(path, {"mixed", "", 1, "0.1.0"}, RecordLevel::kAttempts);
+  Recorder recorder(path, {"mixed", "", 1, "0.1.0"}, RecordLevel::kAttempts, Existing::kRefuse,
+                    Summarise::kAsWritten);
   recorder.add_node("a", "host", "postfix");
   recorder.add_node("b", "host", "exim");
   recorder.add_node("c", "host");
@@ -67,6 +68,7 @@ void record_mixed_run(const std::string& path) {
   recorder.add_queue_sample(at_seconds(60), {&b_60, 1});
   recorder.add_queue_sample(at_seconds(120), {&b_120, 1});
   recorder.finish(at_seconds(3600));
+  test::check_live_summary(recorder, path);
 }
 
 TEST_CASE("per node: messages, the mean time they spent there and the queue's peak") {
@@ -134,11 +136,13 @@ TEST_CASE("the printed summary adds a block per retry policy when there are seve
 TEST_CASE("an interrupted run's summary says where it stopped") {
   test::TempDb db;
   {
-    Recorder recorder(db.path(), {"stopped", "", 1, "0.1.0"}, RecordLevel::kAttempts);
+    Recorder recorder(db.path(), {"stopped", "", 1, "0.1.0"}, RecordLevel::kAttempts,
+                      Existing::kRefuse, Summarise::kAsWritten);
     mta::MailEvents events;
     recorder.subscribe(events);
     test::emit_sample_run(events);
     recorder.finish_interrupted(at_seconds(5000));
+    test::check_live_summary(recorder, db.path());
   }
   const Summary s = read_summary(db.path());
   CHECK(s.status == "interrupted");

@@ -19,7 +19,8 @@ using test::at_seconds;
 //   2: queued at a at 100; still there when the run ends.
 //   3: queued at c at 5; still there when the run ends.
 void record_stays(const std::string& path) {
-  Recorder recorder(path, {"stays", "", 1, "0.1.0"}, RecordLevel::kAttempts);
+  Recorder recorder(path, {"stays", "", 1, "0.1.0"}, RecordLevel::kAttempts, Existing::kRefuse,
+                    Summarise::kAsWritten);
   recorder.add_node("a", "host");
   recorder.add_node("b", "host");
   recorder.add_node("c", "host");
@@ -41,6 +42,7 @@ void record_stays(const std::string& path) {
   created(2, "a", 100);
   created(3, "c", 5);
   recorder.finish(at_seconds(3600));
+  test::check_live_summary(recorder, path);
 }
 
 TEST_CASE("a stay ends at the message's next arrival from the node or its delivery there") {

@@ -55,7 +55,8 @@ TEST_CASE("the summary gives the recipient figures per client kind when there ar
   // Messages 1 and 2 from desktop clients (latencies 2 s and 8 s), 3 from mailx on the
   // server (0.25 s), 4 with no client kind (a bounce-like outside message: left out).
   test::TempDb db;
-  Recorder recorder(db.path(), {"clients", "", 1, "0.1.0"}, RecordLevel::kSummary);
+  Recorder recorder(db.path(), {"clients", "", 1, "0.1.0"}, RecordLevel::kSummary,
+                    Existing::kRefuse, Summarise::kAsWritten);
   mta::MailEvents events;
   recorder.subscribe(events);
   const std::vector<std::pair<const char*, double>> sent = {
@@ -68,6 +69,7 @@ TEST_CASE("the summary gives the recipient figures per client kind when there ar
                             250, "2.0.0 ok", ""});
   }
   recorder.finish(at_seconds(60));
+  test::check_live_summary(recorder, db.path());
   const Summary s = read_summary(db.path());
   REQUIRE(s.client_kinds.size() == 2);
   CHECK(s.client_kinds[0].kind == "desktop");
@@ -132,7 +134,8 @@ TEST_CASE("the printed summary is a short stable table") {
 TEST_CASE("bounces and warnings are counted apart from the user mail they report on") {
   test::TempDb db;
   {
-    Recorder recorder(db.path(), {"notices", "", 1, "0.1.0"}, RecordLevel::kSummary);
+    Recorder recorder(db.path(), {"notices", "", 1, "0.1.0"}, RecordLevel::kSummary,
+                      Existing::kRefuse, Summarise::kAsWritten);
     mta::MailEvents events;
     recorder.subscribe(events);
     // Message 1 is refused at 60 s; its bounce (2) is delivered at once; a warning (3)
@@ -152,6 +155,7 @@ TEST_CASE("bounces and warnings are counted apart from the user mail they report
     events.recipient_final(
         {4, "q@b", mta::FinalStatus::kDelivered, "b", at_seconds(3600), 250, "2.0.0 ok", ""});
     recorder.finish(at_seconds(7200));
+    test::check_live_summary(recorder, db.path());
   }
   const Summary s = read_summary(db.path());
   CHECK(s.messages == 2);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# A run stopped by SIGTERM or SIGINT ends cleanly: exit 143 or 130, the summary printed,
-# the database flushed, marked interrupted at the time it stopped, and `mailsim check`
-# holds on it. A run killed with -9 leaves a database that opens and says running, which
-# `mailsim check` reports, and which a new run replaces only with --force.
+# A run stopped by SIGTERM or SIGINT ends cleanly: exit 143 or 130, the summary printed
+# (the one `mailsim report` reads back), the database flushed, marked interrupted at the
+# time it stopped, and `mailsim check` holds on it. A run killed with -9 leaves a database
+# that opens and says running, which `mailsim check` reports, and which a new run replaces
+# only with --force.
 # Each run is the university scenario told to go on for 100000 days, so that it is still
 # running when signalled: its sender group sends about 300 messages a day for as long.
 # usage: interrupt.sh MAILSIM SCENARIO.yaml
@@ -52,6 +53,10 @@ stopped() {
   [ "$(q "$db" "SELECT status || ' ' || attempts FROM recipient WHERE msg_id = 1")" = "delivered 4" ] ||
     fail "$name: the delivered message is not recorded as such"
   "$mailsim" check "$db" >/dev/null || fail "$name: mailsim check fails on the interrupted run"
+  # The summary printed, made as the rows were written, is the one read back.
+  "$mailsim" report "$db" >"$work/$name.report"
+  head -n -2 "$work/$name.out" | diff -u "$work/$name.report" - >&2 ||
+    fail "$name: the summary printed differs from mailsim report's"
 }
 
 start term

@@ -11,6 +11,7 @@ the link's 15 ms; the department queues the message and delivers it 50 ms later.
 usage: results_test.py MAILSIM SCENARIOS_DIR TEST_SCENARIOS_DIR CASE
 """
 import json
+import math
 import os
 import sqlite3
 import subprocess
@@ -131,8 +132,24 @@ def retry_policies_mixed(work):
     assert "retry policy exim (relay_a)\n  recipients  1: delivered 1" in text, text
 
 
+def mean_stays_university(work):
+    # The whole university day (317 messages): each node's mean stay is the exact sum of
+    # its stays in the hop_delay view, rounded once (Python's math.fsum), over their
+    # number: the same double, whatever order the rows were summed in.
+    db = run(work, UNIVERSITY)
+    r = report(db)
+    con = sqlite3.connect(db)
+    for n in r["nodes"]:
+        delays = [d for (d,) in con.execute(
+            "SELECT delay_s FROM hop_delay WHERE node = ? AND delay_s IS NOT NULL", (n["name"],))]
+        assert delays, n
+        assert n["mean_time_s"] == math.fsum(delays) / len(delays), (n, math.fsum(delays))
+    assert len(r["nodes"]) == 4
+
+
 CASES = {f.__name__: f for f in (report_json_university, queue_samples_university,
-                                 summary_level_keeps_no_samples, retry_policies_mixed)}
+                                 summary_level_keeps_no_samples, retry_policies_mixed,
+                                 mean_stays_university)}
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as work:
