@@ -41,20 +41,27 @@ void LiveSummary::add_rows(const Batch& batch) {
   }
 }
 
-// The attempts' recipients follow the attempts' order (Batch): one pass over both.
+// The attempts' recipients follow the attempts' order (Batch): one pass over both, with
+// one lookup of the message and its sender a attempt.
 void LiveSummary::add_attempts(const Batch& batch) {
-  auto attempt = batch.attempts.begin();
+  auto next = batch.attempts.begin();
+  const AttemptRow* attempt = nullptr;  // the current recipient's
+  Message* m = nullptr;                 // its message, when it is user mail
+  const TalliedNode* from = nullptr;
   for (const AttemptRecipientRow& r : batch.attempt_recipients) {
-    attempt = std::find_if(attempt, batch.attempts.end(),
-                           [&r](const AttemptRow& a) { return a.attempt_id == r.attempt_id; });
-    assert(attempt != batch.attempts.end() && "attempt_recipients follow the attempts' order");
-    if (attempt == batch.attempts.end()) return;
-    const auto it = messages_.find(attempt->msg);
-    if (it == messages_.end() || !it->second.user) continue;
-    it.value().carriers.push_back(Carrier{.rcpt = std::string(r.rcpt),
-                                          .node = nodes_.intern(attempt->from_node),
-                                          .attempts = 1,
-                                          .last_attempt_id = r.attempt_id});
+    if (attempt == nullptr || attempt->attempt_id != r.attempt_id) {
+      next = std::find_if(next, batch.attempts.end(),
+                          [&r](const AttemptRow& a) { return a.attempt_id == r.attempt_id; });
+      assert(next != batch.attempts.end() && "attempt_recipients follow the attempts' order");
+      if (next == batch.attempts.end()) return;
+      attempt = &*next;
+      const auto it = messages_.find(attempt->msg);
+      m = it != messages_.end() && it->second.user ? &it.value() : nullptr;
+      if (m != nullptr) from = nodes_.intern(attempt->from_node);
+    }
+    if (m == nullptr) continue;
+    m->carriers.push_back(Carrier{
+        .rcpt = std::string(r.rcpt), .node = from, .attempts = 1, .last_attempt_id = r.attempt_id});
   }
 }
 
