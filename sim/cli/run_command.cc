@@ -89,7 +89,7 @@ int simulate(scenario::ScenarioConfig config_in, const RunOptions& o) {
   for (const auto& mta : world.mtas()) mta->drop_mailbox_copies();  // the recorder has them
   const StopOnSignals signals;  // from before the results file exists to the end
   // The summary printed at the end is tallied as the rows are written: reading it back
-  // took 2.9 s after isp-scale's simulation.
+  // took 3.6-3.9 s after isp-scale's simulation.
   record::Recorder recorder(
       o.out, {config.name, sha256_of_file(o.scenario_path), config.seed, MAILSIM_VERSION}, o.level,
       o.existing, o.quiet ? record::Summarise::kReadBack : record::Summarise::kAsWritten);

@@ -3,8 +3,9 @@
 // arithmetic and fast robust geometric predicates", 1997) and rounded once, to nearest
 // with ties to even, when read, as Python's math.fsum does. The summary's mean stays are
 // summed so, in whatever order a message's rows arrive: read back from the results file
-// in message order, or on the writer thread as messages finish. Finite values only.
-// Private to the record layer.
+// in message order, or on the writer thread as messages finish. Finite values whose
+// partial sums stay finite (far below 1e308 here), and IEEE arithmetic as compiled without
+// -ffast-math. Private to the record layer.
 #pragma once
 
 #include <cmath>

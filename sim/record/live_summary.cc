@@ -42,7 +42,7 @@ void LiveSummary::add_rows(const Batch& batch) {
 }
 
 // The attempts' recipients follow the attempts' order (Batch): one pass over both, with
-// one lookup of the message and its sender a attempt.
+// one lookup of the message and its sender per attempt.
 void LiveSummary::add_attempts(const Batch& batch) {
   auto next = batch.attempts.begin();
   const AttemptRow* attempt = nullptr;  // the current recipient's

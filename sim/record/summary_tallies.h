@@ -61,6 +61,12 @@ struct TalliedNode {
 // with one hash lookup per row that names a node.
 class NodeTable {
  public:
+  NodeTable() = default;
+  NodeTable(NodeTable&&) = default;  // a deque's elements stay where they are
+  NodeTable& operator=(NodeTable&&) = default;
+  NodeTable(const NodeTable&) = delete;  // by_name_ points into nodes_
+  NodeTable& operator=(const NodeTable&) = delete;
+
   // The node named so, made when new. The pointer stays valid for the table's life.
   TalliedNode* intern(std::string_view name);
   // Each node's stays, by name, for the nodes with hop rows.

@@ -335,7 +335,9 @@ void Writer::drain() {
 std::optional<SummaryTallies> Writer::take_tallies() {
   drain();
   if (!live_) return std::nullopt;
-  return live_->take();
+  SummaryTallies t = live_->take();
+  live_.reset();  // spent: a second call gets none
+  return t;
 }
 
 void Writer::run(sql::Database db) {

@@ -41,8 +41,9 @@ class Writer {
   // Waits until every submitted batch is written. Rethrows the writer's error.
   void drain();
   // After the batch that ended the run is written (drain()): the summary's tallies of the
-  // rows written (LiveSummary); absent unless made with `summarise`. Rethrows the writer's
-  // error: the rows of a failed batch were rolled back, and the tallies would count them.
+  // rows written (LiveSummary), once; absent unless made with `summarise`, and at a second
+  // call. Rethrows the writer's error: the rows of a failed batch were rolled back, and
+  // the tallies would count them.
   std::optional<SummaryTallies> take_tallies();
 
  private:

@@ -3,8 +3,11 @@
 // hand-built runs check it for each of them (test::check_live_summary); here, a run of
 // thousands of messages that spans many batches, with messages finished mid-run and
 // others left in flight, at each record level. And the exact sum the mean stays use.
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -21,6 +24,7 @@ namespace mailsim::record {
 namespace {
 
 using test::at_seconds;
+__extension__ using Int128 = __int128;  // GCC's and Clang's, for an exact reference sum
 
 double exact_sum(const std::vector<double>& values) {
   ExactSum sum;
@@ -54,6 +58,28 @@ TEST_CASE("the exact sum is the true sum rounded once, whatever the order") {
   for (int round = 0; round < 5; ++round) {
     std::shuffle(values.begin(), values.end(), random);
     CHECK(exact_sum(values) == sum);
+  }
+}
+
+TEST_CASE("the exact sum matches an integer reference over sixty binary orders of magnitude") {
+  // Values m * 2^e, |m| < 2^20, e from -60 to 0: their exact sum is an integer number of
+  // 2^-80, summed in 128 bits and rounded to a double once, by the compiler's conversion
+  // (round to nearest, ties to even). Adding the doubles one by one loses the small ones.
+  std::mt19937_64 random(11);
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<double> values;
+    Int128 exact = 0;  // in units of 2^-80
+    for (int i = 0; i < 500; ++i) {
+      const std::int64_t m =
+          std::uniform_int_distribution<std::int64_t>(-(1 << 20) + 1, (1 << 20) - 1)(random);
+      const int e = std::uniform_int_distribution<int>(-60, 0)(random);
+      values.push_back(std::ldexp(static_cast<double>(m), e));
+      exact += static_cast<Int128>(m) << (e + 80);
+    }
+    const double reference = std::ldexp(static_cast<double>(exact), -80);
+    CHECK(exact_sum(values) == reference);
+    std::shuffle(values.begin(), values.end(), random);
+    CHECK(exact_sum(values) == reference);
   }
 }
 
@@ -183,6 +209,30 @@ TEST_CASE("the summary made as the rows are written is the one read back, over m
       CHECK(s.nodes[0].mean_time_s);
       CHECK(s.nodes[0].peak_queue);
     }
+  }
+}
+
+TEST_CASE("the summary tallied as written does not read the figures back") {
+  // The recipient rows are deleted from the file after the run: the summary read back sees
+  // none, the one tallied as they were written still counts them.
+  for (const Summarise summarise : {Summarise::kAsWritten, Summarise::kReadBack}) {
+    test::TempDb db;
+    Recorder recorder(db.path(), {"busy", "", 3, "0.1.0"}, RecordLevel::kAttempts,
+                      Existing::kRefuse, summarise);
+    record_busy_run(recorder);
+    recorder.finish(at_seconds(100000));
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(db.path().c_str(), &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, "DELETE FROM recipient", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+    const Summary s = recorder.summary();
+    CHECK(s.messages == 6000);
+    if (summarise == Summarise::kAsWritten) {
+      CHECK(s.recipients.count > 6000);
+    } else {
+      CHECK(s.recipients.count == 0);
+    }
+    CHECK(read_summary(db.path()).recipients.count == 0);
   }
 }
 
