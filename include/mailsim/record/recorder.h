@@ -66,10 +66,10 @@ enum class Summarise {
   // Reads them from the file at the run's end (seconds for a million messages): for a
   // caller that prints no summary, or rarely asks for one.
   kReadBack,
-  // Tallies them on the writer thread as it writes the rows, ready at the run's end. For
-  // isp-scale at attempts: about 0.9 s of the writer's CPU, about 25 MiB for the messages
-  // in flight, and the latencies of the delivered recipients, which grow with the run (24
-  // bytes each).
+  // Tallies them on the writer thread as it writes the rows, ready at the run's end: about
+  // 0.9 s of the writer's CPU for isp-scale at attempts, and memory for the messages in
+  // flight and for the delivered recipients' latencies, which grow with the run (24 bytes
+  // each).
   kAsWritten,
 };
 
