@@ -342,7 +342,7 @@ class Recorder::Impl {
   bool finished_ = false;
   std::map<std::pair<std::string, std::string>, double> open_outages_;  // (kind, target)
   std::optional<Summary> summary_;  // made from the writer's tallies, once
-  Writer writer_;  // last: joined first, after the final hand-over
+  Writer writer_;                   // last: joined first, after the final hand-over
 };
 
 Recorder::Recorder(const std::string& path, RunInfo info, RecordLevel level, Existing existing,
