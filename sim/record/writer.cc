@@ -334,10 +334,10 @@ void Writer::drain() {
 
 std::optional<SummaryTallies> Writer::take_tallies() {
   drain();
-  if (!live_) return std::nullopt;
-  SummaryTallies t = live_->take();
-  live_.reset();  // spent: a second call gets none
-  return t;
+  // Not reset: the writer thread's Inserter points at it for as long as it lives.
+  if (!live_ || tallies_taken_) return std::nullopt;
+  tallies_taken_ = true;
+  return live_->take();
 }
 
 void Writer::run(sql::Database db) {

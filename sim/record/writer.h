@@ -61,6 +61,7 @@ class Writer {
   std::exception_ptr error_;
   std::int64_t run_id_;
   std::optional<LiveSummary> live_;  // the writer thread's until the run's end is written
+  bool tallies_taken_ = false;
   std::thread thread_;
 };
 
