@@ -1,7 +1,7 @@
 #include "mailsim/record/summary.h"
 
 #include <algorithm>
-#include <functional>
+#include <functional>  // std::less
 #include <future>
 #include <map>
 #include <optional>
@@ -75,17 +75,18 @@ std::vector<PolicySummary> policies_of(
   return policies;
 }
 
-// The run's summary: its run and node rows read from `db`, its figures from the tallies
-// (`retry_policy_of` made from those node rows).
-Summary assemble(sql::Database& db, std::int64_t run,
-                 const std::function<SummaryTallies(const RetryPolicies&)>& tallies) {
+// The run's summary without the figures that take every message's rows: its run row and
+// node list.
+Summary listed(sql::Database& db, std::int64_t run) {
   Summary s;
   s.run_id = run;
   read_run(db, s);
   s.nodes = read_nodes(db, run);
-  RetryPolicies retry_policy_of;
-  for (const NodeSummary& n : s.nodes) retry_policy_of[n.name] = n.retry_policy;
-  SummaryTallies t = tallies(retry_policy_of);
+  return s;
+}
+
+// Adds those figures, from the tallies, to a summary listed().
+void add_tallies(Summary& s, SummaryTallies& t) {
   add_node_tallies(s.nodes, t.nodes);
   RecipientTallies& r = t.recipients;
   s.messages = r.user_messages;
@@ -95,59 +96,71 @@ Summary assemble(sql::Database& db, std::int64_t run,
   s.deferrals = r.user_deferrals;
   s.retry_policies = policies_of(s.nodes, r.by_retry_policy);
   for (auto& [kind, builder] : r.by_client_kind) s.client_kinds.push_back({kind, builder.take()});
-  return s;
+}
+
+// The node tallies read the hops and the recipient tallies the recipients and attempts:
+// each about half of reading a large run (isp-scale at `attempts`: 4.6 s in all). The node
+// tallies go on a thread and a read-only connection of their own, unless the file is a
+// private temporary copy (open_indexed) or no connection or thread can be had; if they
+// fail there, they are read again here, so that this connection's error is the one
+// reported. (Each query reads the file as it is when it starts: a run still being written
+// is read at several moments.)
+SummaryTallies read_tallies(sql::Database& db, std::int64_t run,
+                            const RetryPolicies& retry_policy_of) {
+  std::future<NodeTallies> node_tallies;
+  if (const std::string file = db.file_name(); !file.empty()) {
+    try {
+      node_tallies =
+          std::async(std::launch::async, [own = sql::Database::open_read_only(file),
+                                          run]() mutable { return tally_nodes(own, run); });
+    } catch (const std::runtime_error&) {  // std::system_error too: read on this one
+    }
+  }
+  SummaryTallies t{.recipients = tally_recipients(db, run, retry_policy_of)};
+  std::optional<NodeTallies> nodes;
+  if (node_tallies.valid()) {
+    try {
+      nodes = node_tallies.get();
+    } catch (const std::runtime_error&) {
+    }
+  }
+  t.nodes = nodes ? std::move(*nodes) : tally_nodes(db, run);
+  return t;
 }
 
 Summary read_summary_from(sql::Database& db, std::int64_t run) {
   // Not memory-mapped (PRAGMA mmap_size): that saves about a fifth of this read's CPU at a
   // million messages, but the mapped pages of a 2 GB file then count in the process's peak
   // memory, which `mailsim report` is measured by.
-  return assemble(db, run, [&db, run](const RetryPolicies& retry_policy_of) {
-    // The node tallies read the hops and the recipient tallies the recipients and
-    // attempts: each about half of reading a large run (isp-scale at `attempts`: 4.6 s in
-    // all). The node tallies go on a thread and a read-only connection of their own, unless
-    // the file is a private temporary copy (open_indexed) or no connection or thread can be
-    // had; if they fail there, they are read again here, so that this connection's error
-    // is the one reported. (Each query reads the file as it is when it starts: a run still
-    // being written is read at several moments.)
-    std::future<NodeTallies> node_tallies;
-    if (const std::string file = db.file_name(); !file.empty()) {
-      try {
-        node_tallies =
-            std::async(std::launch::async, [own = sql::Database::open_read_only(file),
-                                            run]() mutable { return tally_nodes(own, run); });
-      } catch (const std::runtime_error&) {  // std::system_error too: read on this one
-      }
-    }
-    SummaryTallies t{.recipients = tally_recipients(db, run, retry_policy_of)};
-    std::optional<NodeTallies> nodes;
-    if (node_tallies.valid()) {
-      try {
-        nodes = node_tallies.get();
-      } catch (const std::runtime_error&) {
-      }
-    }
-    t.nodes = nodes ? std::move(*nodes) : tally_nodes(db, run);
-    return t;
-  });
+  Summary s = listed(db, run);
+  RetryPolicies retry_policy_of;
+  for (const NodeSummary& n : s.nodes) retry_policy_of[n.name] = n.retry_policy;
+  SummaryTallies t = read_tallies(db, run, retry_policy_of);
+  add_tallies(s, t);
+  return s;
+}
+
+// `run_id`, or the first run when 0, if the database holds it; else InputError.
+std::int64_t held_run(sql::Database& db, const std::string& db_path, std::int64_t run_id) {
+  const std::vector<std::int64_t> runs = run_ids(db);
+  if (run_id == 0 && !runs.empty()) run_id = runs.front();
+  if (std::find(runs.begin(), runs.end(), run_id) == runs.end()) no_such_run(db_path, run_id);
+  return run_id;
 }
 
 }  // namespace
 
 Summary read_summary(const std::string& db_path, std::int64_t run_id, std::ostream* notes) {
   return read_indexed(db_path, notes, [&](sql::Database db) {
-    const std::vector<std::int64_t> runs = run_ids(db);
-    if (run_id == 0 && !runs.empty()) run_id = runs.front();
-    if (std::find(runs.begin(), runs.end(), run_id) == runs.end()) no_such_run(db_path, run_id);
-    return read_summary_from(db, run_id);
+    return read_summary_from(db, held_run(db, db_path, run_id));
   });
 }
 
 Summary summary_with_tallies(const std::string& db_path, std::int64_t run, SummaryTallies tallies) {
   return read_results(db_path, [&](sql::Database db) {  // two small tables: no index needed
-    const std::vector<std::int64_t> runs = run_ids(db);
-    if (std::find(runs.begin(), runs.end(), run) == runs.end()) no_such_run(db_path, run);
-    return assemble(db, run, [&tallies](const RetryPolicies&) { return std::move(tallies); });
+    Summary s = listed(db, held_run(db, db_path, run));
+    add_tallies(s, tallies);
+    return s;
   });
 }
 
