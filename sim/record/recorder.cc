@@ -247,8 +247,10 @@ class Recorder::Impl {
     // The step counts as a row, so that a batch leaves after so many steps at any level.
     if (level_ == RecordLevel::kSummary || e.status != mta::FinalStatus::kDelivered)
       return added(1);
-    pending_.deliveries.emplace_back(e.msg, step.rcpt, step.node, e.at.seconds(),
-                                     text.keep(e.headers));
+    // The header block is the delivered copy's content, kept with the dialogues at full.
+    pending_.deliveries.emplace_back(
+        e.msg, step.rcpt, step.node, e.at.seconds(),
+        level_ == RecordLevel::kFull ? text.keep(e.headers) : std::string_view());
     added(2);
   }
 

@@ -160,7 +160,7 @@ struct DeliveryRow {
   std::string_view rcpt;
   std::string_view node;
   double delivered_s = 0;
-  std::string_view headers;
+  std::string_view headers;  // empty below level full: NULL in the file
 };
 
 struct OutageRow {

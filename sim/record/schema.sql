@@ -22,7 +22,8 @@
 -- a file whose run ended has them all. record_level says which tables were written:
 -- summary (run, node, link, message, recipient), attempts (and attempt,
 -- attempt_recipient, hop, delivery, outage, queue_sample, deferral) or full (and
--- transcript).
+-- transcript, and delivery.headers, NULL below full; files of schema 8 written before
+-- that have the header blocks at attempts too).
 PRAGMA application_id = 1835100524;
 PRAGMA user_version = 8;
 
@@ -187,7 +188,8 @@ CREATE TABLE hop (
   arrived_s REAL NOT NULL
 );
 
--- The header block of each delivered mailbox copy.
+-- Each copy put in a mailbox, with its header block (Return-Path and the Received: chain
+-- included) at record level full: the copy's content, like the transcript's lines.
 CREATE TABLE delivery (
   run_id INTEGER NOT NULL REFERENCES run,
   msg_id INTEGER NOT NULL,

@@ -160,7 +160,11 @@ void print_trace_from(const RunDb& db, const std::string& db_path, const std::st
   }
   for (const DeliveryInfo& d : read_deliveries(db, msg)) {
     out << "\ndelivered copy on " << d.node << " (" << d.rcpt << "):\n";
-    print_headers(d.headers, out);
+    if (d.headers.empty()) {
+      out << "  (header block not recorded; run with --record full)\n";
+    } else {
+      print_headers(d.headers, out);
+    }
   }
   for (const MessageInfo& notice : read_notices(db, msg)) {
     out << "\n"

@@ -166,7 +166,8 @@ class Inserter {
     delivery_.insert(b.deliveries, [this](sql::Statement& s, int p, const DeliveryRow& r) {
       s.bind_int(p, static_cast<std::int64_t>(r.msg));
       s.bind_text_ref(p + 1, r.rcpt).bind_text_ref(p + 2, r.node);
-      s.bind_double(p + 3, r.delivered_s).bind_text_ref(p + 4, r.headers);
+      s.bind_double(p + 3, r.delivered_s);
+      bind_optional_text(s, p + 4, r.headers);
     });
     outage_.insert(b.outages, [this](sql::Statement& s, int p, const OutageRow& r) {
       s.bind_text_ref(p, r.target).bind_text_ref(p + 1, r.kind);

@@ -70,17 +70,23 @@ TEST_CASE("attempts, hops and delivered copies are recorded at level attempts") 
   CHECK(query_int(db.path(), "SELECT count(*) FROM attempt_recipient") == 4);
   CHECK(query_int(db.path(), "SELECT count(*) FROM hop") == 2);
   CHECK(query_text(db.path(), "SELECT from_node FROM hop WHERE node = 'b'") == "a");
-  CHECK(query_int(db.path(), "SELECT count(*) FROM delivery") == 1);
-  CHECK(query_text(db.path(), "SELECT headers FROM delivery").starts_with("Return-Path: <carol"));
+  CHECK(query_text(db.path(), "SELECT node || ' ' || rcpt || ' ' || delivered_s FROM delivery") ==
+        "b bob@b.example 7200.5");
+  CHECK(query_int(db.path(), "SELECT count(*) FROM delivery WHERE headers IS NULL") == 1);
   CHECK(query_int(db.path(), "SELECT count(*) FROM transcript") == 0);
 }
 
-TEST_CASE("the SMTP dialogue is recorded only at level full") {
+TEST_CASE("the SMTP dialogue and the delivered header blocks are recorded only at level full") {
   test::TempDb db;
   record_sample(db.path(), RecordLevel::kFull);
   CHECK(query_int(db.path(), "SELECT count(*) FROM transcript WHERE attempt_id = 2") == 4);
   CHECK(query_text(db.path(), "SELECT dir || ' ' || line FROM transcript WHERE seq = 2") ==
         "C EHLO a");
+  CHECK(query_int(db.path(), "SELECT count(*) FROM delivery") == 1);
+  CHECK(query_text(db.path(), "SELECT headers FROM delivery") ==
+        "Return-Path: <carol@a.example>\r\n"
+        "Received: from a (a [10.0.0.1]) by b with ESMTP id Q2\r\n"
+        "Subject: hello\r\n");
 }
 
 TEST_CASE("level summary keeps recipients and attempt counts but no attempt rows") {

@@ -103,11 +103,15 @@ TEST_CASE("a trace ends with the header block of each delivered copy") {
                   "  Subject: hello\n"));
 }
 
-TEST_CASE("below level full the trace says the dialogue was not recorded") {
+TEST_CASE("below level full the trace says the dialogue and header blocks were not recorded") {
   const std::string t = trace_of(RecordLevel::kAttempts);
+  INFO(t);
   CHECK(has_line(t, "(dialogue not recorded; run with --record full)"));
   CHECK(has_line(t, "hop 1: a -> b  (queued at a as Q1 at 00:00:10.000, waited 0s)"));
   CHECK(t.find(" S: 220") == std::string::npos);
+  CHECK(
+      t.ends_with("delivered copy on b (bob@b.example):\n"
+                  "  (header block not recorded; run with --record full)\n"));
 }
 
 TEST_CASE("at level summary the trace has the fates but no hops") {

@@ -1,7 +1,7 @@
 // One message's story, read from a results database: its recipients' fates, then each
 // hop in time order with the time the message waited in that queue, every attempt and
-// its reply, the gaps between retries, the SMTP dialogue (record level full) and the
-// header block of each delivered copy. Timestamps are simulated clock time.
+// its reply, the gaps between retries, and each delivered copy with, at record level full,
+// the SMTP dialogue and the copy's header block. Timestamps are simulated clock time.
 #pragma once
 
 #include <cstdint>
