@@ -148,7 +148,7 @@ int run_command(const Args& args) {
       "until", po::value(&until_text), "simulate this long (default: the scenario's duration)")(
       "record", po::value(&level_text)->default_value("attempts"),
       "summary (runs, messages, recipients), attempts (and attempts, hops, outages, queue "
-      "samples) or full (and SMTP transcripts)")(
+      "samples) or full (and SMTP transcripts and delivered header blocks)")(
       "queue-sample-interval", po::value(&interval_text)->default_value("60s"),
       "sample every MTA's queue this often, in simulated time")("quiet,q",
                                                                 "no progress and no summary");

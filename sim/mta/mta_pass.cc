@@ -142,14 +142,17 @@ void Mta::Impl::deliver_local(QueueEntry& entry, QueuedRecipient& r) {
         smtp::make_reply(550, "5.1.1",
                          "<" + r.address + ">: Recipient address rejected: User unknown"));
   }
-  const std::string& from = entry.envelope.mail_from;
   std::string headers;
-  headers.reserve(17 + from.size() + entry.message->header().size());
-  headers.append("Return-Path: <").append(from).append(">\r\n").append(entry.message->header());
+  if (ctx.keep_mailboxes || ctx.events.delivered_headers) {
+    const std::string& from = entry.envelope.mail_from;
+    headers.reserve(17 + from.size() + entry.message->header().size());
+    headers.append("Return-Path: <").append(from).append(">\r\n").append(entry.message->header());
+  }
   if (ctx.keep_mailboxes) mailboxes[local_part_of(r.address)].push_back(headers);
   r.done = true;
   ctx.events.recipient_final({entry.msg, r.address, FinalStatus::kDelivered, host_name(),
-                              ctx.sim.now(), 250, "2.0.0 delivered to mailbox", headers});
+                              ctx.sim.now(), 250, "2.0.0 delivered to mailbox",
+                              ctx.events.delivered_headers ? headers : std::string_view()});
 }
 
 // A recipient that failed for good joins the bounce that ends this pass (send_bounce).

@@ -385,7 +385,10 @@ void Recorder::add_queue_sample(Time t, std::span<const QueueSample> changed) {
 
 void Recorder::subscribe(mta::MailEvents& events) {
   Impl* impl = impl_.get();
-  if (impl->level() != RecordLevel::kFull) events.attempt_transcripts = false;
+  if (impl->level() != RecordLevel::kFull) {
+    events.attempt_transcripts = false;
+    events.delivered_headers = false;
+  }
   events.message_created.connect([impl](const mta::MessageCreated& e) {
     if (impl->batch()) impl->on_created(e);
   });

@@ -409,16 +409,19 @@ TEST_CASE("record levels are parsed from their names") {
   CHECK_THROWS_AS(parse_record_level("everything"), InputError);
 }
 
-// Only level full writes transcript rows, so below it the models need not keep one.
-TEST_CASE("the recorder asks for attempt transcripts only at level full") {
+// Only level full writes transcript rows and header blocks, so below it the models need
+// not build them.
+TEST_CASE("the recorder asks for attempt transcripts and delivered headers only at level full") {
   for (const RecordLevel level :
        {RecordLevel::kSummary, RecordLevel::kAttempts, RecordLevel::kFull}) {
     test::TempDb db;
     Recorder recorder(db.path(), kInfo, level);
     mta::MailEvents events;
     CHECK(events.attempt_transcripts);
+    CHECK(events.delivered_headers);
     recorder.subscribe(events);
     CHECK(events.attempt_transcripts == (level == RecordLevel::kFull));
+    CHECK(events.delivered_headers == (level == RecordLevel::kFull));
     recorder.finish(at_seconds(0));
   }
 }

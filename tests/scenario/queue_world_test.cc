@@ -189,6 +189,38 @@ TEST_CASE("an MTA that drops its mailbox copies delivers the same and hands the 
   CHECK(world.find_mta("b")->mailboxes().empty());
 }
 
+TEST_CASE("with delivered headers off the copies carry none but kept mailboxes do") {
+  // The same six messages. With events.delivered_headers off (the recorder below level
+  // full) no recipient_final carries a header block; b still keeps its copies, headers
+  // and all, until told to drop them; and the deliveries are the same either way.
+  const ScenarioFile file(a_to_b("", 6, messages_to_each(6)));
+  const auto deliveries = [&file](bool headers, bool drop) {
+    mailsim::scenario::World world(mailsim::scenario::load_scenario(file.path()));
+    world.events().delivered_headers = headers;
+    if (drop) world.find_mta("b")->drop_mailbox_copies();
+    std::vector<std::pair<std::string, double>> out;
+    world.events().recipient_final.connect([&](const RecipientFinal& f) {
+      if (f.status != FinalStatus::kDelivered) return;
+      CHECK(f.headers.empty() == !headers);
+      out.emplace_back(std::string(f.rcpt), f.at.seconds());
+    });
+    world.run(Time::zero() + Duration::hours(1));
+    std::size_t kept = 0;
+    for (const auto& [box, copies] : world.find_mta("b")->mailboxes()) {
+      for (const std::string& copy : copies) {
+        CHECK(copy.starts_with("Return-Path: <"));
+        ++kept;
+      }
+    }
+    CHECK(kept == (drop ? 0 : 6));
+    return out;
+  };
+  const auto with = deliveries(true, false);
+  CHECK(with.size() == 6);
+  CHECK(deliveries(false, false) == with);
+  CHECK(deliveries(false, true) == with);
+}
+
 TEST_CASE("a full queue answers MAIL with 452 4.3.1 and the sender retries at its next time") {
   // r holds at most 1 message. b's mail service is down until 200 s, so message 1 (sent
   // at 0 s) waits in r's deferred queue: r's attempt at ~0.06 s is refused, Postfix's next

@@ -10,6 +10,7 @@ the link's 15 ms; the department queues the message and delivers it 50 ms later.
 
 usage: results_test.py MAILSIM SCENARIOS_DIR TEST_SCENARIOS_DIR CASE
 """
+import email
 import json
 import math
 import os
@@ -147,9 +148,46 @@ def mean_stays_university(work):
     assert len(r["nodes"]) == 4
 
 
+def delivery_headers_university(work):
+    # The whole university day. At the default level (attempts) every delivered recipient
+    # has its delivery row, at its delivery time, and no header block. At full each copy's
+    # header block, parsed by Python's email package, starts with the message's sender as
+    # Return-Path, and its Received: chain, read bottom-up, names the queue ids of the
+    # message's hops in the order it reached them, from its origin to the delivering node.
+    con = sqlite3.connect(run(work, UNIVERSITY))
+    delivered = con.execute("SELECT msg_id, rcpt, delivered_s FROM recipient"
+                            " WHERE status = 'delivered' ORDER BY msg_id, rcpt").fetchall()
+    assert len(delivered) > 300, len(delivered)
+    assert con.execute("SELECT msg_id, rcpt, delivered_s FROM delivery"
+                       " ORDER BY msg_id, rcpt").fetchall() == delivered
+    assert con.execute("SELECT count(*) FROM delivery WHERE headers IS NOT NULL").fetchone() == (0,)
+    con.close()
+    os.remove(os.path.join(work, "out.db"))
+    con = sqlite3.connect(run(work, UNIVERSITY, "--record", "full"))
+    rows = con.execute("SELECT d.msg_id, d.node, d.headers, m.sender, m.origin FROM delivery d"
+                       " JOIN message m USING (run_id, msg_id) ORDER BY d.rowid").fetchall()
+    assert len(rows) == len(delivered)
+    whole_chains = 0
+    for msg, node, headers, sender, origin in rows:
+        copy = email.message_from_string(headers)
+        assert copy["Return-Path"] == "<" + sender + ">", (msg, copy["Return-Path"])
+        ids = [" ".join(r.split()).split(" id ")[1].split()[0]
+               for r in reversed(copy.get_all("Received"))]
+        hops = {q: (n, t, f) for n, q, t, f in con.execute(
+            "SELECT node, queue_id, arrived_s, from_node FROM hop WHERE msg_id = ?", (msg,))}
+        chain = [hops[i] for i in ids]
+        assert chain[0][2] == origin and chain[-1][0] == node, (msg, chain)
+        assert [t for _, t, _ in chain] == sorted(t for _, t, _ in chain), (msg, chain)
+        received = sorted((t, q) for q, (_, t, f) in hops.items() if f is not None)
+        if len(hops) == len({n for n, _, _ in hops.values()}):  # one path, no branches
+            assert ids == [q for _, q in received], (msg, ids, received)
+            whole_chains += 1
+    assert whole_chains > 300, whole_chains
+
+
 CASES = {f.__name__: f for f in (report_json_university, queue_samples_university,
                                  summary_level_keeps_no_samples, retry_policies_mixed,
-                                 mean_stays_university)}
+                                 mean_stays_university, delivery_headers_university)}
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as work:

@@ -64,6 +64,9 @@ read_all indexed "$work/indexed.db"
 [ ! -s "$work/indexed.err" ] || fail "reading the indexed file said: $(cat "$work/indexed.err")"
 grep -q "run running: results are incomplete" "$work/indexed.out" || fail "no report in the output"
 grep -q "^hop 1: " "$work/indexed.out" || fail "no trace in the output"
+# At attempts a delivered copy's header block is not recorded, and the trace says how to get it.
+grep -q "^  (header block not recorded; run with --record full)$" "$work/indexed.out" ||
+  fail "no delivered copy in the traces, or one with headers at attempts"
 
 # reads_like_indexed NAME LACKS: $work/NAME.db, short of some indexes, reads as the
 # indexed file does, and its first reader makes them all, saying once that it "lacks

@@ -154,6 +154,10 @@ struct MailEvents {
   // of every session, so an observer that never reads it (the recorder below level full)
   // may turn it off before the run; other observers then see empty transcripts.
   bool attempt_transcripts = true;
+  // Whether RecipientFinal::headers is filled for a copy put in a mailbox. Building one
+  // costs a copy of the message's header block per delivered recipient, so an observer
+  // that never reads it (the recorder below level full) may turn it off the same way.
+  bool delivered_headers = true;
 };
 
 const char* to_string(AttemptOutcome o);

@@ -34,8 +34,8 @@ struct MtaContext {
   std::uint64_t run = 0;
   std::int64_t epoch_unix_seconds = 0;  // wall-clock time of simulated time 0, for headers
   // Whether mailboxes() keeps a copy of each delivered header block. The recipient_final
-  // event carries the headers either way; a long run leaves the copies off (about 600
-  // octets per delivered recipient otherwise).
+  // event carries the headers either way unless MailEvents::delivered_headers is off; a
+  // long run leaves the copies off (about 600 octets per delivered recipient otherwise).
   bool keep_mailboxes = true;
 };
 

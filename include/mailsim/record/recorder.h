@@ -25,7 +25,8 @@ namespace mailsim::record {
 
 // What is recorded. kSummary: run, node, link, message, recipient. kAttempts (what
 // `mailsim run` records unless told otherwise): and attempt, attempt_recipient, hop,
-// delivery, outage, queue_sample. kFull: and transcript.
+// delivery (headers NULL), outage, queue_sample, deferral. kFull: and transcript, and
+// delivery.headers.
 enum class RecordLevel { kSummary, kAttempts, kFull };
 
 const char* to_string(RecordLevel level);
@@ -102,7 +103,8 @@ class Recorder {
   void add_queue_sample(Time t, std::span<const QueueSample> changed);
 
   // Connects to the MTA events (service changes included). The recorder must outlive the
-  // connections. Below level full it turns events.attempt_transcripts off.
+  // connections. Below level full it turns events.attempt_transcripts and
+  // events.delivered_headers off.
   void subscribe(mta::MailEvents& events);
   // Turns the network's host and link state changes into outage rows (a down paired with
   // the next up; one still down at finish() ends at the end of the run).
