@@ -22,8 +22,8 @@
 -- a file whose run ended has them all. record_level says which tables were written:
 -- summary (run, node, link, message, recipient), attempts (and attempt,
 -- attempt_recipient, hop, delivery, outage, queue_sample, deferral) or full (and
--- transcript, and delivery.headers, NULL below full; files of schema 8 written before
--- that have the header blocks at attempts too).
+-- transcript, and delivery.headers, NULL below full; older files of schema 8 may have
+-- the header blocks at attempts too).
 PRAGMA application_id = 1835100524;
 PRAGMA user_version = 8;
 
