@@ -71,7 +71,11 @@ void print_summary(const Summary& s, std::ostream& out) {
   }
   out << "messages    " << s.messages << "\n";
   print_figures(s.recipients, "", out);
-  if (s.deferrals > 0) {
+  // Level summary keeps no attempt or deferral rows: its zeros would read as none.
+  const bool unrecorded = s.record_level == "summary";
+  if (unrecorded) {
+    out << "deferrals   not recorded at level summary (run with --record attempts)\n";
+  } else if (s.deferrals > 0) {
     out << "deferrals   " << s.deferrals << " (turns deferred without connecting)\n";
   }
   if (s.bounces_sent > 0 || s.warnings_sent > 0) {
@@ -79,7 +83,13 @@ void print_summary(const Summary& s, std::ostream& out) {
         << s.warnings_sent << (s.warnings_sent == 1 ? " delay warning" : " delay warnings")
         << " sent\n";
   }
-  if (s.retry_policies.size() >= 2) {
+  if (s.retry_policies.size() >= 2 && unrecorded) {
+    out << "retry policies ";
+    for (std::size_t i = 0; i < s.retry_policies.size(); ++i) {
+      out << (i > 0 ? ", " : "") << s.retry_policies[i].policy;
+    }
+    out << ": figures not recorded at level summary\n";
+  } else if (s.retry_policies.size() >= 2) {
     for (const PolicySummary& p : s.retry_policies) {
       out << "retry policy " << p.policy << " (";
       for (std::size_t i = 0; i < p.nodes.size(); ++i) out << (i > 0 ? ", " : "") << p.nodes[i];

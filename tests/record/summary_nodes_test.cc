@@ -21,8 +21,8 @@ using test::at_seconds;
 //   3 (r3@c): a->b sent at 0..1, b->c sent at 1..2; delivered at 3 (latency 3 s). A tie,
 //             and b tried last: exim.
 // Queue samples of b: 1 at 60 s, 2 at 120 s.
-void record_mixed_run(const std::string& path) {
-  Recorder recorder(path, {"mixed", "", 1, "0.1.0"}, RecordLevel::kAttempts, Existing::kRefuse,
+void record_mixed_run(const std::string& path, RecordLevel level = RecordLevel::kAttempts) {
+  Recorder recorder(path, {"mixed", "", 1, "0.1.0"}, level, Existing::kRefuse,
                     Summarise::kAsWritten);
   recorder.add_node("a", "host", "postfix");
   recorder.add_node("b", "host", "exim");
@@ -131,6 +131,24 @@ TEST_CASE("the printed summary adds a block per retry policy when there are seve
         "  recipients  2: delivered 2, bounced 0, expired 0, still queued 0\n"
         "  latency     p50 3s  p90 30m2s  max 30m2s\n"
         "  attempts    6 (3.00 per recipient)\n");
+}
+
+TEST_CASE("at level summary the printed summary says what was not recorded, not zeros") {
+  // The same run: its recipients, latencies and attempt counts are kept at every level,
+  // but without attempt and deferral rows neither the deferrals nor the per-policy
+  // figures are known.
+  test::TempDb db;
+  record_mixed_run(db.path(), RecordLevel::kSummary);
+  std::ostringstream out;
+  print_summary(read_summary(db.path()), out);
+  CHECK(out.str() ==
+        "scenario    mixed (seed 1), simulated 1h\n"
+        "messages    3\n"
+        "recipients  3: delivered 3, bounced 0, expired 0, still queued 0\n"
+        "latency     p50 5m3s  p90 30m2s  max 30m2s\n"
+        "attempts    9 (3.00 per recipient)\n"
+        "deferrals   not recorded at level summary (run with --record attempts)\n"
+        "retry policies postfix, exim: figures not recorded at level summary\n");
 }
 
 TEST_CASE("an interrupted run's summary says where it stopped") {

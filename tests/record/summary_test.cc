@@ -128,7 +128,8 @@ TEST_CASE("the printed summary is a short stable table") {
         "messages    12\n"
         "recipients  12: delivered 10, bounced 1, expired 0, still queued 1\n"
         "latency     p50 45s  p90 2h  max 1d\n"
-        "attempts    13 (1.08 per recipient)\n");
+        "attempts    13 (1.08 per recipient)\n"
+        "deferrals   not recorded at level summary (run with --record attempts)\n");
 }
 
 TEST_CASE("bounces and warnings are counted apart from the user mail they report on") {

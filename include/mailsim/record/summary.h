@@ -100,7 +100,10 @@ std::vector<Summary> read_summaries(const std::string& db_path, std::ostream* no
 // A short table for people; durations rounded to milliseconds so the text is stable. A
 // "notices" line counts the bounces and warnings sent, when there were any. When the
 // run's MTAs use more than one retry policy, a block per policy follows; when user mail
-// came through more than one client kind, a block per kind.
+// came through more than one client kind, a block per kind. At record level summary,
+// which keeps no attempt or deferral rows, the deferrals and the policies' figures are
+// said to be not recorded rather than printed as zeros (the JSON keeps its zeros, with
+// record_level beside them).
 void print_summary(const Summary& summary, std::ostream& out);
 
 // The summary as one JSON object on one line (`mailsim report --json`). Its keys, which
