@@ -147,11 +147,12 @@ int run_command(const Args& args) {
       "seed", po::value(&seed_text), "override the scenario's seed")(
       "until", po::value(&until_text), "simulate this long (default: the scenario's duration)")(
       "record", po::value(&level_text)->default_value("attempts"),
-      "summary (runs, messages, recipients), attempts (and attempts, hops, outages, queue "
-      "samples) or full (and SMTP transcripts and delivered header blocks)")(
-      "queue-sample-interval", po::value(&interval_text)->default_value("60s"),
-      "sample every MTA's queue this often, in simulated time")("quiet,q",
-                                                                "no progress and no summary");
+      "summary (runs, messages, recipients), attempts (and attempts, hops, deliveries, "
+      "deferrals, outages, queue samples) or full (and SMTP transcripts and delivered "
+      "copies' header blocks)")("queue-sample-interval",
+                                po::value(&interval_text)->default_value("60s"),
+                                "sample every MTA's queue this often, in simulated time")(
+      "quiet,q", "no progress and no summary");
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
