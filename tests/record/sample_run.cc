@@ -188,4 +188,10 @@ void check_live_summary(Recorder& recorder, const std::string& path) {
   CHECK(live_json.str() == read_json.str());
 }
 
+std::string printed_summary(const std::string& path) {
+  std::ostringstream out;
+  print_summary(read_summary(path), out);
+  return out.str();
+}
+
 }  // namespace mailsim::record::test

@@ -51,6 +51,9 @@ Time at_seconds(double s);
 // JSON, byte for byte. The helpers below that record a run check it.
 void check_live_summary(Recorder& recorder, const std::string& path);
 
+// The text print_summary() gives for the first run read back from `path`.
+std::string printed_summary(const std::string& path);
+
 // Scenario "latencies", seed 42, level summary, finished at 2 d: twelve one-recipient
 // messages (s@a to r@b) created at 100 s at a. Ten delivered with one attempt each, after
 // 60, 0.5, 3600, 12, 45, 7200, 30, 900, 1.25 and 86400 s; one bounced at 200 s after

@@ -46,9 +46,7 @@ TEST_CASE("the summary counts turns deferred without connecting apart from the a
   CHECK(json.str().find("\"deferrals\":2,") != std::string::npos);
   test::TempDb plain;
   test::record_sample_run(plain.path(), RecordLevel::kAttempts);
-  std::ostringstream without;
-  print_summary(read_summary(plain.path()), without);
-  CHECK(without.str().find("deferrals") == std::string::npos);
+  CHECK(test::printed_summary(plain.path()).find("deferrals") == std::string::npos);
 }
 
 TEST_CASE("the summary gives the recipient figures per client kind when there are several") {
@@ -121,9 +119,7 @@ TEST_CASE("the summary counts final states and takes nearest-rank latency percen
 TEST_CASE("the printed summary is a short stable table") {
   test::TempDb db;
   record_latency_run(db.path());
-  std::ostringstream out;
-  print_summary(read_summary(db.path()), out);
-  CHECK(out.str() ==
+  CHECK(test::printed_summary(db.path()) ==
         "scenario    latencies (seed 42), simulated 2d\n"
         "messages    12\n"
         "recipients  12: delivered 10, bounced 1, expired 0, still queued 1\n"
